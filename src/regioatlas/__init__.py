@@ -1,0 +1,3 @@
+"""RegioAtlas: EU-funded projects located on NUTS regions."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""NUTS regions and versions, gazetteers, and locating places on NUTS regions."""

@@ -1,0 +1,25 @@
+"""Pure data classes shared by every layer: no I/O, no store, no HTTP."""
+
+from regioatlas.model.errors import InputError, RowError, RegioAtlasError, NotFound
+from regioatlas.model.projects import (
+    Dataset,
+    Location,
+    Participant,
+    PlaceHint,
+    Project,
+)
+from regioatlas.model.regions import NUTS_VERSIONS, Region
+
+__all__ = [
+    "NUTS_VERSIONS",
+    "Dataset",
+    "InputError",
+    "Location",
+    "NotFound",
+    "Participant",
+    "PlaceHint",
+    "Project",
+    "Region",
+    "RegioAtlasError",
+    "RowError",
+]

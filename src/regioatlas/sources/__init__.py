@@ -1,0 +1,1 @@
+"""Readers of real published formats, one registry (see ``registry``)."""

@@ -1,0 +1,153 @@
+"""Parsing of the values real files contain: decimal commas, d.m.yyyy dates, BOMs, Excel cells.
+
+Each parser returns the value or raises ValueError with a reason a person understands; the
+reader turns that into a RowError naming file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+def parse_amount(text: str | float | int | None, decimal: str = "auto") -> float | None:
+    """Parse an amount as published: ``"1971987,5"``, ``"1 234,56"``, ``"1,234.56"``, ``403514.06``.
+
+    ``decimal`` is ``"."``, ``","`` or ``"auto"`` (a lone comma followed by 1-2 digits, or
+    followed by 3 digits with a dot elsewhere, decides). Empty text gives None.
+
+    Example
+    -------
+    >>> parse_amount("1971987,5")
+    1971987.5
+    """
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = _SPACES.sub("", text.strip()).replace("€", "").replace("EUR", "")
+    if s in ("", "-"):
+        return None
+    if decimal == "auto":
+        if "," in s and "." in s:
+            decimal = "," if s.rfind(",") > s.rfind(".") else "."
+        elif "," in s:
+            head, _, tail = s.rpartition(",")
+            decimal = "," if (len(tail) != 3 or s.count(",") == 1 and head in ("0", "-0")) else "."
+            if s.count(",") == 1 and len(tail) == 3:
+                # "1,234" is ambiguous; CORDIS and the national lists write decimal commas
+                decimal = ","
+        else:
+            decimal = "."
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".")
+    else:
+        s = s.replace(",", "")
+    try:
+        return float(s)
+    except ValueError:
+        raise ValueError(f"not a number: {text!r}") from None
+
+
+def parse_percent(text: str | None) -> float | None:
+    """Parse ``"18,13 %"`` to 0.1813."""
+    if text is None or not str(text).strip():
+        return None
+    value = parse_amount(str(text).replace("%", ""), decimal="auto")
+    return None if value is None else value / 100.0
+
+
+_DATE_FORMATS = {
+    "iso": ("%Y-%m-%d",),
+    "dmy": ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y"),
+    "mdy": ("%m/%d/%Y",),
+}
+
+
+def parse_date(text: str | date | datetime | None, style: str = "iso") -> date | None:
+    """Parse a date in a named style: ``iso`` (2024-11-01), ``dmy`` (1.3.2015, 27.06.2016).
+
+    Example
+    -------
+    >>> parse_date("1.3.2015", "dmy")
+    datetime.date(2015, 3, 1)
+    """
+    if text is None:
+        return None
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    s = text.strip()
+    if not s:
+        return None
+    if style == "iso" and len(s) > 10 and s[10] in "T ":
+        s = s[:10]
+    for fmt in _DATE_FORMATS.get(style, (style,)):
+        try:
+            return datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date in the {style} style: {text!r}")
+
+
+def parse_bool(text: str | bool | None) -> bool | None:
+    if text is None or isinstance(text, bool):
+        return text
+    s = str(text).strip().lower()
+    if s in ("true", "1", "yes", "y", "tak", "kyllä", "ja"):
+        return True
+    if s in ("false", "0", "no", "n", "nie", "ei", "nein"):
+        return False
+    if s == "":
+        return None
+    raise ValueError(f"not a yes/no value: {text!r}")
+
+
+def clean(text: object) -> str | None:
+    """Strip a cell; empty becomes None."""
+    if text is None:
+        return None
+    s = str(text).strip()
+    return s or None
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """Read a whole text file, naming the file and byte position when the encoding is wrong."""
+    from regioatlas.model import InputError, RowError
+
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(RowError(str(path), None, None, "the file is empty"))
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            RowError(
+                str(path),
+                line,
+                None,
+                f"not valid {encoding} text at byte {exc.start}; "
+                "give the right encoding (e.g. --encoding cp1250) or re-save the file as UTF-8",
+            )
+        ) from None
+    return text.lstrip("\ufeff")
+
+
+def iter_csv_rows(text: str, delimiter: str):
+    """Yield (physical line number of the row's start, list of cells), header included.
+
+    Line numbers count physical lines, so a quoted field with newlines (the Austrian list's
+    headers) still gives the line a person sees in an editor.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for row in reader:
+        yield line, row
+        line = reader.line_num + 1
