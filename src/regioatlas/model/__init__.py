@@ -7,6 +7,7 @@ from regioatlas.model.projects import (
     Participant,
     PlaceHint,
     Project,
+    RegionFigure,
 )
 from regioatlas.model.regions import NUTS_VERSIONS, Region
 
@@ -20,6 +21,7 @@ __all__ = [
     "PlaceHint",
     "Project",
     "Region",
+    "RegionFigure",
     "RegioAtlasError",
     "RowError",
 ]

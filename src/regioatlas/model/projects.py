@@ -124,3 +124,20 @@ class Dataset:
     location_report: dict = field(default_factory=dict)
     recognised_as: str | None = None
     profile: str | None = None
+
+
+@dataclass(slots=True)
+class RegionFigure:
+    """A published figure for a region: keep.eu aggregates, Eurostat population, ...
+
+    ``flag`` keeps the publisher's flag (Eurostat ``p``, ``e``, ``b``; ``:`` for missing).
+    """
+
+    indicator: str
+    nuts_code: str
+    nuts_version: int
+    value: float | None
+    unit: str
+    year: int | None = None
+    flag: str | None = None
+    source_line: int | None = None

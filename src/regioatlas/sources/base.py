@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from regioatlas.model import Participant, Project, RowError
+from regioatlas.model import Participant, Project, RegionFigure, RowError
 
 
 @dataclass(slots=True)
@@ -20,6 +20,7 @@ class ReadResult:
 
     projects: list[Project] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
+    figures: list[RegionFigure] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     #: what the reader recognised, in words, e.g. "CORDIS organization.csv (official layout)"
     recognised_as: str = ""

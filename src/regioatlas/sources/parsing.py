@@ -118,10 +118,17 @@ def clean(text: object) -> str | None:
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> str:
-    """Read a whole text file, naming the file and byte position when the encoding is wrong."""
+    """Read a whole text file (gzip too), naming the file and byte position when the encoding is wrong."""
     from regioatlas.model import InputError, RowError
 
     raw = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InputError(RowError(str(path), None, None, f"broken gzip file: {exc}")) from None
     if not raw.strip():
         raise InputError(RowError(str(path), None, None, "the file is empty"))
     try:

@@ -1,0 +1,366 @@
+"""The `regioatlas` command: parse, call the library, print. No logic of its own."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from regioatlas import __version__, settings
+from regioatlas.model import InputError, RegioAtlasError
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _store_option(f):
+    return click.option("--store", "store_url", default=lambda: settings.get("store"), show_default="$REGIOATLAS_STORE or ~/.local/share/regioatlas/atlas.duckdb",
+                        help=settings.SETTINGS["store"].help)(f)
+
+
+def _fail(message: str, code: int = 1):
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def _print_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) -> None:
+    columns = columns or (list(rows[0]) if rows else [])
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        if not rows:
+            click.echo("(nothing)")
+            return
+        cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+        widths = [min(48, max(len(c), *(len(x[i]) for x in cells))) for i, c in enumerate(columns)]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+        for row in cells:
+            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 1e15 else str(v)
+    return str(v)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="regioatlas")
+def main():
+    """RegioAtlas: EU-funded projects located on NUTS regions.
+
+    Start with `regioatlas demo` (builds the demo store from real data in the package and
+    serves the API on 127.0.0.1), or `regioatlas ingest auto FILE...` for your own files.
+    """
+
+
+# --- ingest ----------------------------------------------------------------------------------
+def _progress_bar():
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=f"{stage:>7}", unit="row" if stage == "locate" else "step",
+                                     file=sys.stderr, leave=False, disable=not sys.stderr.isatty())
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return progress
+
+
+def _print_report(report) -> None:
+    d = report.dataset
+    click.echo(f"dataset {d.id}")
+    click.echo(f"  recognised as: {d.recognised_as}")
+    click.echo(f"  projects: {d.project_count:,}  participations: {d.participant_count:,}"
+               f"  region figures: {report.figures:,}  rejected rows: {d.rejected_count:,}")
+    rep = d.location_report or {}
+    if rep.get("total"):
+        levels = rep.get("by_level", {})
+        click.echo("  located, share of participations by finest NUTS level (version "
+                   f"{rep.get('version', 2024)}): "
+                   + ", ".join(f"{k}: {v:.1%}" for k, v in levels.items()))
+        click.echo("  by method: " + ", ".join(f"{k}: {v:.1%}" for k, v in rep.get("by_method", {}).items()))
+
+
+@main.command()
+@click.argument("source")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_option
+@click.option("--allow-partial", is_flag=True, help="Keep valid rows; report rejected rows instead of failing.")
+@click.option("--rejected-report", type=click.Path(path_type=Path),
+              help="Write rejected rows (file, line, column, reason, value) to this CSV.")
+def ingest(source, files, store_url, allow_partial, rejected_report):
+    """Read FILES with SOURCE into the store, locating every participant on NUTS regions.
+
+    SOURCE is a source name (`regioatlas sources`), `auto` to recognise the layout from the
+    files, or `profile:PATH.toml` for a list of operations described by your own profile.
+    A failing file leaves the store exactly as it was; the same files twice give the same store.
+    """
+    from regioatlas.ingest import ingest as run_ingest
+    from regioatlas.store import open_store
+
+    try:
+        with open_store(store_url) as store:
+            report = run_ingest(store, source, list(files), allow_partial=allow_partial,
+                                progress=_progress_bar())
+    except InputError as exc:
+        _fail(f"nothing was written.\n{exc}")
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    _print_report(report)
+    if report.rejected:
+        click.secho(f"  {len(report.rejected)} rejected row(s), first: {report.rejected[0]}", fg="yellow", err=True)
+        if rejected_report:
+            with rejected_report.open("w", newline="", encoding="utf-8") as f:
+                w = csv.DictWriter(f, fieldnames=["file", "line", "column", "reason", "value"])
+                w.writeheader()
+                w.writerows(e.as_dict() for e in report.rejected)
+            click.echo(f"  rejected rows written to {rejected_report}")
+
+
+@main.command()
+def sources():
+    """List the sources (readers of published layouts) and built-in profiles."""
+    from regioatlas.sources.registry import available
+
+    for name, title in sorted(available().items()):
+        click.echo(f"{name:24} {title}")
+
+
+@main.group()
+def profile():
+    """Profiles: declarative descriptions of a list of operations' layout."""
+
+
+@profile.command("suggest")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def profile_suggest(file):
+    """Propose a profile (TOML) from FILE's headers and sample rows; check it, then ingest with it."""
+    from regioatlas.sources.suggest import suggest_profile
+
+    try:
+        click.echo(suggest_profile(file))
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+
+
+@profile.command("show")
+@click.argument("name")
+def profile_show(name):
+    """Print a built-in profile's TOML."""
+    from regioatlas.sources.profile import builtin_profile_text
+
+    try:
+        click.echo(builtin_profile_text(name))
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+
+
+# --- datasets ----------------------------------------------------------------------------------
+@main.group()
+def datasets():
+    """Datasets in the store, with provenance."""
+
+
+@datasets.command("list")
+@_store_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def datasets_list(store_url, fmt):
+    """List datasets with source, files, hash, licence, attribution and counts."""
+    from dataclasses import asdict
+
+    from regioatlas.store import open_store
+
+    with open_store(store_url) as store:
+        rows = [asdict(d) for d in store.datasets()]
+    _print_rows(rows, fmt, None if fmt == "json" else
+                ["id", "project_count", "participant_count", "rejected_count", "licence", "attribution", "ingested_at"])
+
+
+@datasets.command("remove")
+@click.argument("dataset_id")
+@_store_option
+def datasets_remove(dataset_id, store_url):
+    """Remove a dataset and all its rows."""
+    from regioatlas.store import open_store
+
+    try:
+        with open_store(store_url) as store:
+            store.remove_dataset(dataset_id)
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    click.echo(f"removed {dataset_id}")
+
+
+# --- regions -----------------------------------------------------------------------------------
+@main.command()
+@click.argument("code")
+@click.option("--version", "nuts_version", default=None, help="NUTS version (2016, 2021, 2024; default 2024).")
+def region(code, nuts_version):
+    """Show a NUTS region: names, level, parent, children, neighbours, versions."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.store import open_store
+
+    with open_store(":memory:") as store:
+        try:
+            click.echo(json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2))
+        except RegioAtlasError as exc:
+            _fail(str(exc))
+
+
+@main.command()
+@click.argument("code")
+@click.option("--version", "nuts_version", default=None, help="NUTS version to check against.")
+def validate(code, nuts_version):
+    """Say which NUTS versions CODE belongs to (exit 1 if not valid in --version)."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.store import open_store
+
+    with open_store(":memory:") as store:
+        try:
+            out = Atlas(store).validate(code, nuts_version)
+        except RegioAtlasError as exc:
+            _fail(str(exc))
+    click.echo(json.dumps(out, indent=2))
+    if out.get("valid") is False or not out["versions"]:
+        sys.exit(1)
+
+
+# --- queries -----------------------------------------------------------------------------------
+def _filter_options(f):
+    for name, help_ in reversed([
+        ("source", "Source name(s), comma-separated."), ("programme", "Programme(s), e.g. H2020."),
+        ("fund", "Fund(s), e.g. ERDF."), ("q", "Text in title, objective or topics."),
+        ("from", "Period start (YYYY-MM-DD or YYYY)."), ("to", "Period end."),
+        ("country", "Participant country code(s)."), ("region", "NUTS code of any level."),
+        ("version", "NUTS version of --region."), ("org-type", "HES, PRC, REC, PUB, OTH."),
+    ]):
+        f = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", default=None, help=help_)(f)
+    return f
+
+
+def _filter_params(kwargs) -> dict:
+    return {k.removeprefix("opt_"): v for k, v in kwargs.items() if k.startswith("opt_") and v is not None}
+
+
+@main.command()
+@_store_option
+@_filter_options
+@click.option("--limit", default=20, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--sort", default="id", show_default=True, help="Column; prefix - for descending.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def projects(store_url, limit, offset, sort, fmt, **kwargs):
+    """List projects under the atlas filters."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.store import open_store
+
+    params = _filter_params(kwargs) | {"limit": limit, "offset": offset, "sort": sort}
+    try:
+        with open_store(store_url, read_only=True) as store:
+            out = Atlas(store).projects(params)
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    click.echo(f"{out['total']:,} project(s)", err=True)
+    _print_rows(out["items"], fmt, None if fmt == "json" else
+                ["id", "acronym", "title", "start_date", "end_date", "eu_contribution_eur"])
+
+
+@main.command()
+@click.argument("project_id")
+@_store_option
+def project(project_id, store_url):
+    """Show one project with its participants and how each was located (JSON)."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.store import open_store
+
+    try:
+        with open_store(store_url, read_only=True) as store:
+            click.echo(json.dumps(Atlas(store).project(project_id), ensure_ascii=False, indent=2))
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@_store_option
+@click.option("--level", default="2", show_default=True, help="NUTS level 0-3.")
+@_filter_options
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def aggregate(store_url, level, fmt, **kwargs):
+    """Per region of a NUTS level: projects, participations, EU contribution, per inhabitant."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.store import open_store
+
+    try:
+        with open_store(store_url, read_only=True) as store:
+            out = Atlas(store).aggregates(_filter_params(kwargs) | {"level": level})
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    _print_rows(out["items"], fmt)
+
+
+# --- serving ----------------------------------------------------------------------------------
+def _serve(store_url: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from regioatlas.web.app import create_app
+
+    click.echo(f"RegioAtlas {__version__} serving {store_url}")
+    click.echo(f"  open http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@_store_option
+@click.option("--host", default=lambda: settings.get("host"), show_default="127.0.0.1")
+@click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
+def serve(store_url, host, port):
+    """Serve the JSON API (and its docs page) over a store."""
+    if not Path(store_url.removeprefix("duckdb://")).exists():
+        _fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`")
+    _serve(store_url, host, port)
+
+
+@main.command()
+@click.option("--store", "store_path", default=lambda: settings.get("demo_store"),
+              show_default="~/.local/share/regioatlas/demo.duckdb", help=settings.SETTINGS["demo_store"].help)
+@click.option("--host", default=lambda: settings.get("host"), show_default="127.0.0.1")
+@click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
+@click.option("--rebuild", is_flag=True, help="Rebuild the demo store even if it is current.")
+@click.option("--no-serve", is_flag=True, help="Only build the demo store.")
+def demo(store_path, host, port, rebuild, no_serve):
+    """Build the demo store from the real data shipped in the package, then serve it."""
+    from regioatlas.demo import build_demo
+
+    def announce(source, names):
+        click.echo(f"ingesting {source}: {', '.join(names)}", err=True)
+
+    try:
+        reports = build_demo(store_path, rebuild=rebuild, progress=_progress_bar(), on_dataset=announce)
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    for report in reports:
+        _print_report(report)
+    if not reports:
+        click.echo(f"demo store {store_path} is current")
+    if not no_serve:
+        _serve(store_path, host, port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The built-in demo: real data shipped in the package, ingested into a DuckDB store.
+
+Centred on our users' places: Päijät-Häme and Kanta-Häme next to Helsinki-Uusimaa (the
+Finnish list of operations), Lower Austria around Vienna (the Austrian list), Poland, every
+H2020 participation and the Horizon Europe sample, keep.eu Interreg aggregates, and Eurostat
+population for the per-inhabitant figures.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from regioatlas.ingest import IngestReport, Progress, dataset_id, files_sha256, ingest
+from regioatlas.store import open_store
+
+#: (source, files in regioatlas/data/demo)
+DEMO_DATASETS: list[tuple[str, list[str]]] = [
+    ("eurostat-population", ["estat_demo_r_pjanaggr3_total.tsv.gz"]),
+    ("cordis-h2020", ["h2020_participations_eunets_2020-12.csv.gz",
+                      "h2020_project_programme_parts_eunets_2020-12.csv.gz"]),
+    ("cordis-he-sample", ["horizon_europe_projects_sample.csv.gz", "horizon_europe_organizations_sample.csv.gz",
+                          "horizon_europe_project_topics_2026-03_sample.csv.gz",
+                          "horizon_europe_project_euroscivoc_2026-03_sample.csv.gz"]),
+    ("fi-rakennerahastot", ["FI_ERDF_ESF_2014-2020_projektilista.csv"]),
+    ("at-efre", ["AT_ERDF_2014-2020_Vorhabensliste.csv"]),
+    ("pl-mapadotacji", ["PL_ERDF_2014-2020_projects.csv"]),
+    ("keep-eu", ["keep_eu_interreg_2014_2020_by_nuts3.csv"]),
+]
+
+
+def demo_file(name: str) -> Path:
+    return Path(str(resources.files("regioatlas.data").joinpath("demo", name)))
+
+
+def demo_is_current(store) -> bool:
+    """True when the store holds every demo dataset with the shipped files' hashes."""
+    have = {d.id: d.sha256 for d in store.datasets()}
+    for source, names in DEMO_DATASETS:
+        files = [demo_file(n) for n in names]
+        if have.get(dataset_id(source, files)) != files_sha256(files):
+            return False
+    return True
+
+
+def build_demo(path: str | Path, *, rebuild: bool = False, progress: Progress | None = None,
+               on_dataset=None) -> list[IngestReport]:
+    """Ingest every demo dataset into the store at ``path`` (skipped when already current).
+
+    The lists of operations are read with ``allow_partial``: the real Finnish file has a few
+    malformed rows, which the report lists instead of dropping silently.
+    """
+    reports: list[IngestReport] = []
+    with open_store(str(path)) as store:
+        if not rebuild and demo_is_current(store):
+            return reports
+        from regioatlas.geo.locate import Locator
+
+        locator = Locator()
+        for source, names in DEMO_DATASETS:
+            if on_dataset:
+                on_dataset(source, names)
+            report = ingest(store, source, [demo_file(n) for n in names], allow_partial=True,
+                            progress=progress, locator=locator)
+            reports.append(report)
+    return reports

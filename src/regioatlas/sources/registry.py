@@ -1,0 +1,101 @@
+"""One registry of sources: name → dotted path. Built-ins use the same door as plug-ins.
+
+Third parties register with ``register("my-source", "my_pkg.module:MySource")`` or through the
+``regioatlas.sources`` entry-point group; a dotted path is accepted wherever a name is.
+Lists of operations are read through declarative profiles (``regioatlas.sources.profile``):
+each built-in profile is a source of its own name, and ``profile:PATH.toml`` loads a user's.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from regioatlas.model import InputError, RegioAtlasError, RowError
+from regioatlas.sources.base import Source
+
+BUILTIN_SOURCES: dict[str, str] = {
+    "cordis": "regioatlas.sources.cordis:CordisExport",
+    "cordis-he-sample": "regioatlas.sources.cordis:CordisHorizonEuropeSample",
+    "cordis-h2020": "regioatlas.sources.cordis:CordisH2020Participations",
+    "keep-eu": "regioatlas.sources.keep_eu:KeepEuNuts3",
+    "eurostat-population": "regioatlas.sources.eurostat:EurostatPopulation",
+}
+_registered: dict[str, str] = {}
+
+
+class UnknownSource(RegioAtlasError):
+    pass
+
+
+def register(name: str, target: str) -> None:
+    """Register a source class under a name (``"package.module:Class"``)."""
+    _registered[name] = target
+
+
+def _all_names() -> dict[str, str]:
+    names = dict(BUILTIN_SOURCES)
+    for ep in entry_points(group="regioatlas.sources"):
+        names.setdefault(ep.name, ep.value)
+    names.update(_registered)
+    return names
+
+
+def _load(target: str) -> Source:
+    module, _, attr = target.partition(":")
+    obj = getattr(importlib.import_module(module), attr)
+    return obj() if isinstance(obj, type) else obj
+
+
+def _profiles():
+    from regioatlas.sources import profile
+
+    return profile
+
+
+def get_source(name: str) -> Source:
+    """The source registered under ``name``, a built-in profile, ``profile:PATH``, or a dotted path."""
+    names = _all_names()
+    if name in names:
+        return _load(names[name])
+    prof = _profiles()
+    if name.startswith("profile:"):
+        return prof.ProfileSource(prof.load_profile(Path(name.removeprefix("profile:"))))
+    builtin = prof.builtin_profiles()
+    if name in builtin:
+        return prof.ProfileSource(builtin[name])
+    if ":" in name and "." in name.split(":")[0]:
+        return _load(name)
+    raise UnknownSource(
+        f"unknown source {name!r}; available: {', '.join(sorted(available()))}, "
+        "'auto', or 'profile:PATH.toml'"
+    )
+
+
+def available() -> dict[str, str]:
+    """Name → title of every source, built-in profiles included."""
+    out = {n: _load(t).title for n, t in _all_names().items()}
+    for name, prof in _profiles().builtin_profiles().items():
+        out[name] = prof.title
+    return out
+
+
+def recognise(paths: list[Path]) -> tuple[Source, str]:
+    """Find the source whose layout these files have; InputError naming what was tried if none."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(RowError(str(path), None, None, "file not found"))
+    for name in available():
+        source = get_source(name)
+        found = source.sniff(paths)
+        if found:
+            return source, found
+    raise InputError(
+        RowError(
+            ", ".join(str(p) for p in paths), None, None,
+            "layout not recognised (tried: " + ", ".join(sorted(available())) + "); "
+            "write a profile for it: `regioatlas profile suggest FILE > my.toml`, check it, then "
+            "`regioatlas ingest profile:my.toml FILE`",
+        )
+    )

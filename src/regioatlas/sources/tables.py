@@ -1,0 +1,100 @@
+"""Open a CSV (plain or gzip) or XLSX file as a header plus numbered rows, checking the layout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from regioatlas.model import InputError, RowError
+from regioatlas.sources.parsing import iter_csv_rows, read_text
+
+
+@dataclass
+class Table:
+    """A file's header and its data rows as dicts keyed by header name, with line numbers."""
+
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, dict[str, str | None]]]
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken zip/xml
+        raise InputError(RowError(str(path), None, None, f"not a readable XLSX workbook: {exc}"))
+    ws = wb.worksheets[0]
+    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield i, ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in row]
+    wb.close()
+
+
+def read_table(
+    path: Path,
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    required: tuple[str, ...] = (),
+) -> Table:
+    """Read a whole CSV/CSV.GZ/XLSX table, raising InputError for file-level problems.
+
+    File-level problems: empty file, no data rows, missing required columns (with a hint when
+    the header looks split with the wrong delimiter). A row with a different number of cells
+    than the header becomes a RowError later, in ``check_width``.
+    """
+    name = str(path)
+    if not path.exists():
+        raise InputError(RowError(name, None, None, "file not found"))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        lines = list(_xlsx_rows(path))
+    else:
+        text = read_text(path, encoding)
+        if text.count('"') % 2 == 1:
+            # an odd number of quotes means a quoted field never closes: a truncated file
+            last = text.rfind('"')
+            raise InputError(
+                RowError(name, text[:last].count("\n") + 1, None,
+                         "unterminated quoted field: the file looks truncated")
+            )
+        lines = list(iter_csv_rows(text, delimiter))
+    lines = [(n, cells) for n, cells in lines if any(c.strip() for c in cells)]
+    if not lines:
+        raise InputError(RowError(name, None, None, "the file is empty"))
+    header = [h.strip() for h in lines[0][1]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        hint = ""
+        joined = "".join(header)
+        for other in (";", ",", "\t", "|"):
+            if other != delimiter and other in joined:
+                hint = f"; wrong delimiter? the header contains {other!r}, expected {delimiter!r}"
+                break
+        raise InputError(
+            RowError(name, lines[0][0], ", ".join(missing),
+                     f"missing required column(s); found: {', '.join(header[:30])}{hint}")
+        )
+    if len(lines) == 1:
+        raise InputError(RowError(name, None, None, "the file has a header but no data rows"))
+    rows = []
+    for n, cells in lines[1:]:
+        rows.append((n, _as_dict(header, cells)))
+    return Table(path, header, rows)
+
+
+def _as_dict(header: list[str], cells: list[str]) -> dict[str, str | None]:
+    d: dict[str, str | None] = dict(zip(header, cells))
+    if len(cells) != len(header):
+        d["__width__"] = str(len(cells))
+    return d
+
+
+def width_error(table: Table, line: int, row: dict) -> RowError | None:
+    """A RowError when a row has another number of cells than the header."""
+    got = row.get("__width__")
+    if got is None:
+        return None
+    return RowError(str(table.path), line, None,
+                    f"row has {got} cells, the header has {len(table.header)}")

@@ -1,0 +1,88 @@
+"""The narrow storage interface. DuckDB (embedded, default) and PostGIS implement it alike.
+
+Everything a store returns is plain data (dicts, model objects); callers never see SQL.
+Every store passes the one contract suite in tests/test_store_contract.py.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+from regioatlas.model import Dataset, Participant, Project, RegionFigure, RegioAtlasError
+from regioatlas.model.query import Page, ProjectFilter
+
+Progress = Callable[[str, int, int], None]
+
+
+class StoreError(RegioAtlasError):
+    """A store operation that cannot be done (conflict, schema too new, ...)."""
+
+
+class Store(ABC):
+    """Projects, participants (with locations), region figures and datasets.
+
+    Writes are whole datasets: ``replace_dataset`` is atomic, so a failing ingest leaves the
+    store exactly as it was, and writing the same dataset twice gives the same store.
+    """
+
+    #: the schema version this code writes; ``migrate`` brings older stores up to it
+    SCHEMA_VERSION: int = 1
+
+    @abstractmethod
+    def migrate(self) -> int:
+        """Create or upgrade the schema; return the version now in place."""
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the store (0 for an empty one)."""
+
+    @abstractmethod
+    def replace_dataset(
+        self,
+        dataset: Dataset,
+        projects: list[Project],
+        participants: list[Participant],
+        figures: list[RegionFigure],
+    ) -> None:
+        """Atomically put a dataset in place of any earlier dataset with the same id.
+
+        Raises StoreError, changing nothing, when a project id belongs to another dataset.
+        """
+
+    @abstractmethod
+    def remove_dataset(self, dataset_id: str) -> None: ...
+
+    @abstractmethod
+    def datasets(self) -> list[Dataset]: ...
+
+    @abstractmethod
+    def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
+        """(total matching, one page of project rows)."""
+
+    @abstractmethod
+    def project(self, project_id: str) -> dict | None:
+        """One project with its participants and their locations, or None."""
+
+    @abstractmethod
+    def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
+        """Per region of ``level``: projects, participations, EU contribution (EUR)."""
+
+    @abstractmethod
+    def figures(
+        self, indicator: str, version: int | None = None, year: int | None = None,
+        codes: list[str] | None = None,
+    ) -> list[RegionFigure]: ...
+
+    @abstractmethod
+    def facets(self) -> dict[str, list]:
+        """Distinct values for the filters: sources, programmes, funds, countries, org types."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,270 @@
+"""The embedded default store: one DuckDB file, zero configuration."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from regioatlas.model import Dataset, Participant, Project, RegionFigure
+from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.store import sql
+from regioatlas.store.base import Store, StoreError
+
+TOPIC_SEP = " | "
+
+
+def _project_columns(projects: list[Project], dataset_id: str) -> dict[str, list]:
+    cols: dict[str, list] = {name: [] for name, _ in sql.PROJECT_COLUMNS}
+    for p in projects:
+        cols["id"].append(p.id)
+        cols["dataset_id"].append(dataset_id)
+        cols["topics"].append(TOPIC_SEP.join(p.topics) if p.topics else None)
+        for name in sql.PROJECT_COLUMNS:
+            n = name[0]
+            if n not in ("id", "dataset_id", "topics"):
+                cols[n].append(getattr(p, n))
+    return cols
+
+
+def _participant_columns(parts: list[Participant], dataset_id: str) -> dict[str, list]:
+    names = [n for n, _ in sql.PARTICIPANT_COLUMNS]
+    cols: dict[str, list] = {n: [] for n in names}
+    for p in parts:
+        loc, place = p.location, p.place
+        cols["project_id"].append(p.project_id)
+        cols["seq"].append(p.seq)
+        cols["dataset_id"].append(dataset_id)
+        for n in ("name", "org_id", "short_name", "org_type", "role", "sme", "eu_contribution_eur",
+                  "eu_contribution_original", "currency", "source_line"):
+            cols[n].append(getattr(p, n))
+        cols["country_given"].append(place.country)
+        cols["city"].append(place.city)
+        cols["postcode"].append(place.postcode)
+        cols["nuts_given"].append(place.nuts_code)
+        cols["lat"].append(place.lat)
+        cols["lon"].append(place.lon)
+        cols["nuts_version"].append(loc.version if loc else None)
+        for lvl in range(4):
+            cols[f"nuts{lvl}"].append(getattr(loc, f"nuts{lvl}") if loc else None)
+        cols["loc_method"].append(loc.method if loc else "none")
+        cols["loc_confidence"].append(loc.confidence if loc else 0.0)
+        cols["loc_detail"].append(loc.detail if loc else None)
+    return cols
+
+
+def _figure_columns(figures: list[RegionFigure], dataset_id: str) -> dict[str, list]:
+    cols: dict[str, list] = {n: [] for n, _ in sql.FIGURE_COLUMNS}
+    for f in figures:
+        cols["dataset_id"].append(dataset_id)
+        for n in ("indicator", "nuts_code", "nuts_version", "year", "value", "unit", "flag", "source_line"):
+            cols[n].append(getattr(f, n))
+    return cols
+
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(), "DATE": pa.date32(), "INTEGER": pa.int64(),
+    "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def _arrow(columns: dict[str, list], spec) -> pa.Table:
+    types = {n: _ARROW_TYPES[t.split()[0]] for n, t in spec}
+    return pa.table({n: pa.array(v, type=types[n]) for n, v in columns.items()})
+
+
+class DuckDBStore(Store):
+    """A Store in one DuckDB file (``":memory:"`` for a throw-away one).
+
+    Example
+    -------
+    >>> store = DuckDBStore(":memory:")
+    >>> store.schema_version()
+    1
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(self.path, read_only=read_only)
+        self._lock = threading.Lock()
+        if not read_only:
+            self.migrate()
+
+    # a cursor per call: DuckDB connections must not be shared between threads
+    def _cur(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def schema_version(self) -> int:
+        cur = self._cur()
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def migrate(self) -> int:
+        with self._lock:
+            cur = self._cur()
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, applied_at TIMESTAMP)"
+            )
+            current = self.schema_version()
+            if current > len(sql.MIGRATIONS):
+                raise StoreError(
+                    f"{self.path}: schema version {current} is newer than this RegioAtlas "
+                    f"({len(sql.MIGRATIONS)}); upgrade RegioAtlas"
+                )
+            for version in range(current, len(sql.MIGRATIONS)):
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for statement in sql.MIGRATIONS[version]:
+                        cur.execute(statement)
+                    cur.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                                [version + 1, datetime.now(timezone.utc).replace(tzinfo=None)])
+                    cur.execute("COMMIT")
+                except Exception:
+                    cur.execute("ROLLBACK")
+                    raise
+            return len(sql.MIGRATIONS)
+
+    def replace_dataset(self, dataset, projects, participants, figures) -> None:
+        proj = _arrow(_project_columns(projects, dataset.id), sql.PROJECT_COLUMNS)
+        part = _arrow(_participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS)
+        figs = _arrow(_figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
+        with self._lock:
+            cur = self._cur()
+            cur.register("new_projects", proj)
+            cur.register("new_participants", part)
+            cur.register("new_figures", figs)
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                clash = cur.execute(
+                    "SELECT p.id, p.dataset_id FROM projects p JOIN new_projects n ON n.id = p.id "
+                    "WHERE p.dataset_id <> ? LIMIT 3", [dataset.id]
+                ).fetchall()
+                if clash:
+                    raise StoreError(
+                        "project id(s) " + ", ".join(c[0] for c in clash)
+                        + f" already come from dataset {clash[0][1]}; remove that dataset first "
+                        "(`regioatlas datasets remove ID`)"
+                    )
+                for table in ("participants", "projects", "region_figures", "datasets"):
+                    key = "id" if table == "datasets" else "dataset_id"
+                    cur.execute(f"DELETE FROM {table} WHERE {key} = ?", [dataset.id])
+                cur.execute("INSERT INTO projects SELECT * FROM new_projects")
+                cur.execute("INSERT INTO participants SELECT * FROM new_participants")
+                cur.execute("INSERT INTO region_figures SELECT * FROM new_figures")
+                cur.execute(
+                    f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
+                    _dataset_row(dataset, len(figures)),
+                )
+                cur.execute("COMMIT")
+            except Exception as exc:
+                cur.execute("ROLLBACK")
+                if isinstance(exc, duckdb.ConstraintException):
+                    raise StoreError(f"dataset {dataset.id} breaks a store constraint: {exc}") from exc
+                raise
+            finally:
+                for name in ("new_projects", "new_participants", "new_figures"):
+                    cur.unregister(name)
+
+    def remove_dataset(self, dataset_id: str) -> None:
+        with self._lock:
+            cur = self._cur()
+            if not cur.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone():
+                from regioatlas.model import NotFound
+
+                raise NotFound(f"no dataset {dataset_id!r}")
+            cur.execute("BEGIN TRANSACTION")
+            for table in ("participants", "projects", "region_figures"):
+                cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+            cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+            cur.execute("COMMIT")
+
+    def datasets(self) -> list[Dataset]:
+        rows = self._cur().execute(
+            f"SELECT {', '.join(n for n, _ in sql.DATASET_COLUMNS)} FROM datasets ORDER BY source, id"
+        ).fetchall()
+        return [_dataset_from_row(r) for r in rows]
+
+    def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
+        count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
+        cur = self._cur()
+        total = cur.execute(count_sql, cparams).fetchone()[0]
+        return total, _dicts(cur.execute(page_sql, pparams))
+
+    def project(self, project_id: str) -> dict | None:
+        cur = self._cur()
+        rows = _dicts(cur.execute("SELECT * FROM projects WHERE id = ?", [project_id]))
+        if not rows:
+            return None
+        project = rows[0]
+        project["topics"] = project["topics"].split(TOPIC_SEP) if project["topics"] else []
+        project["participants"] = _dicts(
+            cur.execute("SELECT * FROM participants WHERE project_id = ? ORDER BY seq", [project_id])
+        )
+        return project
+
+    def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
+        query, params = sql.aggregate_query(level, flt)
+        return _dicts(self._cur().execute(query, params))
+
+    def figures(self, indicator, version=None, year=None, codes=None) -> list[RegionFigure]:
+        where, params = ["indicator = ?"], [indicator]
+        if version is not None:
+            where.append("nuts_version = ?")
+            params.append(version)
+        if year is not None:
+            where.append("year = ?")
+            params.append(year)
+        if codes:
+            where.append(f"nuts_code IN ({', '.join('?' for _ in codes)})")
+            params.extend(codes)
+        rows = self._cur().execute(
+            "SELECT indicator, nuts_code, nuts_version, value, unit, year, flag, source_line "
+            f"FROM region_figures WHERE {' AND '.join(where)} ORDER BY nuts_code, year", params
+        ).fetchall()
+        return [RegionFigure(*r) for r in rows]
+
+    def facets(self) -> dict[str, list]:
+        cur = self._cur()
+
+        def distinct(q: str) -> list:
+            return [r[0] for r in cur.execute(q).fetchall() if r[0] is not None]
+
+        return {
+            "sources": distinct("SELECT DISTINCT source FROM projects ORDER BY 1"),
+            "programmes": distinct("SELECT DISTINCT programme FROM projects ORDER BY 1"),
+            "funds": distinct("SELECT DISTINCT fund FROM projects ORDER BY 1"),
+            "countries": distinct("SELECT DISTINCT nuts0 FROM participants ORDER BY 1"),
+            "org_types": distinct("SELECT DISTINCT org_type FROM participants ORDER BY 1"),
+        }
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _dicts(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _dataset_row(d: Dataset, figure_count: int) -> list:
+    return [d.id, d.source, json.dumps(d.files), d.sha256, d.publisher, d.licence, d.attribution,
+            d.ingested_at.replace(tzinfo=None), d.project_count, d.participant_count, figure_count,
+            d.rejected_count, json.dumps(d.location_report), d.recognised_as, d.profile]
+
+
+def _dataset_from_row(r) -> Dataset:
+    (id_, source, files, sha, publisher, licence, attribution, at, pc, parc, _fc, rej, report,
+     recognised, profile) = r
+    return Dataset(id_, source, json.loads(files), sha, publisher, licence, attribution,
+                   at.replace(tzinfo=timezone.utc), pc, parc, rej, json.loads(report or "{}"),
+                   recognised, profile)

@@ -1,0 +1,210 @@
+"""Generic SQL shared by the SQL stores: schema, filters, queries. Dialects override little.
+
+Placeholders are written as ``?``; a dialect with another style rewrites them (``%s``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from regioatlas.model.query import PROJECT_SORTS, Page, ProjectFilter
+
+NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+
+PROJECT_COLUMNS = [
+    ("id", "VARCHAR PRIMARY KEY"),
+    ("dataset_id", "VARCHAR NOT NULL"),
+    ("source", "VARCHAR NOT NULL"),
+    ("native_id", "VARCHAR NOT NULL"),
+    ("programme", "VARCHAR"),
+    ("fund", "VARCHAR"),
+    ("title", "VARCHAR"),
+    ("acronym", "VARCHAR"),
+    ("objective", "VARCHAR"),
+    ("topics", "VARCHAR"),
+    ("status", "VARCHAR"),
+    ("start_date", "DATE"),
+    ("end_date", "DATE"),
+    ("total_cost_eur", "DOUBLE PRECISION"),
+    ("eu_contribution_eur", "DOUBLE PRECISION"),
+    ("currency", "VARCHAR"),
+    ("total_cost_original", "DOUBLE PRECISION"),
+    ("eu_contribution_original", "DOUBLE PRECISION"),
+    ("exchange_rate", "DOUBLE PRECISION"),
+    ("rate_date", "DATE"),
+    ("country", "VARCHAR"),
+    ("language", "VARCHAR"),
+    ("url", "VARCHAR"),
+    ("source_line", "INTEGER"),
+]
+PARTICIPANT_COLUMNS = [
+    ("project_id", "VARCHAR NOT NULL"),
+    ("seq", "INTEGER NOT NULL"),
+    ("dataset_id", "VARCHAR NOT NULL"),
+    ("name", "VARCHAR"),
+    ("org_id", "VARCHAR"),
+    ("short_name", "VARCHAR"),
+    ("org_type", "VARCHAR"),
+    ("role", "VARCHAR"),
+    ("sme", "BOOLEAN"),
+    ("eu_contribution_eur", "DOUBLE PRECISION"),
+    ("eu_contribution_original", "DOUBLE PRECISION"),
+    ("currency", "VARCHAR"),
+    ("country_given", "VARCHAR"),
+    ("city", "VARCHAR"),
+    ("postcode", "VARCHAR"),
+    ("nuts_given", "VARCHAR"),
+    ("lat", "DOUBLE PRECISION"),
+    ("lon", "DOUBLE PRECISION"),
+    ("nuts_version", "INTEGER"),
+    ("nuts0", "VARCHAR"),
+    ("nuts1", "VARCHAR"),
+    ("nuts2", "VARCHAR"),
+    ("nuts3", "VARCHAR"),
+    ("loc_method", "VARCHAR"),
+    ("loc_confidence", "DOUBLE PRECISION"),
+    ("loc_detail", "VARCHAR"),
+    ("source_line", "INTEGER"),
+]
+FIGURE_COLUMNS = [
+    ("dataset_id", "VARCHAR NOT NULL"),
+    ("indicator", "VARCHAR NOT NULL"),
+    ("nuts_code", "VARCHAR NOT NULL"),
+    ("nuts_version", "INTEGER NOT NULL"),
+    ("year", "INTEGER"),
+    ("value", "DOUBLE PRECISION"),
+    ("unit", "VARCHAR"),
+    ("flag", "VARCHAR"),
+    ("source_line", "INTEGER"),
+]
+DATASET_COLUMNS = [
+    ("id", "VARCHAR PRIMARY KEY"),
+    ("source", "VARCHAR NOT NULL"),
+    ("files", "VARCHAR NOT NULL"),
+    ("sha256", "VARCHAR NOT NULL"),
+    ("publisher", "VARCHAR"),
+    ("licence", "VARCHAR"),
+    ("attribution", "VARCHAR"),
+    ("ingested_at", "TIMESTAMP"),
+    ("project_count", "INTEGER"),
+    ("participant_count", "INTEGER"),
+    ("figure_count", "INTEGER"),
+    ("rejected_count", "INTEGER"),
+    ("location_report", "VARCHAR"),
+    ("recognised_as", "VARCHAR"),
+    ("profile", "VARCHAR"),
+]
+
+
+def _create(table: str, columns, extra: str = "") -> str:
+    cols = ",\n  ".join(f"{n} {t}" for n, t in columns)
+    return f"CREATE TABLE {table} (\n  {cols}{extra}\n)"
+
+
+#: migrations[i] brings a store from schema version i to i + 1
+MIGRATIONS: list[list[str]] = [
+    [
+        _create("datasets", DATASET_COLUMNS),
+        _create("projects", PROJECT_COLUMNS),
+        _create("participants", PARTICIPANT_COLUMNS, ",\n  PRIMARY KEY (project_id, seq)"),
+        _create("region_figures", FIGURE_COLUMNS),
+        "CREATE INDEX participants_project ON participants (project_id)",
+        "CREATE INDEX projects_dataset ON projects (dataset_id)",
+        "CREATE INDEX figures_indicator ON region_figures (indicator, nuts_code)",
+    ],
+]
+
+
+def region_level(code: str) -> int:
+    """NUTS level of a code from its length: 'AT' 0, 'AT1' 1, 'AT13' 2, 'AT130' 3."""
+    if not NUTS_CODE.match(code):
+        raise ValueError(f"not a NUTS code: {code!r}")
+    return len(code) - 2
+
+
+def _in(column: str, values: list, params: list) -> str:
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def project_conditions(flt: ProjectFilter, alias: str, params: list) -> list[str]:
+    """WHERE conditions on the projects table for the project-level filters."""
+    a = alias
+    out = []
+    if flt.sources:
+        out.append(_in(f"{a}.source", flt.sources, params))
+    if flt.programmes:
+        out.append(_in(f"{a}.programme", flt.programmes, params))
+    if flt.funds:
+        out.append(_in(f"{a}.fund", flt.funds, params))
+    if flt.text:
+        like = f"%{flt.text.lower()}%"
+        out.append(
+            f"(lower(coalesce({a}.title,'')) LIKE ? OR lower(coalesce({a}.acronym,'')) LIKE ? "
+            f"OR lower(coalesce({a}.objective,'')) LIKE ? OR lower(coalesce({a}.topics,'')) LIKE ?)"
+        )
+        params.extend([like] * 4)
+    if flt.period_from:
+        out.append(f"({a}.end_date IS NULL OR {a}.end_date >= ?)")
+        params.append(flt.period_from)
+    if flt.period_to:
+        out.append(f"({a}.start_date IS NULL OR {a}.start_date <= ?)")
+        params.append(flt.period_to)
+    return out
+
+
+def participant_conditions(flt: ProjectFilter, alias: str, params: list) -> list[str]:
+    """WHERE conditions on the participants table for the place and organisation filters."""
+    a = alias
+    out = []
+    if flt.countries:
+        out.append(_in(f"{a}.nuts0", flt.countries, params))
+    if flt.region:
+        out.append(f"{a}.nuts{region_level(flt.region)} = ?")
+        params.append(flt.region)
+    if flt.org_types:
+        out.append(_in(f"{a}.org_type", flt.org_types, params))
+    return out
+
+
+def has_participant_filter(flt: ProjectFilter) -> bool:
+    return bool(flt.countries or flt.region or flt.org_types)
+
+
+def projects_query(flt: ProjectFilter, page: Page) -> tuple[str, str, list, list]:
+    """(count SQL, page SQL, count params, page params) for the project list."""
+    params: list = []
+    where = project_conditions(flt, "p", params)
+    if has_participant_filter(flt):
+        sub = participant_conditions(flt, "pa", params)
+        where.append(
+            "EXISTS (SELECT 1 FROM participants pa WHERE pa.project_id = p.id AND "
+            + " AND ".join(sub) + ")"
+        )
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    if page.sort not in PROJECT_SORTS:
+        raise ValueError(f"unknown sort {page.sort!r}; one of {', '.join(PROJECT_SORTS)}")
+    order = f"p.{page.sort} {'DESC' if page.descending else 'ASC'} NULLS LAST, p.id"
+    count_sql = f"SELECT count(*) FROM projects p {clause}"
+    page_sql = (
+        "SELECT p.id, p.source, p.native_id, p.programme, p.fund, p.title, p.acronym, p.status, "
+        "p.start_date, p.end_date, p.total_cost_eur, p.eu_contribution_eur, p.currency, p.country, "
+        f"p.dataset_id FROM projects p {clause} ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    return count_sql, page_sql, list(params), [*params, page.limit, page.offset]
+
+
+def aggregate_query(level: int, flt: ProjectFilter) -> tuple[str, list]:
+    if level not in (0, 1, 2, 3):
+        raise ValueError(f"NUTS level must be 0-3, not {level}")
+    params: list = []
+    where = [f"pa.nuts{level} IS NOT NULL"]
+    where += project_conditions(flt, "p", params)
+    where += participant_conditions(flt, "pa", params)
+    sql = (
+        f"SELECT pa.nuts{level} AS code, count(DISTINCT pa.project_id) AS projects, "
+        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
+        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
+        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1"
+    )
+    return sql, params

@@ -1,0 +1,164 @@
+"""The ASGI app: routes map onto ``regioatlas.api`` handlers; errors become problem JSON."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from regioatlas import __version__
+from regioatlas.api.atlas import Atlas
+from regioatlas.api.problems import ApiError
+from regioatlas.store import open_store
+from regioatlas.web.home import home_html
+
+log = logging.getLogger("regioatlas.web")
+PROBLEM = "application/problem+json"
+
+Str = Annotated[str | None, Query()]
+FILTER_DOC = {
+    "source": "source name(s), comma-separated (see /api/facets)",
+    "programme": "programme(s), e.g. H2020, HORIZON",
+    "fund": "fund(s), e.g. ERDF, ESF",
+    "q": "text in title, acronym, objective or topics",
+    "from": "period start (YYYY-MM-DD or YYYY): projects running on or after",
+    "to": "period end (YYYY-MM-DD or YYYY): projects running on or before",
+    "country": "participant country code(s), EL for Greece",
+    "region": "NUTS code of any level; participants located in it",
+    "version": "NUTS version of `region` (2016, 2021 or 2024; default 2024)",
+    "org_type": "organisation type(s): HES, PRC, REC, PUB, OTH",
+}
+
+
+def _problem(exc: ApiError, request: Request) -> JSONResponse:
+    return JSONResponse(exc.body(str(request.url.path)), status_code=exc.status, media_type=PROBLEM)
+
+
+def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
+    """Build the app over a store (opened read-only by default: API workers are stateless)."""
+    store = open_store(store_url, read_only=read_only)
+    atlas = Atlas(store)
+    app = FastAPI(
+        title="RegioAtlas API",
+        version=__version__,
+        description="EU-funded projects located on NUTS regions. Errors are RFC 9457 problem details.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    static = resources.files("regioatlas.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.state.atlas = atlas
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return _problem(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "path"))
+        return _problem(ApiError(400, "Bad request", f"{where}: {first.get('msg', 'invalid')}",
+                                 parameter=where), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        title = "Not found" if exc.status_code == 404 else "Error"
+        return _problem(ApiError(exc.status_code, title, str(exc.detail)), request)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):  # a bug: log it, answer a problem body
+        log.exception("unexpected error on %s", request.url)
+        return _problem(ApiError(500, "Internal error", "an unexpected error; it has been logged"), request)
+
+    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    def home():
+        return home_html(atlas)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="RegioAtlas API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon.png",
+        )
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz():
+        return {"status": "ok", "version": __version__, "schema": store.schema_version()}
+
+    @app.get("/api/regions", tags=["regions"], summary="List NUTS regions")
+    def regions(version: Str = None, level: Str = None, country: Str = None):
+        return atlas.regions(version, level, country)
+
+    @app.get("/api/regions/{code}", tags=["regions"], summary="One region with parent, children, neighbours")
+    def region(code: str, version: Str = None):
+        return atlas.region(code, version)
+
+    @app.get("/api/regions/{code}/children", tags=["regions"])
+    def children(code: str, version: Str = None):
+        return atlas.children(code, version)
+
+    @app.get("/api/regions/{code}/neighbours", tags=["regions"])
+    def neighbours(code: str, version: Str = None):
+        return atlas.neighbours(code, version)
+
+    @app.get("/api/regions/{code}/geometry", tags=["regions"], summary="GeoJSON Feature, simplified for a zoom")
+    def geometry(code: str, version: Str = None, zoom: Str = None):
+        return atlas.region_geometry(code, version, zoom)
+
+    @app.get("/api/geometries", tags=["regions"], summary="GeoJSON FeatureCollection of a level")
+    def geometries(version: Str = None, level: Str = None, zoom: Str = None, country: Str = None):
+        return atlas.regions_geojson(version, level, zoom, country)
+
+    @app.get("/api/nuts/{code}", tags=["regions"], summary="Which NUTS versions a code belongs to")
+    def validate(code: str, version: Str = None):
+        return atlas.validate(code, version)
+
+    def _params(request: Request) -> dict:
+        qp = request.query_params
+        return {k: (qp.getlist(k) if len(qp.getlist(k)) > 1 else qp.get(k)) for k in qp.keys()}
+
+    @app.get("/api/projects", tags=["projects"], summary="Projects, filtered, sorted and paged")
+    def projects(request: Request, source: Str = None, programme: Str = None, fund: Str = None,
+                 q: Str = None, from_: Annotated[str | None, Query(alias="from")] = None, to: Str = None,
+                 country: Str = None, region: Str = None, version: Str = None, org_type: Str = None,
+                 limit: Str = None, offset: Str = None,
+                 sort: Annotated[str | None, Query(description="title, start_date, end_date, "
+                                                   "eu_contribution_eur, total_cost_eur, id; -x descending")] = None):
+        return atlas.projects(_params(request))
+
+    @app.get("/api/projects/{project_id:path}", tags=["projects"], summary="One project with its participants")
+    def project(project_id: str):
+        return atlas.project(project_id)
+
+    @app.get("/api/aggregates", tags=["aggregates"],
+             summary="Per region of a NUTS level: projects, participations, EU contribution, per inhabitant")
+    def aggregates(request: Request, level: Str = None, source: Str = None, programme: Str = None,
+                   fund: Str = None, q: Str = None, from_: Annotated[str | None, Query(alias="from")] = None,
+                   to: Str = None, country: Str = None, region: Str = None, version: Str = None,
+                   org_type: Str = None):
+        return atlas.aggregates(_params(request))
+
+    @app.get("/api/datasets", tags=["datasets"], summary="Datasets with provenance, licence and location report")
+    def datasets():
+        return atlas.datasets()
+
+    @app.get("/api/facets", tags=["datasets"], summary="Values available for the filters")
+    def facets():
+        return atlas.facets()
+
+    for route in app.routes:  # document the shared filter parameters once
+        for param in getattr(route, "dependant", None).query_params if hasattr(route, "dependant") else []:
+            doc = FILTER_DOC.get(param.alias)
+            if doc and not param.field_info.description:
+                param.field_info.description = doc
+    app.router.on_shutdown.append(store.close)
+    return app
