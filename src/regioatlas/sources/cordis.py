@@ -347,6 +347,7 @@ def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognis
     projects: dict[str, Project] = {}
     seq: dict[str, int] = {}
     file = str(table.path)
+    na = {"NA": None}  # the table was written by R: NA marks a missing value
     # The hot loop of the largest bundled file: parse inline rather than through RowParser.
     for line, row in table.rows:
         if "__width__" in row:
@@ -357,7 +358,7 @@ def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognis
             result.errors.append(RowError(file, line, "rcn", "missing project record number"))
             continue
         try:
-            contribution = parse_amount(row["contribution"], ".")
+            contribution = parse_amount(na.get(row["contribution"], row["contribution"]), ".")
         except ValueError as exc:
             result.errors.append(RowError(file, line, "contribution", str(exc), row["contribution"]))
             continue
@@ -365,10 +366,10 @@ def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognis
         project = projects.get(pid)
         if project is None:
             try:
-                start = parse_date(row["start_date"])
-                end = parse_date(row["end_date"])
-                max_c = parse_amount(row.get("max_contribution"), ".")
-                total = parse_amount(row.get("total_cost"), ".")
+                start = parse_date(na.get(row["start_date"], row["start_date"]))
+                end = parse_date(na.get(row["end_date"], row["end_date"]))
+                max_c = parse_amount(na.get(row.get("max_contribution"), row.get("max_contribution")), ".")
+                total = parse_amount(na.get(row.get("total_cost"), row.get("total_cost")), ".")
             except ValueError as exc:
                 result.errors.append(RowError(file, line, None, str(exc)))
                 continue

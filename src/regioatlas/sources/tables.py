@@ -96,5 +96,7 @@ def width_error(table: Table, line: int, row: dict) -> RowError | None:
     got = row.get("__width__")
     if got is None:
         return None
-    return RowError(str(table.path), line, None,
-                    f"row has {got} cells, the header has {len(table.header)}")
+    reason = f"row has {got} cells, the header has {len(table.header)}"
+    if table.rows and line == table.rows[-1][0] and int(got) < len(table.header):
+        reason += "; the last row is short: the file looks truncated"
+    return RowError(str(table.path), line, None, reason)

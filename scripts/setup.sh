@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up everything RegioAtlas needs on a fresh Debian/Ubuntu machine with Python >= 3.11:
+# system packages (when there are any to install and we may), a virtualenv in .venv, the package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the project needs at run or test time (none yet for the core).
+APT_PACKAGES=()
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}";
+  else sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; fi
+fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RegioAtlas needs Python 3.11 or newer")'
+if [ ! -x .venv/bin/python ]; then "$PYTHON" -m venv .venv; fi
+extras="${1:-}"
+stamp=".venv/.installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+  touch "$stamp"
+fi

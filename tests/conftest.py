@@ -1,0 +1,44 @@
+"""Shared fixtures: real files, real DuckDB stores, the real ASGI app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def demo_store_path(tmp_path_factory) -> Path:
+    """The full demo store, built once per test session from the data shipped in the package."""
+    from regioatlas.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_client(demo_store_path):
+    """The real ASGI app over the demo store, driven through httpx (Starlette's TestClient)."""
+    from starlette.testclient import TestClient
+
+    from regioatlas.web.app import create_app
+
+    with TestClient(create_app(str(demo_store_path)), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture()
+def store(tmp_path):
+    from regioatlas.store import open_store
+
+    s = open_store(str(tmp_path / "atlas.duckdb"))
+    yield s
+    s.close()

@@ -1,0 +1,149 @@
+"""CORDIS readers on real rows: the official layout (CSV and XLSX), the HE sample, H2020."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+
+from regioatlas.model import InputError
+from regioatlas.sources.cordis import (
+    CordisExport,
+    CordisH2020Participations,
+    CordisHorizonEuropeSample,
+    parse_geolocation,
+)
+from regioatlas.sources.registry import recognise
+
+
+def test_he_sample_reads_every_row_with_decimal_commas(fixtures):
+    d = fixtures / "cordis"
+    result = CordisHorizonEuropeSample().read([d / "he_projects.csv", d / "he_organizations.csv"])
+    assert result.errors == []
+    assert len(result.projects) == 20
+    assert len(result.participants) == 199
+    coasts = next(p for p in result.projects if p.native_id == "101180091")
+    assert coasts.acronym == "COASTS"
+    assert coasts.total_cost_eur == 1971987.5  # "1971987,5" in the file
+    assert coasts.start_date == date(2024, 11, 1)
+    assert coasts.id == "cordis-he-sample:101180091"
+    ghana = next(p for p in result.participants if p.name == "UNIVERSITY OF GHANA")
+    assert ghana.eu_contribution_eur == 800250.0
+    assert ghana.place.country == "GH" and ghana.place.city == "LEGON ACCRA"
+    assert ghana.org_type == "HES"
+
+
+def test_official_layout_csv_and_xlsx_give_the_same_rows(fixtures):
+    d = fixtures / "cordis" / "official"
+    from_csv = CordisExport().read([d / "project.csv", d / "organization.csv"])
+    from_xlsx = CordisExport().read([d / "project.xlsx", d / "organization.xlsx"])
+    assert from_csv.errors == [] and from_xlsx.errors == []
+    assert [p.id for p in from_csv.projects] == [p.id for p in from_xlsx.projects]
+    assert [p.total_cost_eur for p in from_csv.projects] == [p.total_cost_eur for p in from_xlsx.projects]
+    assert [(p.name, p.eu_contribution_eur) for p in from_csv.participants] == [
+        (p.name, p.eu_contribution_eur) for p in from_xlsx.participants
+    ]
+    he = CordisHorizonEuropeSample().read(
+        [fixtures / "cordis" / "he_projects.csv", fixtures / "cordis" / "he_organizations.csv"]
+    )
+    assert sorted(p.total_cost_eur for p in from_csv.projects) == sorted(p.total_cost_eur for p in he.projects)
+
+
+def test_h2020_participations_rebuild_projects(fixtures):
+    path = fixtures / "cordis" / "h2020_participations_head.csv"
+    result = CordisH2020Participations().read([path])
+    assert result.errors == []
+    assert len(result.participants) == 3000
+    with path.open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(result.projects) == len({r["rcn"] for r in rows})
+    first = rows[0]
+    project = next(p for p in result.projects if p.native_id == first["rcn"])
+    assert project.eu_contribution_eur == float(first["max_contribution"])
+    total = sum(float(r["contribution"]) for r in rows if r["contribution"] != "NA")
+    assert sum(p.eu_contribution_eur or 0 for p in result.participants) == pytest.approx(total)
+    missing = sum(1 for r in rows if r["contribution"] == "NA")
+    assert sum(1 for p in result.participants if p.eu_contribution_eur is None) == missing
+
+
+def test_auto_recognises_each_layout(fixtures):
+    d = fixtures / "cordis"
+    assert recognise([d / "official" / "project.csv", d / "official" / "organization.csv"])[0].name == "cordis"
+    assert recognise([d / "official" / "project.xlsx", d / "official" / "organization.xlsx"])[0].name == "cordis"
+    assert recognise([d / "he_projects.csv", d / "he_organizations.csv"])[0].name == "cordis-he-sample"
+    assert recognise([d / "h2020_participations_head.csv"])[0].name == "cordis-h2020"
+
+
+def test_geolocation_forms():
+    assert parse_geolocation("60.1699,24.9384") == (60.1699, 24.9384)
+    assert parse_geolocation("POINT (24.9384 60.1699)") == (60.1699, 24.9384)
+    assert parse_geolocation("") is None
+    with pytest.raises(ValueError):
+        parse_geolocation("north of Lahti")
+    with pytest.raises(ValueError):
+        parse_geolocation("95.0,24.9")
+
+
+# --- bad input: constructed from the real fixtures by breaking one thing at a time -------------
+def _copy_with(src, dest, edit):
+    text = src.read_text(encoding="utf-8")
+    dest.write_text(edit(text), encoding="utf-8")
+    return dest
+
+
+def test_wrong_delimiter_names_file_and_hint(fixtures, tmp_path):
+    src = fixtures / "cordis" / "official" / "project.csv"
+    bad = _copy_with(src, tmp_path / "project.csv", lambda t: t.replace(";", "\t"))
+    org = fixtures / "cordis" / "official" / "organization.csv"
+    with pytest.raises(InputError) as exc:
+        CordisExport().read([bad, org])
+    assert "project file" in str(exc.value) or "project.csv" in str(exc.value)
+
+
+def test_missing_required_column(fixtures, tmp_path):
+    src = fixtures / "cordis" / "he_projects.csv"
+    bad = _copy_with(src, tmp_path / "p.csv", lambda t: t.replace("totalCost", "cost", 1))
+    with pytest.raises(InputError) as exc:
+        CordisHorizonEuropeSample().read([bad, fixtures / "cordis" / "he_organizations.csv"])
+    assert "p.csv" in str(exc.value) or "project file" in str(exc.value)
+
+
+def test_non_numeric_amount_and_bad_date_name_line_and_column(fixtures, tmp_path):
+    src = fixtures / "cordis" / "he_projects.csv"
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    text = "".join(lines)
+    text = text.replace('"1971987,5"', "about two million", 1).replace("2024-11-01", "1.11.2024x", 1)
+    bad = tmp_path / "projects.csv"
+    bad.write_text(text, encoding="utf-8")
+    result = CordisHorizonEuropeSample().read([bad, fixtures / "cordis" / "he_organizations.csv"])
+    columns = {e.column for e in result.errors}
+    assert {"totalCost", "startDate"} <= columns
+    err = next(e for e in result.errors if e.column == "totalCost")
+    assert err.file == str(bad) and err.line > 1 and err.value == "about two million"
+    assert "101180091" not in {p.native_id for p in result.projects}
+    assert len(result.projects) == 19
+
+
+def test_truncated_and_empty_files(fixtures, tmp_path):
+    src = fixtures / "cordis" / "he_projects.csv"
+    truncated = tmp_path / "projects.csv"
+    truncated.write_bytes(src.read_bytes()[: len(src.read_bytes()) // 2])
+    try:
+        result = CordisHorizonEuropeSample().read([truncated, fixtures / "cordis" / "he_organizations.csv"])
+        message = " ".join(str(e) for e in result.errors)
+    except InputError as exc:
+        message = str(exc)
+    assert "truncated" in message
+    empty = tmp_path / "organizations.csv"
+    empty.write_text("")
+    with pytest.raises(InputError):
+        CordisHorizonEuropeSample().read([src, empty])
+
+
+def test_wrong_encoding_names_line(fixtures, tmp_path):
+    src = fixtures / "cordis" / "he_organizations.csv"
+    bad = tmp_path / "orgs.csv"
+    bad.write_bytes(src.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(InputError):
+        CordisHorizonEuropeSample().read([fixtures / "cordis" / "he_projects.csv", bad])

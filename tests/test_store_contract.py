@@ -1,0 +1,119 @@
+"""One contract suite for every Store: the PostGIS store will be added to STORE_KINDS."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from regioatlas.model import Dataset, Location, NotFound, Participant, PlaceHint, Project, RegionFigure
+from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.store import StoreError, open_store
+
+STORE_KINDS = ["duckdb"]
+
+
+@pytest.fixture(params=STORE_KINDS)
+def contract_store(request, tmp_path):
+    if request.param == "duckdb":
+        s = open_store(f"duckdb://{tmp_path / 'contract.duckdb'}")
+    yield s
+    s.close()
+
+
+def _dataset(id_="src:a.csv", source="src") -> Dataset:
+    return Dataset(id_, source, ["a.csv"], "0" * 64, "publisher", "CC BY 4.0", "© test",
+                   datetime(2026, 11, 21, tzinfo=timezone.utc))
+
+
+def _rows(prefix="src"):
+    # Two real Horizon Europe projects (values from the CORDIS sample) with located participants.
+    projects = [
+        Project(f"{prefix}:101180091", prefix, "101180091", "HORIZON", "HORIZON-RIA",
+                "Coastal Observation Advances leveraging Space Technology Services", "COASTS",
+                start_date=date(2024, 11, 1), end_date=date(2027, 10, 31), total_cost_eur=1971987.5,
+                topics=["HORIZON-EUSPA-2023-SPACE-01-43"]),
+        Project(f"{prefix}:101226563", prefix, "101226563", "HORIZON", "HORIZON-RIA",
+                "Implementation of an Integrated Care Model", "M-CARE",
+                start_date=date(2025, 7, 1), end_date=date(2030, 6, 30), total_cost_eur=4000000.0),
+    ]
+    fi = Location(2024, "nuts_code", 1.0, "FI", "FI1", "FI1C", "FI1C6")
+    at = Location(2024, "postcode", 0.9, "AT", "AT1", "AT13", "AT130")
+    participants = [
+        Participant(f"{prefix}:101180091", 1, "Org A", org_type="REC", eu_contribution_eur=100.0,
+                    place=PlaceHint(country="FI"), location=fi),
+        Participant(f"{prefix}:101180091", 2, "Org B", org_type="PRC", eu_contribution_eur=50.0,
+                    place=PlaceHint(country="AT"), location=at),
+        Participant(f"{prefix}:101226563", 1, "Org C", org_type="HES", eu_contribution_eur=800250.0,
+                    place=PlaceHint(country="AT"), location=at),
+    ]
+    figures = [RegionFigure("population", "AT130", 2024, 2005760.0, "persons", 2025, None)]
+    return projects, participants, figures
+
+
+def test_fresh_store_is_migrated(contract_store):
+    assert contract_store.schema_version() == contract_store.SCHEMA_VERSION
+    assert contract_store.migrate() == contract_store.SCHEMA_VERSION  # idempotent
+
+
+def test_replace_and_read_back(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    p = contract_store.project("src:101180091")
+    assert p["title"].startswith("Coastal") and p["total_cost_eur"] == 1971987.5
+    assert p["topics"] == ["HORIZON-EUSPA-2023-SPACE-01-43"]
+    assert [x["nuts3"] for x in p["participants"]] == ["FI1C6", "AT130"]
+    assert p["participants"][1]["loc_method"] == "postcode"
+    assert contract_store.project("src:nope") is None
+    assert [d.id for d in contract_store.datasets()] == ["src:a.csv"]
+
+
+def test_replace_is_idempotent(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    first = contract_store.aggregate(3, ProjectFilter())
+    contract_store.replace_dataset(_dataset(), *_rows())
+    assert contract_store.aggregate(3, ProjectFilter()) == first
+    assert contract_store.query_projects(ProjectFilter(), Page())[0] == 2
+
+
+def test_conflicting_dataset_changes_nothing(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    before = contract_store.aggregate(0, ProjectFilter())
+    with pytest.raises(StoreError):
+        contract_store.replace_dataset(_dataset("src:b.csv"), *_rows())
+    assert contract_store.aggregate(0, ProjectFilter()) == before
+    assert [d.id for d in contract_store.datasets()] == ["src:a.csv"]
+
+
+def test_aggregate_and_filters(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    by3 = {r["code"]: r for r in contract_store.aggregate(3, ProjectFilter())}
+    assert by3["AT130"]["projects"] == 2 and by3["AT130"]["participations"] == 2
+    assert by3["AT130"]["eu_contribution_eur"] == 800300.0
+    assert by3["FI1C6"]["projects"] == 1
+    only_hes = contract_store.aggregate(0, ProjectFilter(org_types=["HES"]))
+    assert only_hes == [{"code": "AT", "projects": 1, "participations": 1, "eu_contribution_eur": 800250.0}]
+    total, rows = contract_store.query_projects(ProjectFilter(region="FI1C"), Page())
+    assert total == 1 and rows[0]["acronym"] == "COASTS"
+    total, _ = contract_store.query_projects(ProjectFilter(text="coastal"), Page())
+    assert total == 1
+    total, _ = contract_store.query_projects(ProjectFilter(period_from=date(2028, 1, 1)), Page())
+    assert total == 1  # only M-CARE runs into 2028
+    total, rows = contract_store.query_projects(ProjectFilter(), Page(limit=1, sort="total_cost_eur", descending=True))
+    assert total == 2 and rows[0]["acronym"] == "M-CARE"
+
+
+def test_figures_and_facets(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    figs = contract_store.figures("population", 2024, codes=["AT130"])
+    assert figs[0].value == 2005760.0 and figs[0].year == 2025
+    facets = contract_store.facets()
+    assert facets["countries"] == ["AT", "FI"] and "HES" in facets["org_types"]
+
+
+def test_remove_dataset(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    contract_store.remove_dataset("src:a.csv")
+    assert contract_store.datasets() == []
+    assert contract_store.query_projects(ProjectFilter(), Page())[0] == 0
+    with pytest.raises(NotFound):
+        contract_store.remove_dataset("src:a.csv")
