@@ -1,0 +1,866 @@
+"""Declarative profiles: read a published CSV (a national list of operations, or any other) through
+a TOML column mapping a user can write without code.
+
+A profile says how a publisher lays out its file (delimiter, encoding, decimal style, date format,
+currency), which column holds which model field, and rules that turn an intermediate body's or a
+beneficiary's name into a place clue. Built-in profiles live in ``sources/profiles/*.toml``; a
+user's profile is a TOML file of the same shape. Every key is explained in ``docs/profiles.md``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
+from regioatlas.model.regions import NUTS_VERSIONS
+from regioatlas.sources.base import ReadResult
+from regioatlas.sources.money import UnknownCurrency, rate_for, to_eur
+from regioatlas.sources.parsing import parse_amount, parse_date, read_text
+
+#: Model fields a ``[columns]`` entry may name, by the kind of value the column holds.
+TEXT_FIELDS = (
+    "id", "title", "summary", "beneficiary", "status", "category", "programme", "fund", "url",
+    "lau_code", "municipality", "postcode", "nuts_code",
+)  # fmt: skip
+DATE_FIELDS = ("start_date", "end_date")
+AMOUNT_FIELDS = ("total_cost", "eu_contribution")
+FIELDS = TEXT_FIELDS + DATE_FIELDS + AMOUNT_FIELDS + ("eu_rate", "lat", "lon")
+#: Other names a profile may use for a field.
+ALIASES = {"objective": "summary", "topic": "category"}
+#: Fields whose cell values a ``[values.<field>]`` table may translate.
+MAPPABLE = ("fund", "status", "category", "programme")
+#: Country codes as NUTS writes them (EL for Greece, UK for the United Kingdom).
+COUNTRIES = frozenset(
+    "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK "
+    "UK CH IS LI NO AL ME MK RS TR".split()
+)
+DEFAULT_ID_FIELDS = ("title", "beneficiary", "total_cost")
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str, "title": str, "country": str, "language": str, "publisher": str,
+    "licence": str, "attribution": str, "source_url": str, "programme": str, "fund": str,
+    "delimiter": str, "encoding": str, "quotechar": str, "header_row": int, "decimal": str,
+    "date_format": str, "currency": str, "rate_year": int, "nuts_version": int, "crs": str,
+    "id_fields": list, "optional": list, "columns": dict, "extract": dict, "values": dict,
+    "body_region": list, "city": list,
+}  # fmt: skip
+_REQUIRED = ("name", "title", "publisher", "licence", "attribution", "columns")
+_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+class ProfileError(InputError):
+    """A profile that cannot be used; each RowError names the profile file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRegionRule:
+    """Cells of ``column`` matching ``pattern`` lie in NUTS region ``nuts`` (None: country only)."""
+
+    column: str
+    pattern: re.Pattern[str]
+    nuts: str | None
+    nuts_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class CityRule:
+    """Cells of ``column`` matching ``pattern`` name a city, built from ``city`` ({1}, {name})."""
+
+    column: str
+    pattern: re.Pattern[str]
+    city: str
+    fix: tuple[tuple[re.Pattern[str], str], ...] = ()
+    case: str = "keep"
+
+    def apply(self, text: str) -> str | None:
+        """The city this rule reads in ``text``, or None when the pattern does not match."""
+        m = self.pattern.search(text)
+        if not m:
+            return None
+        groups = {str(i): g or "" for i, g in enumerate(m.groups(), start=1)}
+        groups.update({k: v or "" for k, v in m.groupdict().items()})
+        groups["0"] = m.group(0)
+        value = " ".join(_FIELD.sub(lambda f: groups.get(f.group(1), ""), self.city).split())
+        for rx, repl in self.fix:  # the first fix that matches is applied, then stop
+            if rx.search(value):
+                value = rx.sub(repl, value, count=1)
+                break
+        if self.case == "title":
+            value = value.title()
+        return value or None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A validated profile. Build one with ``load_profile`` or ``parse_profile``.
+
+    Example
+    -------
+    >>> p = parse_profile('name = "x"\\ntitle = "X"\\npublisher = "P"\\nlicence = "CC-BY-4.0"\\n'
+    ...                   'attribution = "P"\\n[columns]\\ntitle = "Name"\\n')
+    >>> p.columns["title"], p.delimiter, p.currency
+    ('Name', ',', 'EUR')
+    """
+
+    name: str
+    title: str
+    publisher: str
+    licence: str
+    attribution: str
+    columns: dict[str, str]
+    country: str | None = None
+    language: str | None = None
+    source_url: str | None = None
+    programme: str | None = None
+    fund: str | None = None
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    quotechar: str = '"'
+    header_row: int = 1
+    decimal: str = "auto"
+    date_format: str = "iso"
+    currency: str = "EUR"
+    rate_year: int | None = None
+    nuts_version: int | None = None
+    crs: str = "EPSG:4326"
+    id_fields: tuple[str, ...] = DEFAULT_ID_FIELDS
+    optional: frozenset[str] = frozenset()
+    extract: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    body_region: tuple[BodyRegionRule, ...] = ()
+    city: tuple[CityRule, ...] = ()
+    path: Path | None = None
+
+    @property
+    def description(self) -> str:
+        return f"{self.title}, profile {self.name}"
+
+    def required_columns(self) -> list[str]:
+        """Header names a file must have: mapped columns not listed as optional, rule columns."""
+        cols = [c for f, c in self.columns.items() if f not in self.optional]
+        cols += [r.column for r in self.body_region] + [r.column for r in self.city]
+        return list(dict.fromkeys(cols))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Load and validate a TOML profile file.
+
+    Raises ``ProfileError`` (an ``InputError``) listing every problem, each naming the file and
+    the key, e.g. ``my.toml: key 'columns.titel': unknown field (did you mean 'title'?)``.
+
+    Example
+    -------
+    >>> p = load_profile(Path(__file__).parent / "profiles" / "at_efre_2014_2020.toml")
+    >>> p.name, p.country
+    ('at-efre', 'AT')
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ProfileError(RowError(str(path), None, None, "profile file not found")) from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError(
+            RowError(str(path), None, None, f"a profile must be UTF-8 text (byte {exc.start})")
+        ) from None
+    return parse_profile(text, origin=str(path), path=path)
+
+
+def parse_profile(text: str, origin: str = "<profile>", path: Path | None = None) -> Profile:
+    """Validate profile TOML text; ``origin`` names it in errors. See ``load_profile``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        raise ProfileError(RowError(origin, line, None, f"not valid TOML: {exc}")) from None
+    return _Validator(origin, path).profile(data)
+
+
+class _Validator:
+    """Checks a parsed profile, collecting every problem before raising once."""
+
+    def __init__(self, origin: str, path: Path | None):
+        self.origin, self.path = origin, path
+        self.errors: list[RowError] = []
+
+    def bad(self, key: str, reason: str) -> None:
+        self.errors.append(RowError(self.origin, None, None, f"key '{key}': {reason}"))
+
+    def _unknown(self, key: str, known: Iterable[str], what: str = "key") -> None:
+        close = difflib.get_close_matches(key.rsplit(".", 1)[-1], list(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.bad(key, f"unknown {what}{hint}")
+
+    def _regex(self, key: str, text: object, need_group: bool = False) -> re.Pattern[str] | None:
+        if not isinstance(text, str) or not text:
+            self.bad(key, "must be a non-empty regular expression (a TOML string)")
+            return None
+        try:
+            rx = re.compile(text, re.IGNORECASE)
+        except re.error as exc:
+            self.bad(key, f"not a valid regular expression: {exc}")
+            return None
+        if need_group and rx.groups < 1:
+            self.bad(key, "needs a capture group ( ... ) around the part to keep")
+        return rx
+
+    def profile(self, data: dict) -> Profile:
+        for key, value in data.items():
+            want = _TYPES.get(key)
+            if want is None:
+                self._unknown(key, _TYPES)
+            elif not isinstance(value, want) or isinstance(value, bool):
+                self.bad(key, f"must be a {_kind(want)}, not {_kind(type(value))}")
+        for key in _REQUIRED:
+            if key not in data:
+                self.bad(key, "is required")
+        if self.errors:
+            raise ProfileError(self.errors)
+        d = dict(data)
+        self._check_scalars(d)
+        columns = self._columns(d.get("columns", {}))
+        extract = self._extract(d.get("extract", {}), columns)
+        values = self._values(d.get("values", {}))
+        optional = self._field_list("optional", d.get("optional", []), allow=columns)
+        id_fields = self._field_list("id_fields", d.get("id_fields", list(DEFAULT_ID_FIELDS)))
+        bodies = tuple(self._body_rules(d.get("body_region", []), d.get("country")))
+        cities = tuple(self._city_rules(d.get("city", [])))
+        if "title" not in columns and "id" not in columns:
+            self.bad("columns", "map at least 'title' or 'id' to a column")
+        if self.errors:
+            raise ProfileError(self.errors)
+        delimiter = "\t" if d.get("delimiter") == "tab" else d.get("delimiter", ",")
+        return Profile(
+            name=d["name"], title=d["title"], publisher=d["publisher"], licence=d["licence"],
+            attribution=d["attribution"], columns=columns, country=d.get("country"),
+            language=d.get("language"), source_url=d.get("source_url"),
+            programme=d.get("programme"), fund=d.get("fund"), delimiter=delimiter,
+            encoding=d.get("encoding", "utf-8"), quotechar=d.get("quotechar", '"'),
+            header_row=d.get("header_row", 1), decimal=d.get("decimal", "auto"),
+            date_format=d.get("date_format", "iso"), currency=d.get("currency", "EUR").upper(),
+            rate_year=d.get("rate_year"), nuts_version=d.get("nuts_version"),
+            crs=d.get("crs", "EPSG:4326"), id_fields=tuple(id_fields),
+            optional=frozenset(optional), extract=extract, values=values, body_region=bodies,
+            city=cities, path=self.path,
+        )  # fmt: skip
+
+    def _check_scalars(self, d: dict) -> None:
+        if "name" in d and not _NAME.match(d["name"]):
+            self.bad("name", "use lower-case letters, digits, '-', '_' or '.', e.g. 'fi-eakr'")
+        country = d.get("country")
+        if country is not None and country not in COUNTRIES:
+            hint = {"GR": " (NUTS writes Greece as EL)", "GB": " (NUTS writes UK)"}.get(country, "")
+            self.bad("country", f"{country!r} is not a NUTS country code{hint}")
+        for key in ("delimiter", "quotechar"):
+            v = d.get(key)
+            if v is not None and len(v) != 1 and not (key == "delimiter" and v == "tab"):
+                self.bad(key, f"must be one character, not {v!r}")
+        if "encoding" in d:
+            try:
+                codecs.lookup(d["encoding"])
+            except LookupError:
+                self.bad("encoding", f"unknown encoding {d['encoding']!r} (e.g. utf-8, cp1250)")
+        if d.get("header_row", 1) < 1:
+            self.bad("header_row", "counts rows from 1")
+        if d.get("decimal", "auto") not in (",", ".", "auto"):
+            self.bad("decimal", "must be ',' or '.' or 'auto'")
+        fmt = d.get("date_format", "iso")
+        if fmt not in ("iso", "dmy", "mdy") and "%" not in fmt:
+            self.bad(
+                "date_format", "must be 'iso', 'dmy', 'mdy' or a strptime pattern like '%d/%m/%Y'"
+            )
+        cur = d.get("currency", "EUR")
+        try:
+            rate_for(cur, 2016)
+        except UnknownCurrency as exc:
+            self.bad("currency", str(exc))
+        if "rate_year" in d and not 1999 <= d["rate_year"] <= 2100:
+            self.bad("rate_year", "must be a year such as 2016")
+        for key in ("nuts_version",):
+            if key in d and d[key] not in NUTS_VERSIONS:
+                self.bad(key, f"must be one of {', '.join(map(str, NUTS_VERSIONS))}")
+
+    def _columns(self, raw: dict) -> dict[str, str]:
+        columns: dict[str, str] = {}
+        for key, col in raw.items():
+            fld = ALIASES.get(key, key)
+            if fld not in FIELDS:
+                self._unknown(f"columns.{key}", FIELDS, "field")
+            elif not isinstance(col, str) or not col.strip():
+                self.bad(f"columns.{key}", "must be the column's header text (a string)")
+            elif fld in columns:
+                self.bad(f"columns.{key}", f"maps field '{fld}' a second time")
+            else:
+                columns[fld] = col
+        return columns
+
+    def _extract(self, raw: dict, columns: dict[str, str]) -> dict[str, re.Pattern[str]]:
+        out = {}
+        for key, text in raw.items():
+            fld = ALIASES.get(key, key)
+            if fld not in columns:
+                self.bad(f"extract.{key}", f"field '{fld}' has no column in [columns]")
+            rx = self._regex(f"extract.{key}", text, need_group=True)
+            if rx is not None:
+                out[fld] = rx
+        return out
+
+    def _values(self, raw: dict) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for key, table in raw.items():
+            fld = ALIASES.get(key, key)
+            if fld not in MAPPABLE:
+                self._unknown(f"values.{key}", MAPPABLE, "field for a value map")
+            elif not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+                self.bad(f"values.{key}", 'must be a table of cell value = "model value"')
+            else:
+                out[fld] = {str(k).strip(): v for k, v in table.items()}
+        return out
+
+    def _field_list(self, key: str, raw: list, allow: Iterable[str] = FIELDS) -> list[str]:
+        out = []
+        allowed = set(allow)
+        for item in raw:
+            fld = ALIASES.get(item, item) if isinstance(item, str) else item
+            if fld not in allowed:
+                self.bad(key, f"{item!r} is not one of the mapped fields {sorted(allowed)}")
+            else:
+                out.append(fld)
+        return out
+
+    def _rule_items(self, key: str, raw: list, allowed: set[str]) -> Iterable[tuple[str, dict]]:
+        for i, rule in enumerate(raw, start=1):
+            where = f"{key}[{i}]"
+            if not isinstance(rule, dict):
+                self.bad(where, "must be a table ([[...]] entry)")
+                continue
+            for k in rule:
+                if k not in allowed:
+                    self._unknown(f"{where}.{k}", allowed)
+            if not isinstance(rule.get("column"), str):
+                self.bad(f"{where}.column", "is required: the header text of the column to test")
+                continue
+            yield where, rule
+
+    def _body_rules(self, raw: list, country: str | None) -> Iterable[BodyRegionRule]:
+        allowed = {"column", "pattern", "nuts", "nuts_version", "note"}
+        for where, rule in self._rule_items("body_region", raw, allowed):
+            rx = self._regex(f"{where}.pattern", rule.get("pattern"))
+            nuts = rule.get("nuts")
+            version = rule.get("nuts_version", 2021)
+            if not isinstance(nuts, str) or (nuts and not _NUTS.match(nuts)):
+                self.bad(
+                    f"{where}.nuts", "must be a NUTS code like 'FI1D9' (or '' for country only)"
+                )
+                continue
+            if nuts and country and nuts[:2] != country:
+                self.bad(f"{where}.nuts", f"{nuts} is not in the profile's country {country}")
+            if version not in NUTS_VERSIONS:
+                self.bad(f"{where}.nuts_version", f"must be one of {NUTS_VERSIONS}")
+            if rx is not None:
+                yield BodyRegionRule(rule["column"], rx, nuts or None, version)
+
+    def _city_rules(self, raw: list) -> Iterable[CityRule]:
+        allowed = {"column", "pattern", "city", "fix", "case", "note"}
+        for where, rule in self._rule_items("city", raw, allowed):
+            rx = self._regex(f"{where}.pattern", rule.get("pattern"))
+            case = rule.get("case", "keep")
+            if case not in ("keep", "title"):
+                self.bad(f"{where}.case", "must be 'keep' or 'title'")
+            fixes = []
+            for j, pair in enumerate(rule.get("fix", []), start=1):
+                ok = (
+                    isinstance(pair, list)
+                    and len(pair) == 2
+                    and all(isinstance(s, str) for s in pair)
+                )
+                if not ok:
+                    self.bad(f"{where}.fix[{j}]", "must be a pair ['regex', 'replacement']")
+                    continue
+                fx = self._regex(f"{where}.fix[{j}]", pair[0])
+                if fx is not None:
+                    fixes.append((fx, pair[1]))
+            template = rule.get("city", "{1}" if rx is not None and rx.groups else "{0}")
+            if not isinstance(template, str):
+                self.bad(f"{where}.city", "must be a string such as '{1}'")
+                continue
+            if rx is None:
+                continue
+            names = {"0", *map(str, range(1, rx.groups + 1)), *rx.groupindex}
+            unknown = [f for f in _FIELD.findall(template) if f not in names]
+            if unknown:
+                self.bad(f"{where}.city", f"the pattern has no group {unknown[0]!r}")
+                continue
+            yield CityRule(rule["column"], rx, template, tuple(fixes), case)
+
+
+def _kind(t: object) -> str:
+    names = {str: "string", int: "integer", list: "list", dict: "table", bool: "true/false"}
+    if isinstance(t, tuple):
+        return " or ".join(names.get(x, x.__name__) for x in t)
+    return names.get(t, getattr(t, "__name__", str(t)))  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> tuple[Profile, ...]:
+    folder = resources.files("regioatlas.sources").joinpath("profiles")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            found.append(parse_profile(entry.read_text("utf-8"), origin=f"built-in {entry.name}"))
+    return tuple(found)
+
+
+def builtin_profiles() -> list[Profile]:
+    """The profiles shipped with RegioAtlas (FI, AT and PL lists of operations 2014-2020).
+
+    Example
+    -------
+    >>> sorted(p.name for p in builtin_profiles())
+    ['at-efre', 'fi-rakennerahastot', 'pl-mapadotacji']
+    """
+    return list(_builtin())
+
+
+def find_profile(name_or_path: str | Path, profiles: Iterable[Profile] | None = None) -> Profile:
+    """A profile by name (among ``profiles``, default the built-in ones) or from a TOML file."""
+    pool = list(builtin_profiles() if profiles is None else profiles)
+    for p in pool:
+        if p.name == str(name_or_path):
+            return p
+    path = Path(name_or_path)
+    if path.suffix.lower() == ".toml" or path.exists():
+        return load_profile(path)
+    known = ", ".join(sorted(p.name for p in pool)) or "none"
+    raise ProfileError(
+        RowError(
+            str(name_or_path), None, None, f"no such profile (known: {known}; or give a .toml file)"
+        )
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _norm(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").split()).casefold()
+
+
+def _records(text: str, profile: Profile, file: str) -> list[tuple[int, list[str]]]:
+    """Non-blank CSV records with the physical line each starts on."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=profile.delimiter,
+        quotechar=profile.quotechar,
+        strict=True,
+    )
+    out, line = [], 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                reason = "a quoted field never closes: the file looks truncated"
+            else:
+                reason = f"broken CSV quoting ({exc})"
+            raise InputError(RowError(file, line, None, reason)) from None
+        if any(c.strip() for c in cells):
+            out.append((line, cells))
+        line = reader.line_num + 1
+
+
+def _header_problem(profile: Profile, file: str, line: int, header: list[str], missing: list[str]):
+    found = ", ".join(repr(h) for h in header[:30])
+    reason = f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has: {found}"
+    joined = "".join(header)
+    for d in (";", ",", "\t", "|"):
+        if d != profile.delimiter and d in joined and len(header) <= 2:
+            shown = "tab" if d == "\t" else d
+            reason += f" (wrong delimiter? found {shown!r} in the header; the profile says "
+            reason += f"{profile.delimiter!r})"
+            break
+    return InputError(RowError(file, line, None, reason))
+
+
+@dataclass
+class _Cells:
+    """One data row seen through the profile: field -> cell text, with errors collected."""
+
+    profile: Profile
+    file: str
+    line: int
+    cells: list[str]
+    index: dict[str, int]
+    errors: list[RowError] = field(default_factory=list)
+
+    def raw(self, column: str) -> str | None:
+        i = self.index.get(_norm(column))
+        value = self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+        return value or None
+
+    def text(self, fld: str) -> str | None:
+        column = self.profile.columns.get(fld)
+        value = self.raw(column) if column else None
+        rx = self.profile.extract.get(fld)
+        if value is None or rx is None:
+            return value
+        m = rx.search(value)
+        if not m:
+            self.fail(fld, f"does not match the profile's extract pattern {rx.pattern!r}", value)
+            return None
+        kept = next((g for g in m.groups() if g is not None), "")
+        return kept.strip() or None
+
+    def fail(self, fld: str, reason: str, value: str | None) -> None:
+        column = self.profile.columns.get(fld, fld)
+        self.errors.append(RowError(self.file, self.line, column, reason, value))
+
+    def mapped(self, fld: str) -> str | None:
+        value = self.text(fld)
+        table = self.profile.values.get(fld)
+        if value is None or not table:
+            return value
+        if value in table:
+            return table[value]
+        folded = {k.casefold(): v for k, v in table.items()}
+        return folded.get(value.casefold(), value)
+
+    def amount(self, fld: str) -> float | None:
+        value = self.text(fld)
+        if value is None:
+            return None
+        try:
+            number = parse_amount(value, self.profile.decimal)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+        if number is not None and number < 0:
+            self.fail(fld, "negative amount", value)
+            return None
+        return number
+
+    def rate(self, fld: str) -> float | None:
+        value = self.text(fld)
+        if value is None:
+            return None
+        try:
+            number = parse_amount(value.replace("%", ""), self.profile.decimal)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+        if number is None:
+            return None
+        share = number / 100 if "%" in value or number > 1 else number
+        if not 0 <= share <= 1:
+            self.fail(fld, "a co-financing rate must be between 0 and 100 %", value)
+            return None
+        return share
+
+    def date(self, fld: str) -> date | None:
+        value = self.text(fld)
+        try:
+            return parse_date(value, self.profile.date_format)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+
+    def coordinate(self, fld: str, limit: float) -> float | None:
+        value = self.text(fld)
+        try:
+            number = parse_amount(value, self.profile.decimal)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+        if number is not None and self.profile.crs == "EPSG:4326" and abs(number) > limit:
+            self.fail(fld, f"not a coordinate in degrees (|value| > {limit:g})", value)
+            return None
+        return number
+
+
+def hash_id(*parts: str | None) -> str:
+    """The stable id of a row without one: 12 hex digits of SHA-1 over the given cell texts.
+
+    Example
+    -------
+    >>> hash_id("Ankauf einer Doppelbiegeanlage", "TR Flachdachbau GmbH", "403514,06")
+    'd8f0c06c1d1e'
+    """
+    text = "\x1f".join(" ".join((p or "").split()) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Participant] | None:
+    p = c.profile
+    title, beneficiary = c.text("title"), c.text("beneficiary")
+    start, end = c.date("start_date"), c.date("end_date")
+    if start and end and end < start:
+        c.fail("end_date", f"end date {end} is before start date {start}", c.text("end_date"))
+    total = c.amount("total_cost")
+    eu = c.amount("eu_contribution")
+    share = c.rate("eu_rate")
+    if eu is None and share is not None and total is not None:
+        eu = total * share
+    lat, lon = c.coordinate("lat", 90), c.coordinate("lon", 180)
+    nuts = c.text("nuts_code")
+    if nuts is not None:
+        nuts = nuts.upper().replace(" ", "")
+        if not _NUTS.match(nuts):
+            c.fail("nuts_code", "not a NUTS code", c.text("nuts_code"))
+    year = start.year if start else p.rate_year
+    if p.currency != "EUR" and year is None and (total is not None or eu is not None):
+        c.fail("start_date", "no date to choose the exchange-rate year: set rate_year", None)
+    if "id" in p.columns:
+        native = c.text("id")
+        if native is None:
+            c.fail("id", "the id is empty", None)
+    else:
+        native = hash_id(*(c.text(f) for f in p.id_fields))
+        n = 2
+        base = native
+        while native in seen:  # identical rows: -2, -3 ... in file order
+            native, n = f"{base}-{n}", n + 1
+    if native is not None and native in seen:
+        first = seen[native]
+        c.fail("id", f"duplicate id, first seen in {first[0]} at line {first[1]}", native)
+    if c.errors:
+        return None
+    assert native is not None
+    seen[native] = (c.file, c.line)
+
+    if p.currency == "EUR" or year is None:  # year is None only when there is no amount
+        total_eur, eu_eur = total, eu
+        rate, rate_date = (1.0, None) if p.currency == "EUR" else (None, None)
+    else:
+        conv = to_eur(total, p.currency, year)
+        total_eur, rate, rate_date = conv.eur, conv.rate, conv.rate_date
+        eu_eur = to_eur(eu, p.currency, year).eur
+    project_id = f"{p.name}:{native}"
+    category = c.mapped("category")
+    project = Project(
+        id=project_id, source=p.name, native_id=native,
+        programme=c.mapped("programme") or p.programme, fund=c.mapped("fund") or p.fund,
+        title=title, objective=c.text("summary"), topics=[category] if category else [],
+        status=c.mapped("status"), start_date=start, end_date=end,
+        total_cost_eur=total_eur, eu_contribution_eur=eu_eur, currency=p.currency,
+        total_cost_original=total, eu_contribution_original=eu, exchange_rate=rate,
+        rate_date=rate_date, country=p.country, language=p.language, url=c.text("url"),
+        source_line=c.line,
+    )  # fmt: skip
+    place = PlaceHint(
+        country=p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
+        lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
+        city=_city(c), lau_code=c.text("lau_code"),
+    )  # fmt: skip
+    for rule in p.body_region:
+        value = c.raw(rule.column)
+        if value and rule.pattern.search(value):
+            place.body_region = rule.nuts
+            place.body_region_version = rule.nuts_version if rule.nuts else None
+            break
+    participant = Participant(
+        project_id=project_id, seq=1, name=beneficiary, role="beneficiary",
+        eu_contribution_eur=eu_eur, eu_contribution_original=eu, currency=p.currency,
+        place=place, source_line=c.line,
+    )  # fmt: skip
+    return project, participant
+
+
+def _city(c: _Cells) -> str | None:
+    municipality = c.text("municipality")
+    if municipality:
+        return municipality
+    for rule in c.profile.city:
+        value = c.raw(rule.column)
+        city = rule.apply(value) if value else None
+        if city:
+            return city
+    return None
+
+
+def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> None:
+    file = str(path)
+    if not path.exists():
+        raise InputError(RowError(file, None, None, "file not found"))
+    records = _records(read_text(path, profile.encoding), profile, file)
+    if len(records) < profile.header_row:
+        raise InputError(RowError(file, None, None, f"no header row {profile.header_row}"))
+    header_line, header = records[profile.header_row - 1]
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        index.setdefault(_norm(name), i)
+    missing = [col for col in profile.required_columns() if _norm(col) not in index]
+    if missing:
+        raise _header_problem(profile, file, header_line, header, missing)
+    data = records[profile.header_row :]
+    if not data:
+        raise InputError(
+            RowError(file, header_line, None, "no data rows after the header (header-only file)")
+        )
+    width = len(header)
+    for k, (line, cells) in enumerate(data):
+        if len(cells) < width or any(x.strip() for x in cells[width:]):
+            reason = f"the row has {len(cells)} cells, the header {width}"
+            if k == len(data) - 1 and len(cells) < width:
+                reason += ": the file looks truncated"
+            elif len(cells) > width:
+                reason += ": a delimiter inside an unquoted value?"
+            result.errors.append(RowError(file, line, None, reason, profile.delimiter.join(cells)))
+            continue
+        row = _Cells(profile, file, line, cells, index)
+        built = _row(row, seen)
+        if built is None:
+            result.errors.extend(row.errors)
+        else:
+            result.projects.append(built[0])
+            result.participants.append(built[1])
+
+
+def read_with_profile(profile: Profile, paths: Iterable[str | Path]) -> ReadResult:
+    """Read files through one profile into projects and their beneficiaries.
+
+    One Project per row (id ``"{profile.name}:{native_id}"``) and one Participant, the
+    beneficiary, carrying the row's place clues. Row-level problems become RowErrors and the row
+    is skipped; file-level problems raise InputError.
+
+    Example
+    -------
+    >>> at = find_profile("at-efre")
+    >>> at_file = "tests/fixtures/cohesion/AT_ERDF_2014-2020_Vorhabensliste.csv"
+    >>> res = read_with_profile(at, [at_file])
+    >>> len(res.projects), res.participants[1].place.lau_code
+    (49, '40101')
+    """
+    result = ReadResult(
+        recognised_as=profile.description, profile=profile.name, publisher=profile.publisher,
+        licence=profile.licence, attribution=profile.attribution,
+    )  # fmt: skip
+    seen: dict[str, tuple[str, int]] = {}
+    for path in paths:
+        _read_file(profile, Path(path), result, seen)
+    return result
+
+
+def sniff_profile(path: str | Path, profiles: Iterable[Profile] | None = None) -> Profile | None:
+    """The profile whose required columns all appear in the file's header, or None.
+
+    Only the first 256 KiB are read. When several profiles fit, the one naming most columns wins.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(262144)
+    except OSError:
+        return None
+    best: tuple[int, Profile] | None = None
+    for p in builtin_profiles() if profiles is None else profiles:
+        text = head.decode(p.encoding, errors="ignore").lstrip("\ufeff")
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=p.delimiter, quotechar=p.quotechar
+        )
+        try:
+            rows = [
+                r
+                for r, _ in zip(reader, range(p.header_row + 50), strict=False)
+                if any(c.strip() for c in r)
+            ]
+        except csv.Error:
+            continue
+        if len(rows) < p.header_row:
+            continue
+        header = {_norm(h) for h in rows[p.header_row - 1]}
+        needed = [_norm(c) for c in p.required_columns()]
+        if needed and all(n in header for n in needed) and (best is None or len(needed) > best[0]):
+            best = (len(needed), p)
+    return best[1] if best else None
+
+
+class ProfileSource:
+    """The Source that reads files through profiles: the built-in ones, or those given.
+
+    ``read(paths, profile=...)`` takes a profile name or a path to a TOML file; without one, each
+    file's header picks the profile (``sniff``).
+
+    Example
+    -------
+    >>> src = ProfileSource()
+    >>> src.sniff([Path("tests/fixtures/cohesion/AT_ERDF_2014-2020_Vorhabensliste.csv")])
+    'Austrian list of operations IWB/EFRE 2014-2020 (efre.gv.at), profile at-efre'
+    """
+
+    name = "profile"
+    title = (
+        "CSV files read through a declarative profile (built in: lists of operations FI, AT, PL)"
+    )
+    publisher = "the publisher named in the profile"
+    licence = "as stated in the profile"
+    attribution = "as stated in the profile"
+
+    def __init__(self, profiles: Iterable[Profile] | None = None):
+        self.profiles = list(builtin_profiles() if profiles is None else profiles)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ProfileSource:
+        """A source for one user profile, named and credited as the profile says."""
+        profile = load_profile(path)
+        source = cls([profile])
+        source.name, source.title = profile.name, profile.title
+        source.publisher, source.licence = profile.publisher, profile.licence
+        source.attribution = profile.attribution
+        return source
+
+    def sniff(self, paths: list[Path]) -> str | None:
+        """The recognised layout of all ``paths`` (each must fit a profile), or None."""
+        found = [sniff_profile(p, self.profiles) for p in paths]
+        if not found or any(f is None for f in found):
+            return None
+        return "; ".join(dict.fromkeys(f.description for f in found if f))
+
+    def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
+        """Read ``paths`` through ``profile`` (a name or a TOML path) or the sniffed profiles."""
+        if profile is not None:
+            return read_with_profile(find_profile(profile, self.profiles), paths)
+        groups: dict[str, tuple[Profile, list[Path]]] = {}
+        for path in paths:
+            found = sniff_profile(path, self.profiles)
+            if found is None:
+                known = ", ".join(p.name for p in self.profiles)
+                raise InputError(
+                    RowError(str(path), 1, None,
+                             f"no profile recognises this file's header (known: {known}); "
+                             "name a profile or write one (see docs/profiles.md)")
+                )  # fmt: skip
+            groups.setdefault(found.name, (found, []))[1].append(Path(path))
+        merged = ReadResult()
+        for prof, files in groups.values():
+            part = read_with_profile(prof, files)
+            merged.projects += part.projects
+            merged.participants += part.participants
+            merged.errors += part.errors
+        only = len(groups) == 1
+        first = next(iter(groups.values()))[0] if groups else None
+        merged.recognised_as = "; ".join(p.description for p, _ in groups.values())
+        merged.profile = first.name if only and first else None
+        if only and first:
+            merged.publisher, merged.licence = first.publisher, first.licence
+            merged.attribution = first.attribution
+        return merged
