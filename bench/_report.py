@@ -19,8 +19,11 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
-                   if x.startswith("MemTotal"))
+        mem = next(
+            int(x.split()[1])
+            for x in Path("/proc/meminfo").read_text().splitlines()
+            if x.startswith("MemTotal")
+        )
         ram = f"{mem / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         ram = "unknown RAM"
@@ -33,7 +36,11 @@ def write_section(title: str, body: str) -> None:
     text = DOC.read_text() if DOC.exists() else HEADER
     section = f"## {title}\n\n_Run {date.today().isoformat()} on {machine()}._\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    text = (
+        pattern.sub(lambda _: section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section
+    )
     DOC.write_text(text)
 
 

@@ -46,9 +46,16 @@ def main() -> None:
         path = str(Path(tmp) / "bench.duckdb")
         with open_store(path) as store:
             ingest(store, "eurostat-population", [demo_file("estat_demo_r_pjanaggr3_total.tsv.gz")])
-            ingest(store, "cordis-h2020", [demo_file("h2020_participations_eunets_2020-12.csv.gz")], allow_partial=True)
+            ingest(
+                store,
+                "cordis-h2020",
+                [demo_file("h2020_participations_eunets_2020-12.csv.gz")],
+                allow_partial=True,
+            )
         port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(path), host="127.0.0.1", port=port, log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(path), host="127.0.0.1", port=port, log_level="warning")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:
@@ -69,11 +76,14 @@ def main() -> None:
     for _ in range(50):
         t = time.perf_counter()
         sub = df[(df["type"] == "HES")]
-        sub.groupby("country").agg(projects=("rcn", "nunique"), participations=("rcn", "size"),
-                                   eu=("contribution", "sum"))
+        sub.groupby("country").agg(
+            projects=("rcn", "nunique"), participations=("rcn", "size"), eu=("contribution", "sum")
+        )
         ptimes.append((time.perf_counter() - t) * 1000)
     all_times = [x for v in times.values() for x in v]
-    rows = "\n".join(f"| `{q}` | {p95(v):.1f} ms | {sorted(v)[len(v) // 2]:.1f} ms |" for q, v in times.items())
+    rows = "\n".join(
+        f"| `{q}` | {p95(v):.1f} ms | {sorted(v)[len(v) // 2]:.1f} ms |" for q, v in times.items()
+    )
     body = f"""
 {N} requests over a real uvicorn server on 127.0.0.1 (httpx client, one connection), store with all
 144,726 H2020 participations and Eurostat population. **p95 over all requests: {p95(all_times):.1f} ms**

@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import write_section  # noqa: E402
+from regioatlas.geo.locate import Locator  # noqa: E402
 
 from regioatlas.demo import DEMO_DATASETS, demo_file  # noqa: E402
-from regioatlas.geo.locate import Locator  # noqa: E402
 from regioatlas.ingest import ingest  # noqa: E402
 from regioatlas.store import open_store  # noqa: E402
 
@@ -31,10 +31,23 @@ def main() -> None:
         with open_store(str(Path(tmp) / "bench.duckdb")) as store:
             for source, names in DEMO_DATASETS:
                 t = time.perf_counter()
-                report = ingest(store, source, [demo_file(n) for n in names], allow_partial=True, locator=locator)
+                report = ingest(
+                    store,
+                    source,
+                    [demo_file(n) for n in names],
+                    allow_partial=True,
+                    locator=locator,
+                )
                 dt = time.perf_counter() - t
-                rows.append((source, report.dataset.project_count, report.dataset.participant_count,
-                             report.figures, dt))
+                rows.append(
+                    (
+                        source,
+                        report.dataset.project_count,
+                        report.dataset.participant_count,
+                        report.figures,
+                        dt,
+                    )
+                )
         total = time.perf_counter() - t_all
     h2020 = next(r for r in rows if r[0] == "cordis-h2020")
     t = time.perf_counter()

@@ -20,8 +20,11 @@ def test_region_lookup(app_client):
     assert r["population"]["value"] > 200_000
     old = app_client.get("/api/regions/FI1C3?version=2021").json()
     assert old["name_latin"] == "Päijät-Häme"
-    assert "AT12" in app_client.get("/api/regions/AT13/neighbours").json()["items"][0]["code"] or any(
-        n["code"] == "AT12" for n in app_client.get("/api/regions/AT13/neighbours").json()["items"])
+    assert "AT12" in app_client.get("/api/regions/AT13/neighbours").json()["items"][0][
+        "code"
+    ] or any(
+        n["code"] == "AT12" for n in app_client.get("/api/regions/AT13/neighbours").json()["items"]
+    )
     kids = app_client.get("/api/regions/AT1/children").json()
     assert {c["code"] for c in kids["items"]} == {"AT11", "AT12", "AT13"}
 
@@ -46,11 +49,15 @@ def test_projects_filters_and_paging(app_client):
     assert r["total"] > 10 and len(r["items"]) == 5
     amounts = [i["eu_contribution_eur"] for i in r["items"]]
     assert amounts == sorted(amounts, reverse=True)
-    same = app_client.get("/api/projects?region=FI1C3&version=2021&limit=5&sort=-eu_contribution_eur").json()
+    same = app_client.get(
+        "/api/projects?region=FI1C3&version=2021&limit=5&sort=-eu_contribution_eur"
+    ).json()
     assert same["total"] == r["total"]  # the 2021 code is recoded to 2024
     fi_erdf = app_client.get("/api/projects?source=fi-rakennerahastot&fund=ERDF&limit=1").json()
     assert fi_erdf["total"] > 1000
-    h2020 = app_client.get("/api/projects?programme=H2020&country=FI&org_type=HES&from=2019&to=2019").json()
+    h2020 = app_client.get(
+        "/api/projects?programme=H2020&country=FI&org_type=HES&from=2019&to=2019"
+    ).json()
     assert h2020["total"] > 100
 
 
@@ -60,10 +67,14 @@ def test_one_project_with_located_participants(app_client):
     part = project["participants"][0]
     assert part["loc_method"] and part["loc_confidence"] is not None
     assert project["currency"] == "EUR"
-    pl = app_client.get("/api/projects?source=pl-mapadotacji&limit=1&sort=-eu_contribution_eur").json()
+    pl = app_client.get(
+        "/api/projects?source=pl-mapadotacji&limit=1&sort=-eu_contribution_eur"
+    ).json()
     detail = app_client.get(f"/api/projects/{pl['items'][0]['id']}").json()
     assert detail["currency"] == "PLN" and detail["exchange_rate"] > 4
-    assert detail["eu_contribution_eur"] == pytest.approx(detail["eu_contribution_original"] / detail["exchange_rate"])
+    assert detail["eu_contribution_eur"] == pytest.approx(
+        detail["eu_contribution_original"] / detail["exchange_rate"]
+    )
 
 
 def test_aggregates_per_inhabitant(app_client):
@@ -71,7 +82,9 @@ def test_aggregates_per_inhabitant(app_client):
     by = {i["code"]: i for i in r["items"]}
     ph = by["FI1C6"]
     assert ph["population"] > 200_000 and ph["population_year"] >= 2024
-    assert ph["eu_contribution_per_inhabitant"] == pytest.approx(ph["eu_contribution_eur"] / ph["population"])
+    assert ph["eu_contribution_per_inhabitant"] == pytest.approx(
+        ph["eu_contribution_eur"] / ph["population"]
+    )
     lvl2 = app_client.get("/api/aggregates?level=2&programme=H2020&org_type=HES").json()
     assert any(i["code"] == "FI1B" for i in lvl2["items"]) or lvl2["count"] > 0
 
@@ -84,19 +97,22 @@ def test_datasets_carry_provenance(app_client):
         assert d["licence"] and d["attribution"] and len(d["sha256"]) == 64 and d["ingested_at"]
 
 
-@pytest.mark.parametrize("url,param", [
-    ("/api/projects?limit=0", "limit"),
-    ("/api/projects?limit=abc", "limit"),
-    ("/api/projects?from=yesterday", "from"),
-    ("/api/projects?region=XX999", "region"),
-    ("/api/projects?region=FI1C3", "region"),  # a 2021 code asked as 2024
-    ("/api/projects?country=Finland", "country"),
-    ("/api/projects?org_type=NGO", "org_type"),
-    ("/api/projects?sort=drop table", "sort"),
-    ("/api/aggregates?level=7", "level"),
-    ("/api/aggregates?version=1999", "version"),
-    ("/api/regions/AT13/geometry?zoom=-4", "zoom"),
-])
+@pytest.mark.parametrize(
+    "url,param",
+    [
+        ("/api/projects?limit=0", "limit"),
+        ("/api/projects?limit=abc", "limit"),
+        ("/api/projects?from=yesterday", "from"),
+        ("/api/projects?region=XX999", "region"),
+        ("/api/projects?region=FI1C3", "region"),  # a 2021 code asked as 2024
+        ("/api/projects?country=Finland", "country"),
+        ("/api/projects?org_type=NGO", "org_type"),
+        ("/api/projects?sort=drop table", "sort"),
+        ("/api/aggregates?level=7", "level"),
+        ("/api/aggregates?version=1999", "version"),
+        ("/api/regions/AT13/geometry?zoom=-4", "zoom"),
+    ],
+)
 def test_bad_parameters_get_a_problem_body(app_client, url, param):
     r = app_client.get(url)
     assert r.status_code == 400
@@ -111,9 +127,17 @@ def test_unknown_things_are_404_problems(app_client, url):
     assert r.status_code == 404 and r.json()["status"] == 404
 
 
-@pytest.mark.parametrize("value", ["'", "%", "\x00", "😀" * 50, "a" * 600, "1e309", "-1", "../../etc", "<script>"])
+@pytest.mark.parametrize(
+    "value", ["'", "%", "\x00", "😀" * 50, "a" * 600, "1e309", "-1", "../../etc", "<script>"]
+)
 def test_no_5xx_for_odd_values(app_client, value):
-    for url in ("/api/projects?q={v}", "/api/projects?region={v}", "/api/aggregates?level={v}",
-                "/api/regions/{v}", "/api/projects?limit={v}", "/api/nuts/{v}"):
+    for url in (
+        "/api/projects?q={v}",
+        "/api/projects?region={v}",
+        "/api/aggregates?level={v}",
+        "/api/regions/{v}",
+        "/api/projects?limit={v}",
+        "/api/nuts/{v}",
+    ):
         r = app_client.get(url.format(v=value))
         assert r.status_code < 500, (url, value, r.text)

@@ -40,14 +40,18 @@ def test_official_layout_csv_and_xlsx_give_the_same_rows(fixtures):
     from_xlsx = CordisExport().read([d / "project.xlsx", d / "organization.xlsx"])
     assert from_csv.errors == [] and from_xlsx.errors == []
     assert [p.id for p in from_csv.projects] == [p.id for p in from_xlsx.projects]
-    assert [p.total_cost_eur for p in from_csv.projects] == [p.total_cost_eur for p in from_xlsx.projects]
+    assert [p.total_cost_eur for p in from_csv.projects] == [
+        p.total_cost_eur for p in from_xlsx.projects
+    ]
     assert [(p.name, p.eu_contribution_eur) for p in from_csv.participants] == [
         (p.name, p.eu_contribution_eur) for p in from_xlsx.participants
     ]
     he = CordisHorizonEuropeSample().read(
         [fixtures / "cordis" / "he_projects.csv", fixtures / "cordis" / "he_organizations.csv"]
     )
-    assert sorted(p.total_cost_eur for p in from_csv.projects) == sorted(p.total_cost_eur for p in he.projects)
+    assert sorted(p.total_cost_eur for p in from_csv.projects) == sorted(
+        p.total_cost_eur for p in he.projects
+    )
 
 
 def test_h2020_participations_rebuild_projects(fixtures):
@@ -69,9 +73,17 @@ def test_h2020_participations_rebuild_projects(fixtures):
 
 def test_auto_recognises_each_layout(fixtures):
     d = fixtures / "cordis"
-    assert recognise([d / "official" / "project.csv", d / "official" / "organization.csv"])[0].name == "cordis"
-    assert recognise([d / "official" / "project.xlsx", d / "official" / "organization.xlsx"])[0].name == "cordis"
-    assert recognise([d / "he_projects.csv", d / "he_organizations.csv"])[0].name == "cordis-he-sample"
+    assert (
+        recognise([d / "official" / "project.csv", d / "official" / "organization.csv"])[0].name
+        == "cordis"
+    )
+    assert (
+        recognise([d / "official" / "project.xlsx", d / "official" / "organization.xlsx"])[0].name
+        == "cordis"
+    )
+    assert (
+        recognise([d / "he_projects.csv", d / "he_organizations.csv"])[0].name == "cordis-he-sample"
+    )
     assert recognise([d / "h2020_participations_head.csv"])[0].name == "cordis-h2020"
 
 
@@ -113,7 +125,9 @@ def test_non_numeric_amount_and_bad_date_name_line_and_column(fixtures, tmp_path
     src = fixtures / "cordis" / "he_projects.csv"
     lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
     text = "".join(lines)
-    text = text.replace('"1971987,5"', "about two million", 1).replace("2024-11-01", "1.11.2024x", 1)
+    text = text.replace('"1971987,5"', "about two million", 1).replace(
+        "2024-11-01", "1.11.2024x", 1
+    )
     bad = tmp_path / "projects.csv"
     bad.write_text(text, encoding="utf-8")
     result = CordisHorizonEuropeSample().read([bad, fixtures / "cordis" / "he_organizations.csv"])
@@ -130,7 +144,9 @@ def test_truncated_and_empty_files(fixtures, tmp_path):
     truncated = tmp_path / "projects.csv"
     truncated.write_bytes(src.read_bytes()[: len(src.read_bytes()) // 2])
     try:
-        result = CordisHorizonEuropeSample().read([truncated, fixtures / "cordis" / "he_organizations.csv"])
+        result = CordisHorizonEuropeSample().read(
+            [truncated, fixtures / "cordis" / "he_organizations.csv"]
+        )
         message = " ".join(str(e) for e in result.errors)
     except InputError as exc:
         message = str(exc)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from regioatlas.model import Dataset, Location, NotFound, Participant, PlaceHint, Project, RegionFigure
+from regioatlas.model import (
+    Dataset,
+    Location,
+    NotFound,
+    Participant,
+    PlaceHint,
+    Project,
+    RegionFigure,
+)
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.store import StoreError, open_store
 
@@ -22,30 +30,77 @@ def contract_store(request, tmp_path):
 
 
 def _dataset(id_="src:a.csv", source="src") -> Dataset:
-    return Dataset(id_, source, ["a.csv"], "0" * 64, "publisher", "CC BY 4.0", "© test",
-                   datetime(2026, 11, 21, tzinfo=timezone.utc))
+    return Dataset(
+        id_,
+        source,
+        ["a.csv"],
+        "0" * 64,
+        "publisher",
+        "CC BY 4.0",
+        "© test",
+        datetime(2026, 11, 21, tzinfo=UTC),
+    )
 
 
 def _rows(prefix="src"):
     # Two real Horizon Europe projects (values from the CORDIS sample) with located participants.
     projects = [
-        Project(f"{prefix}:101180091", prefix, "101180091", "HORIZON", "HORIZON-RIA",
-                "Coastal Observation Advances leveraging Space Technology Services", "COASTS",
-                start_date=date(2024, 11, 1), end_date=date(2027, 10, 31), total_cost_eur=1971987.5,
-                topics=["HORIZON-EUSPA-2023-SPACE-01-43"]),
-        Project(f"{prefix}:101226563", prefix, "101226563", "HORIZON", "HORIZON-RIA",
-                "Implementation of an Integrated Care Model", "M-CARE",
-                start_date=date(2025, 7, 1), end_date=date(2030, 6, 30), total_cost_eur=4000000.0),
+        Project(
+            f"{prefix}:101180091",
+            prefix,
+            "101180091",
+            "HORIZON",
+            "HORIZON-RIA",
+            "Coastal Observation Advances leveraging Space Technology Services",
+            "COASTS",
+            start_date=date(2024, 11, 1),
+            end_date=date(2027, 10, 31),
+            total_cost_eur=1971987.5,
+            topics=["HORIZON-EUSPA-2023-SPACE-01-43"],
+        ),
+        Project(
+            f"{prefix}:101226563",
+            prefix,
+            "101226563",
+            "HORIZON",
+            "HORIZON-RIA",
+            "Implementation of an Integrated Care Model",
+            "M-CARE",
+            start_date=date(2025, 7, 1),
+            end_date=date(2030, 6, 30),
+            total_cost_eur=4000000.0,
+        ),
     ]
     fi = Location(2024, "nuts_code", 1.0, "FI", "FI1", "FI1C", "FI1C6")
     at = Location(2024, "postcode", 0.9, "AT", "AT1", "AT13", "AT130")
     participants = [
-        Participant(f"{prefix}:101180091", 1, "Org A", org_type="REC", eu_contribution_eur=100.0,
-                    place=PlaceHint(country="FI"), location=fi),
-        Participant(f"{prefix}:101180091", 2, "Org B", org_type="PRC", eu_contribution_eur=50.0,
-                    place=PlaceHint(country="AT"), location=at),
-        Participant(f"{prefix}:101226563", 1, "Org C", org_type="HES", eu_contribution_eur=800250.0,
-                    place=PlaceHint(country="AT"), location=at),
+        Participant(
+            f"{prefix}:101180091",
+            1,
+            "Org A",
+            org_type="REC",
+            eu_contribution_eur=100.0,
+            place=PlaceHint(country="FI"),
+            location=fi,
+        ),
+        Participant(
+            f"{prefix}:101180091",
+            2,
+            "Org B",
+            org_type="PRC",
+            eu_contribution_eur=50.0,
+            place=PlaceHint(country="AT"),
+            location=at,
+        ),
+        Participant(
+            f"{prefix}:101226563",
+            1,
+            "Org C",
+            org_type="HES",
+            eu_contribution_eur=800250.0,
+            place=PlaceHint(country="AT"),
+            location=at,
+        ),
     ]
     figures = [RegionFigure("population", "AT130", 2024, 2005760.0, "persons", 2025, None)]
     return projects, participants, figures
@@ -91,14 +146,18 @@ def test_aggregate_and_filters(contract_store):
     assert by3["AT130"]["eu_contribution_eur"] == 800300.0
     assert by3["FI1C6"]["projects"] == 1
     only_hes = contract_store.aggregate(0, ProjectFilter(org_types=["HES"]))
-    assert only_hes == [{"code": "AT", "projects": 1, "participations": 1, "eu_contribution_eur": 800250.0}]
+    assert only_hes == [
+        {"code": "AT", "projects": 1, "participations": 1, "eu_contribution_eur": 800250.0}
+    ]
     total, rows = contract_store.query_projects(ProjectFilter(region="FI1C"), Page())
     assert total == 1 and rows[0]["acronym"] == "COASTS"
     total, _ = contract_store.query_projects(ProjectFilter(text="coastal"), Page())
     assert total == 1
     total, _ = contract_store.query_projects(ProjectFilter(period_from=date(2028, 1, 1)), Page())
     assert total == 1  # only M-CARE runs into 2028
-    total, rows = contract_store.query_projects(ProjectFilter(), Page(limit=1, sort="total_cost_eur", descending=True))
+    total, rows = contract_store.query_projects(
+        ProjectFilter(), Page(limit=1, sort="total_cost_eur", descending=True)
+    )
     assert total == 2 and rows[0]["acronym"] == "M-CARE"
 
 

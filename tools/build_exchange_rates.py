@@ -45,8 +45,14 @@ def main(path: str) -> None:
         w.writerow(["currency", "year", "rate_per_eur", "days", "kind", "source"])
         for (cur, year), vals in sorted(by_year.items()):
             w.writerow(
-                [cur, year, f"{statistics.fmean(vals):.6g}", len(vals), "annual average",
-                 "ECB euro foreign exchange reference rates (eurofxref-hist)"]
+                [
+                    cur,
+                    year,
+                    f"{statistics.fmean(vals):.6g}",
+                    len(vals),
+                    "annual average",
+                    "ECB euro foreign exchange reference rates (eurofxref-hist)",
+                ]
             )
     print(f"wrote {OUT} ({len(by_year)} currency-years)")
 

@@ -39,38 +39,64 @@ def main(shared: Path) -> None:
         reader = csv.DictReader(f)
         orgs = [r for r in reader if r["projectID"] in ids]
         o_fields = reader.fieldnames
-    for name, fields, rows in (("he_projects.csv", p_fields, projects), ("he_organizations.csv", o_fields, orgs)):
+    for name, fields, rows in (
+        ("he_projects.csv", p_fields, projects),
+        ("he_organizations.csv", o_fields, orgs),
+    ):
         with (OUT / name).open("w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
             w.writerows(rows)
-    with gzip.open(cordis / "h2020_participations_eunets_2020-12.csv.gz", "rt") as f, \
-            (OUT / "h2020_participations_head.csv").open("w") as g:
+    with (
+        gzip.open(cordis / "h2020_participations_eunets_2020-12.csv.gz", "rt") as f,
+        (OUT / "h2020_participations_head.csv").open("w") as g,
+    ):
         for _, line in zip(range(3001), f):
             g.write(line)
     official_projects = [
-        {c: "" for c in PROJECT_COLUMNS} | {
-            "id": p["id"], "acronym": p["acronym"], "title": p["title"], "startDate": p["startDate"],
-            "endDate": p["endDate"], "totalCost": _comma(p["totalCost"]), "legalBasis": p["legalBasis"],
-            "topics": p["topics"], "frameworkProgramme": "HORIZON", "masterCall": p["masterCall"],
-            "subCall": p["subCall"], "fundingScheme": p["fundingScheme"], "objective": p["objective"],
+        {c: "" for c in PROJECT_COLUMNS}
+        | {
+            "id": p["id"],
+            "acronym": p["acronym"],
+            "title": p["title"],
+            "startDate": p["startDate"],
+            "endDate": p["endDate"],
+            "totalCost": _comma(p["totalCost"]),
+            "legalBasis": p["legalBasis"],
+            "topics": p["topics"],
+            "frameworkProgramme": "HORIZON",
+            "masterCall": p["masterCall"],
+            "subCall": p["subCall"],
+            "fundingScheme": p["fundingScheme"],
+            "objective": p["objective"],
             "grantDoi": p["grantDoi"],
         }
         for p in projects
     ]
     acronyms = {p["id"]: p["acronym"] for p in projects}
     official_orgs = [
-        {c: "" for c in ORGANIZATION_COLUMNS} | {
-            "projectID": o["projectID"], "projectAcronym": acronyms[o["projectID"]], "name": o["name"],
-            "shortName": o["shortName"], "SME": o["SME"].lower(), "activityType": o["activityType"],
-            "city": o["city"], "country": o["country"], "organizationURL": o["organizationURL"],
-            "contactForm": o["contactForm"], "order": o["order"], "role": o["role"],
+        {c: "" for c in ORGANIZATION_COLUMNS}
+        | {
+            "projectID": o["projectID"],
+            "projectAcronym": acronyms[o["projectID"]],
+            "name": o["name"],
+            "shortName": o["shortName"],
+            "SME": o["SME"].lower(),
+            "activityType": o["activityType"],
+            "city": o["city"],
+            "country": o["country"],
+            "organizationURL": o["organizationURL"],
+            "contactForm": o["contactForm"],
+            "order": o["order"],
+            "role": o["role"],
             "ecContribution": _comma(o["ecContribution"]),
         }
         for o in orgs
     ]
-    for name, cols, rows in (("project", PROJECT_COLUMNS, official_projects),
-                             ("organization", ORGANIZATION_COLUMNS, official_orgs)):
+    for name, cols, rows in (
+        ("project", PROJECT_COLUMNS, official_projects),
+        ("organization", ORGANIZATION_COLUMNS, official_orgs),
+    ):
         with (OUT / "official" / f"{name}.csv").open("w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=cols, delimiter=";", quoting=csv.QUOTE_MINIMAL)
             w.writeheader()

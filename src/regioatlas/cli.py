@@ -16,8 +16,13 @@ FORMATS = click.Choice(["table", "json", "csv"])
 
 
 def _store_option(f):
-    return click.option("--store", "store_url", default=lambda: settings.get("store"), show_default="$REGIOATLAS_STORE or ~/.local/share/regioatlas/atlas.duckdb",
-                        help=settings.SETTINGS["store"].help)(f)
+    return click.option(
+        "--store",
+        "store_url",
+        default=lambda: settings.get("store"),
+        show_default="$REGIOATLAS_STORE or ~/.local/share/regioatlas/atlas.duckdb",
+        help=settings.SETTINGS["store"].help,
+    )(f)
 
 
 def _fail(message: str, code: int = 1):
@@ -30,7 +35,9 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) ->
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w = csv.DictWriter(
+            sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n"
+        )
         w.writeheader()
         w.writerows(rows)
     else:
@@ -71,8 +78,14 @@ def _progress_bar():
     def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=f"{stage:>7}", unit="row" if stage == "locate" else "step",
-                                     file=sys.stderr, leave=False, disable=not sys.stderr.isatty())
+            bar = bars[stage] = tqdm(
+                total=total,
+                desc=f"{stage:>7}",
+                unit="row" if stage == "locate" else "step",
+                file=sys.stderr,
+                leave=False,
+                disable=not sys.stderr.isatty(),
+            )
         bar.total = total
         bar.n = done
         bar.refresh()
@@ -86,24 +99,37 @@ def _print_report(report) -> None:
     d = report.dataset
     click.echo(f"dataset {d.id}")
     click.echo(f"  recognised as: {d.recognised_as}")
-    click.echo(f"  projects: {d.project_count:,}  participations: {d.participant_count:,}"
-               f"  region figures: {report.figures:,}  rejected rows: {d.rejected_count:,}")
+    click.echo(
+        f"  projects: {d.project_count:,}  participations: {d.participant_count:,}"
+        f"  region figures: {report.figures:,}  rejected rows: {d.rejected_count:,}"
+    )
     rep = d.location_report or {}
     if rep.get("total"):
         levels = rep.get("by_level", {})
-        click.echo("  located, share of participations by finest NUTS level (version "
-                   f"{rep.get('version', 2024)}): "
-                   + ", ".join(f"{k}: {v:.1%}" for k, v in levels.items()))
-        click.echo("  by method: " + ", ".join(f"{k}: {v:.1%}" for k, v in rep.get("by_method", {}).items()))
+        click.echo(
+            "  located, share of participations by finest NUTS level (version "
+            f"{rep.get('version', 2024)}): " + ", ".join(f"{k}: {v:.1%}" for k, v in levels.items())
+        )
+        click.echo(
+            "  by method: "
+            + ", ".join(f"{k}: {v:.1%}" for k, v in rep.get("by_method", {}).items())
+        )
 
 
 @main.command()
 @click.argument("source")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store_option
-@click.option("--allow-partial", is_flag=True, help="Keep valid rows; report rejected rows instead of failing.")
-@click.option("--rejected-report", type=click.Path(path_type=Path),
-              help="Write rejected rows (file, line, column, reason, value) to this CSV.")
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Keep valid rows; report rejected rows instead of failing.",
+)
+@click.option(
+    "--rejected-report",
+    type=click.Path(path_type=Path),
+    help="Write rejected rows (file, line, column, reason, value) to this CSV.",
+)
 def ingest(source, files, store_url, allow_partial, rejected_report):
     """Read FILES with SOURCE into the store, locating every participant on NUTS regions.
 
@@ -116,15 +142,20 @@ def ingest(source, files, store_url, allow_partial, rejected_report):
 
     try:
         with open_store(store_url) as store:
-            report = run_ingest(store, source, list(files), allow_partial=allow_partial,
-                                progress=_progress_bar())
+            report = run_ingest(
+                store, source, list(files), allow_partial=allow_partial, progress=_progress_bar()
+            )
     except InputError as exc:
         _fail(f"nothing was written.\n{exc}")
     except RegioAtlasError as exc:
         _fail(str(exc))
     _print_report(report)
     if report.rejected:
-        click.secho(f"  {len(report.rejected)} rejected row(s), first: {report.rejected[0]}", fg="yellow", err=True)
+        click.secho(
+            f"  {len(report.rejected)} rejected row(s), first: {report.rejected[0]}",
+            fg="yellow",
+            err=True,
+        )
         if rejected_report:
             with rejected_report.open("w", newline="", encoding="utf-8") as f:
                 w = csv.DictWriter(f, fieldnames=["file", "line", "column", "reason", "value"])
@@ -188,8 +219,21 @@ def datasets_list(store_url, fmt):
 
     with open_store(store_url) as store:
         rows = [asdict(d) for d in store.datasets()]
-    _print_rows(rows, fmt, None if fmt == "json" else
-                ["id", "project_count", "participant_count", "rejected_count", "licence", "attribution", "ingested_at"])
+    _print_rows(
+        rows,
+        fmt,
+        None
+        if fmt == "json"
+        else [
+            "id",
+            "project_count",
+            "participant_count",
+            "rejected_count",
+            "licence",
+            "attribution",
+            "ingested_at",
+        ],
+    )
 
 
 @datasets.command("remove")
@@ -210,7 +254,9 @@ def datasets_remove(dataset_id, store_url):
 # --- regions -----------------------------------------------------------------------------------
 @main.command()
 @click.argument("code")
-@click.option("--version", "nuts_version", default=None, help="NUTS version (2016, 2021, 2024; default 2024).")
+@click.option(
+    "--version", "nuts_version", default=None, help="NUTS version (2016, 2021, 2024; default 2024)."
+)
 def region(code, nuts_version):
     """Show a NUTS region: names, level, parent, children, neighbours, versions."""
     from regioatlas.api.atlas import Atlas
@@ -218,7 +264,9 @@ def region(code, nuts_version):
 
     with open_store(":memory:") as store:
         try:
-            click.echo(json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2)
+            )
         except RegioAtlasError as exc:
             _fail(str(exc))
 
@@ -243,19 +291,30 @@ def validate(code, nuts_version):
 
 # --- queries -----------------------------------------------------------------------------------
 def _filter_options(f):
-    for name, help_ in reversed([
-        ("source", "Source name(s), comma-separated."), ("programme", "Programme(s), e.g. H2020."),
-        ("fund", "Fund(s), e.g. ERDF."), ("q", "Text in title, objective or topics."),
-        ("from", "Period start (YYYY-MM-DD or YYYY)."), ("to", "Period end."),
-        ("country", "Participant country code(s)."), ("region", "NUTS code of any level."),
-        ("version", "NUTS version of --region."), ("org-type", "HES, PRC, REC, PUB, OTH."),
-    ]):
+    for name, help_ in reversed(
+        [
+            ("source", "Source name(s), comma-separated."),
+            ("programme", "Programme(s), e.g. H2020."),
+            ("fund", "Fund(s), e.g. ERDF."),
+            ("q", "Text in title, objective or topics."),
+            ("from", "Period start (YYYY-MM-DD or YYYY)."),
+            ("to", "Period end."),
+            ("country", "Participant country code(s)."),
+            ("region", "NUTS code of any level."),
+            ("version", "NUTS version of --region."),
+            ("org-type", "HES, PRC, REC, PUB, OTH."),
+        ]
+    ):
         f = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", default=None, help=help_)(f)
     return f
 
 
 def _filter_params(kwargs) -> dict:
-    return {k.removeprefix("opt_"): v for k, v in kwargs.items() if k.startswith("opt_") and v is not None}
+    return {
+        k.removeprefix("opt_"): v
+        for k, v in kwargs.items()
+        if k.startswith("opt_") and v is not None
+    }
 
 
 @main.command()
@@ -277,8 +336,13 @@ def projects(store_url, limit, offset, sort, fmt, **kwargs):
     except RegioAtlasError as exc:
         _fail(str(exc))
     click.echo(f"{out['total']:,} project(s)", err=True)
-    _print_rows(out["items"], fmt, None if fmt == "json" else
-                ["id", "acronym", "title", "start_date", "end_date", "eu_contribution_eur"])
+    _print_rows(
+        out["items"],
+        fmt,
+        None
+        if fmt == "json"
+        else ["id", "acronym", "title", "start_date", "end_date", "eu_contribution_eur"],
+    )
 
 
 @main.command()
@@ -337,8 +401,13 @@ def serve(store_url, host, port):
 
 
 @main.command()
-@click.option("--store", "store_path", default=lambda: settings.get("demo_store"),
-              show_default="~/.local/share/regioatlas/demo.duckdb", help=settings.SETTINGS["demo_store"].help)
+@click.option(
+    "--store",
+    "store_path",
+    default=lambda: settings.get("demo_store"),
+    show_default="~/.local/share/regioatlas/demo.duckdb",
+    help=settings.SETTINGS["demo_store"].help,
+)
 @click.option("--host", default=lambda: settings.get("host"), show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
 @click.option("--rebuild", is_flag=True, help="Rebuild the demo store even if it is current.")
@@ -351,7 +420,9 @@ def demo(store_path, host, port, rebuild, no_serve):
         click.echo(f"ingesting {source}: {', '.join(names)}", err=True)
 
     try:
-        reports = build_demo(store_path, rebuild=rebuild, progress=_progress_bar(), on_dataset=announce)
+        reports = build_demo(
+            store_path, rebuild=rebuild, progress=_progress_bar(), on_dataset=announce
+        )
     except RegioAtlasError as exc:
         _fail(str(exc))
     for report in reports:

@@ -17,11 +17,22 @@ from regioatlas.store import open_store
 #: (source, files in regioatlas/data/demo)
 DEMO_DATASETS: list[tuple[str, list[str]]] = [
     ("eurostat-population", ["estat_demo_r_pjanaggr3_total.tsv.gz"]),
-    ("cordis-h2020", ["h2020_participations_eunets_2020-12.csv.gz",
-                      "h2020_project_programme_parts_eunets_2020-12.csv.gz"]),
-    ("cordis-he-sample", ["horizon_europe_projects_sample.csv.gz", "horizon_europe_organizations_sample.csv.gz",
-                          "horizon_europe_project_topics_2026-03_sample.csv.gz",
-                          "horizon_europe_project_euroscivoc_2026-03_sample.csv.gz"]),
+    (
+        "cordis-h2020",
+        [
+            "h2020_participations_eunets_2020-12.csv.gz",
+            "h2020_project_programme_parts_eunets_2020-12.csv.gz",
+        ],
+    ),
+    (
+        "cordis-he-sample",
+        [
+            "horizon_europe_projects_sample.csv.gz",
+            "horizon_europe_organizations_sample.csv.gz",
+            "horizon_europe_project_topics_2026-03_sample.csv.gz",
+            "horizon_europe_project_euroscivoc_2026-03_sample.csv.gz",
+        ],
+    ),
     ("fi-rakennerahastot", ["FI_ERDF_ESF_2014-2020_projektilista.csv"]),
     ("at-efre", ["AT_ERDF_2014-2020_Vorhabensliste.csv"]),
     ("pl-mapadotacji", ["PL_ERDF_2014-2020_projects.csv"]),
@@ -43,8 +54,9 @@ def demo_is_current(store) -> bool:
     return True
 
 
-def build_demo(path: str | Path, *, rebuild: bool = False, progress: Progress | None = None,
-               on_dataset=None) -> list[IngestReport]:
+def build_demo(
+    path: str | Path, *, rebuild: bool = False, progress: Progress | None = None, on_dataset=None
+) -> list[IngestReport]:
     """Ingest every demo dataset into the store at ``path`` (skipped when already current).
 
     The lists of operations are read with ``allow_partial``: the real Finnish file has a few
@@ -60,7 +72,13 @@ def build_demo(path: str | Path, *, rebuild: bool = False, progress: Progress | 
         for source, names in DEMO_DATASETS:
             if on_dataset:
                 on_dataset(source, names)
-            report = ingest(store, source, [demo_file(n) for n in names], allow_partial=True,
-                            progress=progress, locator=locator)
+            report = ingest(
+                store,
+                source,
+                [demo_file(n) for n in names],
+                allow_partial=True,
+                progress=progress,
+                locator=locator,
+            )
             reports.append(report)
     return reports

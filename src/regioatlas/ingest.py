@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from regioatlas.model import Dataset, InputError, RowError
@@ -48,10 +48,16 @@ def _check_figures(result: ReadResult, registry) -> None:
             kept.append(fig)
             continue
         versions = registry.versions_of(fig.nuts_code)
-        reason = (f"NUTS code not valid in NUTS {fig.nuts_version}"
-                  + (f" (valid in {', '.join(map(str, versions))})" if versions else " nor in any other version"))
-        result.errors.append(RowError(result.recognised_as or "", fig.source_line, "nuts code", reason,
-                                      fig.nuts_code))
+        reason = f"NUTS code not valid in NUTS {fig.nuts_version}" + (
+            f" (valid in {', '.join(map(str, versions))})"
+            if versions
+            else " nor in any other version"
+        )
+        result.errors.append(
+            RowError(
+                result.recognised_as or "", fig.source_line, "nuts code", reason, fig.nuts_code
+            )
+        )
     result.figures = kept
 
 
@@ -96,7 +102,9 @@ def ingest(
     if result.errors and not allow_partial:
         raise InputError(result.errors)
     if not result.projects and not result.figures:
-        raise InputError(RowError(", ".join(map(str, files)), None, None, "no usable rows in the input"))
+        raise InputError(
+            RowError(", ".join(map(str, files)), None, None, "no usable rows in the input")
+        )
 
     parts = result.participants
     locations = []
@@ -115,7 +123,7 @@ def ingest(
         publisher=result.publisher or source.publisher,
         licence=result.licence or source.licence,
         attribution=result.attribution or source.attribution,
-        ingested_at=datetime.now(timezone.utc),
+        ingested_at=datetime.now(UTC),
         project_count=len(result.projects),
         participant_count=len(parts),
         rejected_count=len(result.errors),

@@ -25,10 +25,18 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("store", "REGIOATLAS_STORE", str(_data_home() / "atlas.duckdb"),
-                "Store to read and write: a DuckDB file path or a store URL (duckdb:///path)."),
-        Setting("demo_store", "REGIOATLAS_DEMO_STORE", str(_data_home() / "demo.duckdb"),
-                "Where `regioatlas demo` builds the demo store."),
+        Setting(
+            "store",
+            "REGIOATLAS_STORE",
+            str(_data_home() / "atlas.duckdb"),
+            "Store to read and write: a DuckDB file path or a store URL (duckdb:///path).",
+        ),
+        Setting(
+            "demo_store",
+            "REGIOATLAS_DEMO_STORE",
+            str(_data_home() / "demo.duckdb"),
+            "Where `regioatlas demo` builds the demo store.",
+        ),
         Setting("host", "REGIOATLAS_HOST", "127.0.0.1", "Address the server listens on."),
         Setting("port", "REGIOATLAS_PORT", "8000", "Port the server listens on."),
     )

@@ -35,7 +35,9 @@ class Atlas:
     def regions(self, version=None, level=None, country=None) -> dict:
         v = parse_version(version)
         lvl = None if level in (None, "") else parse_level(level)
-        items = [region_json(r) for r in self.registry.regions(v, lvl, (country or "").upper() or None)]
+        items = [
+            region_json(r) for r in self.registry.regions(v, lvl, (country or "").upper() or None)
+        ]
         return {"version": v, "count": len(items), "items": items}
 
     def region(self, code: str, version=None) -> dict:
@@ -66,16 +68,26 @@ class Atlas:
         v = parse_version(version)
         r = self._region(code, v)
         z = _zoom(zoom)
-        return {"type": "Feature", "id": r.code, "properties": region_json(r),
-                "geometry": self.registry.geometry(r.code, v, z)}
+        return {
+            "type": "Feature",
+            "id": r.code,
+            "properties": region_json(r),
+            "geometry": self.registry.geometry(r.code, v, z),
+        }
 
     def regions_geojson(self, version=None, level=None, zoom=None, country=None) -> dict:
         v, lvl, z = parse_version(version), parse_level(level), _zoom(zoom)
         geoms = self.registry.geometries(v, lvl, z)
         cc = (country or "").upper() or None
         feats = [
-            {"type": "Feature", "id": r.code, "properties": region_json(r), "geometry": geoms.get(r.code)}
-            for r in self.registry.regions(v, lvl, cc) if geoms.get(r.code)
+            {
+                "type": "Feature",
+                "id": r.code,
+                "properties": region_json(r),
+                "geometry": geoms.get(r.code),
+            }
+            for r in self.registry.regions(v, lvl, cc)
+            if geoms.get(r.code)
         ]
         return {"type": "FeatureCollection", "features": feats}
 
@@ -88,7 +100,9 @@ class Atlas:
             out["version"] = v
             out["valid"] = v in versions
             if not out["valid"] and versions:
-                out["recoded"] = [{"code": c, "share": s} for c, s in self.registry.recode(code, versions[-1], v)]
+                out["recoded"] = [
+                    {"code": c, "share": s} for c, s in self.registry.recode(code, versions[-1], v)
+                ]
         return out
 
     # --- projects ----------------------------------------------------------------------
@@ -96,8 +110,12 @@ class Atlas:
         flt = parse_filter(params, self.registry)
         page = parse_page(params)
         total, rows = self.store.query_projects(flt, page)
-        return {"total": total, "limit": page.limit, "offset": page.offset,
-                "items": [_jsonable(r) for r in rows]}
+        return {
+            "total": total,
+            "limit": page.limit,
+            "offset": page.offset,
+            "items": [_jsonable(r) for r in rows],
+        }
 
     def project(self, project_id: str) -> dict:
         p = self.store.project(project_id)
@@ -117,25 +135,36 @@ class Atlas:
             region = names.get(row["code"])
             pop = pops.get(row["code"])
             eu = row["eu_contribution_eur"]
-            items.append({
-                "code": row["code"],
-                "name": region.name_latin if region else None,
-                "projects": row["projects"],
-                "participations": row["participations"],
-                "eu_contribution_eur": eu,
-                "population": pop["value"] if pop else None,
-                "population_year": pop["year"] if pop else None,
-                "eu_contribution_per_inhabitant": (eu / pop["value"]) if (pop and eu is not None and pop["value"]) else None,
-            })
-        return {"level": level, "version": ATLAS_VERSION, "count": len(items), "items": items,
-                "filters": _jsonable(asdict(flt))}
+            items.append(
+                {
+                    "code": row["code"],
+                    "name": region.name_latin if region else None,
+                    "projects": row["projects"],
+                    "participations": row["participations"],
+                    "eu_contribution_eur": eu,
+                    "population": pop["value"] if pop else None,
+                    "population_year": pop["year"] if pop else None,
+                    "eu_contribution_per_inhabitant": (eu / pop["value"])
+                    if (pop and eu is not None and pop["value"])
+                    else None,
+                }
+            )
+        return {
+            "level": level,
+            "version": ATLAS_VERSION,
+            "count": len(items),
+            "items": items,
+            "filters": _jsonable(asdict(flt)),
+        }
 
     def _population(self, codes: list[str], version: int) -> dict[str, dict]:
         if not codes:
             return {}
         latest: dict[str, dict] = {}
         for f in self.store.figures("population", version, codes=codes):
-            if f.value is not None and (f.nuts_code not in latest or f.year > latest[f.nuts_code]["year"]):
+            if f.value is not None and (
+                f.nuts_code not in latest or f.year > latest[f.nuts_code]["year"]
+            ):
                 latest[f.nuts_code] = {"value": f.value, "year": f.year, "flag": f.flag}
         return latest
 
@@ -152,8 +181,15 @@ class Atlas:
 
 
 def region_json(r: Region) -> dict:
-    return {"code": r.code, "version": r.version, "level": r.level, "country": r.country,
-            "name_latin": r.name_latin, "name_national": r.name_national, "parent": r.parent}
+    return {
+        "code": r.code,
+        "version": r.version,
+        "level": r.level,
+        "country": r.country,
+        "name_latin": r.name_latin,
+        "name_national": r.name_national,
+        "parent": r.parent,
+    }
 
 
 def _zoom(zoom) -> float | None:

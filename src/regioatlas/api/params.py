@@ -25,7 +25,9 @@ def parse_version(value: int | str | None) -> int:
     try:
         version = int(value)
     except (TypeError, ValueError):
-        raise bad_request(f"version must be a NUTS version year, not {value!r}", "version") from None
+        raise bad_request(
+            f"version must be a NUTS version year, not {value!r}", "version"
+        ) from None
     if version not in MAPPED_VERSIONS:
         raise bad_request(
             f"NUTS version {version} is not available; use one of {', '.join(map(str, MAPPED_VERSIONS))}",
@@ -55,7 +57,9 @@ def _date(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(v)
     except ValueError:
-        raise bad_request(f"{name} must be an ISO date (YYYY-MM-DD) or a year, not {value!r}", name) from None
+        raise bad_request(
+            f"{name} must be an ISO date (YYYY-MM-DD) or a year, not {value!r}", name
+        ) from None
 
 
 def parse_filter(params: dict, registry) -> ProjectFilter:
@@ -64,7 +68,9 @@ def parse_filter(params: dict, registry) -> ProjectFilter:
     countries = [c.upper() for c in _list(params.get("country"))]
     for c in countries:
         if not re.fullmatch(r"[A-Z]{2}", c):
-            raise bad_request(f"country must be a two-letter code (EL for Greece), not {c!r}", "country")
+            raise bad_request(
+                f"country must be a two-letter code (EL for Greece), not {c!r}", "country"
+            )
     org_types = [t.upper() for t in _list(params.get("org_type"))]
     for t in org_types:
         if t not in ORG_TYPES:
@@ -123,5 +129,7 @@ def parse_page(params: dict) -> Page:
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if sort not in PROJECT_SORTS:
-        raise bad_request(f"sort must be one of {', '.join(PROJECT_SORTS)} (prefix - for descending)", "sort")
+        raise bad_request(
+            f"sort must be one of {', '.join(PROJECT_SORTS)} (prefix - for descending)", "sort"
+        )
     return Page(limit, offset, sort, descending)

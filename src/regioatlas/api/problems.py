@@ -13,7 +13,12 @@ class ApiError(RegioAtlasError):
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
 
     def body(self, instance: str | None = None) -> dict:
-        body = {"type": "about:blank", "title": self.title, "status": self.status, "detail": self.detail}
+        body = {
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
         if instance:
             body["instance"] = instance
         body.update(self.extra)

@@ -1,6 +1,6 @@
 """Pure data classes shared by every layer: no I/O, no store, no HTTP."""
 
-from regioatlas.model.errors import InputError, RowError, RegioAtlasError, NotFound
+from regioatlas.model.errors import InputError, NotFound, RegioAtlasError, RowError
 from regioatlas.model.projects import (
     Dataset,
     Location,

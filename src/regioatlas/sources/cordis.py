@@ -156,8 +156,13 @@ def _org_row(rp: RowParser, source: str, seq: int) -> Participant | None:
     activity = (rp.text("activityType") or "").upper() or None
     if activity and activity not in ACTIVITY_TYPES:
         rp.errors.append(
-            RowError(rp.file, rp.line, "activityType",
-                     f"unknown activity type; expected one of {sorted(ACTIVITY_TYPES)}", activity)
+            RowError(
+                rp.file,
+                rp.line,
+                "activityType",
+                f"unknown activity type; expected one of {sorted(ACTIVITY_TYPES)}",
+                activity,
+            )
         )
     ec = rp.amount("ecContribution")
     sme = rp.flag("SME")
@@ -166,7 +171,9 @@ def _org_row(rp: RowParser, source: str, seq: int) -> Participant | None:
         try:
             ll = parse_geolocation(rp.row.get("geolocation"))
         except ValueError as exc:
-            rp.errors.append(RowError(rp.file, rp.line, "geolocation", str(exc), rp.row.get("geolocation")))
+            rp.errors.append(
+                RowError(rp.file, rp.line, "geolocation", str(exc), rp.row.get("geolocation"))
+            )
             ll = None
         if ll:
             lat, lon = ll
@@ -211,7 +218,9 @@ def _read_projects_and_orgs(
         if project is None:
             continue
         if project.id in seen:
-            result.errors.append(RowError(rp.file, line, "id", "duplicate project id", project.native_id))
+            result.errors.append(
+                RowError(rp.file, line, "id", "duplicate project id", project.native_id)
+            )
             continue
         seen.add(project.id)
         result.projects.append(project)
@@ -230,8 +239,13 @@ def _read_projects_and_orgs(
             continue
         if part.project_id not in seen:
             result.errors.append(
-                RowError(rp.file, line, "projectID", "organisation of a project that is not in the project file",
-                         rp.text("projectID"))
+                RowError(
+                    rp.file,
+                    line,
+                    "projectID",
+                    "organisation of a project that is not in the project file",
+                    rp.text("projectID"),
+                )
             )
             continue
         seq_by_project[pid] = seq
@@ -248,9 +262,13 @@ def _pair(paths: list[Path], delimiter: str, proj_cols, org_cols, what: str) -> 
     if proj is None or org is None:
         missing = "project file" if proj is None else "organisation file"
         raise InputError(
-            RowError(", ".join(str(p) for p in paths), None, None,
-                     f"{what}: no {missing} among the files (need both, recognised by their headers: "
-                     f"project {', '.join(proj_cols[:6])}...; organisation {', '.join(org_cols[:6])}...)")
+            RowError(
+                ", ".join(str(p) for p in paths),
+                None,
+                None,
+                f"{what}: no {missing} among the files (need both, recognised by their headers: "
+                f"project {', '.join(proj_cols[:6])}...; organisation {', '.join(org_cols[:6])}...)",
+            )
         )
     return proj, org
 
@@ -267,9 +285,15 @@ class CordisExport(_Cordis):
         return None
 
     def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
-        proj, org = _pair(paths, ";", PROJECT_COLUMNS[:8], ORGANIZATION_COLUMNS[:8], "CORDIS export")
-        pt = read_table(proj, delimiter=";", required=("id", "title", "startDate", "endDate", "totalCost"))
-        ot = read_table(org, delimiter=";", required=("projectID", "name", "country", "ecContribution"))
+        proj, org = _pair(
+            paths, ";", PROJECT_COLUMNS[:8], ORGANIZATION_COLUMNS[:8], "CORDIS export"
+        )
+        pt = read_table(
+            proj, delimiter=";", required=("id", "title", "startDate", "endDate", "totalCost")
+        )
+        ot = read_table(
+            org, delimiter=";", required=("projectID", "name", "country", "ecContribution")
+        )
         result = _read_projects_and_orgs(pt, ot, self.name, None)
         result.recognised_as = self.sniff(paths) or self.title
         return result
@@ -329,8 +353,14 @@ class CordisH2020Participations(_Cordis):
     def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
         main = _pick(paths, ",", H2020_COLUMNS)
         if main is None:
-            raise InputError(RowError(", ".join(map(str, paths)), None, None,
-                                      "no H2020 participation file (columns " + ", ".join(H2020_COLUMNS) + ")"))
+            raise InputError(
+                RowError(
+                    ", ".join(map(str, paths)),
+                    None,
+                    None,
+                    "no H2020 participation file (columns " + ", ".join(H2020_COLUMNS) + ")",
+                )
+            )
         table = read_table(main, required=H2020_COLUMNS)
         parts_file = _pick(paths, ",", ("rcn", "programme_part"))
         parts: dict[str, list[str]] = {}
@@ -340,7 +370,9 @@ class CordisH2020Participations(_Cordis):
         return _h2020_rows(table, parts, self.name, self.sniff(paths) or self.title)
 
 
-def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognised: str) -> ReadResult:
+def _h2020_rows(
+    table: Table, parts: dict[str, list[str]], source: str, recognised: str
+) -> ReadResult:
     from regioatlas.sources.parsing import parse_amount, parse_date
 
     result = ReadResult(recognised_as=recognised)
@@ -360,7 +392,9 @@ def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognis
         try:
             contribution = parse_amount(na.get(row["contribution"], row["contribution"]), ".")
         except ValueError as exc:
-            result.errors.append(RowError(file, line, "contribution", str(exc), row["contribution"]))
+            result.errors.append(
+                RowError(file, line, "contribution", str(exc), row["contribution"])
+            )
             continue
         pid = f"{source}:{rcn}"
         project = projects.get(pid)
@@ -368,15 +402,25 @@ def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognis
             try:
                 start = parse_date(na.get(row["start_date"], row["start_date"]))
                 end = parse_date(na.get(row["end_date"], row["end_date"]))
-                max_c = parse_amount(na.get(row.get("max_contribution"), row.get("max_contribution")), ".")
+                max_c = parse_amount(
+                    na.get(row.get("max_contribution"), row.get("max_contribution")), "."
+                )
                 total = parse_amount(na.get(row.get("total_cost"), row.get("total_cost")), ".")
             except ValueError as exc:
                 result.errors.append(RowError(file, line, None, str(exc)))
                 continue
             project = Project(
-                id=pid, source=source, native_id=rcn, programme="H2020", fund="H2020",
-                topics=parts.get(rcn, []), start_date=start, end_date=end,
-                total_cost_eur=total, eu_contribution_eur=max_c, total_cost_original=total,
+                id=pid,
+                source=source,
+                native_id=rcn,
+                programme="H2020",
+                fund="H2020",
+                topics=parts.get(rcn, []),
+                start_date=start,
+                end_date=end,
+                total_cost_eur=total,
+                eu_contribution_eur=max_c,
+                total_cost_original=total,
                 eu_contribution_original=max_c,
                 url=f"https://cordis.europa.eu/search?q=contenttype%3D%27project%27%20AND%20rcn%3D{rcn}",
                 source_line=line,
@@ -387,10 +431,15 @@ def _h2020_rows(table: Table, parts: dict[str, list[str]], source: str, recognis
         org_type = (row.get("type") or "").strip().upper() or None
         result.participants.append(
             Participant(
-                project_id=pid, seq=n, org_id=(row.get("pic") or "").strip() or None,
-                org_type=org_type, role=(row.get("role") or "").strip().lower() or None,
-                eu_contribution_eur=contribution, eu_contribution_original=contribution,
-                place=PlaceHint(country=_country(row.get("country"))), source_line=line,
+                project_id=pid,
+                seq=n,
+                org_id=(row.get("pic") or "").strip() or None,
+                org_type=org_type,
+                role=(row.get("role") or "").strip().lower() or None,
+                eu_contribution_eur=contribution,
+                eu_contribution_original=contribution,
+                place=PlaceHint(country=_country(row.get("country"))),
+                source_line=line,
             )
         )
     result.projects = list(projects.values())

@@ -64,21 +64,37 @@ class EurostatPopulation:
             lines = read_text(path).splitlines()
             head = lines[0].split("\t")
             if not head[0].startswith("freq,unit,sex,age,geo\\"):
-                raise InputError(RowError(str(path), 1, head[0],
-                                          "not the demo_r_pjanaggr3 layout (expected freq,unit,sex,age,geo\\TIME_PERIOD)"))
+                raise InputError(
+                    RowError(
+                        str(path),
+                        1,
+                        head[0],
+                        "not the demo_r_pjanaggr3 layout (expected freq,unit,sex,age,geo\\TIME_PERIOD)",
+                    )
+                )
             try:
                 years = [int(h.strip()) for h in head[1:]]
             except ValueError:
-                raise InputError(RowError(str(path), 1, None, "year columns are not years")) from None
+                raise InputError(
+                    RowError(str(path), 1, None, "year columns are not years")
+                ) from None
             for n, line in enumerate(lines[1:], start=2):
                 cells = line.split("\t")
                 if len(cells) != len(head):
-                    result.errors.append(RowError(str(path), n, None,
-                                                  f"row has {len(cells)} cells, the header has {len(head)}"))
+                    result.errors.append(
+                        RowError(
+                            str(path),
+                            n,
+                            None,
+                            f"row has {len(cells)} cells, the header has {len(head)}",
+                        )
+                    )
                     continue
                 dims = cells[0].split(",")
                 if len(dims) != 5:
-                    result.errors.append(RowError(str(path), n, head[0], "expected 5 dimensions", cells[0]))
+                    result.errors.append(
+                        RowError(str(path), n, head[0], "expected 5 dimensions", cells[0])
+                    )
                     continue
                 _freq, unit, sex, age, geo = dims
                 if sex != "T" or age != "TOTAL" or unit != "NR":
@@ -93,6 +109,16 @@ class EurostatPopulation:
                         continue
                     if value is None:
                         continue
-                    result.figures.append(RegionFigure("population", geo, _nuts_version_for(geo), value,
-                                                       "persons", year, flag, n))
+                    result.figures.append(
+                        RegionFigure(
+                            "population",
+                            geo,
+                            _nuts_version_for(geo),
+                            value,
+                            "persons",
+                            year,
+                            flag,
+                            n,
+                        )
+                    )
         return result

@@ -9,8 +9,13 @@ from regioatlas.sources.base import ReadResult
 from regioatlas.sources.parsing import parse_amount
 from regioatlas.sources.tables import read_table, width_error
 
-COLUMNS = ("nuts3_code_matched", "keep_No_of_projects", "keep_No_of_partners",
-           "keep_Total_budgets_MEUR", "keep_ERDF_MEUR")
+COLUMNS = (
+    "nuts3_code_matched",
+    "keep_No_of_projects",
+    "keep_No_of_partners",
+    "keep_Total_budgets_MEUR",
+    "keep_ERDF_MEUR",
+)
 #: column → (indicator, unit, factor to the unit)
 FIGURES = {
     "keep_No_of_projects": ("interreg_projects", "count", 1.0),
@@ -31,7 +36,9 @@ class KeepEuNuts3:
         from regioatlas.sources.cordis import _has
 
         if any(_has(p, ",", COLUMNS) for p in paths):
-            return "keep.eu Interreg aggregates per NUTS 3 (keep_No_of_projects, keep_ERDF_MEUR, ...)"
+            return (
+                "keep.eu Interreg aggregates per NUTS 3 (keep_No_of_projects, keep_ERDF_MEUR, ...)"
+            )
         return None
 
     def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
@@ -46,15 +53,24 @@ class KeepEuNuts3:
                     continue
                 code = (row.get("nuts3_code_matched") or "").strip().upper()
                 if not code:
-                    result.errors.append(RowError(str(path), line, "nuts3_code_matched", "missing NUTS code"))
+                    result.errors.append(
+                        RowError(str(path), line, "nuts3_code_matched", "missing NUTS code")
+                    )
                     continue
                 version = 2021
                 if version_col and (row.get("nuts_version_matched") or "").strip():
                     try:
                         version = int(float(row["nuts_version_matched"]))
                     except ValueError:
-                        result.errors.append(RowError(str(path), line, "nuts_version_matched",
-                                                      "not a NUTS version year", row["nuts_version_matched"]))
+                        result.errors.append(
+                            RowError(
+                                str(path),
+                                line,
+                                "nuts_version_matched",
+                                "not a NUTS version year",
+                                row["nuts_version_matched"],
+                            )
+                        )
                         continue
                 for column, (indicator, unit, factor) in FIGURES.items():
                     raw = row.get(column)
@@ -65,8 +81,11 @@ class KeepEuNuts3:
                         continue
                     if value is None:
                         continue  # empty = no partner mapped there; not a zero
-                    result.figures.append(RegionFigure(indicator, code, version, value * factor, unit,
-                                                       None, None, line))
+                    result.figures.append(
+                        RegionFigure(
+                            indicator, code, version, value * factor, unit, None, None, line
+                        )
+                    )
         if not result.figures and not result.errors:
             raise InputError(RowError(str(paths[0]), None, None, "no figures in the file"))
         return result

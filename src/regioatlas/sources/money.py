@@ -34,7 +34,10 @@ class UnknownCurrency(RegioAtlasError):
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, int], float]:
     text = resources.files("regioatlas.data").joinpath("exchange_rates_ecb.csv").read_text()
-    return {(r["currency"], int(r["year"])): float(r["rate_per_eur"]) for r in csv.DictReader(text.splitlines())}
+    return {
+        (r["currency"], int(r["year"])): float(r["rate_per_eur"])
+        for r in csv.DictReader(text.splitlines())
+    }
 
 
 def rate_for(currency: str, year: int) -> tuple[float, int, str]:

@@ -93,7 +93,9 @@ def recognise(paths: list[Path]) -> tuple[Source, str]:
             return source, found
     raise InputError(
         RowError(
-            ", ".join(str(p) for p in paths), None, None,
+            ", ".join(str(p) for p in paths),
+            None,
+            None,
             "layout not recognised (tried: " + ", ".join(sorted(available())) + "); "
             "write a profile for it: `regioatlas profile suggest FILE > my.toml`, check it, then "
             "`regioatlas ingest profile:my.toml FILE`",

@@ -63,6 +63,11 @@ class RowParser:
     def check_period(self, start: date | None, end: date | None, end_column: str) -> None:
         if start and end and end < start:
             self.errors.append(
-                RowError(self.file, self.line, end_column,
-                         f"end date {end} is before start date {start}", str(end))
+                RowError(
+                    self.file,
+                    self.line,
+                    end_column,
+                    f"end date {end} is before start date {start}",
+                    str(end),
+                )
             )

@@ -25,10 +25,18 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken zip/xml
-        raise InputError(RowError(str(path), None, None, f"not a readable XLSX workbook: {exc}"))
+        raise InputError(
+            RowError(str(path), None, None, f"not a readable XLSX workbook: {exc}")
+        ) from None
     ws = wb.worksheets[0]
     for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield i, ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in row]
+        yield (
+            i,
+            [
+                "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+                for v in row
+            ],
+        )
     wb.close()
 
 
@@ -56,8 +64,12 @@ def read_table(
             # an odd number of quotes means a quoted field never closes: a truncated file
             last = text.rfind('"')
             raise InputError(
-                RowError(name, text[:last].count("\n") + 1, None,
-                         "unterminated quoted field: the file looks truncated")
+                RowError(
+                    name,
+                    text[:last].count("\n") + 1,
+                    None,
+                    "unterminated quoted field: the file looks truncated",
+                )
             )
         lines = list(iter_csv_rows(text, delimiter))
     lines = [(n, cells) for n, cells in lines if any(c.strip() for c in cells)]
@@ -73,8 +85,12 @@ def read_table(
                 hint = f"; wrong delimiter? the header contains {other!r}, expected {delimiter!r}"
                 break
         raise InputError(
-            RowError(name, lines[0][0], ", ".join(missing),
-                     f"missing required column(s); found: {', '.join(header[:30])}{hint}")
+            RowError(
+                name,
+                lines[0][0],
+                ", ".join(missing),
+                f"missing required column(s); found: {', '.join(header[:30])}{hint}",
+            )
         )
     if len(lines) == 1:
         raise InputError(RowError(name, None, None, "the file has a header but no data rows"))

@@ -27,7 +27,9 @@ def open_store(url: str, read_only: bool = False) -> Store:
         raise StoreError(f"unknown store kind {scheme!r}; available: {', '.join(STORES)}")
     module, _, cls = STORES[scheme].partition(":")
     store_cls = getattr(importlib.import_module(module), cls)
-    return store_cls(rest if scheme != "duckdb" or not rest.startswith("/") else rest, read_only=read_only)
+    return store_cls(
+        rest if scheme != "duckdb" or not rest.startswith("/") else rest, read_only=read_only
+    )
 
 
 __all__ = ["STORES", "Store", "StoreError", "open_store"]

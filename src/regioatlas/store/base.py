@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
-from regioatlas.model import Dataset, Participant, Project, RegionFigure, RegioAtlasError
+from regioatlas.model import Dataset, Participant, Project, RegioAtlasError, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 
 Progress = Callable[[str, int, int], None]
@@ -70,7 +70,10 @@ class Store(ABC):
 
     @abstractmethod
     def figures(
-        self, indicator: str, version: int | None = None, year: int | None = None,
+        self,
+        indicator: str,
+        version: int | None = None,
+        year: int | None = None,
         codes: list[str] | None = None,
     ) -> list[RegionFigure]: ...
 

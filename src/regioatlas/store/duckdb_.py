@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -39,8 +39,18 @@ def _participant_columns(parts: list[Participant], dataset_id: str) -> dict[str,
         cols["project_id"].append(p.project_id)
         cols["seq"].append(p.seq)
         cols["dataset_id"].append(dataset_id)
-        for n in ("name", "org_id", "short_name", "org_type", "role", "sme", "eu_contribution_eur",
-                  "eu_contribution_original", "currency", "source_line"):
+        for n in (
+            "name",
+            "org_id",
+            "short_name",
+            "org_type",
+            "role",
+            "sme",
+            "eu_contribution_eur",
+            "eu_contribution_original",
+            "currency",
+            "source_line",
+        ):
             cols[n].append(getattr(p, n))
         cols["country_given"].append(place.country)
         cols["city"].append(place.city)
@@ -61,14 +71,27 @@ def _figure_columns(figures: list[RegionFigure], dataset_id: str) -> dict[str, l
     cols: dict[str, list] = {n: [] for n, _ in sql.FIGURE_COLUMNS}
     for f in figures:
         cols["dataset_id"].append(dataset_id)
-        for n in ("indicator", "nuts_code", "nuts_version", "year", "value", "unit", "flag", "source_line"):
+        for n in (
+            "indicator",
+            "nuts_code",
+            "nuts_version",
+            "year",
+            "value",
+            "unit",
+            "flag",
+            "source_line",
+        ):
             cols[n].append(getattr(f, n))
     return cols
 
 
 _ARROW_TYPES = {
-    "VARCHAR": pa.string(), "DATE": pa.date32(), "INTEGER": pa.int64(),
-    "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"),
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "INTEGER": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
 }
 
 
@@ -126,8 +149,10 @@ class DuckDBStore(Store):
                 try:
                     for statement in sql.MIGRATIONS[version]:
                         cur.execute(statement)
-                    cur.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                                [version + 1, datetime.now(timezone.utc).replace(tzinfo=None)])
+                    cur.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?)",
+                        [version + 1, datetime.now(UTC).replace(tzinfo=None)],
+                    )
                     cur.execute("COMMIT")
                 except Exception:
                     cur.execute("ROLLBACK")
@@ -147,11 +172,13 @@ class DuckDBStore(Store):
             try:
                 clash = cur.execute(
                     "SELECT p.id, p.dataset_id FROM projects p JOIN new_projects n ON n.id = p.id "
-                    "WHERE p.dataset_id <> ? LIMIT 3", [dataset.id]
+                    "WHERE p.dataset_id <> ? LIMIT 3",
+                    [dataset.id],
                 ).fetchall()
                 if clash:
                     raise StoreError(
-                        "project id(s) " + ", ".join(c[0] for c in clash)
+                        "project id(s) "
+                        + ", ".join(c[0] for c in clash)
                         + f" already come from dataset {clash[0][1]}; remove that dataset first "
                         "(`regioatlas datasets remove ID`)"
                     )
@@ -169,7 +196,9 @@ class DuckDBStore(Store):
             except Exception as exc:
                 cur.execute("ROLLBACK")
                 if isinstance(exc, duckdb.ConstraintException):
-                    raise StoreError(f"dataset {dataset.id} breaks a store constraint: {exc}") from exc
+                    raise StoreError(
+                        f"dataset {dataset.id} breaks a store constraint: {exc}"
+                    ) from exc
                 raise
             finally:
                 for name in ("new_projects", "new_participants", "new_figures"):
@@ -189,9 +218,13 @@ class DuckDBStore(Store):
             cur.execute("COMMIT")
 
     def datasets(self) -> list[Dataset]:
-        rows = self._cur().execute(
-            f"SELECT {', '.join(n for n, _ in sql.DATASET_COLUMNS)} FROM datasets ORDER BY source, id"
-        ).fetchall()
+        rows = (
+            self._cur()
+            .execute(
+                f"SELECT {', '.join(n for n, _ in sql.DATASET_COLUMNS)} FROM datasets ORDER BY source, id"
+            )
+            .fetchall()
+        )
         return [_dataset_from_row(r) for r in rows]
 
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
@@ -208,7 +241,9 @@ class DuckDBStore(Store):
         project = rows[0]
         project["topics"] = project["topics"].split(TOPIC_SEP) if project["topics"] else []
         project["participants"] = _dicts(
-            cur.execute("SELECT * FROM participants WHERE project_id = ? ORDER BY seq", [project_id])
+            cur.execute(
+                "SELECT * FROM participants WHERE project_id = ? ORDER BY seq", [project_id]
+            )
         )
         return project
 
@@ -227,10 +262,15 @@ class DuckDBStore(Store):
         if codes:
             where.append(f"nuts_code IN ({', '.join('?' for _ in codes)})")
             params.extend(codes)
-        rows = self._cur().execute(
-            "SELECT indicator, nuts_code, nuts_version, value, unit, year, flag, source_line "
-            f"FROM region_figures WHERE {' AND '.join(where)} ORDER BY nuts_code, year", params
-        ).fetchall()
+        rows = (
+            self._cur()
+            .execute(
+                "SELECT indicator, nuts_code, nuts_version, value, unit, year, flag, source_line "
+                f"FROM region_figures WHERE {' AND '.join(where)} ORDER BY nuts_code, year",
+                params,
+            )
+            .fetchall()
+        )
         return [RegionFigure(*r) for r in rows]
 
     def facets(self) -> dict[str, list]:
@@ -257,14 +297,56 @@ def _dicts(cursor) -> list[dict]:
 
 
 def _dataset_row(d: Dataset, figure_count: int) -> list:
-    return [d.id, d.source, json.dumps(d.files), d.sha256, d.publisher, d.licence, d.attribution,
-            d.ingested_at.replace(tzinfo=None), d.project_count, d.participant_count, figure_count,
-            d.rejected_count, json.dumps(d.location_report), d.recognised_as, d.profile]
+    return [
+        d.id,
+        d.source,
+        json.dumps(d.files),
+        d.sha256,
+        d.publisher,
+        d.licence,
+        d.attribution,
+        d.ingested_at.replace(tzinfo=None),
+        d.project_count,
+        d.participant_count,
+        figure_count,
+        d.rejected_count,
+        json.dumps(d.location_report),
+        d.recognised_as,
+        d.profile,
+    ]
 
 
 def _dataset_from_row(r) -> Dataset:
-    (id_, source, files, sha, publisher, licence, attribution, at, pc, parc, _fc, rej, report,
-     recognised, profile) = r
-    return Dataset(id_, source, json.loads(files), sha, publisher, licence, attribution,
-                   at.replace(tzinfo=timezone.utc), pc, parc, rej, json.loads(report or "{}"),
-                   recognised, profile)
+    (
+        id_,
+        source,
+        files,
+        sha,
+        publisher,
+        licence,
+        attribution,
+        at,
+        pc,
+        parc,
+        _fc,
+        rej,
+        report,
+        recognised,
+        profile,
+    ) = r
+    return Dataset(
+        id_,
+        source,
+        json.loads(files),
+        sha,
+        publisher,
+        licence,
+        attribution,
+        at.replace(tzinfo=UTC),
+        pc,
+        parc,
+        rej,
+        json.loads(report or "{}"),
+        recognised,
+        profile,
+    )

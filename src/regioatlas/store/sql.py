@@ -179,7 +179,8 @@ def projects_query(flt: ProjectFilter, page: Page) -> tuple[str, str, list, list
         sub = participant_conditions(flt, "pa", params)
         where.append(
             "EXISTS (SELECT 1 FROM participants pa WHERE pa.project_id = p.id AND "
-            + " AND ".join(sub) + ")"
+            + " AND ".join(sub)
+            + ")"
         )
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     if page.sort not in PROJECT_SORTS:

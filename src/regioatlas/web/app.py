@@ -64,8 +64,12 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     async def validation_error(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "path"))
-        return _problem(ApiError(400, "Bad request", f"{where}: {first.get('msg', 'invalid')}",
-                                 parameter=where), request)
+        return _problem(
+            ApiError(
+                400, "Bad request", f"{where}: {first.get('msg', 'invalid')}", parameter=where
+            ),
+            request,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -75,7 +79,9 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):  # a bug: log it, answer a problem body
         log.exception("unexpected error on %s", request.url)
-        return _problem(ApiError(500, "Internal error", "an unexpected error; it has been logged"), request)
+        return _problem(
+            ApiError(500, "Internal error", "an unexpected error; it has been logged"), request
+        )
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home():
@@ -84,7 +90,8 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs():
         return get_swagger_ui_html(
-            openapi_url="/openapi.json", title="RegioAtlas API",
+            openapi_url="/openapi.json",
+            title="RegioAtlas API",
             swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon.png",
@@ -98,7 +105,11 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     def regions(version: Str = None, level: Str = None, country: Str = None):
         return atlas.regions(version, level, country)
 
-    @app.get("/api/regions/{code}", tags=["regions"], summary="One region with parent, children, neighbours")
+    @app.get(
+        "/api/regions/{code}",
+        tags=["regions"],
+        summary="One region with parent, children, neighbours",
+    )
     def region(code: str, version: Str = None):
         return atlas.region(code, version)
 
@@ -110,7 +121,11 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     def neighbours(code: str, version: Str = None):
         return atlas.neighbours(code, version)
 
-    @app.get("/api/regions/{code}/geometry", tags=["regions"], summary="GeoJSON Feature, simplified for a zoom")
+    @app.get(
+        "/api/regions/{code}/geometry",
+        tags=["regions"],
+        summary="GeoJSON Feature, simplified for a zoom",
+    )
     def geometry(code: str, version: Str = None, zoom: Str = None):
         return atlas.region_geometry(code, version, zoom)
 
@@ -127,27 +142,64 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         return {k: (qp.getlist(k) if len(qp.getlist(k)) > 1 else qp.get(k)) for k in qp.keys()}
 
     @app.get("/api/projects", tags=["projects"], summary="Projects, filtered, sorted and paged")
-    def projects(request: Request, source: Str = None, programme: Str = None, fund: Str = None,
-                 q: Str = None, from_: Annotated[str | None, Query(alias="from")] = None, to: Str = None,
-                 country: Str = None, region: Str = None, version: Str = None, org_type: Str = None,
-                 limit: Str = None, offset: Str = None,
-                 sort: Annotated[str | None, Query(description="title, start_date, end_date, "
-                                                   "eu_contribution_eur, total_cost_eur, id; -x descending")] = None):
+    def projects(
+        request: Request,
+        source: Str = None,
+        programme: Str = None,
+        fund: Str = None,
+        q: Str = None,
+        from_: Annotated[str | None, Query(alias="from")] = None,
+        to: Str = None,
+        country: Str = None,
+        region: Str = None,
+        version: Str = None,
+        org_type: Str = None,
+        limit: Str = None,
+        offset: Str = None,
+        sort: Annotated[
+            str | None,
+            Query(
+                description="title, start_date, end_date, "
+                "eu_contribution_eur, total_cost_eur, id; -x descending"
+            ),
+        ] = None,
+    ):
         return atlas.projects(_params(request))
 
-    @app.get("/api/projects/{project_id:path}", tags=["projects"], summary="One project with its participants")
+    @app.get(
+        "/api/projects/{project_id:path}",
+        tags=["projects"],
+        summary="One project with its participants",
+    )
     def project(project_id: str):
         return atlas.project(project_id)
 
-    @app.get("/api/aggregates", tags=["aggregates"],
-             summary="Per region of a NUTS level: projects, participations, EU contribution, per inhabitant")
-    def aggregates(request: Request, level: Str = None, source: Str = None, programme: Str = None,
-                   fund: Str = None, q: Str = None, from_: Annotated[str | None, Query(alias="from")] = None,
-                   to: Str = None, country: Str = None, region: Str = None, version: Str = None,
-                   org_type: Str = None):
+    @app.get(
+        "/api/aggregates",
+        tags=["aggregates"],
+        summary="Per region of a NUTS level: projects, participations, EU contribution, per inhabitant",
+    )
+    def aggregates(
+        request: Request,
+        level: Str = None,
+        source: Str = None,
+        programme: Str = None,
+        fund: Str = None,
+        q: Str = None,
+        from_: Annotated[str | None, Query(alias="from")] = None,
+        to: Str = None,
+        country: Str = None,
+        region: Str = None,
+        version: Str = None,
+        org_type: Str = None,
+    ):
         return atlas.aggregates(_params(request))
 
-    @app.get("/api/datasets", tags=["datasets"], summary="Datasets with provenance, licence and location report")
+    @app.get(
+        "/api/datasets",
+        tags=["datasets"],
+        summary="Datasets with provenance, licence and location report",
+    )
     def datasets():
         return atlas.datasets()
 
@@ -156,7 +208,9 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         return atlas.facets()
 
     for route in app.routes:  # document the shared filter parameters once
-        for param in getattr(route, "dependant", None).query_params if hasattr(route, "dependant") else []:
+        for param in (
+            getattr(route, "dependant", None).query_params if hasattr(route, "dependant") else []
+        ):
             doc = FILTER_DOC.get(param.alias)
             if doc and not param.field_info.description:
                 param.field_info.description = doc

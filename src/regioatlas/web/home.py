@@ -20,7 +20,9 @@ def home_html(atlas) -> str:
             f"<td>{d.project_count:,}</td><td>{d.participant_count:,}</td><td>{located}</td>"
             f"<td>{escape(d.licence or '')}</td><td>{escape(d.attribution or '')}</td></tr>"
         )
-    attributions = sorted({d.attribution for d in atlas.store.datasets() if d.attribution} | {BOUNDARIES})
+    attributions = sorted(
+        {d.attribution for d in atlas.store.datasets() if d.attribution} | {BOUNDARIES}
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>RegioAtlas</title>
@@ -34,5 +36,5 @@ a{{color:#0b5394}}</style></head>
 <a href="/api/projects?region=FI1C&amp;limit=20">projects in Etelä-Suomi (FI1C)</a>.</p>
 <h2>Datasets</h2>
 <table><thead><tr><th>Source</th><th>Files</th><th>Projects</th><th>Participations</th><th>Located</th>
-<th>Licence</th><th>Attribution</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
-<footer><p>{' · '.join(escape(a) for a in attributions)}</p></footer></body></html>"""
+<th>Licence</th><th>Attribution</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+<footer><p>{" · ".join(escape(a) for a in attributions)}</p></footer></body></html>"""
