@@ -609,63 +609,15 @@ def hash_id(*parts: str | None) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Participant] | None:
+def _place(c: _Cells) -> PlaceHint:
+    """The row's place clues; unreadable ones are recorded as errors on ``c``."""
     p = c.profile
-    title, beneficiary = c.text("title"), c.text("beneficiary")
-    start, end = c.date("start_date"), c.date("end_date")
-    if start and end and end < start:
-        c.fail("end_date", f"end date {end} is before start date {start}", c.text("end_date"))
-    total = c.amount("total_cost")
-    eu = c.amount("eu_contribution")
-    share = c.rate("eu_rate")
-    if eu is None and share is not None and total is not None:
-        eu = total * share
     lat, lon = c.coordinate("lat", 90), c.coordinate("lon", 180)
     nuts = c.text("nuts_code")
     if nuts is not None:
         nuts = nuts.upper().replace(" ", "")
         if not _NUTS.match(nuts):
-            c.fail("nuts_code", "not a NUTS code", c.text("nuts_code"))
-    year = start.year if start else p.rate_year
-    if p.currency != "EUR" and year is None and (total is not None or eu is not None):
-        c.fail("start_date", "no date to choose the exchange-rate year: set rate_year", None)
-    if "id" in p.columns:
-        native = c.text("id")
-        if native is None:
-            c.fail("id", "the id is empty", None)
-    else:
-        native = hash_id(*(c.text(f) for f in p.id_fields))
-        n = 2
-        base = native
-        while native in seen:  # identical rows: -2, -3 ... in file order
-            native, n = f"{base}-{n}", n + 1
-    if native is not None and native in seen:
-        first = seen[native]
-        c.fail("id", f"duplicate id, first seen in {first[0]} at line {first[1]}", native)
-    if c.errors:
-        return None
-    assert native is not None
-    seen[native] = (c.file, c.line)
-
-    if p.currency == "EUR" or year is None:  # year is None only when there is no amount
-        total_eur, eu_eur = total, eu
-        rate, rate_date = (1.0, None) if p.currency == "EUR" else (None, None)
-    else:
-        conv = to_eur(total, p.currency, year)
-        total_eur, rate, rate_date = conv.eur, conv.rate, conv.rate_date
-        eu_eur = to_eur(eu, p.currency, year).eur
-    project_id = f"{p.name}:{native}"
-    category = c.mapped("category")
-    project = Project(
-        id=project_id, source=p.name, native_id=native,
-        programme=c.mapped("programme") or p.programme, fund=c.mapped("fund") or p.fund,
-        title=title, objective=c.text("summary"), topics=[category] if category else [],
-        status=c.mapped("status"), start_date=start, end_date=end,
-        total_cost_eur=total_eur, eu_contribution_eur=eu_eur, currency=p.currency,
-        total_cost_original=total, eu_contribution_original=eu, exchange_rate=rate,
-        rate_date=rate_date, country=p.country, language=p.language, url=c.text("url"),
-        source_line=c.line,
-    )  # fmt: skip
+            c.fail("nuts_code", "not a NUTS code", nuts)
     place = PlaceHint(
         country=p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
         lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
@@ -677,8 +629,64 @@ def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Particip
             place.body_region = rule.nuts
             place.body_region_version = rule.nuts_version if rule.nuts else None
             break
+    return place
+
+
+def _native_id(c: _Cells, seen: dict[str, tuple[str, int]]) -> str | None:
+    if "id" not in c.profile.columns:
+        base = native = hash_id(*(c.text(f) for f in c.profile.id_fields))
+        n = 2
+        while native in seen:  # identical rows: -2, -3 ... in file order
+            native, n = f"{base}-{n}", n + 1
+        return native
+    native = c.text("id")
+    if native is None:
+        c.fail("id", "the id is empty", None)
+    elif native in seen:
+        first = seen[native]
+        c.fail("id", f"duplicate id, first seen in {first[0]} at line {first[1]}", native)
+    return native
+
+
+def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Participant] | None:
+    p = c.profile
+    start, end = c.date("start_date"), c.date("end_date")
+    if start and end and end < start:
+        c.fail("end_date", f"end date {end} is before start date {start}", c.text("end_date"))
+    total, eu, share = c.amount("total_cost"), c.amount("eu_contribution"), c.rate("eu_rate")
+    if eu is None and share is not None and total is not None:
+        eu = total * share
+    year = start.year if start else p.rate_year
+    if p.currency != "EUR" and year is None and (total is not None or eu is not None):
+        c.fail("start_date", "no date to choose the exchange-rate year: set rate_year", None)
+    texts = {f: c.text(f) for f in ("title", "beneficiary", "summary", "url")}
+    mapped = {f: c.mapped(f) for f in MAPPABLE}
+    place = _place(c)
+    native = _native_id(c, seen)
+    if c.errors or native is None:
+        return None
+    seen[native] = (c.file, c.line)
+    if p.currency == "EUR" or year is None:  # year is None only when there is no amount
+        total_eur, eu_eur = total, eu
+        rate, rate_date = (1.0, None) if p.currency == "EUR" else (None, None)
+    else:
+        conv = to_eur(total, p.currency, year)
+        total_eur, rate, rate_date = conv.eur, conv.rate, conv.rate_date
+        eu_eur = to_eur(eu, p.currency, year).eur
+    project_id = f"{p.name}:{native}"
+    category = mapped["category"]
+    project = Project(
+        id=project_id, source=p.name, native_id=native,
+        programme=mapped["programme"] or p.programme, fund=mapped["fund"] or p.fund,
+        title=texts["title"], objective=texts["summary"], topics=[category] if category else [],
+        status=mapped["status"], start_date=start, end_date=end,
+        total_cost_eur=total_eur, eu_contribution_eur=eu_eur, currency=p.currency,
+        total_cost_original=total, eu_contribution_original=eu, exchange_rate=rate,
+        rate_date=rate_date, country=p.country, language=p.language, url=texts["url"],
+        source_line=c.line,
+    )  # fmt: skip
     participant = Participant(
-        project_id=project_id, seq=1, name=beneficiary, role="beneficiary",
+        project_id=project_id, seq=1, name=texts["beneficiary"], role="beneficiary",
         eu_contribution_eur=eu_eur, eu_contribution_original=eu, currency=p.currency,
         place=place, source_line=c.line,
     )  # fmt: skip
@@ -701,7 +709,18 @@ def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> 
     file = str(path)
     if not path.exists():
         raise InputError(RowError(file, None, None, "file not found"))
-    records = _records(read_text(path, profile.encoding), profile, file)
+    try:
+        text = read_text(path, profile.encoding)
+    except InputError as exc:
+        e = exc.errors[0]
+        if "not valid" not in e.reason:
+            raise
+        reason = e.reason.split(";")[0] + (
+            f"; the profile '{profile.name}' says encoding = {profile.encoding!r}: "
+            "set the file's encoding there (e.g. 'cp1250') or re-save the file as UTF-8"
+        )
+        raise InputError(RowError(e.file, e.line, None, reason)) from None
+    records = _records(text, profile, file)
     if len(records) < profile.header_row:
         raise InputError(RowError(file, None, None, f"no header row {profile.header_row}"))
     header_line, header = records[profile.header_row - 1]
