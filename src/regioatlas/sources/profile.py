@@ -603,7 +603,7 @@ def hash_id(*parts: str | None) -> str:
     Example
     -------
     >>> hash_id("Ankauf einer Doppelbiegeanlage", "TR Flachdachbau GmbH", "403514,06")
-    'd8f0c06c1d1e'
+    'b9f5bb40aa0e'
     """
     text = "\x1f".join(" ".join((p or "").split()) for p in parts)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]

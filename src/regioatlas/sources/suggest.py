@@ -131,16 +131,18 @@ def detect_encoding(raw: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    central = set("ąćęłńśźżĄĆĘŁŃŚŹŻčďěňřťůČĎĚŇŘŤŮőűŐŰĺľŕĹĽŔ")
-    western = set("àèìòùâêîôûãõñçæœÀÈÌÒÙÂÊÎÔÛÃÕÑÇÆŒåÅøØÿ")
-    odd = set("³¹¿¼¾ª¥º¦¬")
+    # letters each reading makes of the bytes 0x80-0xFF that the two code pages decode apart
+    central = set("ąćęłńśźżĄĆĘŁŃŚŹŻčďěňřťůČĎĚŇŘŤŮőűŐŰ")
+    western = set("àâçèêëîïôùûÀÂÇÈÊËÎÏÔÙÛñÑãõÃÕåÅøØ")
     scores = {}
     for enc, good in (("cp1250", central), ("cp1252", western)):
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        scores[enc] = sum(c in good for c in text) - 2 * sum(c in odd for c in text)
+        # a symbol glued to a letter ("Wyrÿb³a", "Ma³opolska") is a letter read wrongly
+        glued = len(re.findall(r"(?<=[^\W\d_])[^\x00-\x7f\w]", text))
+        scores[enc] = sum(c in good for c in text) - 2 * glued
     if not scores:
         return "latin-1"
     return max(scores, key=lambda e: (scores[e], e == "cp1252"))
