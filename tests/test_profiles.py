@@ -14,6 +14,7 @@ from regioatlas.sources.profile import (
     Profile,
     ProfileError,
     ProfileSource,
+    builtin_profile_text,
     builtin_profiles,
     find_profile,
     hash_id,
@@ -22,6 +23,7 @@ from regioatlas.sources.profile import (
     read_with_profile,
     sniff_profile,
 )
+from regioatlas.sources.registry import get_source, recognise
 from regioatlas.sources.suggest import detect_delimiter, detect_encoding, suggest_profile
 
 FIX = Path(__file__).parent / "fixtures" / "cohesion"
@@ -50,8 +52,9 @@ def raw_rows(path: Path, delimiter: str = ",") -> list[list[str]]:
 
 
 def test_builtin_profiles_are_named_and_complete():
-    names = {p.name: p for p in builtin_profiles()}
+    names = builtin_profiles()
     assert set(names) == {"fi-rakennerahastot", "at-efre", "pl-mapadotacji"}
+    assert all(p.name == name for name, p in names.items())
     assert {p.country for p in names.values()} == {"FI", "AT", "PL"}
     for p in names.values():
         assert p.publisher and p.licence and p.attribution and p.source_url
@@ -60,7 +63,7 @@ def test_builtin_profiles_are_named_and_complete():
 def test_every_builtin_nuts_code_exists_in_nuts_2021():
     text = (FIX / "nuts2021_codes_at_fi_pl.csv").read_text("utf-8")
     codes = {r["nuts_code"] for r in csv.DictReader(text.splitlines())}
-    for p in builtin_profiles():
+    for p in builtin_profiles().values():
         for rule in p.body_region:
             assert rule.nuts_version == 2021
             assert rule.nuts is None or rule.nuts in codes, (p.name, rule.nuts)
@@ -351,7 +354,7 @@ def test_a_user_profile_in_a_tmp_dir(tmp_path):
     (tmp_path / "list.csv").write_text(USER_CSV, "utf-8")
     profile = load_profile(tmp_path / "fr.toml")
     assert isinstance(profile, Profile) and profile.path == tmp_path / "fr.toml"
-    res = ProfileSource.from_file(tmp_path / "fr.toml").read([tmp_path / "list.csv"])
+    res = ProfileSource(profile).read([tmp_path / "list.csv"])
     assert res.profile == "fr-feder-test" and res.licence == "Licence Ouverte 2.0"
     first, second = res.projects
     assert first.id == "fr-feder-test:FE-1" and first.fund == "ERDF"
@@ -371,32 +374,44 @@ def test_a_user_profile_in_a_tmp_dir(tmp_path):
     assert "not a NUTS code" in reasons["NUTS"] and "not a coordinate" in reasons["Latitude"]
 
 
-def test_read_by_profile_path_and_by_sniffing(tmp_path):
+def test_the_registry_reads_user_and_builtin_profiles(tmp_path):
     (tmp_path / "fr.toml").write_text(USER_PROFILE, "utf-8")
     (tmp_path / "list.csv").write_text(USER_CSV, "utf-8")
-    by_path = ProfileSource().read([tmp_path / "list.csv"], profile=str(tmp_path / "fr.toml"))
-    assert len(by_path.projects) == 2
-    src = ProfileSource()
-    assert src.sniff([tmp_path / "list.csv"]) is None
-    with pytest.raises(InputError, match="no profile recognises this file's header"):
-        src.read([tmp_path / "list.csv"])
-    both = src.read([FI, AT])
-    assert both.profile is None and len(both.projects) == 158 + 49
-    assert "profile fi-rakennerahastot" in both.recognised_as
+    mine = get_source(f"profile:{tmp_path / 'fr.toml'}")
+    assert (mine.name, mine.licence) == ("fr-feder-test", "Licence Ouverte 2.0")
+    assert (
+        mine.sniff([tmp_path / "list.csv"])
+        == "A French regional list (test), profile fr-feder-test"
+    )
+    assert len(mine.read([tmp_path / "list.csv"]).projects) == 2
+    fi = get_source("fi-rakennerahastot")
+    assert fi.sniff([tmp_path / "list.csv"]) is None and fi.sniff([FI, FI_SAMPLE])
+    assert len(fi.read([FI, FI_SAMPLE]).projects) == 158 + 149
+    by_path = fi.read([tmp_path / "list.csv"], profile=str(tmp_path / "fr.toml"))
+    assert by_path.profile == "fr-feder-test"
     with pytest.raises(ProfileError, match="no such profile"):
-        src.read([FI], profile="fi-nope")
+        fi.read([FI], profile="fi-nope")
+    source, found = recognise([PL])
+    assert source.name == "pl-mapadotacji" and found.endswith("profile pl-mapadotacji")
 
 
 def test_sniff_recognises_the_builtin_layouts():
-    src = ProfileSource()
+    fi, at, pl = (get_source(n) for n in ("fi-rakennerahastot", "at-efre", "pl-mapadotacji"))
     assert (
-        src.sniff([FI])
+        fi.sniff([FI])
         == "Finnish list of operations (rakennerahastot.fi), profile fi-rakennerahastot"
     )
-    assert src.sniff([AT]).endswith("profile at-efre")
-    assert src.sniff([PL]).endswith("profile pl-mapadotacji")
-    assert sniff_profile(FIX / "bad_semicolon.csv") is None
-    assert src.read([PL]).recognised_as == find_profile("pl-mapadotacji").description
+    assert at.sniff([AT]).endswith("profile at-efre") and at.sniff([FI]) is None
+    assert pl.sniff([PL]).endswith("profile pl-mapadotacji") and pl.sniff([AT]) is None
+    assert not sniff_profile(fi.profile, FIX / "bad_semicolon.csv")
+    assert pl.read([PL]).recognised_as == find_profile("pl-mapadotacji").description
+
+
+def test_builtin_profile_text_is_the_commented_toml():
+    text = builtin_profile_text("fi-rakennerahastot")
+    assert "Hämeen ELY" in text and parse_profile(text).name == "fi-rakennerahastot"
+    with pytest.raises(ProfileError, match="no built-in profile"):
+        builtin_profile_text("xx")
 
 
 @pytest.mark.parametrize(

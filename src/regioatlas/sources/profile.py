@@ -167,7 +167,7 @@ def load_profile(path: str | Path) -> Profile:
 
     Example
     -------
-    >>> p = load_profile(Path(__file__).parent / "profiles" / "at_efre_2014_2020.toml")
+    >>> p = load_profile("src/regioatlas/sources/profiles/at_efre_2014_2020.toml")
     >>> p.name, p.country
     ('at-efre', 'AT')
     """
@@ -419,42 +419,56 @@ def _kind(t: object) -> str:
     return names.get(t, getattr(t, "__name__", str(t)))  # type: ignore[call-overload]
 
 
-@lru_cache(maxsize=1)
-def _builtin() -> tuple[Profile, ...]:
+def _builtin_files() -> dict[str, str]:
     folder = resources.files("regioatlas.sources").joinpath("profiles")
+    return {e.name: e.read_text("utf-8") for e in folder.iterdir() if e.name.endswith(".toml")}
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> tuple[tuple[Profile, str], ...]:
     found = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            found.append(parse_profile(entry.read_text("utf-8"), origin=f"built-in {entry.name}"))
+    for file, text in sorted(_builtin_files().items()):
+        found.append((parse_profile(text, origin=f"built-in profile {file}"), text))
     return tuple(found)
 
 
-def builtin_profiles() -> list[Profile]:
-    """The profiles shipped with RegioAtlas (FI, AT and PL lists of operations 2014-2020).
+def builtin_profiles() -> dict[str, Profile]:
+    """The profiles shipped with RegioAtlas (FI, AT and PL lists of operations), by name.
 
     Example
     -------
-    >>> sorted(p.name for p in builtin_profiles())
+    >>> sorted(builtin_profiles())
     ['at-efre', 'fi-rakennerahastot', 'pl-mapadotacji']
     """
-    return list(_builtin())
+    return {p.name: p for p, _ in _builtin()}
 
 
-def find_profile(name_or_path: str | Path, profiles: Iterable[Profile] | None = None) -> Profile:
-    """A profile by name (among ``profiles``, default the built-in ones) or from a TOML file."""
-    pool = list(builtin_profiles() if profiles is None else profiles)
-    for p in pool:
-        if p.name == str(name_or_path):
-            return p
+def builtin_profile_text(name: str) -> str:
+    """The TOML text of a built-in profile, comments included (a model for writing one)."""
+    for p, text in _builtin():
+        if p.name == name:
+            return text
+    known = ", ".join(sorted(builtin_profiles()))
+    raise ProfileError(RowError(name, None, None, f"no built-in profile of that name ({known})"))
+
+
+def find_profile(name_or_path: str | Path) -> Profile:
+    """A built-in profile by name, or a user's profile from a TOML file.
+
+    Example
+    -------
+    >>> find_profile("pl-mapadotacji").currency
+    'PLN'
+    """
+    builtin = builtin_profiles()
+    if str(name_or_path) in builtin:
+        return builtin[str(name_or_path)]
     path = Path(name_or_path)
     if path.suffix.lower() == ".toml" or path.exists():
         return load_profile(path)
-    known = ", ".join(sorted(p.name for p in pool)) or "none"
-    raise ProfileError(
-        RowError(
-            str(name_or_path), None, None, f"no such profile (known: {known}; or give a .toml file)"
-        )
-    )
+    known = ", ".join(sorted(builtin))
+    reason = f"no such profile (built-in: {known}; or give a .toml file)"
+    raise ProfileError(RowError(str(name_or_path), None, None, reason))
 
 
 # --------------------------------------------------------------------------- reading
@@ -779,107 +793,64 @@ def read_with_profile(profile: Profile, paths: Iterable[str | Path]) -> ReadResu
     return result
 
 
-def sniff_profile(path: str | Path, profiles: Iterable[Profile] | None = None) -> Profile | None:
-    """The profile whose required columns all appear in the file's header, or None.
-
-    Only the first 256 KiB are read. When several profiles fit, the one naming most columns wins.
-    """
-    path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(262144)
-    except OSError:
-        return None
-    best: tuple[int, Profile] | None = None
-    for p in builtin_profiles() if profiles is None else profiles:
-        text = head.decode(p.encoding, errors="ignore").lstrip("\ufeff")
-        reader = csv.reader(
-            io.StringIO(text, newline=""), delimiter=p.delimiter, quotechar=p.quotechar
-        )
-        try:
-            rows = [
-                r
-                for r, _ in zip(reader, range(p.header_row + 50), strict=False)
-                if any(c.strip() for c in r)
-            ]
-        except csv.Error:
-            continue
-        if len(rows) < p.header_row:
-            continue
-        header = {_norm(h) for h in rows[p.header_row - 1]}
-        needed = [_norm(c) for c in p.required_columns()]
-        if needed and all(n in header for n in needed) and (best is None or len(needed) > best[0]):
-            best = (len(needed), p)
-    return best[1] if best else None
-
-
-class ProfileSource:
-    """The Source that reads files through profiles: the built-in ones, or those given.
-
-    ``read(paths, profile=...)`` takes a profile name or a path to a TOML file; without one, each
-    file's header picks the profile (``sniff``).
+def sniff_profile(profile: Profile, path: str | Path) -> bool:
+    """Whether the file's header has every column ``profile`` requires (reads 256 KiB at most).
 
     Example
     -------
-    >>> src = ProfileSource()
+    >>> sniff_profile(find_profile("at-efre"), "tests/fixtures/cohesion/bad_semicolon.csv")
+    False
+    """
+    try:
+        with Path(path).open("rb") as fh:
+            head = fh.read(262144)
+    except OSError:
+        return False
+    text = head.decode(profile.encoding, errors="ignore").lstrip("\ufeff")
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=profile.delimiter, quotechar=profile.quotechar
+    )
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append(row)
+            if len(rows) >= profile.header_row:
+                break
+    except csv.Error:
+        return False
+    if len(rows) < profile.header_row:
+        return False
+    header = {_norm(h) for h in rows[profile.header_row - 1]}
+    return all(_norm(c) in header for c in profile.required_columns())
+
+
+class ProfileSource:
+    """The Source for one profile: named, titled and credited as the profile says.
+
+    The registry makes one per built-in profile (``fi-rakennerahastot`` ...) and one for a
+    user's ``profile:PATH.toml``.
+
+    Example
+    -------
+    >>> src = ProfileSource(find_profile("at-efre"))
     >>> src.sniff([Path("tests/fixtures/cohesion/AT_ERDF_2014-2020_Vorhabensliste.csv")])
     'Austrian list of operations IWB/EFRE 2014-2020 (efre.gv.at), profile at-efre'
     """
 
-    name = "profile"
-    title = (
-        "CSV files read through a declarative profile (built in: lists of operations FI, AT, PL)"
-    )
-    publisher = "the publisher named in the profile"
-    licence = "as stated in the profile"
-    attribution = "as stated in the profile"
-
-    def __init__(self, profiles: Iterable[Profile] | None = None):
-        self.profiles = list(builtin_profiles() if profiles is None else profiles)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> ProfileSource:
-        """A source for one user profile, named and credited as the profile says."""
-        profile = load_profile(path)
-        source = cls([profile])
-        source.name, source.title = profile.name, profile.title
-        source.publisher, source.licence = profile.publisher, profile.licence
-        source.attribution = profile.attribution
-        return source
+    def __init__(self, profile: Profile):
+        self.profile = profile
+        self.name, self.title = profile.name, profile.title
+        self.publisher, self.licence = profile.publisher, profile.licence
+        self.attribution = profile.attribution
 
     def sniff(self, paths: list[Path]) -> str | None:
-        """The recognised layout of all ``paths`` (each must fit a profile), or None."""
-        found = [sniff_profile(p, self.profiles) for p in paths]
-        if not found or any(f is None for f in found):
-            return None
-        return "; ".join(dict.fromkeys(f.description for f in found if f))
+        """The profile's description when every file's header fits it, else None."""
+        if paths and all(sniff_profile(self.profile, p) for p in paths):
+            return self.profile.description
+        return None
 
     def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
-        """Read ``paths`` through ``profile`` (a name or a TOML path) or the sniffed profiles."""
-        if profile is not None:
-            return read_with_profile(find_profile(profile, self.profiles), paths)
-        groups: dict[str, tuple[Profile, list[Path]]] = {}
-        for path in paths:
-            found = sniff_profile(path, self.profiles)
-            if found is None:
-                known = ", ".join(p.name for p in self.profiles)
-                raise InputError(
-                    RowError(str(path), 1, None,
-                             f"no profile recognises this file's header (known: {known}); "
-                             "name a profile or write one (see docs/profiles.md)")
-                )  # fmt: skip
-            groups.setdefault(found.name, (found, []))[1].append(Path(path))
-        merged = ReadResult()
-        for prof, files in groups.values():
-            part = read_with_profile(prof, files)
-            merged.projects += part.projects
-            merged.participants += part.participants
-            merged.errors += part.errors
-        only = len(groups) == 1
-        first = next(iter(groups.values()))[0] if groups else None
-        merged.recognised_as = "; ".join(p.description for p, _ in groups.values())
-        merged.profile = first.name if only and first else None
-        if only and first:
-            merged.publisher, merged.licence = first.publisher, first.licence
-            merged.attribution = first.attribution
-        return merged
+        """Read ``paths`` with this profile, or with ``profile`` (a built-in name or TOML path)."""
+        chosen = self.profile if profile is None else find_profile(profile)
+        return read_with_profile(chosen, paths)
