@@ -551,3 +551,21 @@ def test_detectors_and_empty_file():
     assert detect_delimiter("a\tb\tc\n1\t2\t3\n") == "\t"
     with pytest.raises(InputError, match="the file is empty"):
         suggest_profile(FIX / "bad_empty.csv")
+
+
+def test_the_complete_example_in_the_docs_works(tmp_path):
+    doc = (Path(__file__).parents[1] / "docs" / "profiles.md").read_text("utf-8")
+    example = doc.split("## A complete example", 1)[1]
+    data = example.split("```\n", 2)[1]
+    toml = example.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "list.csv").write_text(data, "utf-8")
+    (tmp_path / "fr.toml").write_text(toml, "utf-8")
+    res = read_with_profile(load_profile(tmp_path / "fr.toml"), [tmp_path / "list.csv"])
+    assert res.errors == [] and [p.id for p in res.projects] == [
+        "fr-na-feder:FE-1",
+        "fr-na-feder:FE-2",
+    ]
+    assert res.projects[0].eu_contribution_eur == 617.25
+    p1, p2 = (p.place for p in res.participants)
+    assert (p1.city, p1.postcode, p1.body_region) == ("Limoges", "87000", "FRI")
+    assert (p2.city, p2.body_region_version) == ("Bordeaux", 2021)
