@@ -526,6 +526,7 @@ class _Cells:
     cells: list[str]
     index: dict[str, int]
     errors: list[RowError] = field(default_factory=list)
+    seen: dict[str, str | None] = field(default_factory=dict)
 
     def raw(self, column: str) -> str | None:
         i = self.index.get(_norm(column))
@@ -533,6 +534,11 @@ class _Cells:
         return value or None
 
     def text(self, fld: str) -> str | None:
+        if fld not in self.seen:  # once per field, so a failed extract is reported once
+            self.seen[fld] = self._text(fld)
+        return self.seen[fld]
+
+    def _text(self, fld: str) -> str | None:
         column = self.profile.columns.get(fld)
         value = self.raw(column) if column else None
         rx = self.profile.extract.get(fld)
