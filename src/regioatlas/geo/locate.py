@@ -1,0 +1,540 @@
+"""Place hints -> NUTS regions: the most precise usable clue wins, and we say how we know.
+
+Cascade (first usable clue wins; clues that fail are mentioned in ``Location.detail``):
+
+==================  =====================  =========================================
+clue                method                 confidence
+==================  =====================  =========================================
+NUTS code           nuts_code(_recoded)    1.0, or the population share when recoded
+coordinates         coordinates            0.95 (0.85 snapped to a coast within 1 km)
+postcode            postcode               0.9 (x share when recoded from NUTS 2024)
+LAU code            lau_code               0.95 x share of the NUTS 2016 -> target recode
+city name           municipality_name      0.8 unique LAU, 0.6 several in one region
+city name           geonames_place         0.6 (GeoNames place -> point lookup)
+intermediate body   intermediate_body      0.5 x share
+country             country                0.3
+nothing usable      none                   0.0
+==================  =====================  =========================================
+
+A recoded clue whose population splits between regions keeps the finest level at which one
+region holds at least 95 % of it (FI1C4 of 2021 -> FI1C7; a region split in halves -> its
+parent).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from regioatlas.geo import gazetteer
+from regioatlas.geo.nuts import COUNTRY_ALIASES, NutsRegistry, check_version, normalise_code
+from regioatlas.geo.points import PointLocator, to_lonlat
+from regioatlas.model import Location, PlaceHint
+from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
+
+#: Share of a recoded region's population one target must hold to count as the answer.
+UNAMBIGUOUS_SHARE = 0.95
+#: Points this close to a region (generalised coastlines, lake shores) are snapped to it.
+SNAP_METRES = 1000.0
+CONFIDENCE = {
+    "nuts_code": 1.0,
+    "coordinates": 0.95,
+    "coordinates_snapped": 0.85,
+    "coordinates_swapped": 0.8,
+    "coordinates_other_country": 0.6,
+    "postcode": 0.9,
+    "lau_code": 0.95,
+    "municipality_name": 0.8,
+    "municipality_name_shared": 0.6,
+    "geonames_place": 0.6,
+    "intermediate_body": 0.5,
+    "country": 0.3,
+}
+_MEMO_LIMIT = 200_000
+_WGS84 = {"EPSG:4326", "OGC:CRS84", "CRS84", "WGS84"}
+
+
+@dataclass(slots=True)
+class _Found:
+    code: str
+    method: str
+    confidence: float
+    detail: str
+
+
+class Locator:
+    """Locate place hints on NUTS regions of one version.
+
+    Example
+    -------
+    >>> loc = Locator()
+    >>> loc.locate(PlaceHint(country="FI", postcode="15110")).nuts3
+    'FI1C6'
+    >>> loc.locate(PlaceHint(nuts_code="FI1C3", nuts_version=2021)).method
+    'nuts_code_recoded'
+    """
+
+    def __init__(
+        self,
+        registry: NutsRegistry | None = None,
+        version: int = ATLAS_VERSION,
+        snap_metres: float = SNAP_METRES,
+    ) -> None:
+        self.registry = registry or NutsRegistry.default()
+        self.version = check_version(version)
+        self.snap_metres = snap_metres
+        # Points are looked up in the target version's polygons, or in 2016's and recoded.
+        self._point_version = version if version in MAPPED_VERSIONS else 2016
+        self._points: PointLocator | None = None
+        self._code_memo: dict[tuple, tuple[_Found | None, str | None]] = {}
+        self._rest_memo: dict[tuple, tuple[_Found | None, tuple[str, ...]]] = {}
+
+    @property
+    def points(self) -> PointLocator:
+        if self._points is None:
+            self._points = PointLocator(self.registry, self._point_version, 3)
+        return self._points
+
+    # ------------------------------------------------------------------ public
+
+    def locate(self, hint: PlaceHint) -> Location:
+        """Locate one hint (see the module docstring for the cascade)."""
+        return self.locate_many([hint])[0]
+
+    def locate_many(self, hints: list[PlaceHint]) -> list[Location]:
+        """Locate many hints: coordinates in one vectorised lookup, repeated hints once.
+
+        Example
+        -------
+        >>> [l.nuts0 for l in Locator().locate_many([PlaceHint(country="AT")] * 3)]
+        ['AT', 'AT', 'AT']
+        """
+        unique: dict[tuple, int] = {}
+        order: list[int] = []
+        reps: list[PlaceHint] = []
+        for hint in hints:
+            key = _hint_key(hint)
+            slot = unique.get(key) if key is not None else None
+            if slot is None:
+                slot = len(reps)
+                reps.append(hint)
+                if key is not None:
+                    unique[key] = slot
+            order.append(slot)
+        solved = self._solve(reps)
+        return [_clone(solved[slot]) for slot in order]
+
+    # ------------------------------------------------------------------ cascade
+
+    def _solve(self, hints: list[PlaceHint]) -> list[Location]:
+        out: list[Location | None] = [None] * len(hints)
+        notes: list[list[str]] = [[] for _ in hints]
+        pending: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for i, hint in enumerate(hints):
+            if hint.nuts_code not in (None, ""):
+                found, note = self._by_code(hint.nuts_code, hint.nuts_version, "nuts_code")
+                if found:
+                    out[i] = self._location(found, notes[i])
+                    continue
+                notes[i].append(note or "")
+            xy = _coordinates(hint, notes[i])
+            if xy is not None:
+                pending[xy[2]].append((i, xy[0], xy[1]))
+        for crs, items in pending.items():
+            for i, found in self._by_points(crs, items, hints, notes):
+                if found:
+                    out[i] = self._location(found, notes[i])
+        for i, hint in enumerate(hints):
+            if out[i] is None:
+                out[i] = self._by_other_clues(hint, notes[i])
+        return out  # type: ignore[return-value]
+
+    def _location(self, found: _Found | None, notes: list[str]) -> Location:
+        detail = "; ".join([n for n in notes if n] + ([found.detail] if found else []))
+        if found is None:
+            return Location(self.version, "none", 0.0, detail=detail or "no location clue")
+        anc = self.registry.ancestors(found.code, self.version)
+        return Location(
+            self.version, found.method, round(found.confidence, 4),
+            anc.get(0), anc.get(1), anc.get(2), anc.get(3), detail,
+        )  # fmt: skip
+
+    def _by_other_clues(self, hint: PlaceHint, notes: list[str]) -> Location:
+        key = (
+            hint.country, hint.postcode, hint.city, hint.lau_code, hint.body_region,
+            hint.body_region_version, hint.nuts_code,
+        )  # fmt: skip
+        try:
+            memo = self._rest_memo.get(key)
+        except TypeError:  # unhashable input: compute without memo
+            key, memo = None, None
+        if memo is None:
+            more: list[str] = []
+            found = self._cascade(hint, more)
+            memo = (found, tuple(more))
+            if key is not None:
+                if len(self._rest_memo) > _MEMO_LIMIT:
+                    self._rest_memo.clear()
+                self._rest_memo[key] = memo
+        return self._location(memo[0], notes + list(memo[1]))
+
+    def _cascade(self, hint: PlaceHint, notes: list[str]) -> _Found | None:
+        cc, origin = self._country(hint, notes)
+        if _given(hint.postcode):
+            found = self._by_postcode(cc, str(hint.postcode), notes)
+            if found:
+                return found
+        if _given(hint.lau_code):
+            found = self._by_lau_code(cc, str(hint.lau_code), notes)
+            if found:
+                return found
+        if _given(hint.city):
+            found = self._by_city(cc, str(hint.city), notes)
+            if found:
+                return found
+        if _given(hint.body_region):
+            found, note = self._by_code(
+                hint.body_region, hint.body_region_version, "intermediate_body"
+            )
+            if found:
+                return found
+            notes.append(f"intermediate body: {note}")
+        if cc:
+            if self.registry.is_valid(cc, self.version):
+                return _Found(cc, "country", CONFIDENCE["country"], f"country {cc}{origin}")
+            notes.append(f"country {cc}{origin} has no NUTS {self.version} regions")
+        return None
+
+    def _country(self, hint: PlaceHint, notes: list[str]) -> tuple[str | None, str]:
+        """NUTS country code of the hint and, when taken from a code, where from."""
+        if _given(hint.country):
+            cc = gazetteer.normalise_country(str(hint.country))
+            if cc is None:
+                notes.append(f"unknown country {hint.country!r}")
+            elif not self.registry.is_valid(cc, self.version):
+                alias = {v: k for k, v in COUNTRY_ALIASES.items()}.get(cc)
+                if alias and self.registry.is_valid(alias, self.version):
+                    cc = alias  # NUTS 2006 still wrote GR for Greece
+            return cc, ""
+        for code in (hint.nuts_code, hint.body_region):  # an unusable code still names a country
+            if _given(code):
+                cc = gazetteer.normalise_country(normalise_code(str(code))[:2])
+                if cc and self.registry.versions_of(cc):
+                    return cc, f" (from the code {code})"
+        return None, ""
+
+    # ------------------------------------------------------------------ clues
+
+    def _by_code(self, code, version: int | None, method: str) -> tuple[_Found | None, str | None]:
+        key = (code, version, method)
+        try:
+            if key in self._code_memo:
+                return self._code_memo[key]
+        except TypeError:
+            key = None
+        result = self._resolve_code(code, version, method)
+        if key is not None:
+            if len(self._code_memo) > _MEMO_LIMIT:
+                self._code_memo.clear()
+            self._code_memo[key] = result
+        return result
+
+    def _resolve_code(
+        self, code, version: int | None, method: str
+    ) -> tuple[_Found | None, str | None]:
+        reg, target = self.registry, self.version
+        norm = normalise_code(str(code))
+        try:
+            version = int(version) if version not in (None, "") else None
+        except (TypeError, ValueError):
+            version = None
+        label = "NUTS code" if method == "nuts_code" else "intermediate body region"
+        base = CONFIDENCE[method]
+        valid_in = reg.versions_of(norm)
+        if not valid_in and norm[:2] in COUNTRY_ALIASES:
+            alt = COUNTRY_ALIASES[norm[:2]] + norm[2:]
+            if reg.versions_of(alt):
+                norm, valid_in = alt, reg.versions_of(alt)
+        if not valid_in:
+            return None, f"unknown NUTS code {str(code)!r}"
+        source = version if version in valid_in else None
+        note = ""
+        if version is not None and source is None:
+            note = f"{norm} is not a NUTS {version} code; "
+        if source is None:
+            if target in valid_in:
+                return _Found(norm, method, base, f"{note}{label} {norm}"), None
+            source = min(valid_in, key=lambda v: (abs(v - target), -v))
+        if source == target:
+            return _Found(norm, method, base, f"{label} {norm}"), None
+        picked = self._recode(norm, source, f"{note}{label} {norm} (NUTS {source})")
+        if isinstance(picked, str):
+            return None, picked
+        to_code, share, detail = picked
+        if to_code == norm and share >= 0.999:
+            return _Found(
+                norm, method, base, f"{label} {norm} (unchanged since NUTS {source})"
+            ), None
+        recoded = "nuts_code_recoded" if method == "nuts_code" else method
+        return _Found(to_code, recoded, base * share, detail), None
+
+    def _recode(self, code: str, source: int, label: str) -> tuple[str, float, str] | str:
+        """(target code, share, detail) of a code recoded to the target version, or a note."""
+        if source == self.version:
+            return code, 1.0, label
+        targets = self.registry.recode(code, source, self.version)
+        if not targets:
+            return f"{label} has no NUTS {self.version} counterpart"
+        top, share = targets[0]
+        if share >= UNAMBIGUOUS_SHARE:
+            if top == code and share >= 0.999:
+                return top, share, label
+            return top, share, f"{label} -> {top} ({share:.0%} of population)"
+        split = ", ".join(f"{c} {s:.0%}" for c, s in targets[:4])
+        for level in range(len(code) - 3, -1, -1):
+            agg: Counter[str] = Counter()
+            for c, s in targets:
+                agg[c[: 2 + level]] += s
+            parent, psum = agg.most_common(1)[0]
+            if psum >= UNAMBIGUOUS_SHARE and self.registry.is_valid(parent, self.version):
+                return parent, min(psum, 1.0), f"{label} splits ({split}) -> {parent}"
+        return f"{label} splits ({split}) with no common NUTS {self.version} region"
+
+    def _by_points(
+        self,
+        crs: str,
+        items: list[tuple[int, float, float]],
+        hints: list[PlaceHint],
+        notes: list[list[str]],
+    ):
+        """Yield (hint index, _Found or None) for a batch of points in one CRS."""
+        idx = [i for i, _, _ in items]
+        x = np.array([it[1] for it in items])
+        y = np.array([it[2] for it in items])
+        try:
+            lon, lat = to_lonlat(x, y, crs)
+        except Exception as err:  # pyproj.exceptions.CRSError and friends: say so, go on
+            for i in idx:
+                notes[i].append(f"coordinates in unusable CRS {crs!r}: {err}")
+                yield i, None
+            return
+        codes, dist = self.points.locate_near(lon, lat, max_distance_m=self.snap_metres)
+        for k, i in enumerate(idx):
+            where = f"point ({lon[k]:.5f}, {lat[k]:.5f})"
+            if not (math.isfinite(lon[k]) and math.isfinite(lat[k])):
+                notes[i].append(f"coordinates {x[k]}, {y[k]} ({crs}) cannot be transformed")
+                yield i, None
+                continue
+            code, method = codes[k], "coordinates"
+            confidence = CONFIDENCE["coordinates"]
+            if code is not None and dist[k] > 0:
+                where += f" snapped {dist[k]:.0f} m to the nearest region"
+                confidence = CONFIDENCE["coordinates_snapped"]
+            cc = gazetteer.normalise_country(str(hints[i].country)) if hints[i].country else None
+            if cc and (code is None or code[:2] != cc):
+                swapped, sdist = self.points.locate_near([lat[k]], [lon[k]], max_distance_m=0)
+                if swapped[0] is not None and swapped[0][:2] == cc:
+                    code, confidence = swapped[0], CONFIDENCE["coordinates_swapped"]
+                    where = f"point ({lat[k]:.5f}, {lon[k]:.5f}), latitude and longitude swapped"
+                elif code is not None:
+                    confidence = CONFIDENCE["coordinates_other_country"]
+                    where += f" lies in {code[:2]}, not in the stated country {cc}"
+            if code is None:
+                notes[i].append(f"{where} lies outside every NUTS region")
+                yield i, None
+                continue
+            picked = self._recode(code, self._point_version, f"{where} in {code}")
+            if isinstance(picked, str):
+                notes[i].append(picked)
+                yield i, None
+                continue
+            yield i, _Found(picked[0], method, confidence * picked[1], picked[2])
+
+    def _by_postcode(self, cc: str | None, postcode: str, notes: list[str]) -> _Found | None:
+        if cc is None:
+            head = postcode.strip()[:2].upper()
+            separated = len(postcode.strip()) > 3 and postcode.strip()[2] in "- "
+            cc = gazetteer.normalise_country(head) if separated else None
+            if cc is None:
+                notes.append(f"postcode {postcode!r} without a country")
+                return None
+        nuts3 = gazetteer.nuts3_for_postcode(cc, postcode)
+        if nuts3 is None:
+            notes.append(f"postcode {postcode!r} not found for {cc}")
+            return None
+        key = gazetteer.postcode_key(cc, postcode)
+        picked = self._recode(nuts3, 2024, f"postcode {cc} {key} (TERCET) in {nuts3}")
+        if isinstance(picked, str):
+            notes.append(picked)
+            return None
+        return _Found(picked[0], "postcode", CONFIDENCE["postcode"] * picked[1], picked[2])
+
+    def _by_lau_code(self, cc: str | None, lau_code: str, notes: list[str]) -> _Found | None:
+        record = gazetteer.lau_by_code(cc, lau_code) if cc else None
+        if record is None:
+            notes.append(f"LAU code {lau_code!r} not found" + (f" for {cc}" if cc else ""))
+            return None
+        label = f"LAU {cc} {record.lau_code} {record.name_national} in {record.nuts3_2016} (2016)"
+        picked = self._recode(record.nuts3_2016, 2016, label)
+        if isinstance(picked, str):
+            notes.append(picked)
+            return None
+        return _Found(picked[0], "lau_code", CONFIDENCE["lau_code"] * picked[1], picked[2])
+
+    def _by_city(self, cc: str | None, city: str, notes: list[str]) -> _Found | None:
+        if cc is None:
+            notes.append(f"city {city!r} without a country")
+            return None
+        records = gazetteer.lau_by_name(cc, city)
+        if not records and any(ch.isdigit() for ch in city):  # "1010 Wien"
+            city = " ".join(w for w in city.split() if not any(ch.isdigit() for ch in w))
+            records = gazetteer.lau_by_name(cc, city) if city else []
+        if records:
+            found = self._by_lau_records(cc, city, records, notes)
+            if found:
+                return found
+        place = gazetteer.geonames_place(cc, city) if city else None
+        if place is None:
+            if not records:
+                notes.append(f"no municipality or GeoNames place {city!r} in {cc}")
+            return None
+        lat, lon = place
+        code = self.points.locate_near([lon], [lat], max_distance_m=self.snap_metres)[0][0]
+        if code is None:
+            notes.append(f"GeoNames place {city!r} ({lat}, {lon}) outside every NUTS region")
+            return None
+        label = f"GeoNames place {city} ({lat:.4f}, {lon:.4f}) in {code}"
+        picked = self._recode(code, self._point_version, label)
+        if isinstance(picked, str):
+            notes.append(picked)
+            return None
+        conf = CONFIDENCE["geonames_place"] * picked[1]
+        return _Found(picked[0], "geonames_place", conf, picked[2])
+
+    def _by_lau_records(self, cc: str, city: str, records, notes: list[str]) -> _Found | None:
+        codes = sorted({r.nuts3_2016 for r in records})
+        if len(records) == 1:
+            conf, label = (
+                CONFIDENCE["municipality_name"],
+                f"municipality {records[0].name_national}",
+            )
+        elif len(codes) == 1:
+            conf = CONFIDENCE["municipality_name_shared"]
+            label = f"{len(records)} municipalities named {city!r}, all"
+        else:
+            conf = CONFIDENCE["municipality_name_shared"]
+            label = f"{len(records)} municipalities named {city!r}"
+        picks = [self._recode(c, 2016, f"{label} in {c} (2016)") for c in codes]
+        good = [p for p in picks if not isinstance(p, str)]
+        if not good:
+            notes.append(str(picks[0]))
+            return None
+        if len(codes) == 1:
+            code, share, detail = good[0]
+            return _Found(code, "municipality_name", conf * share, detail)
+        common = _common_prefix([p[0] for p in good])
+        if len(common) <= 2 or not self.registry.is_valid(common, self.version):
+            notes.append(f"{label} in {', '.join(codes[:5])} (2016): no common region")
+            return None
+        detail = f"{label} in {', '.join(codes[:5])} (2016) -> common region {common}"
+        return _Found(common, "municipality_name", conf * min(p[1] for p in good), detail)
+
+
+def location_report(locations: list[Location | None]) -> dict:
+    """Shares and counts of located hints by NUTS level and by method.
+
+    Example
+    -------
+    >>> r = location_report([Location(2024, "country", 0.3, nuts0="AT"), None])
+    >>> r["by_level"]["0"], r["by_level"]["none"], r["by_method"]["country"]
+    (0.5, 0.5, 0.5)
+    """
+    levels: Counter[str] = Counter({"0": 0, "1": 0, "2": 0, "3": 0, "none": 0})
+    methods: Counter[str] = Counter()
+    confidence = 0.0
+    for loc in locations:
+        if loc is None:
+            levels["none"] += 1
+            methods["none"] += 1
+            continue
+        level = loc.level
+        levels["none" if level is None else str(level)] += 1
+        methods[loc.method] += 1
+        confidence += loc.confidence
+    n = len(locations)
+    share = (lambda c: c / n) if n else (lambda c: 0.0)
+    return {
+        "total": n,
+        "by_level": {k: share(v) for k, v in levels.items()},
+        "by_method": {k: share(v) for k, v in sorted(methods.items())},
+        "counts": {"by_level": dict(levels), "by_method": dict(sorted(methods.items()))},
+        "mean_confidence": confidence / n if n else 0.0,
+    }
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _given(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(str(value).strip())
+
+
+def _hint_key(h: PlaceHint) -> tuple | None:
+    key = (
+        h.country, h.nuts_code, h.nuts_version, h.lat, h.lon, h.crs, h.postcode, h.city,
+        h.lau_code, h.body_region, h.body_region_version,
+    )  # fmt: skip
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _clone(loc: Location) -> Location:
+    return Location(
+        loc.version, loc.method, loc.confidence, loc.nuts0, loc.nuts1, loc.nuts2, loc.nuts3,
+        loc.detail,
+    )  # fmt: skip
+
+
+def _coordinates(hint: PlaceHint, notes: list[str]) -> tuple[float, float, str] | None:
+    """(x, y, crs) of usable coordinates, or None with a note saying why not."""
+    if hint.lat is None and hint.lon is None:
+        return None
+    if hint.lat is None or hint.lon is None:
+        notes.append("only one coordinate given")
+        return None
+    try:
+        lat, lon = float(hint.lat), float(hint.lon)
+    except (TypeError, ValueError):
+        notes.append(f"coordinates {hint.lat!r}, {hint.lon!r} are not numbers")
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        notes.append(f"coordinates {lat}, {lon} are not finite (ignored)")
+        return None
+    crs = (hint.crs or "EPSG:4326").strip()
+    if crs.upper().replace(" ", "") in _WGS84:
+        if lat == 0 and lon == 0:
+            notes.append("coordinates (0, 0) ignored")
+            return None
+        if abs(lat) > 90 or abs(lon) > 180:
+            notes.append(f"coordinates out of range (lat {lat}, lon {lon})")
+            return None
+        crs = "EPSG:4326"
+    return lon, lat, crs
+
+
+def _common_prefix(codes: list[str]) -> str:
+    first, last = min(codes), max(codes)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
