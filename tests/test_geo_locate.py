@@ -1,0 +1,273 @@
+"""Gazetteers and the locate cascade against the real package data (no mocks)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from regioatlas.geo.gazetteer import (
+    LauRecord,
+    fold,
+    geonames_place,
+    lau_by_code,
+    lau_by_name,
+    normalise_country,
+    nuts3_for_postcode,
+)
+from regioatlas.geo.locate import Locator, location_report
+from regioatlas.model import Location, PlaceHint
+
+
+@pytest.fixture(scope="module")
+def loc() -> Locator:
+    return Locator()
+
+
+# --------------------------------------------------------------------------- gazetteers
+
+
+def test_fold_and_country_codes():
+    assert fold("  Sankt Pölten / St. Pölten ") == "sankt polten st polten"
+    assert fold("Łódź") == "lodz" and fold("Straße") == "strasse"
+    assert normalise_country("GR") == normalise_country("el") == normalise_country("Greece") == "EL"
+    assert normalise_country("GB") == normalise_country("GBR") == "UK"
+    assert normalise_country("Österreich") == normalise_country("AUT") == "AT"
+    assert normalise_country("The Netherlands") == "NL"
+    assert normalise_country("Atlantis") is None and normalise_country("") is None
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode", "nuts3"),
+    [
+        ("FI", "15110", "FI1C6"),  # Lahti; TERCET file row FI,15110,FI1C6
+        ("FI", "FI-00100", "FI1B1"),
+        ("fi", " 00100 ", "FI1B1"),
+        ("AT", "1010 Wien", "AT130"),
+        ("AT", "A-1010", "AT130"),
+        ("Austria", "Wien 1010", "AT130"),
+        ("DE", "1067", "DED21"),  # leading zero lost in a spreadsheet: 01067 Dresden
+        ("DE", "D-01067", "DED21"),
+        ("SE", "114 55", "SE110"),
+        ("CZ", "110 00", "CZ010"),
+        ("IE", "D02 X285", "IE061"),
+    ],
+)
+def test_postcodes(country, postcode, nuts3):
+    assert nuts3_for_postcode(country, postcode) == nuts3
+
+
+def test_unknown_postcodes():
+    assert nuts3_for_postcode("FI", "12345") is None
+    assert nuts3_for_postcode("FI", "abc") is None
+    assert nuts3_for_postcode("FI", "123456") is None
+    assert nuts3_for_postcode("NL", "1012 AB") is None  # NL is not in the table
+    assert nuts3_for_postcode("XX", "1010") is None
+
+
+def test_lau_by_code():
+    linz = lau_by_code("AT", "40101")
+    assert linz == LauRecord("AT", "40101", "Linz", "Linz", 205726, "AT312")
+    assert lau_by_code("AT", "AT_40101") == linz
+    assert lau_by_code("FI", "91").name_national == "Helsinki"  # zero-padded to 091
+    assert lau_by_code("DE", "09 162 000").nuts3_2016 == "DE212"
+    assert lau_by_code("AT", "99999") is None
+    assert lau_by_code("XX", "40101") is None
+
+
+def test_lau_by_name():
+    assert [r.nuts3_2016 for r in lau_by_name("FI", "LAHTI")] == ["FI1C3"]
+    assert [r.lau_code for r in lau_by_name("DE", "München")] == [
+        "09162000"
+    ]  # ", Landeshauptstadt"
+    assert [r.lau_code for r in lau_by_name("DE", "Kiel, Landeshauptstadt")] == ["01002000"]
+    assert [r.lau_code for r in lau_by_name("ES", "El Ejido")] == ["04902"]  # "Ejido, El"
+    assert [r.lau_code for r in lau_by_name("CH", "Bienne")] == ["CH0371"]  # "Biel/Bienne"
+    assert [r.name_national for r in lau_by_name("FI", "Helsingfors")] == ["Helsinki"]  # Latin
+    bochnia = lau_by_name("PL", "Bochnia")
+    assert len(bochnia) == 2 and {r.nuts3_2016 for r in bochnia} == {"PL214"}
+    assert lau_by_name("DE", "Neustadt") == []  # "Neustadt/Vogtl." is not a bilingual name
+    assert lau_by_name("FI", "Nowhere") == [] and lau_by_name("FI", "  ") == []
+
+
+def test_geonames_place():
+    assert geonames_place("AT", "Vienna") == pytest.approx((48.20849, 16.37208))
+    lat, lon = geonames_place("gr", "Athens")
+    assert 37.9 < lat < 38.1 and 23.6 < lon < 23.8
+    assert geonames_place("FR", "Saint-Denis")[0] < 0  # Réunion, the most populous one
+    assert geonames_place("FI", "Atlantis") is None
+
+
+# --------------------------------------------------------------------------- cascade
+
+
+def test_nuts_code_valid_in_target(loc):
+    r = loc.locate(PlaceHint(nuts_code="AT130"))
+    assert (r.method, r.confidence, r.level) == ("nuts_code", 1.0, 3)
+    assert (r.nuts0, r.nuts1, r.nuts2, r.nuts3) == ("AT", "AT1", "AT13", "AT130")
+    assert r.version == 2024
+
+
+def test_nuts_code_recoded(loc):
+    r = loc.locate(PlaceHint(nuts_code="FI1C3", nuts_version=2021))
+    assert (r.method, r.nuts3, r.confidence) == ("nuts_code_recoded", "FI1C6", 1.0)
+    assert "FI1C3 (NUTS 2021)" in r.detail
+    r = loc.locate(PlaceHint(nuts_code="fi1c3"))  # version detected
+    assert (r.method, r.nuts3) == ("nuts_code_recoded", "FI1C6")
+    r = loc.locate(PlaceHint(nuts_code="FI1C4", nuts_version=2021))  # 96 % of it is in FI1C7
+    assert (r.method, r.nuts3) == ("nuts_code_recoded", "FI1C7")
+    assert 0.95 <= r.confidence < 1
+
+
+def test_split_codes_go_up_to_an_unambiguous_level(loc):
+    r = loc.locate(PlaceHint(nuts_code="LV007", nuts_version=2021))  # 63/25/12 % in 2024
+    assert (r.nuts2, r.nuts3, r.level) == ("LV00", None, 2)
+    assert "splits" in r.detail
+    r = loc.locate(PlaceHint(nuts_code="PT170", nuts_version=2021))  # Lisbon: PT1A0 + PT1B0
+    assert (r.nuts1, r.nuts2, r.level) == ("PT1", None, 1)
+
+
+def test_code_with_the_wrong_version_still_resolves(loc):
+    r = loc.locate(PlaceHint(nuts_code="FI1C6", nuts_version=2021))
+    assert (r.method, r.nuts3) == ("nuts_code", "FI1C6")
+    assert "not a NUTS 2021 code" in r.detail
+
+
+def test_unknown_code_falls_through(loc):
+    r = loc.locate(PlaceHint(nuts_code="XX999", country="AT", postcode="1010"))
+    assert (r.method, r.nuts3) == ("postcode", "AT130")
+    assert "unknown NUTS code 'XX999'" in r.detail
+
+
+def test_coordinates(loc):
+    r = loc.locate(PlaceHint(lat=48.21, lon=16.37))
+    assert (r.method, r.nuts3, r.confidence) == ("coordinates", "AT130", 0.95)
+    r = loc.locate(PlaceHint(lat=2808000.0, lon=4796000.0, crs="EPSG:3035"))
+    assert (r.method, r.nuts3) == ("coordinates", "AT130")
+    r = loc.locate(PlaceHint(lat=60.13, lon=24.94))  # 300 m off the generalised coast
+    assert (r.method, r.nuts3, r.confidence) == ("coordinates", "FI1B1", 0.85)
+    assert "snapped" in r.detail
+
+
+def test_swapped_coordinates_are_recognised_with_the_country(loc):
+    r = loc.locate(PlaceHint(lat=16.37, lon=48.21, country="AT"))
+    assert (r.nuts3, r.confidence) == ("AT130", 0.8)
+    assert "swapped" in r.detail
+
+
+def test_bad_coordinates_never_raise(loc):
+    hints = [
+        PlaceHint(lat=math.nan, lon=math.nan, country="FI"),
+        PlaceHint(lat=999, lon=16.0, country="AT"),
+        PlaceHint(lat=0.0, lon=0.0, country="AT"),
+        PlaceHint(lat="north", lon="east", country="AT"),
+        PlaceHint(lat=48.2, lon=None, country="AT"),
+        PlaceHint(lat=1.0, lon=1.0, crs="EPSG:99999", country="AT"),
+        PlaceHint(lat=55.0, lon=3.0, country="DE"),  # North Sea
+    ]
+    out = loc.locate_many(hints)
+    assert [r.method for r in out] == ["country"] * 7
+    details = [r.detail for r in out]
+    assert "not finite" in details[0]
+    assert "out of range" in details[1]
+    assert "(0, 0) ignored" in details[2]
+    assert "not numbers" in details[3]
+    assert "only one coordinate" in details[4]
+    assert "EPSG:99999" in details[5]
+    assert "outside every NUTS region" in details[6]
+
+
+def test_postcode(loc):
+    r = loc.locate(PlaceHint(country="FI", postcode="15110"))
+    assert (r.method, r.nuts3, r.confidence) == ("postcode", "FI1C6", 0.9)
+    assert r.detail == "postcode FI 15110 (TERCET) in FI1C6"
+    r = loc.locate(PlaceHint(postcode="FI-00100"))  # the country from the prefix
+    assert (r.method, r.nuts3) == ("postcode", "FI1B1")
+    r = Locator(version=2021).locate(PlaceHint(country="FI", postcode="15110"))
+    assert (r.method, r.nuts3, r.version) == ("postcode", "FI1C3", 2021)
+
+
+def test_lau_code_linz(loc):
+    r = loc.locate(PlaceHint(country="AT", lau_code="40101"))
+    assert (r.method, r.nuts3, r.confidence) == ("lau_code", "AT312", 0.95)
+    assert "Linz" in r.detail and "AT312 (2016)" in r.detail
+
+
+def test_city_names(loc):
+    r = loc.locate(PlaceHint(country="FI", city="Lahti"))
+    assert (r.method, r.nuts3, r.confidence) == ("municipality_name", "FI1C6", 0.8)
+    assert r.nuts2 == "FI1C"
+    r = loc.locate(PlaceHint(country="PL", city="Bochnia"))  # two LAUs, one NUTS 3
+    assert (r.method, r.nuts3, r.confidence) == ("municipality_name", "PL214", 0.6)
+    r = loc.locate(PlaceHint(country="AT", city="1010 Wien"))
+    assert (r.method, r.nuts3) == ("municipality_name", "AT130")
+    r = loc.locate(PlaceHint(country="DE", city="Munich"))  # English: GeoNames, not LAU
+    assert (r.method, r.nuts3, r.confidence) == ("geonames_place", "DE212", 0.6)
+    r = loc.locate(PlaceHint(country="FI", city="Atlantis"))
+    assert r.method == "country" and "Atlantis" in r.detail
+
+
+def test_intermediate_body(loc):
+    r = loc.locate(PlaceHint(body_region="AT31", body_region_version=2016))
+    assert (r.method, r.nuts2, r.nuts3, r.confidence) == ("intermediate_body", "AT31", None, 0.5)
+    r = loc.locate(PlaceHint(body_region="FI1C3", body_region_version=2021))
+    assert (r.method, r.nuts3, r.confidence) == ("intermediate_body", "FI1C6", 0.5)
+
+
+def test_country_only(loc):
+    r = loc.locate(PlaceHint(country="AT"))
+    assert (r.method, r.confidence, r.nuts0, r.level) == ("country", 0.3, "AT", 0)
+    assert loc.locate(PlaceHint(country="GR")).nuts0 == "EL"
+    assert loc.locate(PlaceHint(country="Deutschland")).nuts0 == "DE"
+    assert Locator(version=2021).locate(PlaceHint(country="GB")).nuts0 == "UK"
+    assert Locator(version=2006).locate(PlaceHint(country="EL")).nuts0 == "GR"
+
+
+def test_nothing_usable(loc):
+    r = loc.locate(PlaceHint(country="ZZ"))
+    assert (r.method, r.confidence, r.level) == ("none", 0.0, None)
+    assert "unknown country 'ZZ'" in r.detail
+    r = loc.locate(PlaceHint(country="UK"))  # not in NUTS 2024
+    assert r.method == "none" and "no NUTS 2024 regions" in r.detail
+    r = loc.locate(PlaceHint(nuts_code="UKI31", nuts_version=2021))
+    assert r.method == "none" and "no NUTS 2024 counterpart" in r.detail
+    assert loc.locate(PlaceHint()).detail == "no location clue"
+
+
+def test_locate_many_memoises_without_sharing_objects(loc):
+    hints = [PlaceHint(country="FI", city="Lahti"), PlaceHint(country="FI", city="Lahti")]
+    a, b = loc.locate_many(hints)
+    assert a == b and a is not b
+    a.nuts3 = "changed"
+    assert loc.locate(hints[0]).nuts3 == "FI1C6"
+
+
+def test_150k_country_hints_take_well_under_a_second(loc):
+    loc.locate(PlaceHint(country="AT"))  # warm the registry and gazetteers
+    hints = [PlaceHint(country=("AT", "FI", "DE", "EL")[i % 4]) for i in range(150_000)]
+    start = time.perf_counter()
+    out = loc.locate_many(hints)
+    elapsed = time.perf_counter() - start
+    assert len(out) == 150_000 and out[3].nuts0 == "EL"
+    assert elapsed < 1.0, elapsed
+
+
+def test_location_report_shares_sum_to_one(loc):
+    hints = [
+        PlaceHint(nuts_code="AT130"),
+        PlaceHint(country="FI", postcode="15110"),
+        PlaceHint(country="AT"),
+        PlaceHint(body_region="AT31", body_region_version=2016),
+        PlaceHint(country="ZZ"),
+    ]
+    report = location_report([*loc.locate_many(hints), None])
+    assert report["total"] == 6
+    assert sum(report["by_level"].values()) == pytest.approx(1.0)
+    assert sum(report["by_method"].values()) == pytest.approx(1.0)
+    assert report["counts"]["by_level"] == {"0": 1, "1": 0, "2": 1, "3": 2, "none": 2}
+    assert report["counts"]["by_method"]["none"] == 2
+    assert report["by_level"]["3"] == pytest.approx(2 / 6)
+    assert location_report([])["total"] == 0
+    one = location_report([Location(2024, "country", 0.3, nuts0="AT")])
+    assert one["by_method"] == {"country": 1.0} and one["mean_confidence"] == 0.3
