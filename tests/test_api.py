@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 
@@ -45,14 +47,21 @@ def test_geometry_simplified_by_zoom(app_client):
 
 
 def test_projects_filters_and_paging(app_client):
-    r = app_client.get("/api/projects?region=FI1C6&limit=5&sort=-eu_contribution_eur").json()
-    assert r["total"] > 10 and len(r["items"]) == 5
+    r = app_client.get("/api/projects?region=FI1D9&limit=5&sort=-eu_contribution_eur").json()
+    assert r["total"] > 100 and len(r["items"]) == 5
     amounts = [i["eu_contribution_eur"] for i in r["items"]]
     assert amounts == sorted(amounts, reverse=True)
-    same = app_client.get(
-        "/api/projects?region=FI1C3&version=2021&limit=5&sort=-eu_contribution_eur"
+    page2 = app_client.get(
+        "/api/projects?region=FI1D9&limit=5&offset=5&sort=-eu_contribution_eur"
     ).json()
-    assert same["total"] == r["total"]  # the 2021 code is recoded to 2024
+    assert not {i["id"] for i in page2["items"]} & {i["id"] for i in r["items"]}
+    new = app_client.get("/api/projects?region=FI1C6").json()
+    old = app_client.get("/api/projects?region=FI1C3&version=2021").json()
+    assert new["total"] == old["total"] > 0  # the NUTS 2021 code is recoded to NUTS 2024
+    agg = {
+        i["code"]: i for i in app_client.get("/api/aggregates?level=3&country=FI").json()["items"]
+    }
+    assert agg["FI1C6"]["projects"] == new["total"]
     fi_erdf = app_client.get("/api/projects?source=fi-rakennerahastot&fund=ERDF&limit=1").json()
     assert fi_erdf["total"] > 1000
     h2020 = app_client.get(
@@ -80,13 +89,25 @@ def test_one_project_with_located_participants(app_client):
 def test_aggregates_per_inhabitant(app_client):
     r = app_client.get("/api/aggregates?level=3&country=FI").json()
     by = {i["code"]: i for i in r["items"]}
-    ph = by["FI1C6"]
+    ph = by["FI1C6"]  # Päijät-Häme
     assert ph["population"] > 200_000 and ph["population_year"] >= 2024
     assert ph["eu_contribution_per_inhabitant"] == pytest.approx(
         ph["eu_contribution_eur"] / ph["population"]
     )
-    lvl2 = app_client.get("/api/aggregates?level=2&programme=H2020&org_type=HES").json()
-    assert any(i["code"] == "FI1B" for i in lvl2["items"]) or lvl2["count"] > 0
+    lvl0 = {
+        i["code"]: i
+        for i in app_client.get("/api/aggregates?level=0&programme=H2020&org_type=HES").json()[
+            "items"
+        ]
+    }
+    only_fi = app_client.get(
+        "/api/aggregates?level=0&programme=H2020&org_type=HES&country=FI"
+    ).json()["items"]
+    assert len(only_fi) == 1
+    assert {k: only_fi[0][k] for k in ("code", "projects", "participations")} == {
+        k: lvl0["FI"][k] for k in ("code", "projects", "participations")
+    }
+    assert only_fi[0]["eu_contribution_eur"] == pytest.approx(lvl0["FI"]["eu_contribution_eur"])
 
 
 def test_datasets_carry_provenance(app_client):
@@ -131,6 +152,7 @@ def test_unknown_things_are_404_problems(app_client, url):
     "value", ["'", "%", "\x00", "😀" * 50, "a" * 600, "1e309", "-1", "../../etc", "<script>"]
 )
 def test_no_5xx_for_odd_values(app_client, value):
+    value = quote(value, safe="")
     for url in (
         "/api/projects?q={v}",
         "/api/projects?region={v}",
@@ -141,3 +163,13 @@ def test_no_5xx_for_odd_values(app_client, value):
     ):
         r = app_client.get(url.format(v=value))
         assert r.status_code < 500, (url, value, r.text)
+
+
+def test_region_shows_keep_eu_figures_published_in_another_nuts_version(app_client):
+    r = app_client.get("/api/regions/FI1C6").json()  # Päijät-Häme, NUTS 2024
+    figs = {f["indicator"]: f for f in r["figures"]}
+    assert (
+        figs["interreg_projects"]["nuts_code"] == "FI1C3"
+        and figs["interreg_projects"]["nuts_version"] == 2021
+    )
+    assert figs["interreg_projects"]["value"] > 0

@@ -41,21 +41,30 @@ def dataset_id(source: str, paths: list[Path]) -> str:
     return f"{source}:{'+'.join(sorted(p.name for p in paths))}"
 
 
-def _check_figures(result: ReadResult, registry) -> None:
+def _check_figures(result: ReadResult, registry, files: list[Path]) -> None:
+    """Keep figures whose code is valid in their NUTS version.
+
+    Statistical tables carry history: a 2026 Eurostat table still holds 2016-2020 values for
+    codes discontinued since (FI1C3, UK...). Such a value is kept and stated in the latest
+    version its code belongs to; a code valid in no version is a row error.
+    """
     kept = []
     for fig in result.figures:
-        if registry.is_valid(fig.nuts_code, fig.nuts_version) or len(fig.nuts_code) == 2:
+        if registry.is_valid(fig.nuts_code, fig.nuts_version):
             kept.append(fig)
             continue
         versions = registry.versions_of(fig.nuts_code)
-        reason = f"NUTS code not valid in NUTS {fig.nuts_version}" + (
-            f" (valid in {', '.join(map(str, versions))})"
-            if versions
-            else " nor in any other version"
-        )
+        if versions:
+            fig.nuts_version = versions[-1]
+            kept.append(fig)
+            continue
         result.errors.append(
             RowError(
-                result.recognised_as or "", fig.source_line, "nuts code", reason, fig.nuts_code
+                ", ".join(p.name for p in files),
+                fig.source_line,
+                "NUTS code",
+                f"not a NUTS code of any version (stated NUTS {fig.nuts_version})",
+                fig.nuts_code,
             )
         )
     result.figures = kept
@@ -98,7 +107,7 @@ def ingest(
     result = source.read(files)
     tick("read", 1, 1)
     locator = locator or Locator()
-    _check_figures(result, locator.registry)
+    _check_figures(result, locator.registry, files)
     if result.errors and not allow_partial:
         raise InputError(result.errors)
     if not result.projects and not result.figures:

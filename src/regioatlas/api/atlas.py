@@ -50,6 +50,38 @@ class Atlas:
         out["neighbours"] = [n.code for n in self.registry.neighbours(r.code, v)]
         pop = self._population([r.code], v).get(r.code)
         out["population"] = pop
+        out["figures"] = self._figures(r.code, v)
+        return out
+
+    def _figures(self, code: str, version: int) -> list[dict]:
+        """Published figures for the region, whatever NUTS version they were published in.
+
+        A figure published for an equivalent code of another version (same territory, population
+        share >= 0.95 in the JRC cross-walk) is included and says which code and version it has.
+        """
+        out = []
+        for other in (2016, 2021, 2024):
+            if other == version:
+                equivalent = code
+            else:
+                targets = self.registry.recode(code, version, other)
+                if not targets or targets[0][1] < 0.95:
+                    continue
+                equivalent = targets[0][0]
+            for f in self.store.figures(None, other, codes=[equivalent]):
+                if f.indicator == "population":
+                    continue
+                out.append(
+                    {
+                        "indicator": f.indicator,
+                        "value": f.value,
+                        "unit": f.unit,
+                        "year": f.year,
+                        "flag": f.flag,
+                        "nuts_code": f.nuts_code,
+                        "nuts_version": f.nuts_version,
+                    }
+                )
         return out
 
     def children(self, code: str, version=None) -> dict:

@@ -35,6 +35,16 @@ def parse_tsv_value(cell: str) -> tuple[float | None, str | None]:
     return float(m.group(1)), (m.group(2) or None)
 
 
+_AGGREGATES = re.compile(r"^(EU|EA|EFTA|EEA)")
+
+
+def _is_region(geo: str) -> bool:
+    """A NUTS region code, not an aggregate or a "not regionalised" (XX) code."""
+    if _AGGREGATES.match(geo) or not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}", geo):
+        return False
+    return not (len(geo) > 2 and set(geo[2:]) == {"X"})
+
+
 def _nuts_version_for(geo: str) -> int:
     # demo_r_pjanaggr3 of 2026 is coded in NUTS 2024 (checked in the data's PROVENANCE.md)
     return 2024
@@ -99,8 +109,8 @@ class EurostatPopulation:
                 _freq, unit, sex, age, geo = dims
                 if sex != "T" or age != "TOTAL" or unit != "NR":
                     continue
-                if not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}", geo):
-                    continue  # EU27_2020, EA20 aggregates
+                if not _is_region(geo):
+                    continue  # EU27_2020, EFTA, EU28 aggregates; ALX, FRXXX "not regionalised"
                 for year, cell in zip(years, cells[1:]):
                     try:
                         value, flag = parse_tsv_value(cell)

@@ -75,7 +75,8 @@ class Store(ABC):
         version: int | None = None,
         year: int | None = None,
         codes: list[str] | None = None,
-    ) -> list[RegionFigure]: ...
+    ) -> list[RegionFigure]:
+        """Region figures, optionally of one indicator, NUTS version, year and codes."""
 
     @abstractmethod
     def facets(self) -> dict[str, list]:

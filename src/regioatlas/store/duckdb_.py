@@ -252,7 +252,10 @@ class DuckDBStore(Store):
         return _dicts(self._cur().execute(query, params))
 
     def figures(self, indicator, version=None, year=None, codes=None) -> list[RegionFigure]:
-        where, params = ["indicator = ?"], [indicator]
+        where, params = ["1 = 1"], []
+        if indicator is not None:
+            where.append("indicator = ?")
+            params.append(indicator)
         if version is not None:
             where.append("nuts_version = ?")
             params.append(version)
