@@ -271,3 +271,32 @@ def test_location_report_shares_sum_to_one(loc):
     assert location_report([])["total"] == 0
     one = location_report([Location(2024, "country", 0.3, nuts0="AT")])
     assert one["by_method"] == {"country": 1.0} and one["mean_confidence"] == 0.3
+
+
+@pytest.mark.parametrize(
+    ("country", "city", "nuts3"),
+    [
+        ("ES", "Eibar Guipuzcoa", "ES212"),  # province appended
+        ("DK", "Odense M", "DK031"),  # postal district letter
+        ("IT", "Rozzano (Mi)", "ITC4C"),
+        ("FR", "Rennes Cedex", "FRH03"),
+        ("DE", "Muenchen", "DE212"),  # umlaut written out
+        ("BE", "Bruxelles / Brussel", "BE100"),
+    ],
+)
+def test_city_fields_as_written_in_real_addresses(loc, country, city, nuts3):
+    r = loc.locate(PlaceHint(country=country, city=city))
+    assert r.nuts3 == nuts3 and r.method == "municipality_name"
+
+
+def test_shortened_city_names_do_not_guess(loc):
+    r = loc.locate(PlaceHint(country="AT", city="HALL IN TYROL"))  # not Hall in Styria
+    assert (r.method, r.level) == ("country", 0)
+
+
+def test_split_region_refined_by_the_municipality_point(loc):
+    # Mikkeli's NUTS 3 of 2016 (FI1D1) was split in 2024; the town itself is in FI1DA.
+    r = loc.locate(PlaceHint(country="FI", lau_code="491"))
+    assert (r.method, r.nuts3) == ("lau_code", "FI1DA")
+    assert "splits" in r.detail and "GeoNames place Mikkeli" in r.detail
+    assert r.confidence < 0.95

@@ -12,7 +12,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from regioatlas.geo.nuts import read_table
 
@@ -79,6 +79,7 @@ _PREFIX_WORDS = re.compile(
 _SUFFIX_WORDS = re.compile(r"\s+(teil|stadt|city|town|kommune|kunta|stad)$")
 
 
+@lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Lower-case ASCII-ish key: accents dropped, punctuation to blanks, blanks collapsed.
 
@@ -90,6 +91,15 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text).casefold().translate(_FOLD))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def spellings(name: str) -> list[str]:
+    """The name, and its umlauts written out when it has any: ``München`` -> also ``Muenchen``."""
+    alt = name.translate(_UMLAUTS)
+    return [name] if alt == name else [name, alt]
 
 
 @cache
@@ -270,9 +280,7 @@ def core_name(name: str) -> str:
 def name_keys(*names: str, bilingual: bool = True) -> tuple[set[str], set[str], set[str]]:
     """Match keys of a name in three tiers: whole name, core name, parts of a bilingual name."""
     whole, core, parts = set(), set(), set()
-    for name in names:
-        if not name:
-            continue
+    for name in (spelling for n in names if n for spelling in spellings(n)):
         whole.add(fold(name))
         core.add(core_name(name))
         if bilingual:
@@ -347,9 +355,8 @@ def _geonames() -> dict[str, dict[str, tuple[float, float, int]]]:
     best: dict[str, dict[str, tuple[float, float, int]]] = defaultdict(dict)
     for i, cc in enumerate(t["country"]):
         place = (t["lat"][i], t["lon"][i], t["population"][i] or 0)
-        for name in (t["name"][i], t["name_local"][i]):
-            if not name:
-                continue
+        names = {s for n in (t["name"][i], t["name_local"][i]) if n for s in spellings(n)}
+        for name in names:
             key = fold(name)
             known = best[cc].get(key)
             if known is None or place[2] > known[2]:

@@ -24,6 +24,7 @@ parent).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -91,6 +92,7 @@ class Locator:
         self._points: PointLocator | None = None
         self._code_memo: dict[tuple, tuple[_Found | None, str | None]] = {}
         self._rest_memo: dict[tuple, tuple[_Found | None, tuple[str, ...]]] = {}
+        self._ancestors: dict[str, tuple[str | None, ...]] = {}
 
     @property
     def points(self) -> PointLocator:
@@ -125,7 +127,12 @@ class Locator:
                     unique[key] = slot
             order.append(slot)
         solved = self._solve(reps)
-        return [_clone(solved[slot]) for slot in order]
+        handed_out = [False] * len(solved)
+        out = []
+        for slot in order:  # repeated hints get copies, so callers may edit one freely
+            out.append(_clone(solved[slot]) if handed_out[slot] else solved[slot])
+            handed_out[slot] = True
+        return out
 
     # ------------------------------------------------------------------ cascade
 
@@ -156,11 +163,11 @@ class Locator:
         detail = "; ".join([n for n in notes if n] + ([found.detail] if found else []))
         if found is None:
             return Location(self.version, "none", 0.0, detail=detail or "no location clue")
-        anc = self.registry.ancestors(found.code, self.version)
-        return Location(
-            self.version, found.method, round(found.confidence, 4),
-            anc.get(0), anc.get(1), anc.get(2), anc.get(3), detail,
-        )  # fmt: skip
+        anc = self._ancestors.get(found.code)
+        if anc is None:
+            levels = self.registry.ancestors(found.code, self.version)
+            anc = self._ancestors[found.code] = tuple(levels.get(lvl) for lvl in range(4))
+        return Location(self.version, found.method, round(found.confidence, 4), *anc, detail)
 
     def _by_other_clues(self, hint: PlaceHint, notes: list[str]) -> Location:
         key = (
@@ -382,31 +389,42 @@ class Locator:
         if isinstance(picked, str):
             notes.append(picked)
             return None
-        return _Found(picked[0], "lau_code", CONFIDENCE["lau_code"] * picked[1], picked[2])
+        code, share, detail = self._refine_split(cc, record, picked)
+        return _Found(code, "lau_code", CONFIDENCE["lau_code"] * share, detail)
 
     def _by_city(self, cc: str | None, city: str, notes: list[str]) -> _Found | None:
         if cc is None:
             notes.append(f"city {city!r} without a country")
             return None
-        records = gazetteer.lau_by_name(cc, city)
-        if not records and any(ch.isdigit() for ch in city):  # "1010 Wien"
-            city = " ".join(w for w in city.split() if not any(ch.isdigit() for ch in w))
-            records = gazetteer.lau_by_name(cc, city) if city else []
-        if records:
-            found = self._by_lau_records(cc, city, records, notes)
-            if found:
+        for name, truncated in city_variants(city):
+            read = "" if name == city else f"read {name!r} from {city!r}: "
+            records = gazetteer.lau_by_name(cc, name)
+            if records:
+                found = self._by_lau_records(cc, name, records, notes)
+                if found or truncated:
+                    if found:
+                        found.detail = read + found.detail
+                        found.confidence *= 0.9 if truncated else 1.0
+                    return found
+            # A shortened name ("Hall" from "Hall in Tyrol") is too vague for GeoNames.
+            place = None if truncated else gazetteer.geonames_place(cc, name)
+            if place is not None:
+                found = self._by_geonames(name, place, notes)
+                if found:
+                    found.detail = read + found.detail
                 return found
-        place = gazetteer.geonames_place(cc, city) if city else None
-        if place is None:
-            if not records:
-                notes.append(f"no municipality or GeoNames place {city!r} in {cc}")
-            return None
+            if records:
+                return None
+        notes.append(f"no municipality or GeoNames place {city!r} in {cc}")
+        return None
+
+    def _by_geonames(self, name: str, place: tuple[float, float], notes: list[str]):
         lat, lon = place
         code = self.points.locate_near([lon], [lat], max_distance_m=self.snap_metres)[0][0]
         if code is None:
-            notes.append(f"GeoNames place {city!r} ({lat}, {lon}) outside every NUTS region")
+            notes.append(f"GeoNames place {name!r} ({lat}, {lon}) outside every NUTS region")
             return None
-        label = f"GeoNames place {city} ({lat:.4f}, {lon:.4f}) in {code}"
+        label = f"GeoNames place {name} ({lat:.4f}, {lon:.4f}) in {code}"
         picked = self._recode(code, self._point_version, label)
         if isinstance(picked, str):
             notes.append(picked)
@@ -416,16 +434,13 @@ class Locator:
 
     def _by_lau_records(self, cc: str, city: str, records, notes: list[str]) -> _Found | None:
         codes = sorted({r.nuts3_2016 for r in records})
+        conf = CONFIDENCE["municipality_name_shared"]
         if len(records) == 1:
-            conf, label = (
-                CONFIDENCE["municipality_name"],
-                f"municipality {records[0].name_national}",
-            )
+            conf = CONFIDENCE["municipality_name"]
+            label = f"municipality {records[0].name_national}"
         elif len(codes) == 1:
-            conf = CONFIDENCE["municipality_name_shared"]
             label = f"{len(records)} municipalities named {city!r}, all"
         else:
-            conf = CONFIDENCE["municipality_name_shared"]
             label = f"{len(records)} municipalities named {city!r}"
         picks = [self._recode(c, 2016, f"{label} in {c} (2016)") for c in codes]
         good = [p for p in picks if not isinstance(p, str)]
@@ -433,7 +448,7 @@ class Locator:
             notes.append(str(picks[0]))
             return None
         if len(codes) == 1:
-            code, share, detail = good[0]
+            code, share, detail = self._refine_split(cc, records[0], good[0])
             return _Found(code, "municipality_name", conf * share, detail)
         common = _common_prefix([p[0] for p in good])
         if len(common) <= 2 or not self.registry.is_valid(common, self.version):
@@ -441,6 +456,50 @@ class Locator:
             return None
         detail = f"{label} in {', '.join(codes[:5])} (2016) -> common region {common}"
         return _Found(common, "municipality_name", conf * min(p[1] for p in good), detail)
+
+    def _refine_split(
+        self, cc: str, record: gazetteer.LauRecord, picked: tuple[str, float, str]
+    ) -> tuple[str, float, str]:
+        """A municipality lies in one region even where its 2016 NUTS 3 region was split since:
+        when the GeoNames place of its name lies inside the region kept, take its NUTS 3."""
+        code, share, detail = picked
+        if len(code) == 5 or self._point_version != self.version:
+            return picked
+        for name in dict.fromkeys((record.name_national, record.name_latin)):
+            place = gazetteer.geonames_place(cc, name)
+            if place is None:
+                continue
+            found = self.points.locate([place[1]], [place[0]])[0]
+            if found and found.startswith(code):
+                return found, share * 0.95, f"{detail}; GeoNames place {name} is in {found}"
+        return picked
+
+
+def city_variants(city: str) -> list[tuple[str, bool]]:
+    """Readings of a city field to try in turn, each with whether words were dropped: as
+    written; without postcodes, CEDEX and brackets; each side of a slash; then with trailing
+    words dropped, as addresses often add the province ("Eibar Guipuzcoa" -> "Eibar").
+
+    Example
+    -------
+    >>> city_variants("Odense M (DK)")
+    [('Odense M (DK)', False), ('Odense M', False), ('Odense', True)]
+    """
+    text = re.sub(r"\(.*?\)", " ", city)
+    text = re.sub(r"\bcedex\b.*$", " ", text, flags=re.IGNORECASE)
+    base = " ".join(w for w in text.split() if not any(ch.isdigit() for ch in w))
+    out = [(city.strip(), False), (base, False)]
+    if "/" in base:
+        out += [(part.strip(), False) for part in base.split("/")]
+    words = base.replace("/", " ").split()
+    out += [(" ".join(words[:k]), True) for k in range(len(words) - 1, 0, -1)]
+    seen: set[str] = set()
+    result = []
+    for name, truncated in out:
+        if name not in seen and len(gazetteer.fold(name)) >= 3:
+            seen.add(name)
+            result.append((name, truncated))
+    return result
 
 
 def location_report(locations: list[Location | None]) -> dict:
