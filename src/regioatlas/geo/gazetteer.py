@@ -79,6 +79,11 @@ _PREFIX_WORDS = re.compile(
 _SUFFIX_WORDS = re.compile(r"\s+(teil|stadt|city|town|kommune|kunta|stad)$")
 
 
+_BILINGUAL = re.compile(r"\s*/\s*|\s+-\s+")
+_MARKS = re.compile(r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 @lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Lower-case ASCII-ish key: accents dropped, punctuation to blanks, blanks collapsed.
@@ -88,9 +93,10 @@ def fold(text: str) -> str:
     >>> fold("  Sankt Pölten / St. Pölten ")
     'sankt polten st polten'
     """
-    text = unicodedata.normalize("NFKD", str(text).casefold().translate(_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+    text = str(text).casefold()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)))
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
@@ -260,6 +266,7 @@ class _LauIndex:
         return self._by_name[cc]
 
 
+@lru_cache(maxsize=262_144)
 def core_name(name: str) -> str:
     """A municipality name without its kind: ``'Kiel, Landeshauptstadt'`` -> ``'kiel'``.
 
@@ -280,12 +287,11 @@ def core_name(name: str) -> str:
 def name_keys(*names: str, bilingual: bool = True) -> tuple[set[str], set[str], set[str]]:
     """Match keys of a name in three tiers: whole name, core name, parts of a bilingual name."""
     whole, core, parts = set(), set(), set()
-    for name in (spelling for n in names if n for spelling in spellings(n)):
+    for name in {spelling for n in names if n for spelling in spellings(n)}:
         whole.add(fold(name))
         core.add(core_name(name))
-        if bilingual:
-            for part in re.split(r"\s*/\s*|\s+-\s+", name):
-                parts.add(core_name(part))
+        if bilingual and ("/" in name or " - " in name):
+            parts.update(core_name(part) for part in _BILINGUAL.split(name))
     return whole - {""}, core - {""}, parts - {""}
 
 
