@@ -30,6 +30,11 @@ def parse_amount(text: str | float | int | None, decimal: str = "auto") -> float
         return None
     if isinstance(text, (int, float)):
         return float(text)
+    if decimal != "," and "," not in text:
+        try:  # fast path for plain numbers, the common case in large files
+            return float(text)
+        except ValueError:
+            pass
     s = _SPACES.sub("", text.strip()).replace("€", "").replace("EUR", "")
     if s in ("", "-"):
         return None
@@ -88,6 +93,11 @@ def parse_date(text: str | date | datetime | None, style: str = "iso") -> date |
         return None
     if style == "iso" and len(s) > 10 and s[10] in "T ":
         s = s[:10]
+    if style == "iso" and len(s) == 10:
+        try:
+            return date.fromisoformat(s)
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS.get(style, (style,)):
         try:
             return datetime.strptime(s, fmt).date()

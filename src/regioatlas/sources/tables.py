@@ -71,33 +71,88 @@ def read_table(
                     "unterminated quoted field: the file looks truncated",
                 )
             )
+        fast = _arrow_rows(text, delimiter)
+        if fast is not None:
+            header, rows = fast
+            _check_required(name, 1, header, required, delimiter)
+            if not rows:
+                raise InputError(
+                    RowError(name, None, None, "the file has a header but no data rows")
+                )
+            return Table(path, header, rows)
         lines = list(iter_csv_rows(text, delimiter))
     lines = [(n, cells) for n, cells in lines if any(c.strip() for c in cells)]
     if not lines:
         raise InputError(RowError(name, None, None, "the file is empty"))
     header = [h.strip() for h in lines[0][1]]
-    missing = [c for c in required if c not in header]
-    if missing:
-        hint = ""
-        joined = "".join(header)
-        for other in (";", ",", "\t", "|"):
-            if other != delimiter and other in joined:
-                hint = f"; wrong delimiter? the header contains {other!r}, expected {delimiter!r}"
-                break
-        raise InputError(
-            RowError(
-                name,
-                lines[0][0],
-                ", ".join(missing),
-                f"missing required column(s); found: {', '.join(header[:30])}{hint}",
-            )
-        )
+    _check_required(name, lines[0][0], header, required, delimiter)
     if len(lines) == 1:
         raise InputError(RowError(name, None, None, "the file has a header but no data rows"))
     rows = []
     for n, cells in lines[1:]:
         rows.append((n, _as_dict(header, cells)))
     return Table(path, header, rows)
+
+
+def _check_required(name: str, line: int, header: list[str], required, delimiter: str) -> None:
+    missing = [c for c in required if c not in header]
+    if not missing:
+        return
+    hint = ""
+    joined = "".join(header)
+    for other in (";", ",", "\t", "|"):
+        if other != delimiter and other in joined:
+            hint = f"; wrong delimiter? the header contains {other!r}, expected {delimiter!r}"
+            break
+    raise InputError(
+        RowError(
+            name,
+            line,
+            ", ".join(missing),
+            f"missing required column(s); found: {', '.join(header[:30])}{hint}",
+        )
+    )
+
+
+#: below this size the plain csv module is fast enough and always gives exact line numbers
+ARROW_MIN_CHARS = 2_000_000
+
+
+def _arrow_rows(text: str, delimiter: str):
+    """Parse a large, regular CSV with pyarrow (10x faster than the csv module).
+
+    Used only when every record is one physical line (no quoted newlines, no blank lines),
+    so that line numbers stay exact; any irregularity returns None and the caller falls
+    back to the csv module, which reports ragged or truncated rows precisely.
+    """
+    if len(text) < ARROW_MIN_CHARS:
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = text.encode("utf-8")
+    first = text[: text.find("\n")].rstrip("\r")
+    header = next(iter_csv_rows(first, delimiter))[1]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if table.num_rows != physical - 1 or table.column_names != header:
+        return None
+    names = [h.strip() for h in header]
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    rows = [(i + 2, dict(zip(names, values))) for i, values in enumerate(zip(*columns))]
+    return names, rows
 
 
 def _as_dict(header: list[str], cells: list[str]) -> dict[str, str | None]:

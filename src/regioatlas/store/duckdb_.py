@@ -31,40 +31,51 @@ def _project_columns(projects: list[Project], dataset_id: str) -> dict[str, list
     return cols
 
 
+_OWN = (
+    "project_id",
+    "seq",
+    "name",
+    "org_id",
+    "short_name",
+    "org_type",
+    "role",
+    "sme",
+    "eu_contribution_eur",
+    "eu_contribution_original",
+    "currency",
+    "source_line",
+)
+_PLACE = {
+    "country_given": "country",
+    "city": "city",
+    "postcode": "postcode",
+    "nuts_given": "nuts_code",
+    "lat": "lat",
+    "lon": "lon",
+}
+_LOCATION = {
+    "nuts_version": ("version", None),
+    "nuts0": ("nuts0", None),
+    "nuts1": ("nuts1", None),
+    "nuts2": ("nuts2", None),
+    "nuts3": ("nuts3", None),
+    "loc_method": ("method", "none"),
+    "loc_confidence": ("confidence", 0.0),
+    "loc_detail": ("detail", None),
+}
+
+
 def _participant_columns(parts: list[Participant], dataset_id: str) -> dict[str, list]:
-    names = [n for n, _ in sql.PARTICIPANT_COLUMNS]
-    cols: dict[str, list] = {n: [] for n in names}
-    for p in parts:
-        loc, place = p.location, p.place
-        cols["project_id"].append(p.project_id)
-        cols["seq"].append(p.seq)
-        cols["dataset_id"].append(dataset_id)
-        for n in (
-            "name",
-            "org_id",
-            "short_name",
-            "org_type",
-            "role",
-            "sme",
-            "eu_contribution_eur",
-            "eu_contribution_original",
-            "currency",
-            "source_line",
-        ):
-            cols[n].append(getattr(p, n))
-        cols["country_given"].append(place.country)
-        cols["city"].append(place.city)
-        cols["postcode"].append(place.postcode)
-        cols["nuts_given"].append(place.nuts_code)
-        cols["lat"].append(place.lat)
-        cols["lon"].append(place.lon)
-        cols["nuts_version"].append(loc.version if loc else None)
-        for lvl in range(4):
-            cols[f"nuts{lvl}"].append(getattr(loc, f"nuts{lvl}") if loc else None)
-        cols["loc_method"].append(loc.method if loc else "none")
-        cols["loc_confidence"].append(loc.confidence if loc else 0.0)
-        cols["loc_detail"].append(loc.detail if loc else None)
-    return cols
+    # column by column: several times faster than row by row for 100,000s of participants
+    cols: dict[str, list] = {n: [getattr(p, n) for p in parts] for n in _OWN}
+    cols["dataset_id"] = [dataset_id] * len(parts)
+    places = [p.place for p in parts]
+    for col, attr in _PLACE.items():
+        cols[col] = [getattr(pl, attr) for pl in places]
+    locs = [p.location for p in parts]
+    for col, (attr, default) in _LOCATION.items():
+        cols[col] = [default if loc is None else getattr(loc, attr) for loc in locs]
+    return {n: cols[n] for n, _ in sql.PARTICIPANT_COLUMNS}
 
 
 def _figure_columns(figures: list[RegionFigure], dataset_id: str) -> dict[str, list]:
