@@ -244,3 +244,20 @@ def test_locate_near_snaps_coastal_points_only(points):
     assert 0 < dist[0] <= 3000 and math.isnan(dist[1])
     codes, dist = points.locate_near([16.37], [48.21])
     assert codes.tolist() == ["AT130"] and dist[0] == 0
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "regioatlas.geo.nuts",
+        "regioatlas.geo.points",
+        "regioatlas.geo.gazetteer",
+        "regioatlas.geo.locate",
+    ],
+)
+def test_docstring_examples_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
