@@ -300,3 +300,16 @@ def test_split_region_refined_by_the_municipality_point(loc):
     assert (r.method, r.nuts3) == ("lau_code", "FI1DA")
     assert "splits" in r.detail and "GeoNames place Mikkeli" in r.detail
     assert r.confidence < 0.95
+
+
+def test_a_coarse_nuts_code_gives_way_to_a_finer_clue_inside_it(loc):
+    hint = PlaceHint(nuts_code="AT13", country="AT", postcode="1010")
+    for _ in range(2):  # memoised results must not change between calls
+        r = loc.locate(hint)
+        assert (r.method, r.nuts3) == ("postcode", "AT130")
+        assert r.detail == "postcode AT 1010 (TERCET) in AT130, inside NUTS code AT13"
+    r = loc.locate(PlaceHint(nuts_code="AT1", lat=48.21, lon=16.37))
+    assert (r.method, r.nuts3) == ("coordinates", "AT130")
+    r = loc.locate(PlaceHint(nuts_code="FI1C", country="FI", postcode="00100"))  # Helsinki
+    assert (r.method, r.nuts2, r.nuts3) == ("nuts_code", "FI1C", None)
+    assert "outside FI1C: ignored" in r.detail

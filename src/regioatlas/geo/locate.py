@@ -137,27 +137,33 @@ class Locator:
     # ------------------------------------------------------------------ cascade
 
     def _solve(self, hints: list[PlaceHint]) -> list[Location]:
-        out: list[Location | None] = [None] * len(hints)
+        found: list[_Found | None] = [None] * len(hints)
+        # A NUTS code above level 3 is kept unless a finer clue lands inside it.
+        coarse: list[_Found | None] = [None] * len(hints)
         notes: list[list[str]] = [[] for _ in hints]
         pending: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
         for i, hint in enumerate(hints):
-            if hint.nuts_code not in (None, ""):
-                found, note = self._by_code(hint.nuts_code, hint.nuts_version, "nuts_code")
-                if found:
-                    out[i] = self._location(found, notes[i])
+            if _given(hint.nuts_code):
+                by_code, note = self._by_code(hint.nuts_code, hint.nuts_version, "nuts_code")
+                if by_code and (len(by_code.code) == 5 or not _has_finer_clues(hint)):
+                    found[i] = by_code
                     continue
-                notes[i].append(note or "")
+                if by_code:
+                    coarse[i] = by_code
+                else:
+                    notes[i].append(note or "")
             xy = _coordinates(hint, notes[i])
             if xy is not None:
                 pending[xy[2]].append((i, xy[0], xy[1]))
         for crs, items in pending.items():
-            for i, found in self._by_points(crs, items, hints, notes):
-                if found:
-                    out[i] = self._location(found, notes[i])
+            for i, by_point in self._by_points(crs, items, hints, notes):
+                found[i] = _finer(coarse[i], by_point, notes[i])
         for i, hint in enumerate(hints):
-            if out[i] is None:
-                out[i] = self._by_other_clues(hint, notes[i])
-        return out  # type: ignore[return-value]
+            if found[i] is None:
+                rest, more = self._by_other_clues(hint)
+                notes[i].extend(more)
+                found[i] = _finer(coarse[i], rest, notes[i]) if coarse[i] else rest
+        return [self._location(f, n) for f, n in zip(found, notes, strict=True)]
 
     def _location(self, found: _Found | None, notes: list[str]) -> Location:
         detail = "; ".join([n for n in notes if n] + ([found.detail] if found else []))
@@ -169,7 +175,8 @@ class Locator:
             anc = self._ancestors[found.code] = tuple(levels.get(lvl) for lvl in range(4))
         return Location(self.version, found.method, round(found.confidence, 4), *anc, detail)
 
-    def _by_other_clues(self, hint: PlaceHint, notes: list[str]) -> Location:
+    def _by_other_clues(self, hint: PlaceHint) -> tuple[_Found | None, tuple[str, ...]]:
+        """Postcode, LAU, city, intermediate body, country: memoised, as hints repeat a lot."""
         key = (
             hint.country, hint.postcode, hint.city, hint.lau_code, hint.body_region,
             hint.body_region_version, hint.nuts_code,
@@ -180,13 +187,12 @@ class Locator:
             key, memo = None, None
         if memo is None:
             more: list[str] = []
-            found = self._cascade(hint, more)
-            memo = (found, tuple(more))
+            memo = (self._cascade(hint, more), tuple(more))
             if key is not None:
                 if len(self._rest_memo) > _MEMO_LIMIT:
                     self._rest_memo.clear()
                 self._rest_memo[key] = memo
-        return self._location(memo[0], notes + list(memo[1]))
+        return memo
 
     def _cascade(self, hint: PlaceHint, notes: list[str]) -> _Found | None:
         cc, origin = self._country(hint, notes)
@@ -543,6 +549,22 @@ def _given(value) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return False
     return bool(str(value).strip())
+
+
+def _has_finer_clues(h: PlaceHint) -> bool:
+    return any(_given(v) for v in (h.lat, h.postcode, h.lau_code, h.city))
+
+
+def _finer(coarse: _Found | None, fine: _Found | None, notes: list[str]) -> _Found | None:
+    """The finer result when it lies inside the coarse NUTS code, else the coarse one."""
+    if coarse is None:
+        return fine
+    if fine is not None and len(fine.code) > len(coarse.code):
+        if fine.code.startswith(coarse.code):  # a new object: `fine` may be memoised
+            detail = f"{fine.detail}, inside {coarse.detail}"
+            return _Found(fine.code, fine.method, fine.confidence, detail)
+        notes.append(f"{fine.detail} is outside {coarse.code}: ignored")
+    return coarse
 
 
 def _hint_key(h: PlaceHint) -> tuple | None:
