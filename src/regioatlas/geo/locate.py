@@ -18,7 +18,12 @@ nothing usable      none                   0.0
 
 A recoded clue whose population splits between regions keeps the finest level at which one
 region holds at least 95 % of it (FI1C4 of 2021 -> FI1C7; a region split in halves -> its
-parent).
+parent); a municipality in such a region is placed by its GeoNames point when that lies inside.
+A NUTS code above level 3 gives way to a finer clue (point, postcode, LAU, city) that lies
+inside it. Coordinates that miss every region but fall in the stated country when latitude and
+longitude are swapped are used swapped (0.8); a point in another country than the stated one
+keeps 0.6. City fields are also read without postcodes, CEDEX, brackets and trailing words
+("Eibar Guipuzcoa" -> "Eibar", 0.9 x the LAU confidence, never GeoNames for shortened names).
 """
 
 from __future__ import annotations
