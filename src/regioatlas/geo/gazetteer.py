@@ -349,6 +349,33 @@ def lau_by_name(country: str, name: str) -> list[LauRecord]:
     return []
 
 
+def city_variants(city: str) -> list[tuple[str, bool]]:
+    """Readings of a city field to try in turn, each with whether words were dropped: as
+    written; without postcodes, CEDEX and brackets; each side of a slash; then with trailing
+    words dropped, as addresses often add the province ("Eibar Guipuzcoa" -> "Eibar").
+
+    Example
+    -------
+    >>> city_variants("Odense M (DK)")
+    [('Odense M (DK)', False), ('Odense M', False), ('Odense', True)]
+    """
+    text = re.sub(r"\(.*?\)", " ", city)
+    text = re.sub(r"\bcedex\b.*$", " ", text, flags=re.IGNORECASE)
+    base = " ".join(w for w in text.split() if not any(ch.isdigit() for ch in w))
+    out = [(city.strip(), False), (base, False)]
+    if "/" in base:
+        out += [(part.strip(), False) for part in base.split("/")]
+    words = base.replace("/", " ").split()
+    out += [(" ".join(words[:k]), True) for k in range(len(words) - 1, 0, -1)]
+    seen: set[str] = set()
+    result = []
+    for name, truncated in out:
+        if name not in seen and len(fold(name)) >= 3:
+            seen.add(name)
+            result.append((name, truncated))
+    return result
+
+
 # --------------------------------------------------------------------------- GeoNames
 
 

@@ -29,7 +29,6 @@ keeps 0.6. City fields are also read without postcodes, CEDEX, brackets and trai
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -407,7 +406,7 @@ class Locator:
         if cc is None:
             notes.append(f"city {city!r} without a country")
             return None
-        for name, truncated in city_variants(city):
+        for name, truncated in gazetteer.city_variants(city):
             read = "" if name == city else f"read {name!r} from {city!r}: "
             records = gazetteer.lau_by_name(cc, name)
             if records:
@@ -484,33 +483,6 @@ class Locator:
             if found and found.startswith(code):
                 return found, share * 0.95, f"{detail}; GeoNames place {name} is in {found}"
         return picked
-
-
-def city_variants(city: str) -> list[tuple[str, bool]]:
-    """Readings of a city field to try in turn, each with whether words were dropped: as
-    written; without postcodes, CEDEX and brackets; each side of a slash; then with trailing
-    words dropped, as addresses often add the province ("Eibar Guipuzcoa" -> "Eibar").
-
-    Example
-    -------
-    >>> city_variants("Odense M (DK)")
-    [('Odense M (DK)', False), ('Odense M', False), ('Odense', True)]
-    """
-    text = re.sub(r"\(.*?\)", " ", city)
-    text = re.sub(r"\bcedex\b.*$", " ", text, flags=re.IGNORECASE)
-    base = " ".join(w for w in text.split() if not any(ch.isdigit() for ch in w))
-    out = [(city.strip(), False), (base, False)]
-    if "/" in base:
-        out += [(part.strip(), False) for part in base.split("/")]
-    words = base.replace("/", " ").split()
-    out += [(" ".join(words[:k]), True) for k in range(len(words) - 1, 0, -1)]
-    seen: set[str] = set()
-    result = []
-    for name, truncated in out:
-        if name not in seen and len(gazetteer.fold(name)) >= 3:
-            seen.add(name)
-            result.append((name, truncated))
-    return result
 
 
 def location_report(locations: list[Location | None]) -> dict:
