@@ -107,7 +107,7 @@ def test_fi_decimal_amounts_and_esf_rows():
         (FI, 7, "FI1D", None),  # Pohjois-Pohjanmaan ELY (with a double space)
         (FI, 8, "FI1D", None),  # Etelä-Savon ELY
         (FI, 9, "FI19", None),  # Keski-Suomen ELY
-        (FI, 2, None, None),  # Innovaatiorahoituskeskus Tekes: national, country only
+        (FI, 2, None, "Mikkeli"),  # Tekes: national body; beneficiary Mikkelin Ammattikorkeakoulu
         (FI, 109, "FI1D", None),  # malformed: " Ruotsi Pohjois-Pohjanmaan elinkeino- ..."
         (FI, 153, "FI1", None),  # malformed: "... valmistelu Hämeen elinkeino- ..."
         (FI_SAMPLE, 4, "FI1", None),  # Uudenmaan liitto (Southern Finland + 6Aika)
