@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regioatlas import __version__
@@ -23,18 +24,42 @@ log = logging.getLogger("regioatlas.web")
 PROBLEM = "application/problem+json"
 
 Str = Annotated[str | None, Query()]
-FILTER_DOC = {
-    "source": "source name(s), comma-separated (see /api/facets)",
-    "programme": "programme(s), e.g. H2020, HORIZON",
-    "fund": "fund(s), e.g. ERDF, ESF",
-    "q": "text in title, acronym, objective or topics",
-    "from": "period start (YYYY-MM-DD or YYYY): projects running on or after",
-    "to": "period end (YYYY-MM-DD or YYYY): projects running on or before",
-    "country": "participant country code(s), EL for Greece",
-    "region": "NUTS code of any level; participants located in it",
-    "version": "NUTS version of `region` (2016, 2021 or 2024; default 2024)",
-    "org_type": "organisation type(s): HES, PRC, REC, PUB, OTH",
-}
+
+
+def _opt(description: str, alias: str | None = None):
+    return Field(None, description=description, alias=alias)
+
+
+class AtlasFilters(BaseModel):
+    """The atlas filters shared by the project list and the aggregates (documentation only:
+    the handlers read and validate the raw query, so that every error is a problem body)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: str | None = _opt("source name(s), comma-separated (see /api/facets)")
+    programme: str | None = _opt("programme(s), e.g. H2020, HORIZON")
+    fund: str | None = _opt("fund(s), e.g. ERDF, ESF")
+    q: str | None = _opt("text in title, acronym, objective or topics")
+    from_: str | None = _opt(
+        "period start (YYYY-MM-DD or YYYY): projects running on or after", "from"
+    )
+    to: str | None = _opt("period end (YYYY-MM-DD or YYYY): projects running on or before")
+    country: str | None = _opt("participant country code(s), EL for Greece")
+    region: str | None = _opt("NUTS code of any level; participants located in it")
+    version: str | None = _opt("NUTS version of `region` (2016, 2021 or 2024; default 2024)")
+    org_type: str | None = _opt("organisation type(s): HES, PRC, REC, PUB, OTH")
+
+
+class ProjectQuery(AtlasFilters):
+    limit: str | None = _opt("page size, 1-500 (default 50)")
+    offset: str | None = _opt("rows to skip (default 0)")
+    sort: str | None = _opt(
+        "title, start_date, end_date, eu_contribution_eur, total_cost_eur, id; -x descending"
+    )
+
+
+class AggregateQuery(AtlasFilters):
+    level: str | None = _opt("NUTS level 0-3 (default 2)")
 
 
 def _problem(exc: ApiError, request: Request) -> JSONResponse:
@@ -142,28 +167,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         return {k: (qp.getlist(k) if len(qp.getlist(k)) > 1 else qp.get(k)) for k in qp.keys()}
 
     @app.get("/api/projects", tags=["projects"], summary="Projects, filtered, sorted and paged")
-    def projects(
-        request: Request,
-        source: Str = None,
-        programme: Str = None,
-        fund: Str = None,
-        q: Str = None,
-        from_: Annotated[str | None, Query(alias="from")] = None,
-        to: Str = None,
-        country: Str = None,
-        region: Str = None,
-        version: Str = None,
-        org_type: Str = None,
-        limit: Str = None,
-        offset: Str = None,
-        sort: Annotated[
-            str | None,
-            Query(
-                description="title, start_date, end_date, "
-                "eu_contribution_eur, total_cost_eur, id; -x descending"
-            ),
-        ] = None,
-    ):
+    def projects(request: Request, query: Annotated[ProjectQuery, Query()]):
         return atlas.projects(_params(request))
 
     @app.get(
@@ -179,20 +183,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         tags=["aggregates"],
         summary="Per region of a NUTS level: projects, participations, EU contribution, per inhabitant",
     )
-    def aggregates(
-        request: Request,
-        level: Str = None,
-        source: Str = None,
-        programme: Str = None,
-        fund: Str = None,
-        q: Str = None,
-        from_: Annotated[str | None, Query(alias="from")] = None,
-        to: Str = None,
-        country: Str = None,
-        region: Str = None,
-        version: Str = None,
-        org_type: Str = None,
-    ):
+    def aggregates(request: Request, query: Annotated[AggregateQuery, Query()]):
         return atlas.aggregates(_params(request))
 
     @app.get(
@@ -207,12 +198,5 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     def facets():
         return atlas.facets()
 
-    for route in app.routes:  # document the shared filter parameters once
-        for param in (
-            getattr(route, "dependant", None).query_params if hasattr(route, "dependant") else []
-        ):
-            doc = FILTER_DOC.get(param.alias)
-            if doc and not param.field_info.description:
-                param.field_info.description = doc
     app.router.on_shutdown.append(store.close)
     return app
