@@ -21,7 +21,8 @@ def _commands(group: click.Group, prefix: str = "regioatlas") -> list[str]:
 
 
 def test_every_command_is_documented():
-    doc = (ROOT / "docs/cli.md").read_text()
+    # docs/cli.md lists the atlas commands; each feature documents its own in its docs page
+    doc = "\n".join(p.read_text() for p in (ROOT / "docs").glob("*.md"))
     missing = [c for c in _commands(main) if f"`{c}" not in doc]
     assert missing == []
 

@@ -21,6 +21,27 @@ from regioatlas.store import open_store
 from regioatlas.web.home import home_html
 
 log = logging.getLogger("regioatlas.web")
+
+#: Feature route modules; each has ``register(app: FastAPI, atlas: Atlas) -> None`` and raises
+#: ``ApiError`` for problems (rendered as problem JSON here).
+ROUTE_MODULES = [
+    "regioatlas.web.routes_scorecard",  # issue 4
+    "regioatlas.web.routes_kpi",  # issue 5
+    "regioatlas.web.routes_similarity",  # issue 6
+]
+
+
+def _register_features(app: FastAPI, atlas: Atlas) -> None:
+    import importlib
+
+    for name in ROUTE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app, atlas)
 PROBLEM = "application/problem+json"
 
 Str = Annotated[str | None, Query()]
@@ -198,5 +219,6 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     def facets():
         return atlas.facets()
 
+    _register_features(app, atlas)
     app.router.on_shutdown.append(store.close)
     return app
