@@ -176,3 +176,15 @@ def test_remove_dataset(contract_store):
     assert contract_store.query_projects(ProjectFilter(), Page())[0] == 0
     with pytest.raises(NotFound):
         contract_store.remove_dataset("src:a.csv")
+
+
+def test_project_records_and_data_version(contract_store):
+    empty = contract_store.data_version()
+    contract_store.replace_dataset(_dataset(), *_rows())
+    assert contract_store.data_version() != empty
+    recs = {r["id"]: r for r in contract_store.project_records()}
+    coasts = recs["src:101180091"]
+    assert coasts["regions"] == ["AT130", "FI1C6"] and coasts["countries"] == ["AT", "FI"]
+    assert coasts["organisations"] == ["ORG A", "ORG B"]
+    assert coasts["topics"] == ["HORIZON-EUSPA-2023-SPACE-01-43"]
+    assert recs["src:101226563"]["start_date"].year == 2025

@@ -79,6 +79,17 @@ class Store(ABC):
         """Region figures, optionally of one indicator, NUTS version, year and codes."""
 
     @abstractmethod
+    def project_records(self) -> list[dict]:
+        """Every project with what analyses need: id, source, programme, fund, title, acronym,
+        objective, topics (list), start_date, end_date, country, language, eu_contribution_eur,
+        and from its participants: ``regions`` (distinct NUTS 3 codes, else the finest known),
+        ``countries`` (NUTS 0) and ``organisations`` (org ids, else names)."""
+
+    @abstractmethod
+    def data_version(self) -> str:
+        """A token that changes whenever any dataset is written or removed (cache key)."""
+
+    @abstractmethod
     def facets(self) -> dict[str, list]:
         """Distinct values for the filters: sources, programmes, funds, countries, org types."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from datetime import UTC, datetime
@@ -286,6 +287,34 @@ class DuckDBStore(Store):
             .fetchall()
         )
         return [RegionFigure(*r) for r in rows]
+
+    def project_records(self) -> list[dict]:
+        rows = _dicts(
+            self._cur().execute(
+                "SELECT p.id, p.source, p.programme, p.fund, p.title, p.acronym, p.objective, "
+                "p.topics, p.start_date, p.end_date, p.country, p.language, p.eu_contribution_eur, "
+                "list(DISTINCT coalesce(pa.nuts3, pa.nuts2, pa.nuts1, pa.nuts0)) "
+                "FILTER (WHERE pa.nuts0 IS NOT NULL) AS regions, "
+                "list(DISTINCT pa.nuts0) FILTER (WHERE pa.nuts0 IS NOT NULL) AS countries, "
+                "list(DISTINCT coalesce(pa.org_id, upper(pa.name))) "
+                "FILTER (WHERE coalesce(pa.org_id, pa.name) IS NOT NULL) AS organisations "
+                "FROM projects p LEFT JOIN participants pa ON pa.project_id = p.id "
+                "GROUP BY ALL ORDER BY p.id"
+            )
+        )
+        for r in rows:
+            r["topics"] = r["topics"].split(TOPIC_SEP) if r["topics"] else []
+            for key in ("regions", "countries", "organisations"):
+                r[key] = sorted(r[key] or [])
+        return rows
+
+    def data_version(self) -> str:
+        rows = (
+            self._cur()
+            .execute("SELECT id, sha256, ingested_at FROM datasets ORDER BY id")
+            .fetchall()
+        )
+        return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
     def facets(self) -> dict[str, list]:
         cur = self._cur()
