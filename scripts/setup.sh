@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the project needs at run or test time (none yet for the core).
+# Debian packages the project needs: Chromium for the browser tests (Playwright drives Debian's
+# build; `playwright install` would download one and fails offline).
 APT_PACKAGES=()
+if [ "${1:-}" = "test" ]; then APT_PACKAGES+=(chromium); fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 if [ ${#missing[@]} -gt 0 ]; then
