@@ -188,3 +188,19 @@ def test_project_records_and_data_version(contract_store):
     assert coasts["organisations"] == ["ORG A", "ORG B"]
     assert coasts["topics"] == ["HORIZON-EUSPA-2023-SPACE-01-43"]
     assert recs["src:101226563"]["start_date"].year == 2025
+
+
+def test_breakdown_and_search(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    years = {r["key"]: r for r in contract_store.breakdown("year", ProjectFilter())}
+    assert years[2024]["projects"] == 1 and years[2025]["eu_contribution_eur"] == 800250.0
+    types = {
+        r["key"]: r["participations"]
+        for r in contract_store.breakdown("org_type", ProjectFilter(region="AT"))
+    }
+    assert types == {"HES": 1, "PRC": 1}
+    found = contract_store.search("coast")
+    assert [p["acronym"] for p in found["projects"]] == ["COASTS"]
+    assert contract_store.search("org c")["organisations"][0]["projects"] == 1
+    with pytest.raises(ValueError):
+        contract_store.breakdown("colour", ProjectFilter())

@@ -10,3 +10,12 @@ dest="$here/src/regioatlas/web/static/swagger-ui"
 mkdir -p "$dest"
 cp package/{swagger-ui-bundle.js,swagger-ui.css,LICENSE,NOTICE,swagger-ui-bundle.js.LICENSE.txt} "$dest/"
 echo "vendored swagger-ui-dist into $dest"
+
+# Leaflet: the map library of the web app (plain script build; no CDN, no remote tiles)
+npm pack leaflet@1.9.4 >/dev/null
+tar xzf leaflet-1.9.4.tgz
+dest="$here/src/regioatlas/web/static/vendor/leaflet"
+mkdir -p "$dest"
+cp package/dist/{leaflet.js,leaflet.css} package/LICENSE "$dest/"
+cp -r package/dist/images "$dest/"
+echo "vendored leaflet into $dest"

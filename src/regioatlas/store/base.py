@@ -69,6 +69,15 @@ class Store(ABC):
         """Per region of ``level``: projects, participations, EU contribution (EUR)."""
 
     @abstractmethod
+    def breakdown(self, by: str, flt: ProjectFilter) -> list[dict]:
+        """Projects, participations and EU contribution by ``year`` (start), ``org_type``,
+        ``source``, ``programme`` or locating ``method``, under the filters."""
+
+    @abstractmethod
+    def search(self, text: str, limit: int = 10) -> dict[str, list[dict]]:
+        """Projects (title or acronym) and organisations (name) containing ``text``."""
+
+    @abstractmethod
     def figures(
         self,
         indicator: str,

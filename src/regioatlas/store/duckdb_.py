@@ -263,6 +263,18 @@ class DuckDBStore(Store):
         query, params = sql.aggregate_query(level, flt)
         return _dicts(self._cur().execute(query, params))
 
+    def breakdown(self, by: str, flt: ProjectFilter) -> list[dict]:
+        query, params = sql.breakdown_query(by, flt)
+        return _dicts(self._cur().execute(query, params))
+
+    def search(self, text: str, limit: int = 10) -> dict[str, list[dict]]:
+        (pq, pp), (oq, op) = sql.search_queries(text, limit)
+        cur = self._cur()
+        return {
+            "projects": _dicts(cur.execute(pq, pp)),
+            "organisations": _dicts(cur.execute(oq, op)),
+        }
+
     def figures(self, indicator, version=None, year=None, codes=None) -> list[RegionFigure]:
         where, params = ["1 = 1"], []
         if indicator is not None:

@@ -209,3 +209,50 @@ def aggregate_query(level: int, flt: ProjectFilter) -> tuple[str, list]:
         f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1"
     )
     return sql, params
+
+
+#: what a breakdown can group participations by (column expression per key)
+BREAKDOWNS = {
+    "year": "CAST(extract(year FROM p.start_date) AS INTEGER)",
+    "org_type": "coalesce(pa.org_type, 'unknown')",
+    "source": "p.source",
+    "programme": "coalesce(p.programme, 'unknown')",
+    "method": "coalesce(pa.loc_method, 'none')",
+}
+
+
+def breakdown_query(by: str, flt: ProjectFilter) -> tuple[str, list]:
+    """Projects, participations and EU contribution grouped by year, org type, source, ..."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"breakdown must be one of {', '.join(BREAKDOWNS)}, not {by!r}")
+    params: list = []
+    where = ["TRUE"]
+    where += project_conditions(flt, "p", params)
+    where += participant_conditions(flt, "pa", params)
+    sql = (
+        f"SELECT {BREAKDOWNS[by]} AS key, count(DISTINCT pa.project_id) AS projects, "
+        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
+        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
+        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1 NULLS LAST"
+    )
+    return sql, params
+
+
+def search_queries(text: str, limit: int) -> tuple[tuple[str, list], tuple[str, list]]:
+    """(projects by title/acronym, organisations by name) containing ``text``, case-insensitive."""
+    like = f"%{text.lower()}%"
+    projects = (
+        "SELECT id, acronym, title, source, start_date FROM projects "
+        "WHERE lower(coalesce(title, '')) LIKE ? OR lower(coalesce(acronym, '')) LIKE ? "
+        "ORDER BY (lower(coalesce(acronym, '')) = ?) DESC, length(coalesce(title, acronym)), id "
+        "LIMIT ?",
+        [like, like, text.lower(), limit],
+    )
+    organisations = (
+        "SELECT name, any_value(nuts0) AS country, mode(nuts3) AS nuts3, "
+        "count(DISTINCT project_id) AS projects FROM participants "
+        "WHERE name IS NOT NULL AND lower(name) LIKE ? GROUP BY name "
+        "ORDER BY projects DESC, name LIMIT ?",
+        [like, limit],
+    )
+    return projects, organisations

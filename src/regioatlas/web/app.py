@@ -9,16 +9,18 @@ from typing import Annotated
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regioatlas import __version__
+from regioatlas.api import explore
 from regioatlas.api.atlas import Atlas
 from regioatlas.api.problems import ApiError
 from regioatlas.store import open_store
-from regioatlas.web.home import home_html
+from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
+from regioatlas.web.ui import shell_html
 
 log = logging.getLogger("regioatlas.web")
 
@@ -42,6 +44,8 @@ def _register_features(app: FastAPI, atlas: Atlas) -> None:
                 raise
             continue
         module.register(app, atlas)
+
+
 PROBLEM = "application/problem+json"
 
 Str = Annotated[str | None, Query()]
@@ -129,9 +133,37 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
             ApiError(500, "Internal error", "an unexpected error; it has been logged"), request
         )
 
+    def _shell(request: Request, embed: bool = False) -> HTMLResponse:
+        lang = pick_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+        attributions = sorted({d.attribution for d in store.datasets() if d.attribution})
+        return HTMLResponse(shell_html(lang, embed=embed, attributions=attributions))
+
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
-    def home():
-        return home_html(atlas)
+    def home(request: Request):
+        return _shell(request)
+
+    @app.get("/region/{code}", include_in_schema=False, response_class=HTMLResponse)
+    def region_page(request: Request, code: str):
+        return _shell(request)
+
+    @app.get("/project/{project_id:path}", include_in_schema=False, response_class=HTMLResponse)
+    def project_page(request: Request, project_id: str):
+        return _shell(request)
+
+    @app.get("/embed", include_in_schema=False, response_class=HTMLResponse)
+    @app.get("/embed/{rest:path}", include_in_schema=False, response_class=HTMLResponse)
+    def embed(request: Request, rest: str = ""):
+        return _shell(request, embed=True)
+
+    @app.get(
+        "/i18n/{lang}.json", tags=["meta"], summary="The UI strings of a language (gettext catalog)"
+    )
+    def i18n(lang: str):
+        if lang not in LANGUAGES:
+            raise ApiError(404, "Not found", f"no language {lang!r}; one of {', '.join(LANGUAGES)}")
+        return catalog(lang)
 
     @app.get("/docs", include_in_schema=False)
     def docs():
@@ -206,6 +238,42 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     )
     def aggregates(request: Request, query: Annotated[AggregateQuery, Query()]):
         return atlas.aggregates(_params(request))
+
+    @app.get("/api/search", tags=["search"], summary="Regions, projects and organisations by name")
+    def search(q: Str = None, limit: Str = None):
+        return explore.search(atlas, q, limit)
+
+    @app.get(
+        "/api/regions/{code}/summary",
+        tags=["regions"],
+        summary="Key figures of a region under the filters, by year and organisation type",
+    )
+    def region_summary(request: Request, code: str, query: Annotated[AtlasFilters, Query()]):
+        return explore.region_summary(atlas, code, _params(request))
+
+    @app.get(
+        "/api/export/projects.csv", tags=["downloads"], summary="Projects under the filters as CSV"
+    )
+    def export_projects(request: Request, query: Annotated[ProjectQuery, Query()]):
+        body = explore.projects_csv(atlas, _params(request))
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="regioatlas-projects.csv"'},
+        )
+
+    @app.get(
+        "/api/export/regions.geojson",
+        tags=["downloads"],
+        summary="Regions of a level with their figures under the filters, as GeoJSON",
+    )
+    def export_regions(request: Request, query: Annotated[AggregateQuery, Query()]):
+        body = explore.regions_geojson(atlas, _params(request))
+        return Response(
+            body,
+            media_type="application/geo+json",
+            headers={"Content-Disposition": 'attachment; filename="regioatlas-regions.geojson"'},
+        )
 
     @app.get(
         "/api/datasets",

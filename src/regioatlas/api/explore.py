@@ -1,0 +1,173 @@
+"""Handlers the web app needs beyond the core atlas API: search, region summary, downloads.
+
+Framework-neutral like ``regioatlas.api.atlas``: plain values in, JSON-ready values out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from regioatlas.api.atlas import Atlas, _jsonable, region_json
+from regioatlas.api.params import parse_filter, parse_level, parse_page
+from regioatlas.api.problems import bad_request, not_found
+from regioatlas.geo.gazetteer import fold
+from regioatlas.model import NotFound
+from regioatlas.model.query import Page
+from regioatlas.model.regions import ATLAS_VERSION
+
+BOUNDARIES = "© EuroGeographics for the administrative boundaries"
+EXPORT_LIMIT = 100_000
+CSV_COLUMNS = [
+    "id",
+    "source",
+    "programme",
+    "fund",
+    "acronym",
+    "title",
+    "start_date",
+    "end_date",
+    "total_cost_eur",
+    "eu_contribution_eur",
+    "currency",
+    "country",
+]
+
+
+def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
+    """Regions (Latin or national name, or code), projects and organisations matching ``q``.
+
+    Example
+    -------
+    >>> search(atlas, "päijät")["regions"][0]["code"]  # doctest: +SKIP
+    'FI1C6'
+    """
+    text = (q or "").strip()
+    if len(text) < 2:
+        raise bad_request("q must have at least 2 characters", "q")
+    if len(text) > 200:
+        raise bad_request("q is longer than 200 characters", "q")
+    try:
+        n = int(limit or 8)
+    except ValueError:
+        raise bad_request("limit must be a whole number", "limit") from None
+    if not 1 <= n <= 50:
+        raise bad_request("limit must be between 1 and 50", "limit")
+    key = fold(text)
+    regions = []
+    for r in atlas.registry.regions(ATLAS_VERSION):
+        names = (fold(r.name_latin), fold(r.name_national))
+        if r.code.lower() == text.lower() or any(key in name for name in names):
+            starts = r.code.lower() == text.lower() or any(name.startswith(key) for name in names)
+            regions.append((not starts, r.level, r.name_latin, r))
+    regions.sort(key=lambda t: t[:3])
+    found = atlas.store.search(text, n)
+    return {
+        "q": text,
+        "regions": [region_json(t[3]) for t in regions[:n]],
+        "projects": [_jsonable(p) for p in found["projects"]],
+        "organisations": found["organisations"],
+    }
+
+
+def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
+    """Key figures of a region under the filters: totals, per inhabitant, by year and org type,
+    neighbours with the same figures, and the sources behind them."""
+    flt_params = dict(params)
+    flt_params["region"] = code
+    flt = parse_filter(flt_params, atlas.registry)
+    try:
+        region = atlas.registry.get(flt.region, ATLAS_VERSION)
+    except NotFound as exc:
+        raise not_found(str(exc)) from None
+    level = region.level
+    totals = {r["code"]: r for r in atlas.store.aggregate(level, flt)}.get(region.code)
+    pop = atlas._population([region.code], ATLAS_VERSION).get(region.code)
+    eu = totals["eu_contribution_eur"] if totals else None
+    by_year = [r for r in atlas.store.breakdown("year", flt) if r["key"] is not None]
+    by_type = atlas.store.breakdown("org_type", flt)
+    by_source = atlas.store.breakdown("source", flt)
+    neighbours = [n.code for n in atlas.registry.neighbours(region.code, ATLAS_VERSION)]
+    nflt = parse_filter(
+        {k: v for k, v in params.items() if k not in ("region", "version")}, atlas.registry
+    )
+    agg = {r["code"]: r for r in atlas.store.aggregate(level, nflt)}
+    npop = atlas._population(neighbours, ATLAS_VERSION)
+    datasets = {d.source: d for d in atlas.store.datasets()}
+    return {
+        "region": region_json(region),
+        "projects": totals["projects"] if totals else 0,
+        "participations": totals["participations"] if totals else 0,
+        "eu_contribution_eur": eu,
+        "population": pop,
+        "eu_contribution_per_inhabitant": (eu / pop["value"])
+        if (eu and pop and pop["value"])
+        else None,
+        "by_year": by_year,
+        "by_org_type": by_type,
+        "by_source": by_source,
+        "neighbours": [
+            {
+                **region_json(atlas.registry.get(c, ATLAS_VERSION)),
+                "projects": agg.get(c, {}).get("projects", 0),
+                "eu_contribution_eur": agg.get(c, {}).get("eu_contribution_eur"),
+                "population": (npop.get(c) or {}).get("value"),
+            }
+            for c in neighbours
+        ],
+        "figures": atlas._figures(region.code, ATLAS_VERSION),
+        "sources": [
+            {
+                "source": s["key"],
+                "licence": datasets[s["key"]].licence,
+                "attribution": datasets[s["key"]].attribution,
+            }
+            for s in by_source
+            if s["key"] in datasets
+        ]
+        + [{"source": "population", "licence": "CC BY 4.0", "attribution": "Source: Eurostat"}],
+    }
+
+
+def projects_csv(atlas: Atlas, params: dict) -> str:
+    """The projects under the filters as UTF-8 CSV (up to EXPORT_LIMIT rows)."""
+    flt = parse_filter(params, atlas.registry)
+    page = parse_page({**params, "limit": "1", "offset": "0"})
+    total, rows = atlas.store.query_projects(flt, Page(EXPORT_LIMIT, 0, page.sort, page.descending))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(_jsonable(row))
+    return out.getvalue()
+
+
+def regions_geojson(atlas: Atlas, params: dict) -> str:
+    """Regions of a level with their aggregates under the filters, as GeoJSON (simplified for
+    the zoom given, full geometry otherwise), with attribution in the collection."""
+    level = parse_level(params.get("level"))
+    data = atlas.aggregates({**params, "level": str(level)})
+    zoom = params.get("zoom")
+    geoms = atlas.registry.geometries(ATLAS_VERSION, level, float(zoom) if zoom else None)
+    only = (params.get("region") or "").upper()
+    feats = []
+    for item in data["items"]:
+        if (
+            only
+            and not item["code"].startswith(only[: len(item["code"])])
+            and not item["code"].startswith(only)
+        ):
+            continue
+        geom = geoms.get(item["code"])
+        if geom:
+            feats.append(
+                {"type": "Feature", "id": item["code"], "properties": item, "geometry": geom}
+            )
+    body = {
+        "type": "FeatureCollection",
+        "features": feats,
+        "nuts_version": ATLAS_VERSION,
+        "attribution": [BOUNDARIES, *sorted({d.attribution for d in atlas.store.datasets()})],
+    }
+    return json.dumps(body, ensure_ascii=False)
