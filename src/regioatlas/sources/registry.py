@@ -21,6 +21,9 @@ BUILTIN_SOURCES: dict[str, str] = {
     "cordis-h2020": "regioatlas.sources.cordis:CordisH2020Participations",
     "keep-eu": "regioatlas.sources.keep_eu:KeepEuNuts3",
     "eurostat-population": "regioatlas.sources.eurostat:EurostatPopulation",
+    "eurostat-tsv": "regioatlas.sources.eurostat_tables:EurostatTsv",
+    "eurostat-sdmx-csv": "regioatlas.sources.eurostat_tables:EurostatSdmxCsv",
+    "eurostat-csv": "regioatlas.sources.eurostat_tables:EurostatCsv",
 }
 _registered: dict[str, str] = {}
 
