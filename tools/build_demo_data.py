@@ -77,7 +77,70 @@ def main(shared: Path) -> None:
         lines = f.readlines()
         g.write(lines[0])
         g.writelines(line for line in lines[1:] if line.startswith("A,NR,T,TOTAL,"))
+    copy_scorecard_statistics(shared)
     print("wrote", sorted(p.name for p in OUT.iterdir()))
+
+
+def copy_scorecard_statistics(shared: Path) -> None:
+    """The Eurostat statistics of the attractiveness scorecard (issue 4), in their published
+    layouts; row subsets keep the original header and lines byte for byte."""
+
+    def lines_where(src: Path, dest: str, keep) -> None:
+        opener = gzip.open if src.suffix == ".gz" else open
+        with (
+            opener(src, "rt", encoding="utf-8", newline="") as f,
+            gzip.GzipFile(OUT / dest, "wb", mtime=0) as g,
+        ):
+            lines = f.readlines()
+            g.write(lines[0].encode())
+            g.writelines(line.encode() for line in lines[1:] if keep(line))
+
+    def whole(src: Path, dest: str) -> None:
+        lines_where(src, dest, lambda line: True)
+
+    reg, n2, pop = (
+        shared / "eurostat_regional",
+        shared / "eurostat_regional_nuts2_2013_2024",
+        shared / "eurostat_population_nuts3",
+    )
+    lines_where(
+        reg / "estat_nama_10r_3gdp_2024-05.tsv",
+        "estat_nama_10r_3gdp_2024-05_pps_hab.tsv.gz",
+        lambda line: line.startswith("A,PPS_EU27_2020_HAB,"),
+    )
+    lines_where(
+        pop / "estat_demo_r_pjanaggr3.tsv",
+        "estat_demo_r_pjanaggr3_age_groups.tsv.gz",
+        lambda line: line.startswith(
+            ("A,NR,T,TOTAL,", "A,NR,T,Y_LT15,", "A,NR,T,Y15-64,", "A,NR,T,Y_GE65,")
+        ),
+    )
+    for name in (
+        "eurostat_tgs00109_tertiary_education_25_64.csv",
+        "eurostat_tgs00042_gerd_rd_expenditure.csv",
+        "eurostat_tgs00007_employment_rate.csv",
+    ):
+        whole(n2 / name, f"{name}.gz")
+    lines_where(
+        reg / "eurostat_indicators_nuts0_nuts2_2000_2020.csv",
+        "eurostat_indicators_nuts2_tgs00026_tgs00096.csv.gz",
+        lambda line: ",tgs00026," in line or ",tgs00096," in line,
+    )
+    lines_where(
+        reg / "pat_ep_rtot_patents_nuts_2008_2012.csv",
+        "pat_ep_rtot_patents_p_mhab_2008_2012.csv.gz",
+        lambda line: line.startswith("P_MHAB,"),
+    )
+    whole(reg / "rd_personnel_fte_nuts_2009_2018.csv", "rd_personnel_fte_nuts_2009_2018.csv.gz")
+    lines_where(
+        reg / "ryb2026_regional_indicators.csv",
+        "ryb2026_regional_indicators_ch04m3.csv.gz",
+        lambda line: line.startswith("RYB2026_CH04M3"),
+    )
+    whole(
+        pop / "ure2026_net_migration_crude_rate_avg_2015_2024_nuts3.csv",
+        "ure2026_net_migration_crude_rate_avg_2015_2024_nuts3.csv.gz",
+    )
 
 
 if __name__ == "__main__":

@@ -37,6 +37,17 @@ DEMO_DATASETS: list[tuple[str, list[str]]] = [
     ("at-efre", ["AT_ERDF_2014-2020_Vorhabensliste.csv"]),
     ("pl-mapadotacji", ["PL_ERDF_2014-2020_projects.csv"]),
     ("keep-eu", ["keep_eu_interreg_2014_2020_by_nuts3.csv"]),
+    # Eurostat statistics of the attractiveness scorecard (issue 4), one dataset per table
+    ("eurostat-tsv", ["estat_nama_10r_3gdp_2024-05_pps_hab.tsv.gz"]),
+    ("eurostat-tsv", ["estat_demo_r_pjanaggr3_age_groups.tsv.gz"]),
+    ("eurostat-sdmx-csv", ["eurostat_tgs00109_tertiary_education_25_64.csv.gz"]),
+    ("eurostat-sdmx-csv", ["eurostat_tgs00042_gerd_rd_expenditure.csv.gz"]),
+    ("eurostat-sdmx-csv", ["eurostat_tgs00007_employment_rate.csv.gz"]),
+    ("eurostat-csv", ["eurostat_indicators_nuts2_tgs00026_tgs00096.csv.gz"]),
+    ("eurostat-csv", ["pat_ep_rtot_patents_p_mhab_2008_2012.csv.gz"]),
+    ("eurostat-csv", ["rd_personnel_fte_nuts_2009_2018.csv.gz"]),
+    ("eurostat-csv", ["ryb2026_regional_indicators_ch04m3.csv.gz"]),
+    ("eurostat-csv", ["ure2026_net_migration_crude_rate_avg_2015_2024_nuts3.csv.gz"]),
 ]
 
 

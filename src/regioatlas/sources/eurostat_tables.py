@@ -11,7 +11,8 @@ Every value becomes a ``RegionFigure`` that keeps what a statistician needs to t
 A missing value (``:`` in TSV, an empty ``OBS_VALUE``) is kept as a figure with ``value=None``
 and flag ``":"`` (or ``":c"`` etc. when the publisher gave a reason), so that "not published"
 stays distinguishable from "not in the file". Aggregates (EU27_2020, EA20, ...) and
-"not regionalised" codes (``FIXX``) are skipped: they are not regions.
+"not regionalised" codes (``FIXX``) are skipped: they are not regions; so are countries outside
+the NUTS classification (JP, US, ...), which the reader names in ``recognised_as``.
 
 Layouts:
 
@@ -132,6 +133,18 @@ def _figures_with_version(result: ReadResult, version: int | None) -> None:
     """State every figure in ``version``, else in the version inferred from the codes that have
     a value in the latest year of the file (a current table keeps discontinued codes for the
     past; the current classification is the one of its latest year)."""
+    from regioatlas.geo.nuts import NutsRegistry
+
+    registry = NutsRegistry.default()
+    # countries outside the NUTS classification (JP, US, MD, ...) are not regions: skip them
+    outside = {f.nuts_code for f in result.figures if len(f.nuts_code) == 2} - {
+        c
+        for c in {f.nuts_code for f in result.figures if len(f.nuts_code) == 2}
+        if registry.versions_of(c)
+    }
+    if outside:
+        result.figures = [f for f in result.figures if f.nuts_code not in outside]
+        result.recognised_as += f" (skipped countries outside NUTS: {', '.join(sorted(outside))})"
     valued = [f for f in result.figures if f.value is not None and f.year is not None]
     per_year = Counter(f.year for f in valued)
     top = max(per_year.values(), default=0)
@@ -139,7 +152,7 @@ def _figures_with_version(result: ReadResult, version: int | None) -> None:
     codes = {f.nuts_code for f in valued if f.year == latest} or {
         f.nuts_code for f in result.figures
     }
-    v = version or infer_nuts_version(codes)
+    v = version or infer_nuts_version(codes, registry)
     for f in result.figures:
         f.nuts_version = v
 
