@@ -33,9 +33,11 @@ ROUTE_MODULES = [
 ]
 
 
-def _register_features(app: FastAPI, atlas: Atlas) -> None:
+def _register_features(app: FastAPI, atlas: Atlas) -> list[str]:
+    """Register the feature routes that are installed; return their names (e.g. "similarity")."""
     import importlib
 
+    loaded = []
     for name in ROUTE_MODULES:
         try:
             module = importlib.import_module(name)
@@ -44,6 +46,8 @@ def _register_features(app: FastAPI, atlas: Atlas) -> None:
                 raise
             continue
         module.register(app, atlas)
+        loaded.append(name.rsplit("routes_", 1)[-1])
+    return loaded
 
 
 PROBLEM = "application/problem+json"
@@ -138,7 +142,9 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
         attributions = sorted({d.attribution for d in store.datasets() if d.attribution})
-        return HTMLResponse(shell_html(lang, embed=embed, attributions=attributions))
+        return HTMLResponse(
+            shell_html(lang, embed=embed, attributions=attributions, features=features)
+        )
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request):
@@ -287,6 +293,6 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     def facets():
         return atlas.facets()
 
-    _register_features(app, atlas)
+    features = _register_features(app, atlas)
     app.router.on_shutdown.append(store.close)
     return app

@@ -11,7 +11,13 @@ from regioatlas.web.i18n import LANGUAGES, catalog
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 
 
-def shell_html(lang: str, *, embed: bool = False, attributions: list[str] | None = None) -> str:
+def shell_html(
+    lang: str,
+    *,
+    embed: bool = False,
+    attributions: list[str] | None = None,
+    features: list[str] | None = None,
+) -> str:
     """The page shell: styles, the vendored Leaflet, the app script and its start-up config.
 
     The config (language, its catalog, attributions) is inlined so the first paint needs no
@@ -24,6 +30,7 @@ def shell_html(lang: str, *, embed: bool = False, attributions: list[str] | None
         "embed": embed,
         "attributions": [BOUNDARIES, *(attributions or [])],
         "version": __version__,
+        "features": features or [],
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""

@@ -331,7 +331,8 @@
     drawLegend(br, level);
     drawList();
     if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
-    window.__ra = { ready: true, level: level, drawMs: performance.now() - t0, regions: agg.items.length };
+    // read by the browser tests and the benchmark: what is drawn, how fast, and the map itself
+    window.__ra = { ready: true, level: level, drawMs: performance.now() - t0, regions: agg.items.length, map: map };
     root.setAttribute("aria-busy", "false");
     announce(METRICS[state.metric]() + " · NUTS " + level + " · " + agg.items.length + " " + _("regions"));
   }
@@ -383,7 +384,7 @@
       host.replaceChildren(
         el("button", { type: "button", class: "close", "aria-label": _("Close"), onclick: () => navigate({ sel: null }) }, "×"),
         el("h2", { id: "panel-title" }, s.region.name_latin),
-        s.region.name_national !== s.region.name_latin ? el("p", { class: "muted" }, s.region.name_national) : null,
+        s.region.name_national && s.region.name_national !== s.region.name_latin ? el("p", { class: "muted", lang: "" }, s.region.name_national) : null,
         el("p", { class: "muted" }, s.region.code + " · NUTS " + s.region.level + " · " + _("version") + " " + s.region.version),
         keyFigures(s),
         el("p", {}, el("a", { class: "button", href: stateUrl(Object.assign({}, state, { view: "region", region: s.region.code })), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: s.region.code, page: 0 }); } }, _("Open region page"))));
@@ -434,7 +435,7 @@
     const data = rows.filter((r) => r[valueKey] !== null && r[valueKey] !== undefined);
     const w = 560, h = 180, pad = 28;
     const max = Math.max(1, ...data.map((r) => r[valueKey]));
-    const bw = data.length ? (w - pad) / data.length : 0;
+    const bw = data.length ? Math.min(80, (w - pad) / data.length) : 0;
     const NS = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", "0 0 " + w + " " + (h + 24));
@@ -483,7 +484,7 @@
     main.replaceChildren(
       el("nav", { class: "crumbs", "aria-label": _("Breadcrumb") }, el("a", { href: stateUrl(Object.assign({}, state, { view: "map" })), onclick: (e) => { e.preventDefault(); navigate({ view: "map", sel: s.region.code }); } }, _("Map")), " › " + s.region.code),
       el("h1", {}, s.region.name_latin),
-      s.region.name_national !== s.region.name_latin ? el("p", { class: "muted" }, s.region.name_national) : null,
+      s.region.name_national && s.region.name_national !== s.region.name_latin ? el("p", { class: "muted", lang: "" }, s.region.name_national) : null,
       el("p", { class: "muted" }, s.region.code + " · NUTS " + s.region.level + " · " + _("version") + " " + s.region.version),
       el("section", { class: "cards" }, keyFigures(s)),
       el("div", { class: "two" },
@@ -571,6 +572,7 @@
   }
   async function drawSimilar(p) {
     const host = document.getElementById("similar");
+    if (!(CONFIG.features || []).includes("similarity")) return;
     try {
       const r = await api("/api/similar/" + encodeURIComponent(p.id) + "?limit=5");
       const items = r.items || r.results || [];

@@ -1,0 +1,243 @@
+"""The web atlas in a real headless Chromium: map, legend, panel, filters, URL state, languages,
+keyboard, offline, escaping. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+
+MAP_READY = "window.__ra && window.__ra.ready && window.__ra.regions > 0"
+
+
+def _api(base: str, path: str) -> dict:
+    with urllib.request.urlopen(base + path) as r:
+        return json.loads(r.read())
+
+
+def _list_codes(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#region-list tbody td:first-child a",
+        "els => els.map(e => e.textContent.match(/\\(([A-Z0-9]+)\\)$/)[1])",
+    )
+
+
+def test_home_draws_the_choropleth_and_legend(web):
+    page = web.open("/?lang=en", MAP_READY)
+    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    drawn = page.evaluate("window.__ra")
+    assert drawn["level"] == 0 and drawn["regions"] > 25
+    legend = page.locator("#legend")
+    assert "Projects · NUTS 0" in legend.inner_text()
+    assert legend.locator("li").count() >= 3  # classes plus "No data"
+    page.select_option("#metric", "eu_contribution_eur")
+    page.wait_for_function(
+        "document.querySelector('#legend').innerText.includes('EU contribution')"
+    )
+    assert "€" in page.locator("#legend").inner_text()
+    assert "metric=eu_contribution_eur" in page.url
+    web.shot("home")
+    assert web.errors == []
+
+
+def test_clicking_a_region_opens_its_panel_with_the_api_figures(web):
+    page = web.open("/?lang=en&level=3&z=7&lat=61.0&lon=25.66", MAP_READY)
+    point = page.evaluate("""() => {
+        const m = window.__ra.map; const p = m.latLngToContainerPoint([61.0, 25.66]);
+        const box = document.querySelector('#map').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""")
+    page.mouse.click(point["x"], point["y"])  # Lahti, in Päijät-Häme
+    page.wait_for_selector("#panel-title")
+    assert page.locator("#panel-title").inner_text() == "Päijät-Häme"
+    assert "sel=FI1C6" in page.url
+    api = _api(web.base, "/api/regions/FI1C6/summary")
+    shown = page.locator("#panel dd[data-field=projects]").inner_text()
+    assert int(re.sub(r"\D", "", shown)) == api["projects"]
+    eu = page.locator("#panel dd[data-field=eu_contribution_eur]").inner_text()
+    assert int(re.sub(r"\D", "", eu)) == round(api["eu_contribution_eur"])
+    web.shot("panel-paijat-hame")
+    assert web.errors == []
+
+
+def test_filter_changes_url_map_and_list_and_survives_reload_and_history(web):
+    page = web.open("/?lang=en&level=3&z=4&lat=55&lon=15", MAP_READY)
+    before = _list_codes(page)
+    assert any(not c.startswith("FI") for c in before)
+    page.select_option("select[name=country]", "FI")
+    page.wait_for_function("location.search.includes('country=FI')")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#region-list tbody a')].every(a => /\\(FI/.test(a.textContent))"
+    )
+    codes = _list_codes(page)
+    assert codes and all(c.startswith("FI") for c in codes)
+    api = _api(web.base, "/api/aggregates?level=3&country=FI")
+    assert len(api["items"]) == page.evaluate("window.__ra.regions")
+    page.reload()
+    page.wait_for_function(MAP_READY)
+    assert page.locator("select[name=country]").input_value() == "FI"
+    assert _list_codes(page) == codes
+    page.go_back()
+    page.wait_for_function("!location.search.includes('country=FI')")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#region-list tbody a')].some(a => !/\\(FI/.test(a.textContent))"
+    )
+    page.go_forward()
+    page.wait_for_function("location.search.includes('country=FI')")
+    assert page.locator("select[name=country]").input_value() == "FI"
+    assert web.errors == []
+
+
+def test_language_switch_changes_strings_and_number_formats(web):
+    page = web.open("/?lang=en", MAP_READY)
+    assert page.locator("label:has(#metric) span").inner_text() == "Show"
+    page.select_option("#lang", "fi")
+    page.wait_for_function("location.search.includes('lang=fi')")
+    page.wait_for_function(
+        "document.querySelector('label:has(#metric) span').innerText === 'Näytä'"
+    )
+    assert (
+        page.locator("#search").get_attribute("placeholder")
+        == "Hae aluetta, hanketta tai organisaatiota"
+    )
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    page.wait_for_function(MAP_READY)
+    first = page.locator("#region-list tbody td.num").first.inner_text()
+    assert "\u00a0" in first or len(first) < 4  # Finnish groups thousands with a (no-break) space
+    page.select_option("#lang", "de")
+    page.wait_for_function(
+        "document.querySelector('label:has(#metric) span').innerText === 'Anzeigen'"
+    )
+    page.wait_for_function(MAP_READY)
+    assert "." in page.locator("#region-list tbody td.num").first.inner_text()  # 8.837
+    web.shot("home-de")
+    assert web.errors == []
+
+
+def test_keyboard_reaches_search_filters_and_list(web):
+    page = web.open("/?lang=en", MAP_READY)
+    seen = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                "document.activeElement.id || document.activeElement.name || document.activeElement.tagName"
+            )
+        )
+    assert "search" in seen and "lang" in seen and "metric" in seen and "country" in seen
+    assert "A" in seen  # links of the region list
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_search_suggests_and_opens_a_region(web):
+    page = web.open("/?lang=en", MAP_READY)
+    page.fill("#search", "Päijät")
+    page.wait_for_selector("#search-list li")
+    assert "Päijät-Häme (FI1C6)" in page.locator("#search-list").inner_text()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.pathname === '/region/FI1C6'")
+    page.wait_for_function("window.__ra && window.__ra.view === 'region'")
+    assert page.locator("h1").inner_text() == "Päijät-Häme"
+    web.shot("region-paijat-hame")
+    assert web.errors == []
+
+
+def test_region_page_figures_sorting_and_downloads(web):
+    page = web.open("/region/FI1B1?lang=en", "window.__ra && window.__ra.view === 'region'")
+    api = _api(web.base, "/api/regions/FI1B1/summary")
+    assert (
+        int(re.sub(r"\D", "", page.locator("dd[data-field=projects]").inner_text()))
+        == api["projects"]
+    )
+    assert page.locator("figure.chart svg rect").count() >= 1
+    page.click("#projects th:nth-child(2) button")  # sort by start date
+    page.wait_for_function("location.search.includes('sort=-start_date')")
+    csv_href = page.locator("a[download$='projects.csv']").get_attribute("href")
+    with urllib.request.urlopen(web.base + csv_href) as r:
+        lines = r.read().decode().splitlines()
+    assert lines[0].startswith("id,source") and len(lines) - 1 == api["projects"]
+    geo_href = page.locator("a[download$='.geojson']").get_attribute("href")
+    geo = _api(web.base, geo_href)
+    assert [f["id"] for f in geo["features"]] == ["FI1B1"]
+    assert web.errors == []
+
+
+def test_project_page_shows_participants_and_located_by(web):
+    listing = _api(web.base, "/api/projects?source=at-efre&limit=1")
+    pid = listing["items"][0]["id"]
+    page = web.open(f"/project/{pid}?lang=en", "window.__ra && window.__ra.view === 'project'")
+    assert page.locator("#project-title").inner_text() == listing["items"][0]["title"]
+    assert "municipality code" in page.locator("table.data").inner_text()
+    page.wait_for_selector(
+        "#project-map .leaflet-overlay-pane canvas, #project-map .leaflet-overlay-pane svg"
+    )
+    web.shot("project")
+    assert web.errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1440])
+def test_usable_at_phone_and_desktop_width(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + "/?lang=en")
+    page.wait_for_function(MAP_READY)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    assert page.locator("#map").bounding_box()["height"] > 200
+    page.screenshot(path=str(__import__("pathlib").Path("test-artifacts") / f"width-{width}.png"))
+    context.close()
+
+
+def test_embed_shows_the_map_with_the_same_state(web):
+    page = web.open("/embed?lang=fr&metric=participations&country=AT&level=2", MAP_READY)
+    assert page.locator("header").count() == 0
+    assert "Participations · NUTS 2" in page.locator("#legend").inner_text()
+    assert page.evaluate("window.__ra.regions") == len(
+        _api(web.base, "/api/aggregates?level=2&country=AT")["items"]
+    )
+    assert web.errors == []
+
+
+def test_html_in_a_project_title_is_shown_as_text(browser, tmp_path, fixtures):
+    """Constructed input: a real Horizon Europe fixture whose first title is given HTML markup."""
+    from regioatlas.ingest import ingest
+    from regioatlas.model.query import Page, ProjectFilter
+    from regioatlas.store import open_store
+    from tests.browser.conftest import LiveServer, Watched
+
+    evil = '<img src=x onerror="window.__xss=1"><b>Bold</b> & Co'
+    src = fixtures / "cordis"
+    projects = (src / "he_projects.csv").read_text(encoding="utf-8")
+    first_title = projects.splitlines()[1].split(",")[2]
+    (tmp_path / "projects.csv").write_text(
+        projects.replace(first_title, '"' + evil.replace('"', '""') + '"', 1), encoding="utf-8"
+    )
+    (tmp_path / "orgs.csv").write_text(
+        (src / "he_organizations.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    store_path = tmp_path / "xss.duckdb"
+    with open_store(str(store_path)) as store:
+        ingest(store, "cordis-he-sample", [tmp_path / "projects.csv", tmp_path / "orgs.csv"])
+        total, rows = store.query_projects(ProjectFilter(text="window.__xss"), Page())
+    assert total == 1
+    pid = rows[0]["id"]
+    with open_store(str(store_path), read_only=True) as store:
+        region = next(p["nuts3"] for p in store.project(pid)["participants"] if p["nuts3"])
+    server = LiveServer(store_path)
+    try:
+        context = browser.new_context()
+        web = Watched(context.new_page(), server.url)
+        page = web.open(f"/project/{pid}?lang=en", "window.__ra && window.__ra.view === 'project'")
+        assert page.locator("#project-title").inner_text() == evil
+        assert page.locator("#project-title b").count() == 0
+        page = web.open(f"/region/{region}?lang=en", "window.__ra && window.__ra.view === 'region'")
+        assert evil in page.locator("#projects").inner_text()
+        assert page.locator("#projects img").count() == 0
+        assert page.evaluate("window.__xss") is None
+        assert web.outside_requests() == []
+        context.close()
+    finally:
+        server.stop()
