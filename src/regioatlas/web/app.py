@@ -10,6 +10,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -106,6 +107,8 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    # geometry and aggregates are JSON text: gzip cuts the home page's bytes several times
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     static = resources.files("regioatlas.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.state.atlas = atlas

@@ -1,0 +1,89 @@
+"""Web atlas speed in headless Chromium on localhost, full demo data.
+
+* home page interactive: navigation start → first choropleth drawn (performance mark), < 2 s;
+* bytes transferred for the home page excluding the map library, < 1 MB;
+* choropleth update after a filter change, < 300 ms.
+Reference in the same run: the bytes a naive map would load for the same view (the
+unsimplified NUTS 0 GeoJSON the package ships), as a ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _report import p95, write_section  # noqa: E402
+
+from regioatlas.demo import build_demo  # noqa: E402
+from tests.browser.conftest import ARGS, CHROMIUM, LiveServer  # noqa: E402
+
+RUNS = 7
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.duckdb"
+        build_demo(path)
+        server = LiveServer(path)
+        loads, byte_counts, updates = [], [], []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for _ in range(RUNS):
+                ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+                page = ctx.new_page()
+                page.goto(server.url + "/?lang=en")
+                page.wait_for_function(
+                    "window.__ra && window.__ra.ready && window.__ra.regions > 0"
+                )
+                loads.append(
+                    page.evaluate("performance.getEntriesByName('choropleth-drawn')[0].startTime")
+                )
+                entries = page.evaluate(
+                    "performance.getEntriesByType('resource').map(e => [e.name, e.transferSize])"
+                    ".concat([[location.href, performance.getEntriesByType('navigation')[0].transferSize]])"
+                )
+                byte_counts.append(
+                    sum(size for name, size in entries if "/vendor/leaflet/" not in name)
+                )
+                for country in ("FI", "AT", "PL", "DE"):
+                    page.evaluate("window.__ra.ready = false")
+                    page.select_option("select[name=country]", country)
+                    page.wait_for_function("window.__ra.ready")
+                    updates.append(page.evaluate("window.__ra.drawMs"))
+                ctx.close()
+            browser.close()
+        naive = 0
+        for level in (0,):
+            with urllib.request.urlopen(f"{server.url}/api/geometries?level={level}") as r:
+                naive += len(r.read())
+        server.stop()
+    median_bytes = statistics.median(byte_counts)
+    body = f"""
+Headless Chromium (Debian build, Playwright) against `regioatlas` on 127.0.0.1 with the full demo store,
+{RUNS} cold page loads (new browser context each), 1440×900.
+
+| measure | median | p95 | target |
+|---|---|---|---|
+| navigation start → first choropleth drawn | {statistics.median(loads):.0f} ms | {p95(loads):.0f} ms | < 2,000 ms |
+| bytes transferred, home page, map library excluded | {median_bytes / 1024:.0f} KiB | {p95(byte_counts) / 1024:.0f} KiB | < 1,024 KiB |
+| choropleth update after a filter change (country) | {statistics.median(updates):.0f} ms | {p95(updates):.0f} ms | < 300 ms |
+
+Reference in the same run: the unsimplified NUTS 0 GeoJSON of the same view, as a map without
+zoom-level simplification or compression would load it: {naive / 1024:.0f} KiB uncompressed, {naive / median_bytes:.1f}x the
+bytes the home page transfers (gzip and per-zoom simplification).
+"""
+    write_section("Web atlas", body)
+    print(body)
+    print(json.dumps({"loads": loads, "bytes": byte_counts, "updates": updates}))
+
+
+if __name__ == "__main__":
+    main()
