@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _report import p95, write_section  # noqa: E402
+from tests.browser.conftest import ARGS, CHROMIUM, LiveServer  # noqa: E402
 
 from regioatlas.demo import build_demo  # noqa: E402
-from tests.browser.conftest import ARGS, CHROMIUM, LiveServer  # noqa: E402
 
 RUNS = 7
 
