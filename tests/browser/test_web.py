@@ -241,3 +241,21 @@ def test_html_in_a_project_title_is_shown_as_text(browser, tmp_path, fixtures):
         context.close()
     finally:
         server.stop()
+
+
+def test_hover_shows_name_and_value_and_region_page_compares_with_helsinki_uusimaa(web):
+    page = web.open("/?lang=en&level=3&z=7&lat=61.0&lon=25.66", MAP_READY)
+    point = page.evaluate("""() => {
+        const p = window.__ra.map.latLngToContainerPoint([61.0, 25.66]);
+        const box = document.querySelector('#map').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""")
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_selector(".leaflet-tooltip")
+    tip = page.locator(".leaflet-tooltip").inner_text()
+    api = {i["code"]: i for i in _api(web.base, "/api/aggregates?level=3")["items"]}
+    assert "Päijät-Häme (FI1C6)" in tip and str(api["FI1C6"]["projects"]) in tip
+    page = web.open("/region/FI1C6?lang=en", "window.__ra && window.__ra.view === 'region'")
+    neighbours = page.locator("table.data").last.inner_text()
+    assert "Helsinki-Uusimaa (FI1B1)" in neighbours and "Kanta-Häme (FI1C2)" in neighbours
+    assert web.errors == []
