@@ -1,0 +1,222 @@
+"""Digital Compass handlers: the 2030 targets and a region's plan (any NUTS level and version)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from regioatlas.analytics.compass import Observation, persons_16_74, plan_target
+from regioatlas.api.problems import bad_request, not_found
+from regioatlas.model import NotFound
+from regioatlas.model.regions import ATLAS_VERSION
+from regioatlas.sources.digital_decade import (
+    ATTRIBUTION,
+    desi_countries,
+    desi_series,
+    population_by_age,
+    regional_digital,
+)
+
+SERIES_SOURCE = {
+    "desi_2022_edition": "DESI 2022 edition",
+    "desi_2026_country_profile": "Digital Decade 2026 country profile",
+}
+CONTEXT_VERSION = 2016  # tgs00049 and isoc_r_iuse_i are coded in NUTS 2016
+
+
+@lru_cache(maxsize=1)
+def compass_spec() -> dict:
+    text = resources.files("regioatlas.data").joinpath("kpi", "compass.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def country_observations(country: str, spec: dict) -> list[Observation]:
+    """A target's country series from the DESI files, in percent, by reference year."""
+    out = []
+    for s in spec["series"]:
+        for edition, value, _flag in desi_series(country, s["file"], s["indicator"]):
+            out.append(
+                Observation(
+                    edition + s["year_offset"],
+                    value * s["scale"],
+                    f"{SERIES_SOURCE[s['file']]} ({s['indicator']}, edition {edition})",
+                )
+            )
+    out.sort(key=lambda o: o.year)
+    # the same reference year from two editions: the later edition wins
+    dedup: dict[int, Observation] = {}
+    for o in out:
+        dedup[o.year] = o
+    return list(dedup.values())
+
+
+class CompassApi:
+    """Handlers for /api/compass."""
+
+    def __init__(self, atlas):
+        self.atlas = atlas
+
+    def targets(self) -> dict:
+        spec = compass_spec()
+        return {
+            "target_year": 2030,
+            "legal_basis": "Decision (EU) 2022/2481 Art. 4; KPIs: Implementing Decision (EU) 2023/1353",
+            "targets": spec["targets"],
+            "not_translated": spec["not_translated"],
+            "countries": desi_countries(),
+        }
+
+    def _resolve(self, code: str, version) -> tuple[str, int, str, int]:
+        """(code asked, its version, code in NUTS 2024, level)."""
+        reg = self.atlas.registry
+        code = "".join(code.split()).upper()
+        if version not in (None, ""):
+            try:
+                v = int(version)
+            except ValueError:
+                raise bad_request(
+                    f"version must be a NUTS version year, not {version!r}", "version"
+                ) from None
+            if v not in (2010, 2013, 2016, 2021, 2024):
+                raise bad_request("version must be 2010, 2013, 2016, 2021 or 2024", "version")
+            if not reg.is_valid(code, v):
+                versions = reg.versions_of(code)
+                hint = f"; it is valid in NUTS {', '.join(map(str, versions))}" if versions else ""
+                raise not_found(f"{code} is not a NUTS {v} code{hint}")
+        else:
+            versions = reg.versions_of(code)
+            if not versions:
+                raise not_found(f"unknown NUTS code {code!r}")
+            v = ATLAS_VERSION if ATLAS_VERSION in versions else versions[-1]
+        if v == ATLAS_VERSION:
+            target = code
+        else:
+            flows = reg.recode(code, v, ATLAS_VERSION)
+            if not flows or flows[0][1] < 0.95:
+                shown = ", ".join(f"{c} {s:.0%}" for c, s in flows) or "no counterpart"
+                raise bad_request(
+                    f"{code} (NUTS {v}) has no single NUTS {ATLAS_VERSION} equivalent ({shown})",
+                    "region",
+                )
+            target = flows[0][0]
+        return code, v, target, len(target) - 2
+
+    def plan(self, region: str, version=None) -> dict:
+        asked, v, code, level = self._resolve(region, version)
+        reg = self.atlas.registry
+        try:
+            r = reg.get(code, ATLAS_VERSION)
+        except NotFound as exc:
+            raise not_found(str(exc)) from None
+        country = r.country
+        if country not in desi_countries():
+            raise not_found(
+                f"no Digital Decade values for {country} (the scoreboard covers the EU member states)"
+            )
+        pop = _population(code, asked)
+        spec = compass_spec()
+        plans = []
+        for t in spec["targets"]:
+            obs = country_observations(country, t)
+            baseline = None
+            if pop and t["baseline"] == "persons_16_74":
+                baseline = {
+                    **persons_16_74(pop["groups"]),
+                    "year": pop["year"],
+                    "code": pop["code"],
+                }
+            elif pop and t["baseline"] == "population":
+                total = int(pop["groups"]["TOTAL"])
+                baseline = {
+                    "unit": "persons",
+                    "low": total,
+                    "high": total,
+                    "basis": "total population on 1 January (Eurostat demo_r_pjanaggr3)",
+                    "year": pop["year"],
+                    "code": pop["code"],
+                }
+            p = plan_target(t, obs, baseline, estimated_from_national=level > 0)
+            if t["baseline"] == "enterprises":
+                p["gap_note"] = (
+                    "no count of enterprises by region in the shipped data: the gap is given in percentage points"
+                )
+            elif t.get("gap_note"):
+                p["gap_note"] = t["gap_note"]
+            p["regional_context"] = [
+                _context(c, code, level, reg) for c in t.get("regional_context", [])
+            ]
+            plans.append(p)
+        return {
+            "region": {
+                "code": code,
+                "version": ATLAS_VERSION,
+                "level": level,
+                "name": r.name_latin,
+                "country": country,
+                "asked": {"code": asked, "version": v},
+            },
+            "population": pop,
+            "targets": plans,
+            "not_translated": spec["not_translated"],
+            "method": {
+                "current": "latest country value of the Digital Decade scoreboard; for a region below the country it is the national value, labelled 'estimated from national', because no regional statistic with the target's definition exists",
+                "trend": "least-squares slope of the country series over its reference years (edition year - 1)",
+                "needed": "(target - current) / (2030 - reference year)",
+                "year_reached": "first whole year in which current + trend x years reaches the target",
+                "gap": "gap share x baseline; persons 16-74 are a range from Eurostat's broad age groups",
+            },
+            "attribution": [ATTRIBUTION["desi"], ATTRIBUTION["eurostat"]],
+        }
+
+
+def _population(code: str, asked: str) -> dict | None:
+    """Latest population by broad age group of the region (2024 code, else the code asked)."""
+    data = population_by_age()
+    for c in (code, asked):
+        years = data.get(c, {})
+        full = [y for y, g in years.items() if {"TOTAL", "Y15-64", "Y_GE65"} <= set(g)]
+        if full:
+            y = max(full)
+            return {
+                "code": c,
+                "year": y,
+                "groups": years[y],
+                "source": "Eurostat demo_r_pjanaggr3 (population on 1 January)",
+            }
+    return None
+
+
+def _context(ctx: dict, code: str, level: int, reg) -> dict:
+    """The latest regional statistic of the region's NUTS 2 (else its country)."""
+    data = regional_digital()
+    candidates = []
+    if level >= 2:
+        nuts2 = code[:4]
+        flows = reg.recode(nuts2, ATLAS_VERSION, CONTEXT_VERSION)
+        if flows and flows[0][1] >= 0.95:
+            candidates.append(flows[0][0])
+        candidates.append(nuts2)
+    candidates.append(code[:2])
+    for c in candidates:
+        series = data.get((ctx["table"], c))
+        if series:
+            year, value = series[-1]
+            return {
+                "table": ctx["table"],
+                "label": ctx["label"],
+                "relation": ctx["relation"],
+                "code": c,
+                "level": len(c) - 2,
+                "observed": "regional" if len(c) > 2 else "national",
+                "year": year,
+                "value": value,
+                "series": [{"year": y, "value": x} for y, x in series],
+                "source": "Source: Eurostat",
+            }
+    return {
+        "table": ctx["table"],
+        "label": ctx["label"],
+        "value": None,
+        "note": "no value for the region or its country",
+    }

@@ -1,0 +1,247 @@
+"""KPI and air quality handlers: the KPI registry, unit conversion, index definitions and the
+air quality side-by-side table (bundled Berlin data or a posted EEA file).
+
+Plain values in, JSON-ready dicts out; bad input raises ``ApiError`` (400/404), never a 500.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+
+from regioatlas.analytics.aq_indices import UnknownIndex, classify, definitions, index_spec
+from regioatlas.analytics.aq_indices import pollutant_name as _pollutant
+from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
+from regioatlas.analytics.units import UnitError, convert
+from regioatlas.api.problems import ApiError, bad_request, not_found
+from regioatlas.model import InputError, NotFound
+
+#: Bundled air quality data sets: id -> description
+AQ_DATASETS = {
+    "eea-berlin-pm25-2021": {
+        "title": "Hourly PM2.5 of four Berlin stations, 1 January - 1 May 2021 (EEA e-Reporting)",
+        "attribution": "© European Environment Agency (EEA)",
+        "placement": "stations placed on NUTS by the station table (the files carry no coordinates)",
+    }
+}
+MAX_POST_BYTES = 20_000_000
+
+
+def _number(value, name: str) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise bad_request(f"{name} must be a number, not {value!r}", name) from None
+    if math.isnan(x) or math.isinf(x):
+        raise bad_request(f"{name} must be a finite number", name)
+    return x
+
+
+def _lang(lang) -> str:
+    lang = (lang or "en").lower()
+    if lang not in LANGUAGES:
+        raise bad_request(f"lang must be one of {', '.join(LANGUAGES)}", "lang")
+    return lang
+
+
+class KpiApi:
+    """Handlers for /api/kpis, /api/units and /api/air-quality."""
+
+    def __init__(self, atlas):
+        self.atlas = atlas
+        self._lock = threading.Lock()
+        self._tables: dict[str, dict] = {}
+
+    # --- registry ----------------------------------------------------------------------
+    def kpis(self, lang=None, area=None) -> dict:
+        lang = _lang(lang)
+        items = [kpi_json(k, lang) for k in registry().values() if not area or k.area == area]
+        if area and not items:
+            areas = sorted({k.area for k in registry().values()})
+            raise bad_request(f"unknown area {area!r}; one of {', '.join(areas)}", "area")
+        return {"count": len(items), "languages": list(LANGUAGES), "items": items}
+
+    def kpi(self, kpi_id: str, lang=None, unit=None) -> dict:
+        lang = _lang(lang)
+        try:
+            k = get_kpi(kpi_id)
+        except NotFound as exc:
+            raise not_found(str(exc)) from None
+        try:
+            return kpi_json(k, lang, unit or None)
+        except UnitError as exc:
+            raise bad_request(str(exc), "unit") from None
+
+    def kpi_entity(self, kpi_id: str, value, area, period_from, period_to, lang=None) -> dict:
+        """A KPI value as a Smart Data Models KeyPerformanceIndicator entity."""
+        try:
+            k = get_kpi(kpi_id)
+        except NotFound as exc:
+            raise not_found(str(exc)) from None
+        v = _number(value, "value")
+        if not area:
+            raise bad_request("area (a region or station code) is required", "area")
+        for name, d in (("from", period_from), ("to", period_to)):
+            if not d or len(str(d)) < 4:
+                raise bad_request(f"{name} (an ISO date) is required", name)
+        return to_smart_data_model(
+            k, v, area=area, period_from=period_from, period_to=period_to, lang=_lang(lang)
+        )
+
+    def convert_units(self, value, from_unit, to_unit, pollutant=None, temperature_k=None) -> dict:
+        v = _number(value, "value")
+        if not from_unit or not to_unit:
+            raise bad_request("from and to units are required", "from" if not from_unit else "to")
+        t = _number(temperature_k, "temperature_k") if temperature_k not in (None, "") else 293.15
+        gas = None
+        if pollutant:
+            try:
+                gas = _pollutant(pollutant)
+            except UnknownIndex as exc:
+                raise bad_request(str(exc), "pollutant") from None
+        try:
+            out = convert(v, from_unit, to_unit, pollutant=gas, temperature_k=t)
+        except UnitError as exc:
+            raise bad_request(str(exc), "unit") from None
+        return {
+            "value": v,
+            "from": from_unit,
+            "to": to_unit,
+            "result": out,
+            "pollutant": gas,
+            "reference_temperature_k": t,
+            "reference_pressure_pa": 101325.0,
+        }
+
+    # --- air quality definitions -------------------------------------------------------
+    def aq_definitions(self) -> dict:
+        d = definitions()
+        return {
+            "pollutants": d["pollutants"],
+            "indices": [
+                {"id": i, **{k: v for k, v in spec.items() if k != "convention"}}
+                for i, spec in d["indices"].items()
+            ],
+            "standards": d["standards"],
+            "coverage_rules": d["coverage_rules"],
+        }
+
+    def aq_classify(self, index, pollutant, value) -> dict:
+        """The band of one (already averaged) concentration; negative values are refused."""
+        if not index:
+            raise bad_request("index is required", "index")
+        try:
+            spec = index_spec(index)
+            gas = _pollutant(pollutant or "")
+        except UnknownIndex as exc:
+            raise bad_request(str(exc), "index" if "index" in str(exc) else "pollutant") from None
+        v = _number(value, "value")
+        if v < 0:
+            raise bad_request("a concentration cannot be negative", "value")
+        try:
+            band = int(classify([v], index, gas)[0])
+        except UnknownIndex as exc:
+            raise bad_request(str(exc), "pollutant") from None
+        return {
+            "index": index,
+            "pollutant": gas,
+            "value": v,
+            "unit": "µg/m³",
+            "averaging": spec["pollutants"][gas]["averaging"],
+            "band": band,
+            "label": spec["labels"][band - 1],
+            "convention": spec["convention_text"],
+        }
+
+    # --- side by side ------------------------------------------------------------------
+    def aq_datasets(self) -> dict:
+        return {
+            "count": len(AQ_DATASETS),
+            "items": [{"id": k, **v} for k, v in AQ_DATASETS.items()],
+        }
+
+    def aq_table(self, dataset: str) -> dict:
+        """The side-by-side table of a bundled data set (computed once per process)."""
+        if dataset not in AQ_DATASETS:
+            raise not_found(
+                f"unknown air quality data set {dataset!r}; known: {', '.join(AQ_DATASETS)}"
+            )
+        with self._lock:
+            if dataset not in self._tables:
+                from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+
+                data = read_eea_timeseries(bundled_berlin_files())
+                self._tables[dataset] = self._table(data, _berlin_places(self.atlas.registry))
+                self._tables[dataset]["dataset"] = {"id": dataset, **AQ_DATASETS[dataset]}
+        return self._tables[dataset]
+
+    def aq_assess(self, body: bytes, nuts=None, version=None, name="posted.csv") -> dict:
+        """The side-by-side table of a posted EEA time-series CSV (all stations in ``nuts``)."""
+        from regioatlas.sources.eea_aq import read_eea_timeseries
+
+        if not body:
+            raise bad_request("post an EEA time-series CSV as the request body")
+        if len(body) > MAX_POST_BYTES:
+            raise ApiError(413, "Payload too large", f"at most {MAX_POST_BYTES:,} bytes")
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise bad_request("the body is not UTF-8 text") from None
+        try:
+            data = read_eea_timeseries([(name, text)])
+        except InputError as exc:
+            raise ApiError(
+                400,
+                "Bad request",
+                f"the file cannot be read: {exc.errors[0]}",
+                errors=[str(e) for e in exc.errors[:50]],
+            ) from None
+        places = {}
+        if nuts:
+            code = self.atlas.atlas_region(nuts, version)
+            places = {s: {"nuts": code, "method": "given by the caller"} for s in data.stations}
+        return self._table(data, places)
+
+    def _table(self, data, places) -> dict:
+        from regioatlas.analytics.air_quality import harmonise_aqi
+
+        table = harmonise_aqi(data.grids, places)
+        table["issues"] = data.issues
+        table["attribution"] = "© European Environment Agency (EEA)"
+        return _clean(table)
+
+
+def _berlin_places(registry) -> dict[str, dict]:
+    """Station -> place from the shipped station table, in the atlas NUTS version."""
+    import csv
+    import io
+    from importlib import resources
+
+    text = (
+        resources.files("regioatlas.data").joinpath("kpi", "berlin_stations.csv").read_text("utf-8")
+    )
+    out = {}
+    for r in csv.DictReader(io.StringIO(text)):
+        code, version = r["nuts"], int(r["nuts_version"])
+        target = registry.recode(code, version, 2024)
+        out[r["station"]] = {
+            "name": r["name"],
+            "nuts": target[0][0] if target else code,
+            "method": f"station table (NUTS {version} {code}; the EEA files carry no coordinates)",
+        }
+    return out
+
+
+def _clean(value):
+    """NaN/inf -> None and numpy scalars -> Python, recursively (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
