@@ -183,6 +183,44 @@ def build_nuts_mass(shared: Path) -> None:
     pq.write_table(table, OUT / "nuts_mass.parquet", compression="zstd")
 
 
+def build_test_fixtures(shared: Path) -> None:
+    """tests/fixtures/kpi: a real NUTS 2016 Eurostat table (tgs00096, population on 1 January
+    by NUTS 2) for FI, HR, HU, IE, LT and NO, 2016-2019, and the official 2016->2021 change
+    table rows of the changes the tests check."""
+    dest = REPO / "tests/fixtures/kpi"
+    dest.mkdir(parents=True, exist_ok=True)
+    path = shared / "eurostat_regional/eurostat_indicators_nuts0_nuts2_2000_2020.csv"
+    with (
+        path.open(newline="") as f,
+        (dest / "eurostat_tgs00096_population_nuts2016_subset.csv").open(
+            "w", newline="", encoding="utf-8"
+        ) as out,
+    ):
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["unit", "geo", "time", "values", "input_var_code"])
+        for r in csv.DictReader(f):
+            if (
+                r["input_var_code"] == "tgs00096"
+                and r["geo"][:2] in ("FI", "HR", "HU", "IE", "LT", "NO")
+                and 2016 <= int(r["time"]) <= 2019
+            ):
+                w.writerow([r["unit"], r["geo"], r["time"], r["values"], r["input_var_code"]])
+    keep = {"BE100", "EL421", "HR04", "HR046", "BE324", "BE327", "BE328", "NO021", "NO022", "NO020"}
+    path = shared / "nuts_codes/nuts2016_to_2021_changes.csv"
+    with (
+        path.open(newline="") as f,
+        (dest / "nuts2016_to_2021_changes_subset.csv").open(
+            "w", newline="", encoding="utf-8"
+        ) as out,
+    ):
+        reader = csv.DictReader(f)
+        w = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+        w.writeheader()
+        for r in reader:
+            if r["code_2016"] in keep or r["code_2021"] in keep:
+                w.writerow(r)
+
+
 def main(shared: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     build_air_quality(shared)
@@ -190,6 +228,7 @@ def main(shared: Path) -> None:
     build_population_by_age(shared)
     build_regional_context(shared)
     build_nuts_mass(shared)
+    build_test_fixtures(shared)
 
 
 if __name__ == "__main__":

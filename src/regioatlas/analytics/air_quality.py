@@ -247,6 +247,7 @@ def _worst_station(definition: dict, rows: list[dict]) -> dict:
         "stations_met": sum(r["status"] == MET for r in rows),
         "worst_station": worst["station"] if worst else None,
         "value": worst["value"] if worst else None,
+        "period_mean": worst.get("period_mean") if worst else None,
         "exceedances": worst["exceedances"] if worst else None,
         "coverage": worst["coverage"] if worst else None,
     }

@@ -113,7 +113,9 @@ def crosswalk(
         if not reg.is_valid(code, fv):
             versions = reg.versions_of(code)
             unrecodable[code] = (
-                f"not a NUTS {fv} code (valid in NUTS {', '.join(map(str, versions))})"
+                "a Eurostat 'not regionalised' code (…XX), not a region"
+                if len(code) > 2 and set(code[2:]) <= {"X", "Z"} and "X" in code[2:]
+                else f"not a NUTS {fv} code (valid in NUTS {', '.join(map(str, versions))})"
                 if versions
                 else "not a NUTS code of any version 2006-2024"
             )
