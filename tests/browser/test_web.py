@@ -154,6 +154,7 @@ def test_region_page_figures_sorting_and_downloads(web):
         == api["projects"]
     )
     assert page.locator("figure.chart svg rect").count() >= 1
+    assert "null" not in page.locator("main").inner_text() and "undefined" not in page.locator("main").inner_text()
     page.click("#projects th:nth-child(2) button")  # sort by start date
     page.wait_for_function("location.search.includes('sort=-start_date')")
     csv_href = page.locator("a[download$='projects.csv']").get_attribute("href")

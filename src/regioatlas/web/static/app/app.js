@@ -83,6 +83,8 @@
   });
 
   // ---- helpers ----------------------------------------------------------------------------------
+  // replaceChildren() would print a null child as the text "null": drop empty children first
+  function fill(node, ...children) { node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false)); }
   function round(x, n) { const f = Math.pow(10, n); return Math.round(x * f) / f; }
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -156,7 +158,7 @@
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
     function choose(item) { close(); input.value = ""; item.go(); }
     function paint() {
-      list.replaceChildren(...items.map((it, i) => el("li", {
+      fill(list, ...items.map((it, i) => el("li", {
         role: "option", id: "opt-" + i, class: i === active ? "active" : null, "aria-selected": i === active ? "true" : "false",
         onmousedown: (e) => { e.preventDefault(); choose(it); },
       }, el("span", { class: "kind", text: it.kind }), " ", it.label)));
@@ -361,7 +363,7 @@
     if (!host) return;
     const items = aggregate.items.slice().sort((a, b) => (metricValue(b, state.metric) || 0) - (metricValue(a, state.metric) || 0));
     const shown = state.table ? items : items.slice(0, 25);
-    host.replaceChildren(el("table", { class: "data" },
+    fill(host, el("table", { class: "data" },
       el("caption", {}, _("Regions ranked by") + " " + METRICS[state.metric]().toLowerCase() + " (" + items.length + ")"),
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, _("Region")), el("th", { scope: "col", class: "num" }, METRICS[state.metric]()))),
       el("tbody", {}, shown.map((i) => el("tr", {},
@@ -376,12 +378,12 @@
   async function drawPanel() {
     const host = document.getElementById("panel");
     if (!host) return;
-    if (!state.sel) { host.replaceChildren(); host.hidden = true; return; }
+    if (!state.sel) { fill(host, ); host.hidden = true; return; }
     host.hidden = false;
-    host.replaceChildren(el("p", {}, _("Loading…")));
+    fill(host, el("p", {}, _("Loading…")));
     try {
       const s = await api("/api/regions/" + encodeURIComponent(state.sel) + "/summary?" + filterParams());
-      host.replaceChildren(
+      fill(host, 
         el("button", { type: "button", class: "close", "aria-label": _("Close"), onclick: () => navigate({ sel: null }) }, "×"),
         el("h2", { id: "panel-title" }, s.region.name_latin),
         s.region.name_national && s.region.name_national !== s.region.name_latin ? el("p", { class: "muted", lang: "" }, s.region.name_national) : null,
@@ -390,7 +392,7 @@
         el("p", {}, el("a", { class: "button", href: stateUrl(Object.assign({}, state, { view: "region", region: s.region.code })), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: s.region.code, page: 0 }); } }, _("Open region page"))));
       host.setAttribute("aria-labelledby", "panel-title");
     } catch (e) {
-      host.replaceChildren(el("p", { class: "error" }, e.message));
+      fill(host, el("p", { class: "error" }, e.message));
     }
   }
 
@@ -467,7 +469,7 @@
         api("/api/projects?" + filterParams({ region: state.region, limit: 20, offset: state.page * 20, sort: sortKey })),
       ]);
     } catch (e) {
-      main.replaceChildren(el("h1", {}, state.region), el("p", { class: "error", role: "alert" }, e.message));
+      fill(main, el("h1", {}, state.region), el("p", { class: "error", role: "alert" }, e.message));
       return;
     }
     const typeNames = { HES: _("Higher education"), PRC: _("Private company"), REC: _("Research organisation"), PUB: _("Public body"), OTH: _("Other"), unknown: _("Unknown") };
@@ -481,7 +483,7 @@
     const pages = Math.max(1, Math.ceil(projects.total / 20));
     const csv = "/api/export/projects.csv?" + filterParams({ region: state.region });
     const geojson = "/api/export/regions.geojson?" + filterParams({ level: s.region.level, region: s.region.code });
-    main.replaceChildren(
+    fill(main, 
       el("nav", { class: "crumbs", "aria-label": _("Breadcrumb") }, el("a", { href: stateUrl(Object.assign({}, state, { view: "map" })), onclick: (e) => { e.preventDefault(); navigate({ view: "map", sel: s.region.code }); } }, _("Map")), " › " + s.region.code),
       el("h1", {}, s.region.name_latin),
       s.region.name_national && s.region.name_national !== s.region.name_latin ? el("p", { class: "muted", lang: "" }, s.region.name_national) : null,
@@ -519,11 +521,11 @@
     main.append(el("p", {}, _("Loading…")));
     let p;
     try { p = await api("/api/projects/" + encodeURIComponent(state.project)); }
-    catch (e) { main.replaceChildren(el("h1", {}, _("Project")), el("p", { class: "error", role: "alert" }, e.message)); return; }
+    catch (e) { fill(main, el("h1", {}, _("Project")), el("p", { class: "error", role: "alert" }, e.message)); return; }
     const ds = (datasets || []).find((d) => d.id === p.dataset_id) || {};
     const money = (eur, orig) => p.currency && p.currency !== "EUR" && orig !== null ? fmt.eur(eur) + " (" + fmt.money(orig, p.currency) + ", " + _("rate") + " " + fmt.num(p.exchange_rate, 4) + " " + _("of") + " " + (p.rate_date || "") + ")" : fmt.eur(eur);
     const miniMap = el("div", { id: "project-map", class: "minimap", role: "img", "aria-label": _("Map of participants' regions") });
-    main.replaceChildren(
+    fill(main, 
       el("nav", { class: "crumbs", "aria-label": _("Breadcrumb") }, el("a", { href: "/", onclick: (e) => { e.preventDefault(); navigate({ view: "map" }); } }, _("Map")), " › " + (p.acronym || p.native_id)),
       el("h1", { id: "project-title" }, p.title || p.acronym || p.id),
       p.acronym ? el("p", { class: "muted" }, p.acronym + " · " + p.id) : el("p", { class: "muted" }, p.id),
@@ -577,7 +579,7 @@
       const r = await api("/api/similar/" + encodeURIComponent(p.id) + "?limit=5");
       const items = r.items || r.results || [];
       if (!items.length) return;
-      host.replaceChildren(el("h2", {}, _("Similar projects")), el("ul", {}, items.map((x) => el("li", {},
+      fill(host, el("h2", {}, _("Similar projects")), el("ul", {}, items.map((x) => el("li", {},
         el("a", { href: "/project/" + encodeURIComponent(x.id || x.project_id), onclick: (e) => { e.preventDefault(); navigate({ view: "project", project: x.id || x.project_id }); } }, x.title || x.id || x.project_id),
         x.classification || x.kind ? " · " + ({ synergy: _("synergy"), overlap: _("overlap") }[x.classification || x.kind] || (x.classification || x.kind)) : ""))));
     } catch (e) { /* the similarity service is optional */ }
@@ -589,7 +591,7 @@
     root.setAttribute("aria-busy", "true");
     const main = el("main", { id: "main", class: "view-" + state.view, tabindex: "-1" });
     const skip = document.querySelector(".skip"); if (skip) skip.textContent = _("Skip to content");
-    root.replaceChildren(...(CONFIG.embed ? [main] : [header(), main, footer()]),
+    fill(root, ...(CONFIG.embed ? [main] : [header(), main, footer()]),
       el("div", { id: "live", class: "sr", "aria-live": "polite" }));
     mapRendered = false;
     if (state.view === "map") { renderMap(main); mapRendered = true; }
