@@ -41,6 +41,7 @@ ALIASES = {
     "nr": "count",
     "eur": "EUR",
     "meur": "megaEUR",
+    "score": "egov_score",
 }
 
 _lock = threading.Lock()
@@ -58,7 +59,7 @@ def registry():
     with _lock:
         ureg = pint.UnitRegistry(cache_folder=None)
         ureg.define("ppb = 1e-9 = parts_per_billion")
-        ureg.define("percentage_point = 0.01 = pp")
+        ureg.define("percentage_point = 0.01")
         ureg.define("person = [person] = persons")
         ureg.define("household = [household] = households")
         ureg.define("enterprise = [enterprise] = enterprises")
