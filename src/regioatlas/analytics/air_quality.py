@@ -32,25 +32,27 @@ def _averages(grid: HourlyGrid) -> list[dict]:
     _, daily, _ = daily_means(grid)
     _, mda8, _ = max_daily_8h_means(grid)
     hours_valid = (~np.isnan(grid.values)).sum(axis=1)
+    annual = {year: annual_means(grid, year) for year in years_of(grid)}
+    with np.errstate(invalid="ignore"), _quiet_nan():
+        hourly_max = np.nanmax(grid.values, axis=1)
+        daily_max = np.nanmax(daily, axis=1)
+        mda8_max = np.nanmax(mda8, axis=1)
+    valid_days = (~np.isnan(daily)).sum(axis=1)
     out = []
     for i, station in enumerate(grid.stations):
-        row = grid.values[i]
-        d = daily[i]
-        m = mda8[i]
         entry = {
             "station": station,
             "pollutant": grid.pollutant,
             "unit": grid.unit,
             "hours": grid.n_hours,
             "valid_hours": int(hours_valid[i]),
-            "hourly_max": _num(np.nanmax(row)) if hours_valid[i] else None,
-            "valid_days": int((~np.isnan(d)).sum()),
-            "daily_mean_max": _num(np.nanmax(d)) if (~np.isnan(d)).any() else None,
-            "max_daily_8h_mean_max": _num(np.nanmax(m)) if (~np.isnan(m)).any() else None,
+            "hourly_max": _num(hourly_max[i]),
+            "valid_days": int(valid_days[i]),
+            "daily_mean_max": _num(daily_max[i]),
+            "max_daily_8h_mean_max": _num(mda8_max[i]),
             "annual": {},
         }
-        for year in years_of(grid):
-            a = annual_means(grid, year)
+        for year, a in annual.items():
             entry["annual"][str(year)] = {
                 "mean": _num(a["mean"][i]),
                 "period_mean": _num(a["period_mean"][i]),
@@ -60,6 +62,20 @@ def _averages(grid: HourlyGrid) -> list[dict]:
             }
         out.append(entry)
     return out
+
+
+class _quiet_nan:
+    """nanmax warns on all-NaN rows (stations without data); they are answered with None."""
+
+    def __enter__(self):
+        import warnings
+
+        self._w = warnings.catch_warnings()
+        self._w.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc):
+        self._w.__exit__(*exc)
 
 
 def _num(x, digits: int = 3):

@@ -130,16 +130,17 @@ def running_mean(values: np.ndarray, window: int, min_valid: int) -> np.ndarray:
     """
     v = np.asarray(values, dtype=np.float64)
     valid = ~np.isnan(v)
-    x = np.where(valid, v, 0.0)
     n, h = v.shape
     cs = np.zeros((n, h + 1))
-    np.cumsum(x, axis=1, out=cs[:, 1:])
-    cc = np.zeros((n, h + 1))
+    np.cumsum(np.where(valid, v, 0.0), axis=1, out=cs[:, 1:])
+    cc = np.zeros((n, h + 1), dtype=np.int32)
     np.cumsum(valid, axis=1, out=cc[:, 1:])
-    hi = np.arange(1, h + 1)
-    lo = np.maximum(hi - window, 0)
-    sums = cs[:, hi] - cs[:, lo]
-    counts = cc[:, hi] - cc[:, lo]
+    # window ending at hour i covers cumulative positions (i + 1 - window, i + 1]
+    sums = cs[:, 1:].copy()
+    counts = cc[:, 1:].copy()
+    if h > window:
+        sums[:, window:] -= cs[:, 1 : h + 1 - window]
+        counts[:, window:] -= cc[:, 1 : h + 1 - window]
     with np.errstate(invalid="ignore", divide="ignore"):
         out = sums / counts
     out[counts < min_valid] = np.nan

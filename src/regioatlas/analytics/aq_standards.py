@@ -49,14 +49,18 @@ def _level(std: dict, unit: str, key: str = "level") -> float:
     return float(convert(float(std[key]), std["unit"], unit))
 
 
-def _interim(std: dict, unit: str, value: float | None) -> str | None:
+def _steps(std: dict, unit: str) -> list[tuple[str, float]]:
+    """Interim targets and the guideline, in the data's unit."""
+    steps = [(f"IT{i + 1}", t) for i, t in enumerate(std["interim_targets"])]
+    steps.append(("AQG", std["level"]))
+    return [(name, float(convert(float(t), std["unit"], unit))) for name, t in steps]
+
+
+def _interim(steps: list[tuple[str, float]], value: float | None) -> str | None:
     """The strictest of the interim targets and the guideline that the value meets."""
-    if value is None or np.isnan(value) or "interim_targets" not in std:
+    if value is None or np.isnan(value):
         return None
-    steps = [(f"IT{i + 1}", t) for i, t in enumerate(std["interim_targets"])] + [
-        ("AQG", std["level"])
-    ]
-    met = [name for name, t in steps if value <= float(convert(float(t), std["unit"], unit))]
+    met = [name for name, t in steps if value <= t]
     return met[-1] if met else "above IT1"
 
 
@@ -235,6 +239,7 @@ def _assemble(std: dict, grid: HourlyGrid, year: int, level: float, res: dict) -
         x = float(a[i])
         return None if np.isnan(x) else round(x, digits)
 
+    steps = _steps(std, grid.unit) if "interim_targets" in std else None
     stations = []
     for i, station in enumerate(grid.stations):
         value = num(res.get("value"), i)
@@ -249,7 +254,7 @@ def _assemble(std: dict, grid: HourlyGrid, year: int, level: float, res: dict) -
         if res.get("period_mean") is not None:
             row["period_mean"] = num(res["period_mean"], i)
         if "interim_targets" in std:
-            row["attains"] = _interim(std, grid.unit, value)
+            row["attains"] = _interim(steps, value)
         stations.append(row)
     return {
         "id": std["id"],

@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from regioatlas.geo.nuts import NutsRegistry, check_version, normalise_code
@@ -348,9 +349,17 @@ def recode_values(
 
 def _factorize(values) -> tuple[list, np.ndarray]:
     """Distinct values in order of first appearance, and each value's position among them."""
-    seen: dict = {}
-    ids = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64)
-    return list(seen), ids
+    try:  # Arrow's hash table: fast for large string or number columns
+        enc = pa.array(
+            values if not isinstance(values, np.ndarray) else values.tolist()
+        ).dictionary_encode()
+        return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False).astype(
+            np.int64
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: plain Python
+        seen: dict = {}
+        ids = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64)
+        return list(seen), ids
 
 
 def _empty() -> np.ndarray:
