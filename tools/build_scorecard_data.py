@@ -52,5 +52,25 @@ def main(shared: Path) -> None:
     print("wrote", sorted(p.name for p in OUT.iterdir()))
 
 
+def fixtures(shared: Path) -> None:
+    """Real test inputs in tests/fixtures/scorecard: the older bulk-TSV layout (``unit,geo\\time``,
+    years descending) of nama_10r_3gdp, lines of Finland and Austria for two units."""
+    import gzip
+
+    dest = REPO / "tests/fixtures/scorecard"
+    dest.mkdir(parents=True, exist_ok=True)
+    src = shared / "eurostat_regional/nama_10r_3gdp.tsv.gz"
+    with gzip.open(src, "rt", encoding="utf-8", newline="") as f:
+        lines = f.readlines()
+    keep = [
+        line
+        for line in lines[1:]
+        if line.startswith(("PPS_HAB,FI", "PPS_HAB,AT", "EUR_HAB,FI", "EUR_HAB,AT"))
+    ]
+    (dest / "nama_10r_3gdp_FI_AT.tsv").write_text(lines[0] + "".join(keep), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared/data")
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared/data"
+    main(shared)
+    fixtures(shared)

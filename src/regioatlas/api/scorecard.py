@@ -196,12 +196,12 @@ class Scorecards:
         except KeyError as exc:
             raise not_found(str(exc.args[0])) from None
         lvl = _int(level, "level", 0, 3, ind.levels[-1] if 2 not in ind.levels else 2)
-        if lvl not in ind.levels:
+        table = self.data.state().panel.table(ind.id, lvl)
+        if lvl not in ind.levels and table is None:
             raise bad_request(
                 f"{ind.id} is published at NUTS {', '.join(map(str, ind.levels))}, not NUTS {lvl}",
                 "level",
             )
-        table = self.data.state().panel.table(ind.id, lvl)
         if table is None or table.year_range() is None:
             raise not_found(f"the store holds no values of {ind.id} at NUTS {lvl}")
         first, last = table.year_range()

@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass, replace
 from importlib import resources
 
-from regioatlas.model import RegioAtlasError
+from regioatlas.model import NotFound, RegioAtlasError
 
 METROPOLIS = "metropolis"
 NEXT_TO = "next_to_metropolis"
@@ -122,6 +122,11 @@ def _data(name: str):
     return resources.files("regioatlas.data").joinpath(name).open("rb")
 
 
+def _rows(name: str) -> csv.DictReader:
+    text = resources.files("regioatlas.data").joinpath(name).read_text(encoding="utf-8")
+    return csv.DictReader(io.StringIO(text))
+
+
 def _latest_population() -> tuple[dict[str, float], int | None]:
     """Latest total population per NUTS 2024 code from the shipped demo_r_pjanaggr3 extract."""
     with _data("demo/estat_demo_r_pjanaggr3_total.tsv.gz") as raw:
@@ -145,22 +150,19 @@ def _latest_population() -> tuple[dict[str, float], int | None]:
 def load_inputs() -> TypologyInputs:
     """The typology inputs shipped in ``regioatlas/data/scorecard`` (see its README.md)."""
     members, names, capitals = {}, {}, set()
-    with _data("scorecard/metro_regions_nuts2016.csv") as f:
-        for row in csv.DictReader(io.TextIOWrapper(f, encoding="utf-8")):
-            members[row["NUTS_ID"]] = row["MREG_CODE"]
-            names[row["MREG_CODE"]] = row["metro_region_name"]
-            if row["MREG_CODE"].endswith("MC"):
-                capitals.add(row["MREG_CODE"])
+    for row in _rows("scorecard/metro_regions_nuts2016.csv"):
+        members[row["NUTS_ID"]] = row["MREG_CODE"]
+        names[row["MREG_CODE"]] = row["metro_region_name"]
+        if row["MREG_CODE"].endswith("MC"):
+            capitals.add(row["MREG_CODE"])
     large = set()
-    with _data("scorecard/oecd_tl3_metro_typology_units.csv") as f:
-        for row in csv.DictReader(io.TextIOWrapper(f, encoding="utf-8")):
-            if row["metro_code"] == "MR-L":
-                large.add(row["REG_ID_M"] if row["REG_ID_M"] != "NA" else row["REG_ID"])
+    for row in _rows("scorecard/oecd_tl3_metro_typology_units.csv"):
+        if row["metro_code"] == "MR-L":
+            large.add(row["REG_ID_M"] if row["REG_ID_M"] != "NA" else row["REG_ID"])
     urban = {}
-    with _data("scorecard/urban_rural_typology_nuts3_2024.csv") as f:
-        for row in csv.DictReader(io.TextIOWrapper(f, encoding="utf-8")):
-            if row["urban_rural_type"].strip().isdigit():
-                urban[row["geo"]] = int(row["urban_rural_type"])
+    for row in _rows("scorecard/urban_rural_typology_nuts3_2024.csv"):
+        if row["urban_rural_type"].strip().isdigit():
+            urban[row["geo"]] = int(row["urban_rural_type"])
     population, year = _latest_population()
     return TypologyInputs(
         members, names, frozenset(capitals), frozenset(large), urban, population, year
@@ -236,7 +238,10 @@ class Typology:
             raise TypologyError(f"type must be one of {', '.join(TYPES)}, not {kind!r}")
         metropolis = override.metropolis or (None if kind == METROPOLIS else result.metropolis)
         if override.metropolis:
-            metro = self.registry.get(override.metropolis, result.version)
+            try:
+                metro = self.registry.get(override.metropolis, result.version)
+            except NotFound as exc:
+                raise TypologyError(str(exc)) from None
             if metro.level != result.level:
                 raise TypologyError(
                     f"metropolis {metro.code} is a NUTS {metro.level} region; give a NUTS "
