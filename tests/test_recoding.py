@@ -184,3 +184,21 @@ def test_cli_recode_bad_input_exits_non_zero(fixtures, tmp_path):
     nounit.write_text("geo,time,value\nHR04,2019,1\n")
     r = CliRunner().invoke(main, ["recode", str(nounit), "--from", "2016", "--to", "2021"])
     assert r.exit_code != 0 and "--kind" in r.output
+
+
+def test_cli_reads_eurostat_tsv_and_keeps_publisher_flags(tmp_path):
+    # constructed file in the Eurostat SDMX-TSV layout (values not real)
+    src = tmp_path / "constructed.tsv"
+    src.write_text("unit,geo\\time\t2019 \t2020 \nNR,HR04\t100 p\t: \nNR,HR046\t5 e\t6 \n")
+    out = tmp_path / "out.csv"
+    r = CliRunner().invoke(
+        main, ["recode", str(src), "--from", "2016", "--to", "2021", "-o", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    rows = {(x["geo"], x["time"]): x for x in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows[("HR02", "2019")]["input_flags"] == "p" and rows[("HR02", "2019")]["unit"] == "NR"
+    assert rows[("HR061", "2019")]["input_flags"] == "e"
+    assert (
+        rows[("HR02", "2020")]["recode_flag"] == "incomplete"
+        and rows[("HR02", "2020")]["value"] == ""
+    )

@@ -245,45 +245,42 @@ def infer_kind(series: RegionSeries) -> str | None:
 
 
 def write_recoded(out, series: RegionSeries, result: dict, meta: dict) -> int:
-    """Write recoded rows as long CSV: dimensions, geo, time, value, flags and the method."""
+    """Write recoded rows as long CSV: dimensions, geo, time, value, the publisher's flags of the
+    source values (``input_flags``), the NUTS version, the method and the recoding flag."""
+    published = {
+        (c, k, p): f
+        for c, k, p, f in zip(series.codes, series.keys, series.periods, series.flags)
+        if f
+    }
+    header = ["geo", "time", "value", "input_flags", "nuts_version", "method", "weight"]
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        [
-            *series.dimensions,
-            "geo",
-            "time",
-            "value",
-            "nuts_version",
-            "method",
-            "weight",
-            "kind",
-            "sources",
-            "recode_flag",
-            "note",
-        ]  # fmt: skip
-    )
+    w.writerow([*series.dimensions, *header, "kind", "sources", "recode_flag", "note"])
     n = 0
     for i in range(len(result["code"])):
         key = str(result["key"][i])
+        period = str(result["period"][i])
         dims = key.split(",") if series.dimensions else []
         v = result["value"][i]
         method = result["method"][i]
+        sources = [x.split("×")[0] for x in str(result["sources"][i]).split("+")]
+        flags = sorted({published.get((c, key, period), "") for c in sources} - {""})
+        flagged = result["flag"][i] == "not recodable"
+        weighted = method not in ("", "unchanged", "renamed", "recoded")
         w.writerow(
             [
                 *dims,
                 result["code"][i],
-                result["period"][i],
+                period,
                 "" if np.isnan(v) else f"{v:.10g}",
-                meta["to_version"]
-                if not result["flag"][i] == "not recodable"
-                else meta["from_version"],
+                "".join(flags),
+                meta["from_version"] if flagged else meta["to_version"],
                 method,
-                meta["weight"] if method not in ("", "unchanged", "renamed", "recoded") else "",
+                meta["weight"] if weighted else "",
                 meta["kind"],
                 result["sources"][i],
                 result["flag"][i],
                 result["note"][i],
-            ]  # fmt: skip
+            ]
         )
         n += 1
     return n
