@@ -225,3 +225,21 @@ def test_station_table_with_coordinates(tmp_path):
 def test_docstring_examples_hold(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_intensive_figures_are_recoded_as_rates(app_client):
+    # disposable income per inhabitant (tgs00026, PPS per inhabitant) is published in NUTS 2016
+    ind = "tgs00026/PPS_HAB.B6N.BAL"
+    orig = app_client.get(
+        "/api/figures", params={"indicator": ind, "version": "2016", "region": "HR04"}
+    ).json()
+    assert orig["kind"] == "intensive" and orig["items"]
+    by_year = {i["year"]: i["value"] for i in orig["items"] if i["code"] == "HR04"}
+    r = app_client.get(
+        "/api/figures", params={"indicator": ind, "version": "2021", "region": "HR0"}
+    )
+    assert r.status_code == 200
+    parts = [i for i in r.json()["items"] if i["code"] in ("HR02", "HR05", "HR06")]
+    assert parts and {i["method"] for i in parts} == {"split"}
+    for i in parts:  # a rate is not divided among the parts of a split
+        assert i["value"] == pytest.approx(by_year[i["year"]])

@@ -109,7 +109,9 @@ def _version(value) -> int:
 
 
 def _kind(units: list[str]) -> str | None:
-    kinds = {UNIT_KIND.get(u.strip().lower()) for u in units}
+    from regioatlas.sources.region_series import kind_of_unit
+
+    kinds = {UNIT_KIND.get(u.strip().lower()) or kind_of_unit(u) for u in units}
     return kinds.pop() if len(kinds) == 1 else None
 
 

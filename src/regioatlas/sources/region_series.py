@@ -51,16 +51,17 @@ EXTENSIVE_UNITS = (
 INTENSIVE_UNITS = (
     "PC",
     "RT",
-    "P_",
+    "P",
     "PPS_HAB",
     "EUR_HAB",
     "HAB",
-    "I1",
-    "I2",
+    "I10",
+    "I15",
+    "I20",
     "YR",
     "AVG",
     "PM",
-    "PER_",
+    "PER",
 )
 
 
@@ -226,21 +227,28 @@ def _read_csv(name: str, text: str) -> RegionSeries:
     return out
 
 
+def kind_of_unit(unit: str) -> str | None:
+    """``extensive`` or ``intensive`` for a Eurostat unit code; None when unsure.
+
+    Example
+    -------
+    >>> kind_of_unit("NR"), kind_of_unit("PPS_HAB"), kind_of_unit("PC_GDP"), kind_of_unit("XYZ")
+    ('extensive', 'intensive', 'intensive', None)
+    """
+    u = unit.strip().upper()
+    if any(u == x or u.startswith(x + "_") for x in INTENSIVE_UNITS) or "_HAB" in u:
+        return "intensive"
+    if any(u == x or u.startswith(x + "_") for x in EXTENSIVE_UNITS):
+        return "extensive"
+    return None
+
+
 def infer_kind(series: RegionSeries) -> str | None:
     """``extensive`` or ``intensive`` from the Eurostat ``unit`` dimension; None when unsure."""
     if "unit" not in series.dimensions:
         return None
     ui = series.dimensions.index("unit")
-    units = {k.split(",")[ui] for k in series.keys}
-    kinds = set()
-    for u in units:
-        u = u.upper()
-        if any(u == x or u.startswith(x + "_") for x in INTENSIVE_UNITS) or "_HAB" in u:
-            kinds.add("intensive")
-        elif any(u == x or u.startswith(x + "_") for x in EXTENSIVE_UNITS):
-            kinds.add("extensive")
-        else:
-            return None
+    kinds = {kind_of_unit(k.split(",")[ui]) for k in series.keys}
     return kinds.pop() if len(kinds) == 1 else None
 
 
