@@ -50,21 +50,23 @@ def trend(table: IndicatorTable, code: str, year: int, years: int) -> dict | Non
     if not kind:
         return None
     out: dict = {"years": years, "from_year": year - years, "to_year": year, "kind": kind}
-    now, before = table.cell(code, year), table.cell(code, year - years)
-    if before is None or before.value is None or now is None or now.value is None:
+    i, j, j0 = table.row.get(code), table.col.get(year), table.col.get(year - years)
+    now = table.values[i, j] if i is not None and j is not None else math.nan
+    before = table.values[i, j0] if i is not None and j0 is not None else math.nan
+    if math.isnan(now) or math.isnan(before):
         out.update(value=None, reason=f"no value for {year - years}")
         return out
     if kind == "pct":
-        if before.value == 0:
+        if before == 0:
             out.update(value=None, reason="start value is zero")
             return out
-        value = (now.value / before.value - 1.0) * 100.0
+        value = (now / before - 1.0) * 100.0
     else:
-        value = now.value - before.value
-    flags = [table.cell(code, y) for y in range(year - years + 1, year + 1)]
+        value = now - before
+    flags = table.flags[i, j0 + 1 : j + 1]
     out.update(
-        value=value,
-        break_in_series=any(c is not None and c.flag and "b" in c.flag for c in flags),
+        value=float(value),
+        break_in_series=any(f is not None and "b" in f for f in flags),
     )
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
@@ -44,6 +46,26 @@ class CompositeQuery(BaseModel):
     country: str | None = _opt("show only this country's regions (ranks stay EU-wide)")
 
 
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _json(data: dict) -> Response:
+    """JSON serialised once with the standard library (the handlers return plain values;
+    FastAPI's generic encoder would walk the large scorecard again)."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a NaN or infinity: not JSON, so null
+        text = json.dumps(_clean(data), ensure_ascii=False)
+    return Response(text, media_type="application/json")
+
+
 def _params(request: Request) -> dict:
     return dict(request.query_params)
 
@@ -72,11 +94,11 @@ def register(app: FastAPI, atlas) -> None:
         summary="One indicator for every region of a level in a year (map, ranking table)",
     )
     def indicator(indicator_id: str, level: Str = None, year: Str = None, country: Str = None):
-        return cards.indicator(indicator_id, level, year, country)
+        return _json(cards.indicator(indicator_id, level, year, country))
 
     @app.get("/api/typology", tags=tags, summary="Typology of every region of a level")
     def typologies(level: Str = None, version: Str = None, country: Str = None):
-        return cards.typologies(level, version, country)
+        return _json(cards.typologies(level, version, country))
 
     @app.get(
         "/api/typology/{code}",
@@ -92,7 +114,7 @@ def register(app: FastAPI, atlas) -> None:
         summary="A region against its metropolis and its peers: values, years, trends, ranks",
     )
     def scorecard(request: Request, code: str, query: Annotated[ScorecardQuery, Query()]):
-        return cards.scorecard(code, **_card_params(request))
+        return _json(cards.scorecard(code, **_card_params(request)))
 
     @app.get("/api/scorecard/{code}/csv", tags=tags, summary="The scorecard as CSV")
     def scorecard_csv(request: Request, code: str, query: Annotated[ScorecardQuery, Query()]):
@@ -117,7 +139,7 @@ def register(app: FastAPI, atlas) -> None:
         summary="Composite index with median rank and 5-95 % rank interval per region",
     )
     def composite(request: Request, query: Annotated[CompositeQuery, Query()]):
-        return cards.composite(_params(request))
+        return _json(cards.composite(_params(request)))
 
     @app.get("/api/composite/csv", tags=tags, summary="The composite ranking as CSV")
     def composite_csv(request: Request, query: Annotated[CompositeQuery, Query()]):
