@@ -154,7 +154,10 @@ def test_region_page_figures_sorting_and_downloads(web):
         == api["projects"]
     )
     assert page.locator("figure.chart svg rect").count() >= 1
-    assert "null" not in page.locator("main").inner_text() and "undefined" not in page.locator("main").inner_text()
+    assert (
+        "null" not in page.locator("main").inner_text()
+        and "undefined" not in page.locator("main").inner_text()
+    )
     page.click("#projects th:nth-child(2) button")  # sort by start date
     page.wait_for_function("location.search.includes('sort=-start_date')")
     csv_href = page.locator("a[download$='projects.csv']").get_attribute("href")
@@ -259,4 +262,34 @@ def test_hover_shows_name_and_value_and_region_page_compares_with_helsinki_uusim
     page = web.open("/region/FI1C6?lang=en", "window.__ra && window.__ra.view === 'region'")
     neighbours = page.locator("table.data").last.inner_text()
     assert "Helsinki-Uusimaa (FI1B1)" in neighbours and "Kanta-Häme (FI1C2)" in neighbours
+    assert web.errors == []
+
+
+def test_compass_page_shows_each_target_with_the_gap_in_people(web):
+    page = web.open("/compass/FI1C6?lang=en", "window.__ra && window.__ra.view === 'compass'")
+    api = _api(web.base, "/api/compass/FI1C6")
+    assert page.locator("h1").inner_text() == "Digital Compass: Päijät-Häme (FI1C6)"
+    assert page.locator("section.target").count() == len(api["targets"])
+    gigabit = next(t for t in api["targets"] if t["id"] == "gigabit_coverage")
+    card = page.locator("section.target[data-target=gigabit_coverage]")
+    assert f"{gigabit['gap']['low']:,} persons" in card.locator("dd[data-field=gap]").inner_text()
+    assert card.locator("svg polyline").count() >= 2
+    page.select_option("#lang", "fi")
+    page.wait_for_function(
+        "document.querySelector('h1').innerText.startsWith('Digitaalinen kompassi')"
+    )
+    web.shot("compass-fi")
+    assert web.errors == []
+
+
+def test_air_quality_page_puts_indices_and_standards_side_by_side(web):
+    page = web.open("/air-quality?lang=en", "window.__ra && window.__ra.view === 'air-quality'")
+    table = page.locator("#aq-table")
+    headers = table.locator("thead th").all_inner_texts()
+    assert any("EAQI 2024" in h for h in headers) and any("EAQI pre-2024" in h for h in headers)
+    assert any("UBA" in h for h in headers) and any("CAQI" in h for h in headers)
+    assert any("WHO 2021" in h for h in headers) and any("2024/2881" in h for h in headers)
+    assert table.locator("tbody tr").count() == 5  # four Berlin stations and their NUTS 3 region
+    assert "worst station" in table.locator("tbody tr").last.inner_text()
+    web.shot("air-quality")
     assert web.errors == []

@@ -149,6 +149,9 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
             shell_html(lang, embed=embed, attributions=attributions, features=features)
         )
 
+    def _page_with_code(request: Request, code: str) -> HTMLResponse:
+        return _shell(request)
+
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request):
         return _shell(request)
@@ -160,6 +163,15 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     @app.get("/project/{project_id:path}", include_in_schema=False, response_class=HTMLResponse)
     def project_page(request: Request, project_id: str):
         return _shell(request)
+
+    for page in ("compass", "air-quality", "scorecard", "partners"):  # feature pages of the app
+        app.add_api_route(f"/{page}", _shell, include_in_schema=False, response_class=HTMLResponse)
+        app.add_api_route(
+            f"/{page}/{{code}}",
+            _page_with_code,
+            include_in_schema=False,
+            response_class=HTMLResponse,
+        )
 
     @app.get("/embed", include_in_schema=False, response_class=HTMLResponse)
     @app.get("/embed/{rest:path}", include_in_schema=False, response_class=HTMLResponse)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from html import escape
 
 from regioatlas import __version__
 from regioatlas.web.i18n import LANGUAGES, catalog
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
+#: the page script of each feature whose routes are installed (static/app/<name>.js)
+FEATURE_SCRIPTS = ("kpi", "scorecard", "similarity")
 
 
 def shell_html(
@@ -34,6 +37,12 @@ def shell_html(
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
+    static = resources.files("regioatlas.web").joinpath("static", "app")
+    scripts = "\n".join(
+        f'<script src="/static/app/{name}.js?v={__version__}"></script>'
+        for name in FEATURE_SCRIPTS
+        if name in (features or []) and static.joinpath(f"{name}.js").is_file()
+    )
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -47,4 +56,5 @@ def shell_html(
 <script id="ra-config" type="application/json">{data}</script>
 <script src="/static/vendor/leaflet/leaflet.js"></script>
 <script src="/static/app/app.js?v={__version__}"></script>
+{scripts}
 </body></html>"""

@@ -8,6 +8,8 @@
   "use strict";
 
   const CONFIG = JSON.parse(document.getElementById("ra-config").textContent);
+  // Feature pages (compass, air quality, scorecard, ...) register here from their own scripts.
+  const VIEWS = {};
   let CATALOG = CONFIG.catalog || {};
   const _ = (s) => CATALOG[s] || s;
 
@@ -38,7 +40,8 @@
     };
     FILTERS.forEach((f) => { if (p.get(f)) st.filters[f] = p.get(f); });
     let m;
-    if ((m = path.match(/^\/region\/([A-Za-z0-9]+)/))) { st.view = "region"; st.region = m[1].toUpperCase(); }
+    if ((m = path.match(/^\/(compass|scorecard|air-quality|partners)(?:\/([A-Za-z0-9]+))?\/?$/))) { st.view = m[1]; st.region = m[2] ? m[2].toUpperCase() : null; }
+    else if ((m = path.match(/^\/region\/([A-Za-z0-9]+)/))) { st.view = "region"; st.region = m[1].toUpperCase(); }
     else if ((m = path.match(/^\/project\/(.+)$/))) { st.view = "project"; st.project = decodeURIComponent(m[1]); }
     return st;
   }
@@ -48,6 +51,7 @@
     let path = prefix + "/";
     if (st.view === "region") path = prefix + "/region/" + encodeURIComponent(st.region);
     if (st.view === "project") path = prefix + "/project/" + encodeURIComponent(st.project);
+    if (VIEWS[st.view]) path = prefix + "/" + st.view + (st.region ? "/" + encodeURIComponent(st.region) : "");
     const p = new URLSearchParams();
     p.set("lang", st.lang);
     if (st.level !== "auto") p.set("level", st.level);
@@ -84,7 +88,7 @@
 
   // ---- helpers ----------------------------------------------------------------------------------
   // replaceChildren() would print a null child as the text "null": drop empty children first
-  function fill(node, ...children) { node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false)); }
+  function fill(node, ...children) { node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)); }
   function round(x, n) { const f = Math.pow(10, n); return Math.round(x * f) / f; }
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -95,7 +99,7 @@
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v === true ? "" : v);
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined) continue;
       node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
     }
@@ -144,6 +148,9 @@
     return el("header", { class: "top" },
       el("a", { class: "brand", href: stateUrl(Object.assign({}, state, { view: "map" })), onclick: (e) => { e.preventDefault(); navigate({ view: "map" }); } }, "RegioAtlas"),
       searchBox(),
+      el("nav", { class: "views", "aria-label": _("Sections") },
+        link({ view: "map" }, _("Map")),
+        Object.entries(VIEWS).map(([name, v]) => [" ", link({ view: name, region: v.needsRegion ? (state.region || state.sel || v.defaultRegion) : null }, v.title())])),
       el("label", { class: "lang" }, el("span", { class: "sr" }, _("Language")), langSel));
   }
 
@@ -597,7 +604,23 @@
     if (state.view === "map") { renderMap(main); mapRendered = true; }
     else if (state.view === "region") await renderRegion(main);
     else if (state.view === "project") await renderProject(main);
+    else if (VIEWS[state.view]) {
+      try { await VIEWS[state.view].render(main, state); }
+      catch (e) { fill(main, el("h1", {}, VIEWS[state.view].title()), el("p", { class: "error", role: "alert" }, e.message)); }
+      root.setAttribute("aria-busy", "false");
+      window.__ra = { ready: true, view: state.view };
+    }
     document.title = "RegioAtlas" + (state.view === "region" ? " – " + state.region : state.view === "project" ? " – " + state.project : "");
+  }
+
+  // What feature scripts may use: DOM and formatting helpers, the API, navigation, state.
+  window.RA = {
+    _: (x) => _(x), el: el, fill: fill, fmt: fmt, api: api, views: VIEWS, config: CONFIG,
+    navigate: (changes) => navigate(changes), state: () => state, link: (changes, text) => link(changes, text),
+  };
+  function link(changes, text) {
+    const target = Object.assign({}, state, changes);
+    return el("a", { href: stateUrl(target), onclick: (e) => { e.preventDefault(); navigate(changes); } }, text);
   }
 
   async function start() {
