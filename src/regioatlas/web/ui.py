@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from html import escape
+from importlib import resources
 
 from regioatlas import __version__
 from regioatlas.web.i18n import LANGUAGES, catalog
