@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -243,14 +242,12 @@ def test_locate_many_memoises_without_sharing_objects(loc):
     assert loc.locate(hints[0]).nuts3 == "FI1C6"
 
 
-def test_150k_country_hints_take_well_under_a_second(loc):
-    loc.locate(PlaceHint(country="AT"))  # warm the registry and gazetteers
+def test_many_country_hints_are_located_alike(loc):
+    # speed is measured in bench/bench_locate.py, not here
     hints = [PlaceHint(country=("AT", "FI", "DE", "EL")[i % 4]) for i in range(150_000)]
-    start = time.perf_counter()
     out = loc.locate_many(hints)
-    elapsed = time.perf_counter() - start
-    assert len(out) == 150_000 and out[3].nuts0 == "EL"
-    assert elapsed < 1.0, elapsed
+    assert len(out) == 150_000 and out[3].nuts0 == "EL" and out[4].nuts0 == "AT"
+    assert {o.method for o in out} == {"country"}
 
 
 def test_location_report_shares_sum_to_one(loc):
