@@ -176,3 +176,22 @@ def test_cli_scorecard(demo_store_path):
     assert comp.exit_code == 0 and len(comp.stdout.strip().splitlines()) == 4
     cat = run(main, ["indicators", "--store", str(demo_store_path), "--format", "json"])
     assert cat.exit_code == 0 and len(json.loads(cat.output)["items"]) >= 9
+
+
+def test_cli_falls_back_to_the_demo_store_and_says_so(demo_store_path, tmp_path):
+    env = {
+        "REGIOATLAS_STORE": str(tmp_path / "none.duckdb"),  # no store there
+        "REGIOATLAS_DEMO_STORE": str(demo_store_path),  # current: not rebuilt
+    }
+    out = CliRunner().invoke(main, ["scorecard", "AT12", "--format", "json"], env=env)
+    assert out.exit_code == 0, out.output
+    assert "using the demo store" in out.stderr
+    assert json.loads(out.stdout)["metropolis"]["code"] == "AT13"
+
+
+def test_as_of_uses_values_up_to_that_year(app_client):
+    card = app_client.get("/api/scorecard/FI1C6?as_of=2015").json()
+    gdp = _ind(card, "gdp_per_head_pps")["region"]
+    assert (gdp["year"], gdp["value"], gdp["nuts_code"]) == (2015, 24700.0, "FI1C3")
+    assert _ind(card, "population")["region"]["status"] == "no data"  # series starts 2016
+    assert max(card["series"]["gdp_per_head_pps"]["years"]) == 2015

@@ -75,13 +75,15 @@ def indicator_figures(table: IndicatorTable, code: str, as_of: int | None = None
     """Latest value, trends and ranks of one region for one indicator table."""
     cell = table.latest(code, as_of)
     if cell is None:
-        known = table.row.get(code) is not None
+        i = table.row.get(code)
+        upto = table.years <= as_of if as_of is not None else np.ones(len(table.years), bool)
+        gaps = [] if i is None else [f for f in table.flags[i, upto] if f and f.startswith(":")]
+        where = f" up to {as_of}" if as_of is not None else ""
         return {
             "code": code,
             "value": None,
-            "status": "missing" if known else "no data",
-            "detail": ("published as not available" if known else "no value for this region")
-            + (f" up to {as_of}" if as_of else ""),
+            "status": "missing" if gaps else "no data",
+            "detail": ("published as not available" if gaps else "no value") + where,
         }
     country = table.country == code[:2]
     rc = rank_in(table, code, cell.year, country)

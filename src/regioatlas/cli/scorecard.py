@@ -41,7 +41,7 @@ def _open(store_url: str):
             why = f"there is no store at {store_url}"
     else:
         return open_store(store_url, read_only=True)
-    from regioatlas.demo import build_demo
+    from regioatlas.demo import build_demo, demo_is_current
 
     demo = settings.get("demo_store")
     click.echo(
@@ -50,8 +50,13 @@ def _open(store_url: str):
         "eurostat-csv) to use your own.",
         err=True,
     )
-    Path(demo).parent.mkdir(parents=True, exist_ok=True)
-    build_demo(demo)
+    current = False
+    if Path(demo).exists():  # read-only first: a current demo store is not opened for writing
+        with open_store(demo, read_only=True) as store:
+            current = demo_is_current(store)
+    if not current:
+        Path(demo).parent.mkdir(parents=True, exist_ok=True)
+        build_demo(demo)
     return open_store(demo, read_only=True)
 
 
