@@ -195,3 +195,16 @@ def test_as_of_uses_values_up_to_that_year(app_client):
     assert (gdp["year"], gdp["value"], gdp["nuts_code"]) == (2015, 24700.0, "FI1C3")
     assert _ind(card, "population")["region"]["status"] == "no data"  # series starts 2016
     assert max(card["series"]["gdp_per_head_pps"]["years"]) == 2015
+
+
+def test_user_override_of_the_metropolis(app_client):
+    card = app_client.get("/api/scorecard/FI1C3?metropolis=FI1C1").json()
+    assert card["metropolis"] == {
+        "code": "FI1C1",
+        "name": "Varsinais-Suomi",
+        "relation": "override",
+    }
+    assert card["typology"]["source"] == "override"
+    assert _ind(card, "gdp_per_head_pps")["metropolis"]["code"] == "FI1C1"
+    bad = app_client.get("/api/scorecard/FI1C3?metropolis=FI1C")
+    assert bad.status_code == 400 and "NUTS 2" in bad.json()["detail"]
