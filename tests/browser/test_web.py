@@ -293,3 +293,26 @@ def test_air_quality_page_puts_indices_and_standards_side_by_side(web):
     assert "worst station" in table.locator("tbody tr").last.inner_text()
     web.shot("air-quality")
     assert web.errors == []
+
+
+def test_scorecard_page_compares_with_the_metropolis_and_peers(web):
+    page = web.open("/scorecard/FI1C3?lang=en", "window.__ra && window.__ra.view === 'scorecard'")
+    api = _api(web.base, "/api/scorecard/FI1C3")
+    assert (
+        page.locator("h1").inner_text() == "Scorecard: Päijät-Häme (FI1C6)"
+    )  # the 2021 code, shown in NUTS 2024
+    assert "next to a metropolis" in page.locator("dd[data-field=type]").inner_text()
+    assert "Helsinki-Uusimaa (FI1B1)" in page.locator("main").inner_text()
+    for peer in api["peers"]["items"]:
+        assert peer["code"] in page.locator("dd[data-field=peers]").inner_text()
+    rows = page.locator("#profile tbody tr[data-indicator]")
+    assert rows.count() == len(api["indicators"])
+    gdp = next(i for i in api["indicators"] if i["id"] == "gdp_per_head_pps")
+    assert (
+        str(gdp["region"]["year"])
+        in page.locator("#profile tr[data-indicator=gdp_per_head_pps]").inner_text()
+    )
+    assert page.locator("#ranking tr.current").inner_text().startswith("Päijät-Häme (FI1C6)")
+    assert page.locator("figure.small-chart").count() >= 5
+    web.shot("scorecard")
+    assert web.errors == []
