@@ -243,9 +243,8 @@ class Partner:
     country: str | None
     projects: list[tuple[str, float]] = field(default_factory=list)
 
-    @property
-    def relevance(self) -> float:
-        return round(sum(s for _, s in self.projects), 4)
+    #: sum of the scores of its similar projects, each divided by the best hit's score
+    relevance: float = 0.0
 
 
 def rank_partners(
@@ -255,9 +254,11 @@ def rank_partners(
     exclude_orgs: Sequence[str] = (),
     limit: int = 20,
 ) -> list[Partner]:
-    """Organisations ranked by relevant track record: the sum of their similar projects' scores.
+    """Organisations ranked by relevant track record: number and similarity of their projects.
 
-    ``hits`` are (project id, score) of the similar projects; ``participants`` maps a project id
+    An organisation's relevance is the sum, over its projects among ``hits``, of the project's
+    score divided by the best score (so the best hit counts 1, and five projects half as
+    similar count 2.5). ``hits`` are (project id, score), scores above 0; ``participants`` maps a project id
     to its participants (``key``, ``name``, ``region``, ``country``). Organisations located in
     ``exclude_region`` (any NUTS level) or listed in ``exclude_orgs`` (current partners) are
     left out.
@@ -268,9 +269,10 @@ def rank_partners(
     ...                 {"key": "B", "name": "B GmbH", "region": "AT312", "country": "AT"}],
     ...          "p2": [{"key": "B", "name": "B GmbH", "region": "AT312", "country": "AT"}]}
     >>> [(p.name, p.relevance) for p in rank_partners([("p1", .5), ("p2", .4)], parts, "FI1C")]
-    [('B GmbH', 0.9)]
+    [('B GmbH', 1.8)]
     """
     excluded = {o.upper() for o in exclude_orgs}
+    best = max((s for _, s in hits), default=1.0) or 1.0
     found: dict[str, Partner] = {}
     for pid, score in hits:
         for p in participants.get(pid, []):
@@ -284,6 +286,7 @@ def rank_partners(
             )
             if all(pid != q for q, _ in partner.projects):
                 partner.projects.append((pid, round(float(score), 4)))
+                partner.relevance = round(partner.relevance + score / best, 4)
     ranked = sorted(found.values(), key=lambda p: (-p.relevance, -len(p.projects), p.name))
     return ranked[:limit]
 

@@ -39,7 +39,7 @@ MAX_LIMIT = 100
 #: embedded in the background while requests are answered lexically
 SYNC_EMBED_LIMIT = 64
 PORTFOLIO_LIMIT = 5_000
-PARTNER_HITS = 100
+PARTNER_HITS = 50
 CSV_COLUMNS = [
     "rank", "score", "id_a", "title_a", "start_a", "end_a", "id_b", "title_b", "start_b",
     "end_b", "same_beneficiary", "months_overlap", "period", "identical_title",
@@ -57,6 +57,8 @@ class Similarity:
         self._centroids: dict[str, tuple[float, float] | None] = {}
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
+        self._participants_cache: dict[str, list[dict]] = {}
+        self._participants_version: str | None = None
 
     # ----------------------------------------------------------------------- status
     def status(self) -> dict:
@@ -220,7 +222,7 @@ class Similarity:
         scores, _ = _scores(retriever, method, query_vec)
         rows, best = top_k(scores, PARTNER_HITS, self._mask(index, params), exclude_rows)
         hits = [(index.records[r]["id"], float(s)) for r, s in zip(rows, best) if s > 0]
-        participants = {p: self._participants(p) for p, _ in hits}
+        participants = {p: self._participants(p, index.data_version) for p, _ in hits}
         ranked = rank_partners(
             hits, participants, home, sorted(current), self._limit(params.get("limit"), 20)
         )
@@ -404,7 +406,7 @@ class Similarity:
 
     def _mask(self, index: TextIndex, params: dict) -> np.ndarray | None:
         """Rows passing the atlas filters (the store's own query, so exactly its semantics)."""
-        flt = parse_filter({k: v for k, v in params.items() if k != "version"}, self.registry)
+        flt = parse_filter(params, self.registry)
         if flt == ProjectFilter(version=flt.version):
             return None
         key = (index.data_version, repr(flt))
@@ -436,7 +438,18 @@ class Similarity:
         except NotFound:
             return None
 
-    def _participants(self, project_id: str) -> list[dict]:
+    def _participants(self, project_id: str, version: str) -> list[dict]:
+        with self._lock:
+            if self._participants_version != version:
+                self._participants_cache, self._participants_version = {}, version
+            if project_id in self._participants_cache:
+                return self._participants_cache[project_id]
+        found = self._read_participants(project_id)
+        with self._lock:
+            self._participants_cache[project_id] = found
+        return found
+
+    def _read_participants(self, project_id: str) -> list[dict]:
         project = self.store.project(project_id) or {"participants": []}
         out = []
         for p in project["participants"]:

@@ -1,0 +1,223 @@
+"""Similarity commands: similar, synergies, overlaps, partners, similarity-index."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
+from regioatlas.cli.atlas import _filter_options, _filter_params, _progress_bar
+from regioatlas.model import RegioAtlasError
+
+METHOD = click.Choice(["lexical", "semantic", "hybrid"])
+_METHOD_HELP = "Retrieval method (default: hybrid when the embedding model is installed)."
+
+
+def _similarity(store):
+    """The handlers over an open store; embeddings are computed now, with a progress bar."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.api.similarity import Similarity
+
+    sim = Similarity(Atlas(store), wait=True)
+    index = sim.cache.current(progress=_progress_bar())
+    return sim, index
+
+
+def _run(store_url: str, call, method: str | None):
+    """Open the store read-only, make sure the index (and embeddings) are ready, call."""
+    from regioatlas.store import open_store
+
+    try:
+        with open_store(store_url, read_only=True) as store:
+            sim, index = _similarity(store)
+            if (method or sim.status()["default_method"]) != "lexical":
+                sim.cache.semantic(index, progress=_progress_bar())
+            return call(sim)
+    except RegioAtlasError as exc:
+        detail = getattr(exc, "detail", None) or str(exc)
+        _fail(detail)
+
+
+def _print_similar(out: dict, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    rows = [
+        {
+            "rank": n,
+            "score": it["score"],
+            "kind": it["kind"],
+            "id": it["id"],
+            "title": it["title"],
+            "regions": " ".join(it["regions"][:3]),
+            "km": it["reason"]["distance_km"],
+            "why": it["explanation"]["summary"],
+        }
+        for n, it in enumerate(out["items"], 1)
+    ]
+    if out.get("note"):
+        click.secho(out["note"], fg="yellow", err=True)
+    click.echo(f"{out['count']} similar project(s), method {out['method']}", err=True)
+    _print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
+    for source, items in (out.get("by_source") or {}).items() if fmt == "table" else ():
+        if items:
+            click.echo(f"\nbest in {source}:")
+            for it in items:
+                click.echo(f"  {it['score']:8.3f}  {it['kind']:8}  {it['id']}  {it['title'][:70]}")
+
+
+@main.command()
+@click.argument("project_id", required=False)
+@click.option("--text", help="A free text to compare instead of a project (idea, objective).")
+@click.option("--home", help="NUTS code of your region (for --text): projects there are overlaps.")
+@click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
+@click.option("--limit", default=10, show_default=True, help="Number of results (1-100).")
+@click.option("--per-source", default=3, show_default=True, help="Best results per other source.")
+@_store_option
+@_filter_options
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def similar(project_id, text, home, method, limit, per_source, store_url, fmt, **kwargs):
+    """Projects similar to PROJECT_ID or to --text, classified synergy / overlap / related.
+
+    Each result says why: shared terms and topics, the score, same region or beneficiary,
+    months running at the same time and the distance in km. Example:
+    `regioatlas similar fi-rakennerahastot:A70001` or
+    `regioatlas similar --text "circular economy in SMEs" --home FI1C6`.
+    """
+    if bool(project_id) == (text is not None):
+        _fail("give a PROJECT_ID or --text (one of them)", 2)
+    params = _filter_params(kwargs) | {"limit": limit, "per_source": per_source}
+    if method:
+        params["method"] = method
+    if text is not None:
+        params |= {"text": text, "home": home}
+        out = _run(store_url, lambda s: s.similar_to_text(params), method)
+    else:
+        out = _run(store_url, lambda s: s.similar_to_project(project_id, params), method)
+    _print_similar(out, fmt)
+
+
+@main.command()
+@click.argument("region")
+@click.option("--version", "nuts_version", default=None, help="NUTS version of REGION.")
+@click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
+@click.option("--limit", default=10, show_default=True)
+@_store_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def synergies(region, nuts_version, method, limit, store_url, fmt):
+    """Projects elsewhere most like REGION's whole portfolio of projects (synergy candidates)."""
+    params = {"limit": limit, "version": nuts_version, "method": method, "per_source": 0}
+    out = _run(store_url, lambda s: s.synergies(region, params), method)
+    _print_similar(out, fmt)
+
+
+@main.command()
+@click.argument("region")
+@click.option("--version", "nuts_version", default=None, help="NUTS version of REGION.")
+@click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
+@click.option("--limit", default=50, show_default=True, help="Pairs (1-1000).")
+@click.option("--min-score", type=float, default=None, help="Leave out pairs scoring less.")
+@_store_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the CSV here.")
+def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, output):
+    """Pairs of REGION's projects that look alike and run at the same time (possible
+    duplication or conflict), most similar first. `--format csv -o FILE` for a spreadsheet."""
+    params = {"limit": limit, "version": nuts_version, "method": method, "min_score": min_score}
+    if fmt == "csv" or output:
+        body = _run(store_url, lambda s: s.overlaps_csv(region, params), method)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as f:
+                f.write(body)
+            click.echo(f"{body.count(chr(10)) - 1} pair(s) written to {output}", err=True)
+        else:
+            sys.stdout.write(body)
+        return
+    out = _run(store_url, lambda s: s.overlaps(region, params), method)
+    if fmt == "json":
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(
+        f"{out['name']} ({out['region']}): {out['projects']} projects, {out['count']} pair(s), "
+        f"method {out['method']}",
+        err=True,
+    )
+    rows = [
+        {
+            "rank": it["rank"],
+            "score": it["score"],
+            "a": f"{it['a']['id']} {it['a']['title']}",
+            "b": f"{it['b']['id']} {it['b']['title']}",
+            "months": it["months_overlap"],
+            "shared": ", ".join(it["explanation"]["shared_terms"][:4]),
+        }
+        for it in out["items"]
+    ]
+    _print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
+
+
+@main.command()
+@click.option("--text", help="What the partners should have done.")
+@click.option("--project", "project_id", help="Or: a project id (its own partners are excluded).")
+@click.option("--home", help="NUTS code: leave out organisations there and their partners.")
+@click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
+@click.option("--limit", default=20, show_default=True)
+@_store_option
+@_filter_options
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def partners(text, project_id, home, method, limit, store_url, fmt, **kwargs):
+    """Organisations outside --home ranked by relevant track record (their similar projects)."""
+    if bool(project_id) == (text is not None):
+        _fail("give --text or --project (one of them)", 2)
+    params = _filter_params(kwargs) | {"limit": limit, "home": home, "method": method}
+    params |= {"text": text} if text is not None else {"project": project_id}
+    out = _run(store_url, lambda s: s.partners(params), method)
+    if fmt == "json":
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(
+        f"{out['count']} organisation(s), method {out['method']}; "
+        f"{out['excluded_current_partners']} current partner(s) left out",
+        err=True,
+    )
+    rows = [
+        {
+            "rank": it["rank"],
+            "organisation": it["organisation"],
+            "region": it["region"],
+            "country": it["country"],
+            "relevance": it["relevance"],
+            "projects": it["project_count"],
+            "best project": (it["projects"][0]["title"] or "") if it["projects"] else "",
+        }
+        for it in out["items"]
+    ]
+    _print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
+
+
+@main.command("similarity-index")
+@_store_option
+@click.option("--lexical-only", is_flag=True, help="Do not compute sentence embeddings.")
+def similarity_index(store_url, lexical_only):
+    """Build or refresh the similarity index of the store now (after an ingest), with progress.
+
+    Queries refresh it by themselves when the data changed; running this after an ingest only
+    moves the wait (embedding new texts: ~100 short or ~10 long texts a second) out of the first
+    query.
+    """
+    from regioatlas.store import open_store
+
+    try:
+        with open_store(store_url, read_only=True) as store:
+            sim, index = _similarity(store)
+            if not lexical_only:
+                from regioatlas.analytics.similarity_index import Encoder
+
+                if Encoder.available():
+                    sim.cache.semantic(index, progress=_progress_bar())
+            status = sim.status()
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(status, indent=2))
