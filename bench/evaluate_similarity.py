@@ -1,6 +1,6 @@
 """Evaluate the similarity methods on real labelled texts; write docs/evaluation.md.
 
-    .venv/bin/python bench/evaluate_similarity.py            # ~5 min on 2 cores the first time
+    .venv/bin/python bench/evaluate_similarity.py   # ~12 min on 2 cores the first time, then seconds
 
 Corpora (read from ../shared/data, never copied): Horizon Europe projects with objectives
 (EuroSciVoc fields and call topics as weak labels), JRC public-service innovation cases
