@@ -180,3 +180,37 @@ def test_cli_commands(demo_store_path, tmp_path):
     ):
         r = run(main, bad)
         assert r.exit_code != 0 and "error:" in r.stderr, bad
+
+
+def test_many_new_texts_are_embedded_in_the_background(tmp_path):
+    """A request never waits minutes: with many texts to embed it answers lexically meanwhile."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.api.similarity import Similarity
+    from regioatlas.demo import demo_file
+    from regioatlas.ingest import ingest
+    from regioatlas.model import RegioAtlasError
+    from regioatlas.store import open_store
+
+    # constructed: the real Austrian list with every operation name changed, so that no
+    # shipped embedding fits
+    src = demo_file("AT_ERDF_2014-2020_Vorhabensliste.csv")
+    rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8"))))
+    name = next(i for i, h in enumerate(rows[0]) if "Bezeichnung" in h or "name" in h.lower())
+    for row in rows[1:]:
+        if len(row) > name:
+            row[name] += " (Testkopie)"
+    changed = tmp_path / "AT_ERDF_2014-2020_Vorhabensliste.csv"
+    with changed.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, quoting=csv.QUOTE_ALL).writerows(rows)
+    with open_store(str(tmp_path / "s.duckdb")) as store:
+        ingest(store, "at-efre", [changed])
+        sim = Similarity(Atlas(store), sync_limit=10)
+        first = sim.similar_to_text({"text": "Bioraffinerie Biopolymere"})
+        assert first["method"] == "lexical" and "embedded" in first["note"]
+        with pytest.raises(RegioAtlasError) as err:
+            sim.similar_to_text({"text": "Bioraffinerie", "method": "semantic"})
+        assert err.value.status == 503
+        sim.cache.wait_for_background(120)
+        later = sim.similar_to_text({"text": "Bioraffinerie Biopolymere"})
+        assert later["method"] == "hybrid" and "note" not in later
+        assert sim.status()["texts_to_embed"] == 0

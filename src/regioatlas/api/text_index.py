@@ -169,6 +169,10 @@ class TextIndexCache:
     def building(self) -> bool:
         return self._background is not None and self._background.is_alive()
 
+    def wait_for_background(self, timeout: float | None = None) -> None:
+        if self._background is not None:
+            self._background.join(timeout)
+
     def retriever(self, index: TextIndex, method: str, progress: Progress | None = None):
         if method == "lexical":
             return index.lexical
