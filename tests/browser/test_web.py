@@ -316,3 +316,46 @@ def test_scorecard_page_compares_with_the_metropolis_and_peers(web):
     assert page.locator("figure.small-chart").count() >= 5
     web.shot("scorecard")
     assert web.errors == []
+
+
+def test_project_page_lists_similar_projects_from_other_countries(web):
+    pid = _api(web.base, "/api/projects?source=fi-rakennerahastot&region=FI1C6&limit=1")["items"][
+        0
+    ]["id"]
+    page = web.open(f"/project/{pid}?lang=en", "window.__ra && window.__ra.view === 'project'")
+    page.wait_for_selector("#similar-list li", timeout=60_000)
+    api = _api(web.base, f"/api/similar/{pid}?limit=8&per_source=3")
+    assert page.locator("#similar-list li").count() == len(api["items"])
+    assert {
+        k
+        for k in page.eval_on_selector_all(
+            "#similar-list li", "els => els.map(e => e.dataset.kind)"
+        )
+    } <= {"synergy", "overlap"}
+    other = {s for s, items in api["by_source"].items() if items}
+    assert {
+        page.eval_on_selector_all("section.by-source", "els => els.map(e => e.dataset.source)")[i]
+        for i in range(len(other))
+    } == other
+    web.shot("project-similar")
+    assert web.errors == []
+
+
+def test_region_page_shows_synergies_and_overlaps_and_partner_search_works(web):
+    page = web.open("/region/FI1C6?lang=en", "window.__ra && window.__ra.view === 'region'")
+    page.wait_for_selector("#overlaps")
+    api = _api(web.base, "/api/overlaps/FI1C6?limit=10")
+    assert page.locator("#overlaps li").count() == len(api["items"])
+    assert (
+        page.locator("#overlaps a[download]").get_attribute("href")
+        == "/api/overlaps/FI1C6?format=csv"
+    )
+    page = web.open(
+        "/partners/FI1C6?lang=en&text=biorefinery", "window.__ra && window.__ra.view === 'partners'"
+    )
+    page.wait_for_selector("#partners tbody tr")
+    api = _api(web.base, "/api/partners?limit=20&text=biorefinery&home=FI1C6")
+    assert page.locator("#partners tbody tr").count() == len(api["items"])
+    assert api["items"][0]["organisation"] in page.locator("#partners tbody tr").first.inner_text()
+    assert "(FI1C6)" not in page.locator("#partners").inner_text()  # partners come from elsewhere
+    assert web.errors == []

@@ -10,6 +10,8 @@
   const CONFIG = JSON.parse(document.getElementById("ra-config").textContent);
   // Feature pages (compass, air quality, scorecard, ...) register here from their own scripts.
   const VIEWS = {};
+  // ... and add sections to the region and project pages: hook(host element, page data)
+  const HOOKS = { region: [], project: [] };
   let CATALOG = CONFIG.catalog || {};
   const _ = (s) => CATALOG[s] || s;
 
@@ -518,7 +520,9 @@
           el("td", {}, el("a", { href: stateUrl(Object.assign({}, state, { view: "region", region: n.code })), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: n.code, page: 0 }); } }, n.name_latin + " (" + n.code + ")")),
           el("td", { class: "num" }, fmt.num(n.projects)), el("td", { class: "num" }, fmt.eur(n.eu_contribution_eur)))))),
       s.figures.length ? el("section", {}, el("h2", {}, _("Other published figures")), el("ul", {}, s.figures.map((f) => el("li", {}, f.indicator + ": " + fmt.num(f.value) + " " + f.unit + " (" + f.nuts_code + ", NUTS " + f.nuts_version + ")")))) : null,
+      el("section", { id: "region-extra" }),
       el("p", { class: "muted" }, _("Sources:") + " " + s.sources.map((x) => x.attribution + " (" + x.licence + ")").join(" · ")));
+    await Promise.all(HOOKS.region.map((hook) => hook(document.getElementById("region-extra"), s).catch(() => null)));
     root.setAttribute("aria-busy", "false");
     window.__ra = { ready: true, view: "region" };
   }
@@ -556,7 +560,7 @@
       el("p", { class: "muted" }, _("Source:") + " " + (ds.publisher || p.source) + " · " + _("Licence:") + " " + (ds.licence || "–") + " · " + (ds.attribution || "")),
       p.url ? el("p", {}, el("a", { href: p.url, rel: "noopener" }, _("Original record"))) : null);
     drawProjectMap(miniMap, p);
-    drawSimilar(p);
+    HOOKS.project.forEach((hook) => hook(document.getElementById("similar"), p));
     root.setAttribute("aria-busy", "false");
     window.__ra = { ready: true, view: "project" };
   }
@@ -579,19 +583,6 @@
     const layer = L.geoJSON({ type: "FeatureCollection", features: feats.filter((f) => f && f.geometry) }, { style: { color: "#3b528b", weight: 1, fillColor: "#21918c", fillOpacity: 0.6 } }).addTo(m);
     if (layer.getLayers().length) m.fitBounds(layer.getBounds(), { maxZoom: 7 });
   }
-  async function drawSimilar(p) {
-    const host = document.getElementById("similar");
-    if (!(CONFIG.features || []).includes("similarity")) return;
-    try {
-      const r = await api("/api/similar/" + encodeURIComponent(p.id) + "?limit=5");
-      const items = r.items || r.results || [];
-      if (!items.length) return;
-      fill(host, el("h2", {}, _("Similar projects")), el("ul", {}, items.map((x) => el("li", {},
-        el("a", { href: "/project/" + encodeURIComponent(x.id || x.project_id), onclick: (e) => { e.preventDefault(); navigate({ view: "project", project: x.id || x.project_id }); } }, x.title || x.id || x.project_id),
-        x.classification || x.kind ? " · " + ({ synergy: _("synergy"), overlap: _("overlap") }[x.classification || x.kind] || (x.classification || x.kind)) : ""))));
-    } catch (e) { /* the similarity service is optional */ }
-  }
-
   // ---- render -----------------------------------------------------------------------------------
   async function render() {
     document.documentElement.lang = state.lang;
@@ -615,7 +606,7 @@
 
   // What feature scripts may use: DOM and formatting helpers, the API, navigation, state.
   window.RA = {
-    _: (x) => _(x), el: el, fill: fill, fmt: fmt, api: api, views: VIEWS, config: CONFIG,
+    _: (x) => _(x), el: el, fill: fill, fmt: fmt, api: api, views: VIEWS, hooks: HOOKS, config: CONFIG,
     navigate: (changes) => navigate(changes), state: () => state, link: (changes, text) => link(changes, text),
   };
   function link(changes, text) {
