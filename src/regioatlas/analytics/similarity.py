@@ -213,10 +213,28 @@ def overlap_pairs(
     """
     import numpy as np
 
-    sim = np.asarray(similarity, dtype=np.float64)
-    upper = np.triu(sim >= min_score, k=1)
-    ii, jj = np.nonzero(upper)
-    order = np.argsort(-sim[ii, jj], kind="stable")
+    sim = np.asarray(similarity, dtype=np.float32)
+    ii, jj = np.triu_indices(len(sim), k=1)
+    values = sim[ii, jj]
+    keep = values >= min_score
+    ii, jj, values = ii[keep], jj[keep], values[keep]
+    # the best pairs first: most are kept, so sorting a few times ``limit`` is enough
+    # (all of them only when many best pairs do not run together)
+    wanted = min(len(values), max(limit * 20, 1000))
+    for size in (wanted, len(values)):
+        part = (
+            np.argpartition(-values, size - 1)[:size]
+            if 0 < size < len(values)
+            else np.arange(len(values))
+        )
+        order = part[np.lexsort((part, -values[part]))]
+        pairs = _concurrent_pairs(records, ii, jj, values, order, limit)
+        if len(pairs) >= limit or size == len(values):
+            return pairs
+    return []
+
+
+def _concurrent_pairs(records, ii, jj, values, order, limit) -> list[tuple[int, int, float]]:
     out = []
     for o in order:
         i, j = int(ii[o]), int(jj[o])
@@ -229,7 +247,7 @@ def overlap_pairs(
         )
         if months == 0:
             continue
-        out.append((i, j, round(float(sim[i, j]), 4)))
+        out.append((i, j, round(float(values[o]), 4)))
         if len(out) >= limit:
             break
     return out
