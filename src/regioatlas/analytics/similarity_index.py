@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from regioatlas.analytics.similarity_text import PREFIX, surface_forms, terms
+from regioatlas.analytics.similarity_text import PREFIX, query_head, surface_forms, terms
 
 Progress = Callable[[str, int, int], None]
 
@@ -240,7 +240,8 @@ class Encoder:
         return out
 
     def query(self, text: str) -> np.ndarray:
-        """The embedding of a free text (~1 ms per token on 2 cores; the last 256 are kept)."""
+        """The embedding of a free text's first QUERY_CHARS characters (the last 256 are kept)."""
+        text = query_head(text)
         with self._lock:
             vector = self._queries.get(text)
             if vector is None:

@@ -20,6 +20,26 @@ from collections import Counter
 PREFIX = 6
 #: characters of a document given to the sentence-embedding model (longer texts are cut)
 SEMANTIC_CHARS = 600
+#: characters of a free-text query given to the model. Embedding costs ~1 ms per token on 2 cores
+#: (measured: 200 characters 34 ms, 600 characters 87 ms); a title or a short description fits,
+#: and in the hybrid default the lexical half still reads the whole query.
+QUERY_CHARS = 200
+
+
+def query_head(text: str, limit: int = QUERY_CHARS) -> str:
+    """The first ``limit`` characters of a query, cut at a word boundary.
+
+    Example
+    -------
+    >>> query_head("green hydrogen valleys in rural regions", 20)
+    'green hydrogen'
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0]
+    return cut if cut else text[:limit]
+
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _COMBINING = re.compile(r"[\u0300-\u036f]")
