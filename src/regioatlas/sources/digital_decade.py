@@ -10,7 +10,7 @@ import io
 from functools import lru_cache
 from importlib import resources
 
-from regioatlas.sources.eurostat import parse_tsv_value
+from regioatlas.sources.eurostat_tables import parse_value as parse_tsv_value
 
 ATTRIBUTION = {
     "desi": "Source: European Commission, Digital Decade / DESI",

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from regioatlas.model import InputError, RowError
-from regioatlas.sources.eurostat import parse_tsv_value
+from regioatlas.sources.eurostat_tables import parse_value as parse_tsv_value
 from regioatlas.sources.parsing import read_text
 
 GEO_COLUMNS = ("geo", "nuts", "nuts_code", "code", "region")
