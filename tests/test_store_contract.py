@@ -204,3 +204,16 @@ def test_breakdown_and_search(contract_store):
     assert contract_store.search("org c")["organisations"][0]["projects"] == 1
     with pytest.raises(ValueError):
         contract_store.breakdown("colour", ProjectFilter())
+
+
+def test_repeated_keys_in_a_dataset_are_refused(contract_store):
+    projects, participants, figures = _rows()
+    contract_store.replace_dataset(_dataset(), projects, participants, figures)
+    before = contract_store.aggregate(3, ProjectFilter())
+    with pytest.raises(StoreError):
+        contract_store.replace_dataset(_dataset(), projects + projects[:1], participants, figures)
+    with pytest.raises(StoreError):
+        contract_store.replace_dataset(
+            _dataset(), projects, participants + participants[:1], figures
+        )
+    assert contract_store.aggregate(3, ProjectFilter()) == before

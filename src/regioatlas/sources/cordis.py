@@ -14,6 +14,7 @@ Layouts (see docs/sources.md):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
@@ -69,6 +70,7 @@ def _has(path: Path, delimiter: str, columns) -> bool:
     return bool(head) and all(c in head for c in columns)
 
 
+@lru_cache(maxsize=1024)
 def _country(code: str | None) -> str | None:
     if not code:
         return None

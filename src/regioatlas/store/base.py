@@ -27,7 +27,7 @@ class Store(ABC):
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 1
+    SCHEMA_VERSION: int = 2
 
     @abstractmethod
     def migrate(self) -> int:

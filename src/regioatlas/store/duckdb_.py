@@ -182,6 +182,13 @@ class DuckDBStore(Store):
             cur.register("new_figures", figs)
             cur.execute("BEGIN TRANSACTION")
             try:
+                for staging in ("new_projects", "new_participants"):
+                    dup = cur.execute(sql.duplicate_keys_query(staging)).fetchall()
+                    if dup:
+                        raise StoreError(
+                            f"dataset {dataset.id} repeats the key(s) {dup[0][:-1]} of "
+                            f"{staging.removeprefix('new_')}; nothing was written"
+                        )
                 clash = cur.execute(
                     "SELECT p.id, p.dataset_id FROM projects p JOIN new_projects n ON n.id = p.id "
                     "WHERE p.dataset_id <> ? LIMIT 3",
