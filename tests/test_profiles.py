@@ -13,13 +13,15 @@ from regioatlas.sources.money import rate_for
 from regioatlas.sources.profile import (
     Profile,
     ProfileError,
-    ProfileSource,
     builtin_profile_text,
     builtin_profiles,
     find_profile,
-    hash_id,
     load_profile,
     parse_profile,
+)
+from regioatlas.sources.profile_reader import (
+    ProfileSource,
+    hash_id,
     read_with_profile,
     sniff_profile,
 )

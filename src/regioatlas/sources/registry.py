@@ -57,6 +57,12 @@ def _profiles():
     return profile
 
 
+def _profile_source(prof):
+    from regioatlas.sources.profile_reader import ProfileSource
+
+    return ProfileSource(prof)
+
+
 def get_source(name: str) -> Source:
     """The source registered under ``name``, a built-in profile, ``profile:PATH``, or a dotted path."""
     names = _all_names()
@@ -64,10 +70,10 @@ def get_source(name: str) -> Source:
         return _load(names[name])
     prof = _profiles()
     if name.startswith("profile:"):
-        return prof.ProfileSource(prof.load_profile(Path(name.removeprefix("profile:"))))
+        return _profile_source(prof.load_profile(Path(name.removeprefix("profile:"))))
     builtin = prof.builtin_profiles()
     if name in builtin:
-        return prof.ProfileSource(builtin[name])
+        return _profile_source(builtin[name])
     if ":" in name and "." in name.split(":")[0]:
         return _load(name)
     raise UnknownSource(

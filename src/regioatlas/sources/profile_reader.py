@@ -1,0 +1,410 @@
+"""Reading files through a profile: a list of operations (or any CSV) into model rows.
+
+``profile.py`` defines and validates profiles; this module applies one to files.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
+from regioatlas.sources.base import ReadResult
+from regioatlas.sources.money import to_eur
+from regioatlas.sources.parsing import parse_amount, parse_date, read_text
+from regioatlas.sources.profile import _NUTS, MAPPABLE, Profile, find_profile
+
+# --------------------------------------------------------------------------- reading
+
+
+def _norm(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").split()).casefold()
+
+
+def _records(text: str, profile: Profile, file: str) -> list[tuple[int, list[str]]]:
+    """Non-blank CSV records with the physical line each starts on."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=profile.delimiter,
+        quotechar=profile.quotechar,
+        strict=True,
+    )
+    out, line = [], 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                reason = "a quoted field never closes: the file looks truncated"
+            else:
+                reason = f"broken CSV quoting ({exc})"
+            raise InputError(RowError(file, line, None, reason)) from None
+        if any(c.strip() for c in cells):
+            out.append((line, cells))
+        line = reader.line_num + 1
+
+
+def _header_problem(profile: Profile, file: str, line: int, header: list[str], missing: list[str]):
+    found = ", ".join(repr(h) for h in header[:30])
+    reason = f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has: {found}"
+    joined = "".join(header)
+    for d in (";", ",", "\t", "|"):
+        if d != profile.delimiter and d in joined and len(header) <= 2:
+            shown = "tab" if d == "\t" else d
+            reason += f" (wrong delimiter? found {shown!r} in the header; the profile says "
+            reason += f"{profile.delimiter!r})"
+            break
+    return InputError(RowError(file, line, None, reason))
+
+
+@dataclass
+class _Cells:
+    """One data row seen through the profile: field -> cell text, with errors collected."""
+
+    profile: Profile
+    file: str
+    line: int
+    cells: list[str]
+    index: dict[str, int]
+    errors: list[RowError] = field(default_factory=list)
+    seen: dict[str, str | None] = field(default_factory=dict)
+
+    def raw(self, column: str) -> str | None:
+        i = self.index.get(_norm(column))
+        value = self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+        return value or None
+
+    def text(self, fld: str) -> str | None:
+        if fld not in self.seen:  # once per field, so a failed extract is reported once
+            self.seen[fld] = self._text(fld)
+        return self.seen[fld]
+
+    def _text(self, fld: str) -> str | None:
+        column = self.profile.columns.get(fld)
+        value = self.raw(column) if column else None
+        rx = self.profile.extract.get(fld)
+        if value is None or rx is None:
+            return value
+        m = rx.search(value)
+        if not m:
+            self.fail(fld, f"does not match the profile's extract pattern {rx.pattern!r}", value)
+            return None
+        kept = next((g for g in m.groups() if g is not None), "")
+        return kept.strip() or None
+
+    def fail(self, fld: str, reason: str, value: str | None) -> None:
+        column = self.profile.columns.get(fld, fld)
+        self.errors.append(RowError(self.file, self.line, column, reason, value))
+
+    def mapped(self, fld: str) -> str | None:
+        value = self.text(fld)
+        table = self.profile.values.get(fld)
+        if value is None or not table:
+            return value
+        if value in table:
+            return table[value]
+        folded = {k.casefold(): v for k, v in table.items()}
+        return folded.get(value.casefold(), value)
+
+    def amount(self, fld: str) -> float | None:
+        value = self.text(fld)
+        if value is None:
+            return None
+        try:
+            number = parse_amount(value, self.profile.decimal)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+        if number is not None and number < 0:
+            self.fail(fld, "negative amount", value)
+            return None
+        return number
+
+    def rate(self, fld: str) -> float | None:
+        value = self.text(fld)
+        if value is None:
+            return None
+        try:
+            number = parse_amount(value.replace("%", ""), self.profile.decimal)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+        if number is None:
+            return None
+        share = number / 100 if "%" in value or number > 1 else number
+        if not 0 <= share <= 1:
+            self.fail(fld, "a co-financing rate must be between 0 and 100 %", value)
+            return None
+        return share
+
+    def date(self, fld: str) -> date | None:
+        value = self.text(fld)
+        try:
+            return parse_date(value, self.profile.date_format)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+
+    def coordinate(self, fld: str, limit: float) -> float | None:
+        value = self.text(fld)
+        try:
+            number = parse_amount(value, self.profile.decimal)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
+            return None
+        if number is not None and self.profile.crs == "EPSG:4326" and abs(number) > limit:
+            self.fail(fld, f"not a coordinate in degrees (|value| > {limit:g})", value)
+            return None
+        return number
+
+
+def hash_id(*parts: str | None) -> str:
+    """The stable id of a row without one: 12 hex digits of SHA-1 over the given cell texts.
+
+    Example
+    -------
+    >>> hash_id("Ankauf einer Doppelbiegeanlage", "TR Flachdachbau GmbH", "403514,06")
+    'b9f5bb40aa0e'
+    """
+    text = "\x1f".join(" ".join((p or "").split()) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _place(c: _Cells) -> PlaceHint:
+    """The row's place clues; unreadable ones are recorded as errors on ``c``."""
+    p = c.profile
+    lat, lon = c.coordinate("lat", 90), c.coordinate("lon", 180)
+    nuts = c.text("nuts_code")
+    if nuts is not None:
+        nuts = nuts.upper().replace(" ", "")
+        if not _NUTS.match(nuts):
+            c.fail("nuts_code", "not a NUTS code", nuts)
+    place = PlaceHint(
+        country=p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
+        lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
+        city=_city(c), lau_code=c.text("lau_code"),
+    )  # fmt: skip
+    for rule in p.body_region:
+        value = c.raw(rule.column)
+        if value and rule.pattern.search(value):
+            place.body_region = rule.nuts
+            place.body_region_version = rule.nuts_version if rule.nuts else None
+            break
+    return place
+
+
+def _native_id(c: _Cells, seen: dict[str, tuple[str, int]]) -> str | None:
+    if "id" not in c.profile.columns:
+        base = native = hash_id(*(c.text(f) for f in c.profile.id_fields))
+        n = 2
+        while native in seen:  # identical rows: -2, -3 ... in file order
+            native, n = f"{base}-{n}", n + 1
+        return native
+    native = c.text("id")
+    if native is None:
+        c.fail("id", "the id is empty", None)
+    elif native in seen:
+        first = seen[native]
+        c.fail("id", f"duplicate id, first seen in {first[0]} at line {first[1]}", native)
+    return native
+
+
+def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Participant] | None:
+    p = c.profile
+    start, end = c.date("start_date"), c.date("end_date")
+    if start and end and end < start:
+        c.fail("end_date", f"end date {end} is before start date {start}", c.text("end_date"))
+    total, eu, share = c.amount("total_cost"), c.amount("eu_contribution"), c.rate("eu_rate")
+    if eu is None and share is not None and total is not None:
+        eu = total * share
+    year = start.year if start else p.rate_year
+    if p.currency != "EUR" and year is None and (total is not None or eu is not None):
+        c.fail("start_date", "no date to choose the exchange-rate year: set rate_year", None)
+    texts = {f: c.text(f) for f in ("title", "beneficiary", "summary", "url")}
+    mapped = {f: c.mapped(f) for f in MAPPABLE}
+    place = _place(c)
+    native = _native_id(c, seen)
+    if c.errors or native is None:
+        return None
+    seen[native] = (c.file, c.line)
+    if p.currency == "EUR" or year is None:  # year is None only when there is no amount
+        total_eur, eu_eur = total, eu
+        rate, rate_date = (1.0, None) if p.currency == "EUR" else (None, None)
+    else:
+        conv = to_eur(total, p.currency, year)
+        total_eur, rate, rate_date = conv.eur, conv.rate, conv.rate_date
+        eu_eur = to_eur(eu, p.currency, year).eur
+    project_id = f"{p.name}:{native}"
+    category = mapped["category"]
+    project = Project(
+        id=project_id, source=p.name, native_id=native,
+        programme=mapped["programme"] or p.programme, fund=mapped["fund"] or p.fund,
+        title=texts["title"], objective=texts["summary"], topics=[category] if category else [],
+        status=mapped["status"], start_date=start, end_date=end,
+        total_cost_eur=total_eur, eu_contribution_eur=eu_eur, currency=p.currency,
+        total_cost_original=total, eu_contribution_original=eu, exchange_rate=rate,
+        rate_date=rate_date, country=p.country, language=p.language, url=texts["url"],
+        source_line=c.line,
+    )  # fmt: skip
+    participant = Participant(
+        project_id=project_id, seq=1, name=texts["beneficiary"], role="beneficiary",
+        eu_contribution_eur=eu_eur, eu_contribution_original=eu, currency=p.currency,
+        place=place, source_line=c.line,
+    )  # fmt: skip
+    return project, participant
+
+
+def _city(c: _Cells) -> str | None:
+    municipality = c.text("municipality")
+    if municipality:
+        return municipality
+    for rule in c.profile.city:
+        value = c.raw(rule.column)
+        city = rule.apply(value) if value else None
+        if city:
+            return city
+    return None
+
+
+def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> None:
+    file = str(path)
+    if not path.exists():
+        raise InputError(RowError(file, None, None, "file not found"))
+    try:
+        text = read_text(path, profile.encoding)
+    except InputError as exc:
+        e = exc.errors[0]
+        if "not valid" not in e.reason:
+            raise
+        reason = e.reason.split(";")[0] + (
+            f"; the profile '{profile.name}' says encoding = {profile.encoding!r}: "
+            "set the file's encoding there (e.g. 'cp1250') or re-save the file as UTF-8"
+        )
+        raise InputError(RowError(e.file, e.line, None, reason)) from None
+    records = _records(text, profile, file)
+    if len(records) < profile.header_row:
+        raise InputError(RowError(file, None, None, f"no header row {profile.header_row}"))
+    header_line, header = records[profile.header_row - 1]
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        index.setdefault(_norm(name), i)
+    missing = [col for col in profile.required_columns() if _norm(col) not in index]
+    if missing:
+        raise _header_problem(profile, file, header_line, header, missing)
+    data = records[profile.header_row :]
+    if not data:
+        raise InputError(
+            RowError(file, header_line, None, "no data rows after the header (header-only file)")
+        )
+    width = len(header)
+    for k, (line, cells) in enumerate(data):
+        if len(cells) < width or any(x.strip() for x in cells[width:]):
+            reason = f"the row has {len(cells)} cells, the header {width}"
+            if k == len(data) - 1 and len(cells) < width:
+                reason += ": the file looks truncated"
+            elif len(cells) > width:
+                reason += ": a delimiter inside an unquoted value?"
+            result.errors.append(RowError(file, line, None, reason, profile.delimiter.join(cells)))
+            continue
+        row = _Cells(profile, file, line, cells, index)
+        built = _row(row, seen)
+        if built is None:
+            result.errors.extend(row.errors)
+        else:
+            result.projects.append(built[0])
+            result.participants.append(built[1])
+
+
+def read_with_profile(profile: Profile, paths: Iterable[str | Path]) -> ReadResult:
+    """Read files through one profile into projects and their beneficiaries.
+
+    One Project per row (id ``"{profile.name}:{native_id}"``) and one Participant, the
+    beneficiary, carrying the row's place clues. Row-level problems become RowErrors and the row
+    is skipped; file-level problems raise InputError.
+
+    Example
+    -------
+    >>> at = find_profile("at-efre")
+    >>> at_file = "tests/fixtures/cohesion/AT_ERDF_2014-2020_Vorhabensliste.csv"
+    >>> res = read_with_profile(at, [at_file])
+    >>> len(res.projects), res.participants[1].place.lau_code
+    (49, '40101')
+    """
+    result = ReadResult(
+        recognised_as=profile.description, profile=profile.name, publisher=profile.publisher,
+        licence=profile.licence, attribution=profile.attribution,
+    )  # fmt: skip
+    seen: dict[str, tuple[str, int]] = {}
+    for path in paths:
+        _read_file(profile, Path(path), result, seen)
+    return result
+
+
+def sniff_profile(profile: Profile, path: str | Path) -> bool:
+    """Whether the file's header has every column ``profile`` requires (reads 256 KiB at most).
+
+    Example
+    -------
+    >>> sniff_profile(find_profile("at-efre"), "tests/fixtures/cohesion/bad_semicolon.csv")
+    False
+    """
+    try:
+        with Path(path).open("rb") as fh:
+            head = fh.read(262144)
+    except OSError:
+        return False
+    text = head.decode(profile.encoding, errors="ignore").lstrip("\ufeff")
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=profile.delimiter, quotechar=profile.quotechar
+    )
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append(row)
+            if len(rows) >= profile.header_row:
+                break
+    except csv.Error:
+        return False
+    if len(rows) < profile.header_row:
+        return False
+    header = {_norm(h) for h in rows[profile.header_row - 1]}
+    return all(_norm(c) in header for c in profile.required_columns())
+
+
+class ProfileSource:
+    """The Source for one profile: named, titled and credited as the profile says.
+
+    The registry makes one per built-in profile (``fi-rakennerahastot`` ...) and one for a
+    user's ``profile:PATH.toml``.
+
+    Example
+    -------
+    >>> src = ProfileSource(find_profile("at-efre"))
+    >>> src.sniff([Path("tests/fixtures/cohesion/AT_ERDF_2014-2020_Vorhabensliste.csv")])
+    'Austrian list of operations IWB/EFRE 2014-2020 (efre.gv.at), profile at-efre'
+    """
+
+    def __init__(self, profile: Profile):
+        self.profile = profile
+        self.name, self.title = profile.name, profile.title
+        self.publisher, self.licence = profile.publisher, profile.licence
+        self.attribution = profile.attribution
+
+    def sniff(self, paths: list[Path]) -> str | None:
+        """The profile's description when every file's header fits it, else None."""
+        if paths and all(sniff_profile(self.profile, p) for p in paths):
+            return self.profile.description
+        return None
+
+    def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
+        """Read ``paths`` with this profile, or with ``profile`` (a built-in name or TOML path)."""
+        chosen = self.profile if profile is None else find_profile(profile)
+        return read_with_profile(chosen, paths)
