@@ -137,12 +137,13 @@ class DuckDBStore(Store):
 
     def schema_version(self) -> int:
         cur = self._cur()
-        exists = cur.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        ).fetchone()[0]
+        exists = _scalar(
+            cur,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+        )
         if not exists:
             return 0
-        return cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+        return int(_scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
     def migrate(self) -> int:
         with self._lock:
@@ -249,7 +250,7 @@ class DuckDBStore(Store):
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
         count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
         cur = self._cur()
-        total = cur.execute(count_sql, cparams).fetchone()[0]
+        total = int(_scalar(cur, count_sql, cparams))
         return total, _dicts(cur.execute(page_sql, pparams))
 
     def project(self, project_id: str) -> dict | None:
@@ -351,6 +352,13 @@ class DuckDBStore(Store):
 
     def close(self) -> None:
         self._con.close()
+
+
+def _scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
+    """The first column of the first row of an aggregate query (which always has a row)."""
+    row = cur.execute(query, params or []).fetchone()
+    assert row is not None, query
+    return row[0]
 
 
 def _dicts(cursor) -> list[dict]:
