@@ -1,4 +1,4 @@
-"""The core packages type-check with mypy (configured in pyproject.toml)."""
+"""The core packages type-check with mypy (configured in pyproject.toml); all code passes ruff."""
 
 from __future__ import annotations
 
@@ -17,3 +17,12 @@ def test_core_packages_type_check():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_is_linted_and_formatted():
+    paths = ["src", "tests", "bench", "tools"]
+    for args in (["check", *paths], ["format", "--check", *paths]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
