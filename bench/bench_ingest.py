@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import write_section  # noqa: E402
-from regioatlas.geo.locate import Locator  # noqa: E402
 
 from regioatlas.demo import DEMO_DATASETS, demo_file  # noqa: E402
+from regioatlas.geo.locate import Locator  # noqa: E402
 from regioatlas.ingest import ingest  # noqa: E402
 from regioatlas.store import open_store  # noqa: E402
 

@@ -21,7 +21,8 @@ def test_core_packages_type_check():
 
 def test_code_is_linted_and_formatted():
     paths = ["src", "tests", "bench", "tools"]
-    for args in (["check", *paths], ["format", "--check", *paths]):
+    # --no-cache: a stale cache once hid an import-order error that a fresh clone showed
+    for args in (["check", "--no-cache", *paths], ["format", "--no-cache", "--check", *paths]):
         result = subprocess.run(
             [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
         )
