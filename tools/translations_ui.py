@@ -543,6 +543,23 @@ T = {
     ),
     "same region": ("sama alue", "gleiche Region", "stessa regione", "même région"),
     "score": ("pisteet", "Wert", "punteggio", "score"),
+    "Attribution": ("Lähdemaininta", "Quellenangabe", "Attribuzione", "Attribution"),
+    "Data and licences": (
+        "Aineistot ja lisenssit",
+        "Daten und Lizenzen",
+        "Dati e licenze",
+        "Données et licences",
+    ),
+    "Files": ("Tiedostot", "Dateien", "File", "Fichiers"),
+    "Ingested": ("Tuotu", "Eingelesen", "Importato", "Importé"),
+    "Licence": ("Lisenssi", "Lizenz", "Licenza", "Licence"),
+    "Located to NUTS 3": (
+        "Paikannettu NUTS 3 -tasolle",
+        "Auf NUTS 3 verortet",
+        "Localizzato a NUTS 3",
+        "Localisé au niveau NUTS 3",
+    ),
+    "Publisher": ("Julkaisija", "Herausgeber", "Editore", "Éditeur"),
 }
 LANGS = ("fi", "de", "it", "fr")
 LOCALE = Path(__file__).resolve().parents[1] / "src/regioatlas/web/locale"

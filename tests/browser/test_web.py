@@ -353,3 +353,16 @@ def test_region_page_shows_synergies_and_overlaps_and_partner_search_works(web):
     assert api["items"][0]["organisation"] in page.locator("#partners tbody tr").first.inner_text()
     assert "(FI1C6)" not in page.locator("#partners").inner_text()  # partners come from elsewhere
     assert web.errors == []
+
+
+def test_data_page_lists_every_dataset_with_licence_and_attribution(web):
+    page = web.open("/?lang=en", MAP_READY)
+    page.click("footer a:has-text('Datasets and licences')")
+    page.wait_for_function("window.__ra && window.__ra.view === 'data'")
+    assert page.url.startswith(web.base + "/data")
+    api = _api(web.base, "/api/datasets")["items"]
+    rows = page.locator("#datasets tbody tr")
+    assert rows.count() == len(api)
+    text = page.locator("#datasets").inner_text()
+    assert all(d["attribution"] in text and d["licence"] in text for d in api)
+    assert web.errors == []

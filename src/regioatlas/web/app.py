@@ -164,7 +164,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     def project_page(request: Request, project_id: str):
         return _shell(request)
 
-    for page in ("compass", "air-quality", "scorecard", "partners"):  # feature pages of the app
+    for page in ("compass", "air-quality", "scorecard", "partners", "data"):  # pages of the app
         app.add_api_route(f"/{page}", _shell, include_in_schema=False, response_class=HTMLResponse)
         app.add_api_route(
             f"/{page}/{{code}}",

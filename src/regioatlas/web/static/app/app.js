@@ -42,7 +42,7 @@
     };
     FILTERS.forEach((f) => { if (p.get(f)) st.filters[f] = p.get(f); });
     let m;
-    if ((m = path.match(/^\/(compass|scorecard|air-quality|partners)(?:\/([A-Za-z0-9]+))?\/?$/))) { st.view = m[1]; st.region = m[2] ? m[2].toUpperCase() : null; }
+    if ((m = path.match(/^\/(compass|scorecard|air-quality|partners|data)(?:\/([A-Za-z0-9]+))?\/?$/))) { st.view = m[1]; st.region = m[2] ? m[2].toUpperCase() : null; }
     else if ((m = path.match(/^\/region\/([A-Za-z0-9]+)/))) { st.view = "region"; st.region = m[1].toUpperCase(); }
     else if ((m = path.match(/^\/project\/(.+)$/))) { st.view = "project"; st.project = decodeURIComponent(m[1]); }
     return st;
@@ -207,7 +207,7 @@
     return el("footer", { class: "bottom" },
       el("p", {}, _("Data:"), " ", Array.from(attributions).join(" · ")),
       el("p", {}, el("a", { href: "/docs" }, _("API documentation")), " · ",
-        el("a", { href: "/api/datasets" }, _("Datasets and licences")), " · RegioAtlas " + CONFIG.version));
+        link({ view: "data" }, _("Datasets and licences")), " · RegioAtlas " + CONFIG.version));
   }
 
   async function switchLanguage(lang) {
@@ -603,6 +603,26 @@
     }
     document.title = "RegioAtlas" + (state.view === "region" ? " – " + state.region : state.view === "project" ? " – " + state.project : "");
   }
+
+  // ---- data page: every dataset with its provenance, licence and how well it was located ----------
+  async function renderData(main) {
+    const items = (await api("/api/datasets", { nocache: true })).items;
+    const share = (d, key) => d.location_report && d.location_report.by_level && d.location_report.by_level[key] !== undefined
+      ? fmt.num(100 * d.location_report.by_level[key], 1) + " %" : "–";
+    fill(main,
+      el("h1", {}, _("Data and licences")),
+      el("p", { class: "muted" }, CONFIG.attributions[0]),
+      el("div", { class: "scroll" }, el("table", { class: "data", id: "datasets" },
+        el("thead", {}, el("tr", {}, [_("Source"), _("Files"), _("Publisher"), _("Licence"), _("Attribution"), _("Projects"),
+          _("Participations"), _("Located to NUTS 3"), _("Ingested")].map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, items.map((d) => el("tr", {},
+          el("td", {}, d.source), el("td", {}, d.files.join(", ")), el("td", {}, d.publisher || "–"),
+          el("td", {}, d.licence || "–"), el("td", {}, d.attribution || "–"),
+          el("td", { class: "num" }, fmt.num(d.project_count)), el("td", { class: "num" }, fmt.num(d.participant_count)),
+          el("td", { class: "num" }, d.participant_count ? share(d, "3") : "–"),
+          el("td", {}, fmt.date((d.ingested_at || "").slice(0, 10)))))))));
+  }
+  VIEWS.data = { title: () => _("Data and licences"), render: renderData };
 
   // What feature scripts may use: DOM and formatting helpers, the API, navigation, state.
   window.RA = {
