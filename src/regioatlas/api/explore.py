@@ -77,6 +77,7 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
     flt_params = dict(params)
     flt_params["region"] = code
     flt = parse_filter(flt_params, atlas.registry)
+    assert flt.region is not None  # parse_filter keeps (and recodes) the region given
     try:
         region = atlas.registry.get(flt.region, ATLAS_VERSION)
     except NotFound as exc:

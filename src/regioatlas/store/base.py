@@ -80,7 +80,7 @@ class Store(ABC):
     @abstractmethod
     def figures(
         self,
-        indicator: str,
+        indicator: str | None,
         version: int | None = None,
         year: int | None = None,
         codes: list[str] | None = None,
