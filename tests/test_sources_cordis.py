@@ -163,3 +163,39 @@ def test_wrong_encoding_names_line(fixtures, tmp_path):
     bad.write_bytes(src.read_text(encoding="utf-8").encode("utf-16"))
     with pytest.raises(InputError):
         CordisHorizonEuropeSample().read([fixtures / "cordis" / "he_projects.csv", bad])
+
+
+def test_nuts_codes_and_geolocation_in_the_official_layout(fixtures, tmp_path):
+    """Constructed input: the real official-layout fixture with nutsCode/geolocation cells filled
+    (the real sample has them empty) to exercise validation, recoding and point locating."""
+    from regioatlas.ingest import ingest
+    from regioatlas.store import open_store
+
+    src = fixtures / "cordis" / "official"
+    lines = (src / "organization.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    rows = [next(csv.reader([line], delimiter=";")) for line in lines[1:4]]
+    nuts, geo = header.index("nutsCode"), header.index("geolocation")
+    rows[0][nuts] = "FI1C3"  # Päijät-Häme in NUTS 2021: recoded to FI1C6
+    rows[1][geo] = "60.98,25.66"  # Lahti
+    rows[2][nuts] = "XX999"  # no NUTS code of any version
+    org = tmp_path / "organization.csv"
+    with org.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(header)
+        w.writerows(rows)
+    project = src / "project.csv"
+    result = CordisExport().read([project, org])
+    assert [(e.line, e.column, e.value) for e in result.errors] == [(4, "nutsCode", "XX999")]
+    with open_store(str(tmp_path / "s.duckdb")) as store:
+        with pytest.raises(InputError):
+            ingest(store, "cordis", [project, org])
+        report = ingest(store, "cordis", [project, org], allow_partial=True)
+        assert report.dataset.participant_count == 2
+        parts = [
+            p
+            for pid in {r[0] for r in rows[:2]}
+            for p in store.project(f"cordis:{pid}")["participants"]
+        ]
+    located = sorted((p["nuts3"], p["loc_method"]) for p in parts)
+    assert ("FI1C6", "nuts_code_recoded") in located and ("FI1C6", "coordinates") in located

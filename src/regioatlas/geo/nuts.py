@@ -360,3 +360,18 @@ class NutsRegistry:
 
 #: Greece was GR in NUTS 2006 and EL later; the reverse direction of COUNTRY_ALIASES.
 _ISO_ALIASES = {"EL": "GR"}
+
+
+def nuts_code_problem(code: str) -> str | None:
+    """Why a code given in a file cannot be a NUTS code, or None when it is one of some version.
+
+    A code of another version than the file states is no problem: locating recodes it.
+
+    Example
+    -------
+    >>> nuts_code_problem("FI1C3") is None, nuts_code_problem("XX999")
+    (True, 'not a NUTS code of any version (2006-2024)')
+    """
+    if not NutsRegistry.default().versions_of(code):
+        return "not a NUTS code of any version (2006-2024)"
+    return None

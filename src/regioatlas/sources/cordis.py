@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from regioatlas.geo.nuts import nuts_code_problem
 from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.rows import RowParser
@@ -168,6 +169,10 @@ def _org_row(rp: RowParser, source: str, seq: int) -> Participant | None:
         )
     ec = rp.amount("ecContribution")
     sme = rp.flag("SME")
+    nuts = (rp.text("nutsCode") or "").upper() or None
+    problem = nuts and nuts_code_problem(nuts)
+    if problem:
+        rp.errors.append(RowError(rp.file, rp.line, "nutsCode", problem, nuts))
     lat = lon = None
     if "geolocation" in rp.row:
         try:
@@ -194,7 +199,7 @@ def _org_row(rp: RowParser, source: str, seq: int) -> Participant | None:
         eu_contribution_original=ec,
         place=PlaceHint(
             country=_country(rp.text("country")),
-            nuts_code=(rp.text("nutsCode") or "").upper() or None,
+            nuts_code=nuts,
             lat=lat,
             lon=lon,
             postcode=rp.text("postCode"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from regioatlas.geo.nuts import nuts_code_problem
 from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.money import to_eur
@@ -184,8 +185,9 @@ def _place(c: _Cells) -> PlaceHint:
     nuts = c.text("nuts_code")
     if nuts is not None:
         nuts = nuts.upper().replace(" ", "")
-        if not _NUTS.match(nuts):
-            c.fail("nuts_code", "not a NUTS code", nuts)
+        problem = "not a NUTS code" if not _NUTS.match(nuts) else nuts_code_problem(nuts)
+        if problem:
+            c.fail("nuts_code", problem, nuts)
     place = PlaceHint(
         country=p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
         lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
