@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +10,8 @@ from pathlib import Path
 from regioatlas.model import Dataset, InputError, RowError
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.registry import get_source, recognise
-from regioatlas.store.base import Store
+from regioatlas.store.base import Progress, Store
 
-Progress = Callable[[str, int, int], None]
 LOCATE_CHUNK = 20_000
 
 

@@ -14,7 +14,6 @@ from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.gazetteer import fold
 from regioatlas.model import NotFound
-from regioatlas.model.query import Page
 from regioatlas.model.regions import ATLAS_VERSION
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
@@ -134,8 +133,9 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
 def projects_csv(atlas: Atlas, params: dict) -> str:
     """The projects under the filters as UTF-8 CSV (up to EXPORT_LIMIT rows)."""
     flt = parse_filter(params, atlas.registry)
-    page = parse_page({**params, "limit": "1", "offset": "0"})
-    total, rows = atlas.store.query_projects(flt, Page(EXPORT_LIMIT, 0, page.sort, page.descending))
+    page = parse_page({**params, "limit": "1", "offset": "0"})  # validates the sort
+    page.limit = EXPORT_LIMIT
+    _total, rows = atlas.store.query_projects(flt, page)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -151,20 +151,12 @@ def regions_geojson(atlas: Atlas, params: dict) -> str:
     data = atlas.aggregates({**params, "level": str(level)})
     zoom = params.get("zoom")
     geoms = atlas.registry.geometries(ATLAS_VERSION, level, float(zoom) if zoom else None)
-    only = (params.get("region") or "").upper()
-    feats = []
-    for item in data["items"]:
-        if (
-            only
-            and not item["code"].startswith(only[: len(item["code"])])
-            and not item["code"].startswith(only)
-        ):
-            continue
-        geom = geoms.get(item["code"])
-        if geom:
-            feats.append(
-                {"type": "Feature", "id": item["code"], "properties": item, "geometry": geom}
-            )
+    # the region filter already keeps only the region's own aggregates (and its ancestors')
+    feats = [
+        {"type": "Feature", "id": item["code"], "properties": item, "geometry": geoms[item["code"]]}
+        for item in data["items"]
+        if geoms.get(item["code"])
+    ]
     body = {
         "type": "FeatureCollection",
         "features": feats,

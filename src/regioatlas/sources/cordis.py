@@ -21,7 +21,7 @@ from regioatlas.geo.nuts import nuts_code_problem
 from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.rows import RowParser
-from regioatlas.sources.tables import Table, read_table, width_error
+from regioatlas.sources.tables import Table, first_line, read_table, width_error
 
 PUBLISHER = "European Commission, Publications Office of the EU (CORDIS)"
 LICENCE = "CC BY 4.0"
@@ -53,17 +53,10 @@ def _header(path: Path, delimiter: str) -> list[str]:
             first = next(wb.worksheets[0].iter_rows(values_only=True), ())
             wb.close()
             return [str(c).strip() for c in first if c is not None]
-        if path.suffix.lower() == ".gz":
-            import gzip
-
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                line = f.readline()
-        else:
-            with path.open(encoding="utf-8-sig", errors="replace") as f:
-                line = f.readline()
+        line = first_line(path)
     except Exception:
         return []
-    return [c.strip().strip('"') for c in line.rstrip("\r\n").split(delimiter)]
+    return [c.strip().strip('"') for c in line.split(delimiter)] if line else []
 
 
 def _has(path: Path, delimiter: str, columns) -> bool:

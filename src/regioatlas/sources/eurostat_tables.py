@@ -36,6 +36,7 @@ from pathlib import Path
 from regioatlas.model import InputError, RegionFigure, RowError
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.parsing import iter_csv_rows, read_text
+from regioatlas.sources.tables import first_line
 
 _VALUE = re.compile(r"^([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z@]*)$")
 _AGGREGATE = re.compile(r"^(EU|EA|EFTA|EEA|EL_|EXT_|NMS|CC)\d*")
@@ -471,19 +472,6 @@ def read_eurostat_csv(path: Path, *, nuts_version: int | None = None) -> ReadRes
 # --------------------------------------------------------------------------- sources
 
 
-def _first_line(path: Path) -> str:
-    try:
-        if path.suffix == ".gz":
-            import gzip
-
-            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
-                return f.readline()
-        with path.open(encoding="utf-8", errors="replace") as f:
-            return f.readline()
-    except OSError:
-        return ""
-
-
 class _EurostatSource:
     publisher = _EUROSTAT
     licence = _LICENCE
@@ -507,7 +495,7 @@ class EurostatTsv(_EurostatSource):
 
     def sniff(self, paths: list[Path]) -> str | None:
         for p in paths:
-            head = _first_line(p).split("\t")[0]
+            head = first_line(p).split("\t")[0]
             if re.fullmatch(r"[a-zA-Z0-9_,]+,geo\\(time|TIME_PERIOD)", head.strip()):
                 return f"Eurostat bulk TSV ({head.strip()})"
         return None
@@ -522,7 +510,7 @@ class EurostatSdmxCsv(_EurostatSource):
 
     def sniff(self, paths: list[Path]) -> str | None:
         for p in paths:
-            head = _first_line(p)
+            head = first_line(p)
             if head.startswith(("STRUCTURE,STRUCTURE_ID", "DATAFLOW,")) and "OBS_VALUE" in head:
                 return "Eurostat SDMX-CSV"
         return None
@@ -537,7 +525,7 @@ class EurostatCsv(_EurostatSource):
 
     def sniff(self, paths: list[Path]) -> str | None:
         for p in paths:
-            cols = [c.strip() for c in _first_line(p).strip().split(",")]
+            cols = [c.strip() for c in first_line(p).strip().split(",")]
             if "geo" in cols and (
                 any(c in cols for c in URE_COLUMNS)
                 or (any(c in cols for c in _TIME) and any(c in cols for c in ("values", "value")))

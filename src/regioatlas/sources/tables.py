@@ -10,6 +10,23 @@ from regioatlas.model import InputError, RowError
 from regioatlas.sources.parsing import iter_csv_rows, read_text
 
 
+def first_line(path: Path) -> str:
+    """The first line of a text file (gzip too), without BOM or line end; "" when unreadable.
+
+    Cheap: sources sniff layouts with it before anything is read in full.
+    """
+    try:
+        if path.suffix.lower() == ".gz":
+            import gzip
+
+            with gzip.open(path, "rt", encoding="utf-8-sig", errors="replace") as f:
+                return f.readline().rstrip("\r\n")
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
+            return f.readline().rstrip("\r\n")
+    except OSError:
+        return ""
+
+
 @dataclass
 class Table:
     """A file's header and its data rows as dicts keyed by header name, with line numbers."""

@@ -226,20 +226,29 @@ def projects_query(flt: ProjectFilter, page: Page) -> tuple[str, str, list, list
     return count_sql, page_sql, list(params), [*params, page.limit, page.offset]
 
 
+def _grouped_query(
+    key: str, alias: str, flt: ProjectFilter, first: str = "TRUE"
+) -> tuple[str, list]:
+    """Projects, participations and EU contribution per value of ``key``, under the filters."""
+    params: list = []
+    where = [
+        first,
+        *project_conditions(flt, "p", params),
+        *participant_conditions(flt, "pa", params),
+    ]
+    sql = (
+        f"SELECT {key} AS {alias}, count(DISTINCT pa.project_id) AS projects, "
+        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
+        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
+        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1 NULLS LAST"
+    )
+    return sql, params
+
+
 def aggregate_query(level: int, flt: ProjectFilter) -> tuple[str, list]:
     if level not in (0, 1, 2, 3):
         raise ValueError(f"NUTS level must be 0-3, not {level}")
-    params: list = []
-    where = [f"pa.nuts{level} IS NOT NULL"]
-    where += project_conditions(flt, "p", params)
-    where += participant_conditions(flt, "pa", params)
-    sql = (
-        f"SELECT pa.nuts{level} AS code, count(DISTINCT pa.project_id) AS projects, "
-        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
-        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
-        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1"
-    )
-    return sql, params
+    return _grouped_query(f"pa.nuts{level}", "code", flt, f"pa.nuts{level} IS NOT NULL")
 
 
 #: what a breakdown can group participations by (column expression per key)
@@ -256,17 +265,7 @@ def breakdown_query(by: str, flt: ProjectFilter) -> tuple[str, list]:
     """Projects, participations and EU contribution grouped by year, org type, source, ..."""
     if by not in BREAKDOWNS:
         raise ValueError(f"breakdown must be one of {', '.join(BREAKDOWNS)}, not {by!r}")
-    params: list = []
-    where = ["TRUE"]
-    where += project_conditions(flt, "p", params)
-    where += participant_conditions(flt, "pa", params)
-    sql = (
-        f"SELECT {BREAKDOWNS[by]} AS key, count(DISTINCT pa.project_id) AS projects, "
-        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
-        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
-        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1 NULLS LAST"
-    )
-    return sql, params
+    return _grouped_query(BREAKDOWNS[by], "key", flt)
 
 
 def search_queries(text: str, limit: int) -> tuple[tuple[str, list], tuple[str, list]]:
