@@ -132,6 +132,7 @@ def test_datasets_carry_provenance(app_client):
         ("/api/aggregates?level=7", "level"),
         ("/api/aggregates?version=1999", "version"),
         ("/api/regions/AT13/geometry?zoom=-4", "zoom"),
+        ("/api/export/regions.geojson?level=2&zoom=abc", "zoom"),
     ],
 )
 def test_bad_parameters_get_a_problem_body(app_client, url, param):

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 
-from regioatlas.api.atlas import Atlas, _jsonable, region_json
+from regioatlas.api.atlas import Atlas, _jsonable, _zoom, region_json
 from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.gazetteer import fold
@@ -149,8 +149,7 @@ def regions_geojson(atlas: Atlas, params: dict) -> str:
     the zoom given, full geometry otherwise), with attribution in the collection."""
     level = parse_level(params.get("level"))
     data = atlas.aggregates({**params, "level": str(level)})
-    zoom = params.get("zoom")
-    geoms = atlas.registry.geometries(ATLAS_VERSION, level, float(zoom) if zoom else None)
+    geoms = atlas.registry.geometries(ATLAS_VERSION, level, _zoom(params.get("zoom")))
     # the region filter already keeps only the region's own aggregates (and its ancestors')
     feats = [
         {"type": "Feature", "id": item["code"], "properties": item, "geometry": geoms[item["code"]]}

@@ -92,6 +92,12 @@ class AggregateQuery(AtlasFilters):
     level: str | None = _opt("NUTS level 0-3 (default 2)")
 
 
+class RegionsExportQuery(AggregateQuery):
+    zoom: str | None = _opt(
+        "simplify the geometry for this map zoom (0-24); full geometry if absent"
+    )
+
+
 def _problem(exc: ApiError, request: Request) -> JSONResponse:
     return JSONResponse(exc.body(str(request.url.path)), status_code=exc.status, media_type=PROBLEM)
 
@@ -288,7 +294,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         tags=["downloads"],
         summary="Regions of a level with their figures under the filters, as GeoJSON",
     )
-    def export_regions(request: Request, query: Annotated[AggregateQuery, Query()]):
+    def export_regions(request: Request, query: Annotated[RegionsExportQuery, Query()]):
         body = explore.regions_geojson(atlas, _params(request))
         return Response(
             body,
