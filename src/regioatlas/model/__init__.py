@@ -1,6 +1,16 @@
 """Pure data classes shared by every layer: no I/O, no store, no HTTP."""
 
-from regioatlas.model.errors import InputError, NotFound, RegioAtlasError, RowError
+from regioatlas.model.errors import (
+    BadInput,
+    Conflict,
+    InputError,
+    NotFound,
+    RegioAtlasError,
+    RowError,
+    TooLarge,
+    Unavailable,
+    Unprocessable,
+)
 from regioatlas.model.projects import (
     Dataset,
     Location,
@@ -13,6 +23,11 @@ from regioatlas.model.regions import NUTS_VERSIONS, Region
 
 __all__ = [
     "NUTS_VERSIONS",
+    "BadInput",
+    "Conflict",
+    "TooLarge",
+    "Unavailable",
+    "Unprocessable",
     "Dataset",
     "InputError",
     "Location",

@@ -6,11 +6,47 @@ from dataclasses import dataclass
 
 
 class RegioAtlasError(Exception):
-    """Base class of every error RegioAtlas raises on purpose."""
+    """Base class of every error RegioAtlas raises on purpose.
+
+    Errors carry their meaning through their class (not found, bad input, conflict,
+    unavailable, ...); ``regioatlas.api.problems`` holds the one map from these classes to HTTP
+    problem responses and CLI exit codes. ``parameter`` names the request parameter or
+    command option at fault, when there is one.
+    """
+
+    def __init__(self, message: str = "", *, parameter: str | None = None, **extra):
+        super().__init__(message)
+        self.parameter = parameter
+        self.extra = extra
 
 
 class NotFound(RegioAtlasError):
-    """A region, project or dataset that is not there."""
+    """A region, project, dataset or other thing asked for by name that is not there."""
+
+
+class BadInput(RegioAtlasError):
+    """A parameter or option value that cannot be used (wrong type, out of range, unknown)."""
+
+
+class Unprocessable(RegioAtlasError):
+    """Well-formed input that cannot be processed as asked (e.g. a project without text)."""
+
+
+class TooLarge(RegioAtlasError):
+    """Input over a size limit (a body, a text, a query string)."""
+
+
+class Conflict(RegioAtlasError):
+    """A write that conflicts with the current state (e.g. a concurrent write)."""
+
+
+class Unavailable(RegioAtlasError):
+    """Something needed is not available now (a store that cannot be reached, an index
+    still being built); ``retry_after`` in seconds when a retry makes sense."""
+
+    def __init__(self, message: str = "", *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +84,8 @@ class RowError:
         }
 
 
-class InputError(RegioAtlasError):
-    """Input that cannot be used; carries one or more RowErrors."""
+class InputError(Unprocessable):
+    """An input file that cannot be used; carries one or more RowErrors."""
 
     def __init__(self, errors: list[RowError] | RowError):
         self.errors = [errors] if isinstance(errors, RowError) else list(errors)

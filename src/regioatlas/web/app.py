@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from regioatlas import __version__
 from regioatlas.api import explore
 from regioatlas.api.atlas import Atlas
-from regioatlas.api.problems import ApiError
+from regioatlas.api.problems import PROBLEM_TYPE, ApiError, problem_for, problem_headers
+from regioatlas.model import RegioAtlasError
 from regioatlas.store import open_store
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.ui import shell_html
@@ -50,8 +51,6 @@ def _register_features(app: FastAPI, atlas: Atlas) -> list[str]:
         loaded.append(name.rsplit("routes_", 1)[-1])
     return loaded
 
-
-PROBLEM = "application/problem+json"
 
 Str = Annotated[str | None, Query()]
 
@@ -98,8 +97,11 @@ class RegionsExportQuery(AggregateQuery):
     )
 
 
-def _problem(exc: ApiError, request: Request) -> JSONResponse:
-    return JSONResponse(exc.body(str(request.url.path)), status_code=exc.status, media_type=PROBLEM)
+def _problem(exc: RegioAtlasError, request: Request) -> JSONResponse:
+    status, body = problem_for(exc, str(request.url.path))
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_TYPE, headers=problem_headers(exc)
+    )
 
 
 def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
@@ -119,8 +121,8 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.state.atlas = atlas
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError):
+    @app.exception_handler(RegioAtlasError)
+    async def domain_error(request: Request, exc: RegioAtlasError):
         return _problem(exc, request)
 
     @app.exception_handler(RequestValidationError)
