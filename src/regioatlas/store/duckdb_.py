@@ -45,7 +45,10 @@ class DuckDBStore(Store):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:  # missing file read-only, locked by another process, ...
+            raise StoreError(f"cannot open the DuckDB store {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         if not read_only:
             self.migrate()

@@ -44,6 +44,8 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "INSERT INTO store_writes VALUES (0)",
     ]
 }
+# DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
+_UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
 _COPY_TABLES = (
     ("projects", records.PROJECT_NAMES),
     ("participants", records.PARTICIPANT_NAMES),
@@ -103,10 +105,11 @@ class PostGISStore(Store):
         conn = getattr(self._local, "conn", None)
         if conn is not None and not conn.closed:
             return conn
-        params = conninfo.conninfo_to_dict(self.url)
-        params.setdefault("connect_timeout", 10)
+        url = self.url
+        if "connect_timeout" not in conninfo.conninfo_to_dict(url):
+            url = conninfo.make_conninfo(url, connect_timeout=10)
         try:
-            conn = psycopg.connect(**params, autocommit=True)
+            conn = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as exc:
             reason = " ".join(str(exc).split())
             raise StoreError(f"cannot reach PostgreSQL at {self.address}: {reason}") from exc
@@ -172,7 +175,12 @@ class PostGISStore(Store):
                 )
         return len(sql.MIGRATIONS)
 
+    def _writable(self) -> None:
+        if self._read_only:
+            raise StoreError(f"the store at PostgreSQL {self.address} is opened read-only")
+
     def replace_dataset(self, dataset, projects, participants, figures) -> None:
+        self._writable()
         columns = {
             "projects": records.project_columns(projects, dataset.id),
             "participants": records.participant_columns(participants, dataset.id),
@@ -216,6 +224,7 @@ class PostGISStore(Store):
             raise StoreError(f"dataset {dataset.id} breaks a store constraint: {reason}") from exc
 
     def remove_dataset(self, dataset_id: str) -> None:
+        self._writable()
         with self._transaction() as cur:
             cur.execute("UPDATE store_writes SET n = n + 1")
             cur.execute("DELETE FROM datasets WHERE id = %s", [dataset_id])
@@ -309,7 +318,7 @@ class PostGISStore(Store):
             "  array_agg(DISTINCT coalesce(nuts3, nuts2, nuts1, nuts0)) "
             "  FILTER (WHERE nuts0 IS NOT NULL) AS regions, "
             "  array_agg(DISTINCT nuts0) FILTER (WHERE nuts0 IS NOT NULL) AS countries, "
-            "  array_agg(DISTINCT coalesce(org_id, upper(name))) "
+            f"  array_agg(DISTINCT coalesce(org_id, {_UPPER_NAME})) "
             "  FILTER (WHERE coalesce(org_id, name) IS NOT NULL) AS organisations "
             "  FROM participants GROUP BY project_id"
             ") a ON a.project_id = p.id ORDER BY p.id"
