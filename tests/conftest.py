@@ -42,3 +42,32 @@ def store(tmp_path):
     s = open_store(str(tmp_path / "atlas.duckdb"))
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS cluster on a free loopback port (tests/pg.py).
+
+    Skips when PostgreSQL is not installed, except under CI, where it fails: CI never skips.
+    """
+    import os
+
+    from tests.pg import Cluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL is not installed (scripts/setup.sh test installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = Cluster(bindir)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh, empty PostGIS database."""
+    return pg_cluster.new_database()

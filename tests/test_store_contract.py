@@ -1,4 +1,4 @@
-"""One contract suite for every Store: the PostGIS store will be added to STORE_KINDS."""
+"""One contract suite for every Store: DuckDB and PostGIS behave alike."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ from regioatlas.model import (
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.store import StoreError, open_store
 
-STORE_KINDS = ["duckdb"]
+STORE_KINDS = ["duckdb", "postgis"]
 
 
 @pytest.fixture(params=STORE_KINDS)
 def contract_store(request, tmp_path):
     if request.param == "duckdb":
         s = open_store(f"duckdb://{tmp_path / 'contract.duckdb'}")
+    else:
+        s = open_store(request.getfixturevalue("pg_url"))
     yield s
     s.close()
 
@@ -217,3 +219,37 @@ def test_repeated_keys_in_a_dataset_are_refused(contract_store):
             _dataset(), projects, participants + participants[:1], figures
         )
     assert contract_store.aggregate(3, ProjectFilter()) == before
+
+
+def test_a_write_failing_midway_changes_nothing(contract_store):
+    projects, participants, figures = _rows()
+    contract_store.replace_dataset(_dataset(), projects, participants, figures)
+    before = (contract_store.aggregate(3, ProjectFilter()), contract_store.data_version())
+    # the old rows are already deleted when the participant without a seq breaks NOT NULL
+    broken = participants[:2] + [Participant(projects[1].id, None, "Org D")]  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="constraint"):
+        contract_store.replace_dataset(_dataset(), projects, broken, figures)
+    assert (contract_store.aggregate(3, ProjectFilter()), contract_store.data_version()) == before
+    assert contract_store.project(projects[1].id)["participants"][0]["name"] == "Org C"
+
+
+def test_data_version_changes_with_every_write(contract_store):
+    seen = [contract_store.data_version()]
+    contract_store.replace_dataset(_dataset(), *_rows())
+    seen.append(contract_store.data_version())
+    later = _dataset()
+    later.ingested_at = datetime(2026, 11, 22, tzinfo=UTC)
+    contract_store.replace_dataset(later, *_rows())
+    seen.append(contract_store.data_version())
+    contract_store.remove_dataset(later.id)
+    seen.append(contract_store.data_version())
+    assert all(a != b for a, b in zip(seen, seen[1:]))
+
+
+def test_export_gives_back_what_was_written(contract_store):
+    dataset, (projects, participants, figures) = _dataset(), _rows()
+    participants[0].place = PlaceHint(country="FI", city="Lahti", lat=60.98, lon=25.66)
+    contract_store.replace_dataset(dataset, projects, participants, figures)
+    assert contract_store.export_dataset(dataset.id) == (dataset, projects, participants, figures)
+    with pytest.raises(NotFound):
+        contract_store.export_dataset("src:nope")

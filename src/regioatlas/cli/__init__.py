@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "regioatlas.cli.scorecard",  # attractiveness scorecard (issue 4)
     "regioatlas.cli.kpi",  # air quality, Digital Compass, NUTS recoding (issue 5)
     "regioatlas.cli.similarity",  # similar projects, overlaps, partners (issue 6)
+    "regioatlas.cli.store",  # migrate between stores (issue 14)
 ]
 
 

@@ -54,6 +54,15 @@ class Store(ABC):
     def remove_dataset(self, dataset_id: str) -> None: ...
 
     @abstractmethod
+    def export_dataset(
+        self, dataset_id: str
+    ) -> tuple[Dataset, list[Project], list[Participant], list[RegionFigure]]:
+        """Everything of one dataset, as ``replace_dataset`` takes it (to copy a store).
+
+        Raises NotFound when there is no such dataset.
+        """
+
+    @abstractmethod
     def datasets(self) -> list[Dataset]: ...
 
     @abstractmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,91 +10,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from regioatlas.model import Dataset, Participant, Project, RegionFigure
+from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
-from regioatlas.store import sql
+from regioatlas.store import records, sql
 from regioatlas.store.base import Store, StoreError
-
-TOPIC_SEP = " | "
-
-
-def _project_columns(projects: list[Project], dataset_id: str) -> dict[str, list]:
-    cols: dict[str, list] = {name: [] for name, _ in sql.PROJECT_COLUMNS}
-    for p in projects:
-        cols["id"].append(p.id)
-        cols["dataset_id"].append(dataset_id)
-        cols["topics"].append(TOPIC_SEP.join(p.topics) if p.topics else None)
-        for name in sql.PROJECT_COLUMNS:
-            n = name[0]
-            if n not in ("id", "dataset_id", "topics"):
-                cols[n].append(getattr(p, n))
-    return cols
-
-
-_OWN = (
-    "project_id",
-    "seq",
-    "name",
-    "org_id",
-    "short_name",
-    "org_type",
-    "role",
-    "sme",
-    "eu_contribution_eur",
-    "eu_contribution_original",
-    "currency",
-    "source_line",
-)
-_PLACE = {
-    "country_given": "country",
-    "city": "city",
-    "postcode": "postcode",
-    "nuts_given": "nuts_code",
-    "lat": "lat",
-    "lon": "lon",
-}
-_LOCATION = {
-    "nuts_version": ("version", None),
-    "nuts0": ("nuts0", None),
-    "nuts1": ("nuts1", None),
-    "nuts2": ("nuts2", None),
-    "nuts3": ("nuts3", None),
-    "loc_method": ("method", "none"),
-    "loc_confidence": ("confidence", 0.0),
-    "loc_detail": ("detail", None),
-}
-
-
-def _participant_columns(parts: list[Participant], dataset_id: str) -> dict[str, list]:
-    # column by column: several times faster than row by row for 100,000s of participants
-    cols: dict[str, list] = {n: [getattr(p, n) for p in parts] for n in _OWN}
-    cols["dataset_id"] = [dataset_id] * len(parts)
-    places = [p.place for p in parts]
-    for col, attr in _PLACE.items():
-        cols[col] = [getattr(pl, attr) for pl in places]
-    locs = [p.location for p in parts]
-    for col, (attr, default) in _LOCATION.items():
-        cols[col] = [default if loc is None else getattr(loc, attr) for loc in locs]
-    return {n: cols[n] for n, _ in sql.PARTICIPANT_COLUMNS}
-
-
-def _figure_columns(figures: list[RegionFigure], dataset_id: str) -> dict[str, list]:
-    cols: dict[str, list] = {n: [] for n, _ in sql.FIGURE_COLUMNS}
-    for f in figures:
-        cols["dataset_id"].append(dataset_id)
-        for n in (
-            "indicator",
-            "nuts_code",
-            "nuts_version",
-            "year",
-            "value",
-            "unit",
-            "flag",
-            "source_line",
-        ):
-            cols[n].append(getattr(f, n))
-    return cols
-
+from regioatlas.store.records import TOPIC_SEP
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -126,7 +45,10 @@ class DuckDBStore(Store):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:  # missing file read-only, locked by another process, ...
+            raise StoreError(f"cannot open the DuckDB store {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         if not read_only:
             self.migrate()
@@ -173,9 +95,11 @@ class DuckDBStore(Store):
             return len(sql.MIGRATIONS)
 
     def replace_dataset(self, dataset, projects, participants, figures) -> None:
-        proj = _arrow(_project_columns(projects, dataset.id), sql.PROJECT_COLUMNS)
-        part = _arrow(_participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS)
-        figs = _arrow(_figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
+        proj = _arrow(records.project_columns(projects, dataset.id), sql.PROJECT_COLUMNS)
+        part = _arrow(
+            records.participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS
+        )
+        figs = _arrow(records.figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
         with self._lock:
             cur = self._cur()
             cur.register("new_projects", proj)
@@ -210,7 +134,7 @@ class DuckDBStore(Store):
                 cur.execute("INSERT INTO region_figures SELECT * FROM new_figures")
                 cur.execute(
                     f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
-                    _dataset_row(dataset, len(figures)),
+                    records.dataset_row(dataset, len(figures)),
                 )
                 cur.execute("COMMIT")
             except Exception as exc:
@@ -228,14 +152,33 @@ class DuckDBStore(Store):
         with self._lock:
             cur = self._cur()
             if not cur.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone():
-                from regioatlas.model import NotFound
-
                 raise NotFound(f"no dataset {dataset_id!r}")
             cur.execute("BEGIN TRANSACTION")
             for table in ("participants", "projects", "region_figures"):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
             cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
             cur.execute("COMMIT")
+
+    def export_dataset(self, dataset_id: str):
+        cur = self._cur()
+        row = cur.execute(
+            f"SELECT {', '.join(records.DATASET_NAMES)} FROM datasets WHERE id = ?", [dataset_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no dataset {dataset_id!r}")
+
+        def rows(table: str, names: list[str]) -> list:
+            return cur.execute(sql.dataset_rows_query(table, names), [dataset_id]).fetchall()
+
+        return (
+            records.dataset_from_row(row),
+            [records.project_from_row(r) for r in rows("projects", records.PROJECT_NAMES)],
+            [
+                records.participant_from_row(r)
+                for r in rows("participants", records.PARTICIPANT_NAMES)
+            ],
+            [records.figure_from_row(r) for r in rows("region_figures", records.FIGURE_NAMES)],
+        )
 
     def datasets(self) -> list[Dataset]:
         rows = (
@@ -245,7 +188,7 @@ class DuckDBStore(Store):
             )
             .fetchall()
         )
-        return [_dataset_from_row(r) for r in rows]
+        return [records.dataset_from_row(r) for r in rows]
 
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
         count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
@@ -364,59 +307,3 @@ def _scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = No
 def _dicts(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _dataset_row(d: Dataset, figure_count: int) -> list:
-    return [
-        d.id,
-        d.source,
-        json.dumps(d.files),
-        d.sha256,
-        d.publisher,
-        d.licence,
-        d.attribution,
-        d.ingested_at.replace(tzinfo=None),
-        d.project_count,
-        d.participant_count,
-        figure_count,
-        d.rejected_count,
-        json.dumps(d.location_report),
-        d.recognised_as,
-        d.profile,
-    ]
-
-
-def _dataset_from_row(r) -> Dataset:
-    (
-        id_,
-        source,
-        files,
-        sha,
-        publisher,
-        licence,
-        attribution,
-        at,
-        pc,
-        parc,
-        _fc,
-        rej,
-        report,
-        recognised,
-        profile,
-    ) = r
-    return Dataset(
-        id_,
-        source,
-        json.loads(files),
-        sha,
-        publisher,
-        licence,
-        attribution,
-        at.replace(tzinfo=UTC),
-        pc,
-        parc,
-        rej,
-        json.loads(report or "{}"),
-        recognised,
-        profile,
-    )

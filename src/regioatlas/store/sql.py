@@ -6,10 +6,24 @@ Placeholders are written as ``?``; a dialect with another style rewrites them (`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from regioatlas.model.query import PROJECT_SORTS, Page, ProjectFilter
 
 NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few SQL functions whose spelling differs between the stores' databases."""
+
+    any_value: str = "any_value({})"
+    mode: str = "mode({})"
+
+
+DUCKDB = Dialect()
+# PostgreSQL 15 has no any_value(); its mode() is an ordered-set aggregate
+POSTGRES = Dialect(any_value="min({})", mode="mode() WITHIN GROUP (ORDER BY {})")
 
 PROJECT_COLUMNS = [
     ("id", "VARCHAR PRIMARY KEY"),
@@ -268,7 +282,9 @@ def breakdown_query(by: str, flt: ProjectFilter) -> tuple[str, list]:
     return _grouped_query(BREAKDOWNS[by], "key", flt)
 
 
-def search_queries(text: str, limit: int) -> tuple[tuple[str, list], tuple[str, list]]:
+def search_queries(
+    text: str, limit: int, dialect: Dialect = DUCKDB
+) -> tuple[tuple[str, list], tuple[str, list]]:
     """(projects by title/acronym, organisations by name) containing ``text``, case-insensitive."""
     like = f"%{text.lower()}%"
     projects = (
@@ -279,10 +295,19 @@ def search_queries(text: str, limit: int) -> tuple[tuple[str, list], tuple[str, 
         [like, like, text.lower(), limit],
     )
     organisations = (
-        "SELECT name, any_value(nuts0) AS country, mode(nuts3) AS nuts3, "
+        f"SELECT name, {dialect.any_value.format('nuts0')} AS country, "
+        f"{dialect.mode.format('nuts3')} AS nuts3, "
         "count(DISTINCT project_id) AS projects FROM participants "
         "WHERE name IS NOT NULL AND lower(name) LIKE ? GROUP BY name "
         "ORDER BY projects DESC, name LIMIT ?",
         [like, limit],
     )
     return projects, organisations
+
+
+def dataset_rows_query(table: str, columns: list[str]) -> str:
+    """SQL giving every row of one dataset (parameter: its id) in ``table``, in a stable order."""
+    order = {"projects": "id", "participants": "project_id, seq"}.get(
+        table, "indicator, nuts_code, nuts_version, year"
+    )
+    return f"SELECT {', '.join(columns)} FROM {table} WHERE dataset_id = ? ORDER BY {order}"

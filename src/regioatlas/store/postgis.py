@@ -1,0 +1,362 @@
+"""The multi-user store: PostgreSQL with PostGIS, the same schema and SQL as DuckDB.
+
+The generic SQL of ``store/sql.py`` runs here unchanged except for its placeholders and
+``sql.POSTGRES`` functions; what only PostgreSQL has (a point geometry per located participant,
+indexes for the filters, a write counter) is added to the schema by ``_POSTGIS_STEPS``.
+Orderings of text equal DuckDB's when the database collates by code point (``C.UTF-8``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg import conninfo
+
+from regioatlas.model import Dataset, NotFound, RegionFigure
+from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.store import records, sql
+from regioatlas.store.base import Store, StoreError
+
+#: statements added to generic migration step N (index N - 1) for PostgreSQL
+_POSTGIS_STEPS: dict[int, list[str]] = {
+    2: [
+        # generated, so every writer (COPY, migrate, restore) gets the point for free
+        "ALTER TABLE participants ADD COLUMN geom geometry(Point, 4326) GENERATED ALWAYS AS "
+        "(CASE WHEN lon IS NOT NULL AND lat IS NOT NULL "
+        "THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED",
+        "CREATE INDEX participants_geom ON participants USING GIST (geom)",
+        # PostgreSQL replaces keys in a transaction quickly (unlike DuckDB, see sql.MIGRATIONS)
+        "CREATE UNIQUE INDEX projects_id ON projects (id)",
+        "CREATE UNIQUE INDEX participants_key ON participants (project_id, seq)",
+        "CREATE INDEX projects_dataset ON projects (dataset_id)",
+        "CREATE INDEX projects_period ON projects (start_date, end_date)",
+        "CREATE INDEX participants_dataset ON participants (dataset_id)",
+        *(f"CREATE INDEX participants_nuts{n} ON participants (nuts{n})" for n in range(4)),
+        "CREATE INDEX figures_dataset ON region_figures (dataset_id)",
+        # bumped by every write: data_version() changes even when a write repeats a dataset
+        "CREATE TABLE store_writes (n BIGINT NOT NULL)",
+        "INSERT INTO store_writes VALUES (0)",
+    ]
+}
+# DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
+_UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
+_COPY_TABLES = (
+    ("projects", records.PROJECT_NAMES),
+    ("participants", records.PARTICIPANT_NAMES),
+    ("region_figures", records.FIGURE_NAMES),
+)
+
+
+def _pg(query: str) -> str:
+    """The generic SQL's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
+    return query.replace("%", "%%").replace("?", "%s")
+
+
+def server_address(url: str) -> str:
+    """``host:port`` of a PostgreSQL URL, for messages (never the password).
+
+    Example
+    -------
+    >>> server_address("postgresql://atlas:secret@db.example.org:5433/atlas")
+    'db.example.org:5433'
+    """
+    try:
+        params = conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise StoreError(f"not a PostgreSQL URL: {str(exc).splitlines()[0]}") from exc
+    return f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}"
+
+
+class PostGISStore(Store):
+    """A Store in a PostgreSQL database with the PostGIS extension.
+
+    One connection per thread (the web server answers requests in a thread pool); reads see
+    committed data only, so a dataset being replaced is served whole until its commit.
+
+    Example
+    -------
+    >>> store = PostGISStore("postgresql://postgres@127.0.0.1:5432/atlas")  # doctest: +SKIP
+    >>> store.schema_version()  # doctest: +SKIP
+    2
+    """
+
+    def __init__(self, url: str, read_only: bool = False):
+        self.url = url
+        self.address = server_address(url)
+        self._read_only = read_only
+        self._local = threading.local()
+        self._all: list[psycopg.Connection] = []
+        self._all_lock = threading.Lock()
+        self._conn()  # an unreachable server is an error now, not at the first query
+        if not read_only:
+            try:
+                self.migrate()
+            except Exception:
+                self.close()
+                raise
+
+    def _conn(self) -> psycopg.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and not conn.closed:
+            return conn
+        url = self.url
+        if "connect_timeout" not in conninfo.conninfo_to_dict(url):
+            url = conninfo.make_conninfo(url, connect_timeout=10)
+        try:
+            conn = psycopg.connect(url, autocommit=True)
+        except psycopg.OperationalError as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreError(f"cannot reach PostgreSQL at {self.address}: {reason}") from exc
+        if self._read_only:
+            conn.execute("SET default_transaction_read_only = on")
+        self._local.conn = conn
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Cursor]:
+        conn = self._conn()
+        with conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    def _rows(self, query: str, params: list | tuple = ()) -> list[tuple]:
+        return self._conn().execute(_pg(query), params).fetchall()
+
+    def _dicts(self, query: str, params: list | tuple = ()) -> list[dict]:
+        cur = self._conn().execute(_pg(query), params)
+        names = [d.name for d in cur.description or []]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def schema_version(self) -> int:
+        if not self._rows("SELECT to_regclass('schema_migrations')")[0][0]:
+            return 0
+        return int(self._rows("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0])
+
+    def _ensure_postgis(self) -> None:
+        if self._rows("SELECT 1 FROM pg_extension WHERE extname = 'postgis'"):
+            return
+        try:
+            self._conn().execute("CREATE EXTENSION postgis")
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"PostgreSQL at {self.address} has no PostGIS extension and it cannot be "
+                f"created ({' '.join(str(exc).split())}); as a superuser run "
+                "CREATE EXTENSION postgis in that database"
+            ) from exc
+
+    def migrate(self) -> int:
+        self._ensure_postgis()
+        with self._transaction() as cur:
+            # two processes opening a new store at once: one migrates, the other waits
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('regioatlas-migrate'))")
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, applied_at TIMESTAMP)"
+            )
+            cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
+            current = int(cur.fetchone()[0])  # type: ignore[index]
+            if current > len(sql.MIGRATIONS):
+                raise StoreError(
+                    f"PostgreSQL at {self.address}: schema version {current} is newer than this "
+                    f"RegioAtlas ({len(sql.MIGRATIONS)}); upgrade RegioAtlas"
+                )
+            for version in range(current, len(sql.MIGRATIONS)):
+                for statement in (*sql.MIGRATIONS[version], *_POSTGIS_STEPS.get(version + 1, [])):
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO schema_migrations VALUES (%s, %s)",
+                    [version + 1, datetime.now(UTC).replace(tzinfo=None)],
+                )
+        return len(sql.MIGRATIONS)
+
+    def _writable(self) -> None:
+        if self._read_only:
+            raise StoreError(f"the store at PostgreSQL {self.address} is opened read-only")
+
+    def replace_dataset(self, dataset, projects, participants, figures) -> None:
+        self._writable()
+        columns = {
+            "projects": records.project_columns(projects, dataset.id),
+            "participants": records.participant_columns(participants, dataset.id),
+            "region_figures": records.figure_columns(figures, dataset.id),
+        }
+        for table, keys in sql.KEYS.items():
+            counts = Counter(zip(*(columns[table][k] for k in keys)))
+            repeated = [key for key, n in counts.items() if n > 1]
+            if repeated:
+                raise StoreError(
+                    f"dataset {dataset.id} repeats the key(s) {repeated[0]} of {table}; "
+                    "nothing was written"
+                )
+        try:
+            with self._transaction() as cur:
+                cur.execute("UPDATE store_writes SET n = n + 1")  # also queues other writers
+                cur.execute(
+                    "SELECT id, dataset_id FROM projects WHERE id = ANY(%s) AND dataset_id <> %s "
+                    "ORDER BY id LIMIT 3",
+                    [columns["projects"]["id"], dataset.id],
+                )
+                clash = cur.fetchall()
+                if clash:
+                    raise StoreError(
+                        "project id(s) "
+                        + ", ".join(c[0] for c in clash)
+                        + f" already come from dataset {clash[0][1]}; remove that dataset first "
+                        "(`regioatlas datasets remove ID`)"
+                    )
+                for table in ("participants", "projects", "region_figures", "datasets"):
+                    key = "id" if table == "datasets" else "dataset_id"
+                    cur.execute(f"DELETE FROM {table} WHERE {key} = %s", [dataset.id])
+                for table, names in _COPY_TABLES:
+                    _copy(cur, table, names, columns[table])
+                cur.execute(
+                    f"INSERT INTO datasets VALUES ({', '.join('%s' for _ in records.DATASET_NAMES)})",
+                    records.dataset_row(dataset, len(figures)),
+                )
+        except psycopg.errors.IntegrityError as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreError(f"dataset {dataset.id} breaks a store constraint: {reason}") from exc
+
+    def remove_dataset(self, dataset_id: str) -> None:
+        self._writable()
+        with self._transaction() as cur:
+            cur.execute("UPDATE store_writes SET n = n + 1")
+            cur.execute("DELETE FROM datasets WHERE id = %s", [dataset_id])
+            if cur.rowcount == 0:
+                raise NotFound(f"no dataset {dataset_id!r}")
+            for table in ("participants", "projects", "region_figures"):
+                cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset_id])
+
+    def export_dataset(self, dataset_id: str):
+        with self._transaction() as cur:  # one snapshot: consistent while another writes
+
+            def rows(query: str) -> list[tuple]:
+                return cur.execute(_pg(query), [dataset_id]).fetchall()
+
+            found = rows(f"SELECT {', '.join(records.DATASET_NAMES)} FROM datasets WHERE id = ?")
+            if not found:
+                raise NotFound(f"no dataset {dataset_id!r}")
+            projects, participants, figures = (
+                rows(sql.dataset_rows_query(table, names)) for table, names in _COPY_TABLES
+            )
+        return (
+            records.dataset_from_row(found[0]),
+            [records.project_from_row(r) for r in projects],
+            [records.participant_from_row(r) for r in participants],
+            [records.figure_from_row(r) for r in figures],
+        )
+
+    def datasets(self) -> list[Dataset]:
+        rows = self._rows(
+            f"SELECT {', '.join(records.DATASET_NAMES)} FROM datasets ORDER BY source, id"
+        )
+        return [records.dataset_from_row(r) for r in rows]
+
+    def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
+        count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
+        with self._transaction():  # the count and the page from one snapshot
+            total = int(self._rows(count_sql, cparams)[0][0])
+            return total, self._dicts(page_sql, pparams)
+
+    def project(self, project_id: str) -> dict | None:
+        with self._transaction():
+            rows = self._dicts(
+                f"SELECT {', '.join(records.PROJECT_NAMES)} FROM projects WHERE id = ?",
+                [project_id],
+            )
+            if not rows:
+                return None
+            project = rows[0]
+            project["participants"] = self._dicts(
+                f"SELECT {', '.join(records.PARTICIPANT_NAMES)} FROM participants "
+                "WHERE project_id = ? ORDER BY seq",
+                [project_id],
+            )
+        topics = project["topics"]
+        project["topics"] = topics.split(records.TOPIC_SEP) if topics else []
+        return project
+
+    def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
+        return self._dicts(*sql.aggregate_query(level, flt))
+
+    def breakdown(self, by: str, flt: ProjectFilter) -> list[dict]:
+        return self._dicts(*sql.breakdown_query(by, flt))
+
+    def search(self, text: str, limit: int = 10) -> dict[str, list[dict]]:
+        projects, organisations = sql.search_queries(text, limit, sql.POSTGRES)
+        return {"projects": self._dicts(*projects), "organisations": self._dicts(*organisations)}
+
+    def figures(self, indicator, version=None, year=None, codes=None) -> list[RegionFigure]:
+        where, params = ["TRUE"], []
+        for column, value in (("indicator", indicator), ("nuts_version", version), ("year", year)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if codes:
+            where.append("nuts_code = ANY(?)")
+            params.append(list(codes))
+        rows = self._rows(
+            "SELECT indicator, nuts_code, nuts_version, value, unit, year, flag, source_line "
+            f"FROM region_figures WHERE {' AND '.join(where)} ORDER BY nuts_code, year",
+            params,
+        )
+        return [RegionFigure(*r) for r in rows]
+
+    def project_records(self) -> list[dict]:
+        rows = self._dicts(
+            "SELECT p.id, p.source, p.programme, p.fund, p.title, p.acronym, p.objective, "
+            "p.topics, p.start_date, p.end_date, p.country, p.language, p.eu_contribution_eur, "
+            "a.regions, a.countries, a.organisations "
+            "FROM projects p LEFT JOIN ("
+            "  SELECT project_id, "
+            "  array_agg(DISTINCT coalesce(nuts3, nuts2, nuts1, nuts0)) "
+            "  FILTER (WHERE nuts0 IS NOT NULL) AS regions, "
+            "  array_agg(DISTINCT nuts0) FILTER (WHERE nuts0 IS NOT NULL) AS countries, "
+            f"  array_agg(DISTINCT coalesce(org_id, {_UPPER_NAME})) "
+            "  FILTER (WHERE coalesce(org_id, name) IS NOT NULL) AS organisations "
+            "  FROM participants GROUP BY project_id"
+            ") a ON a.project_id = p.id ORDER BY p.id"
+        )
+        for r in rows:
+            r["topics"] = r["topics"].split(records.TOPIC_SEP) if r["topics"] else []
+            for key in ("regions", "countries", "organisations"):
+                r[key] = sorted(r[key] or [])
+        return rows
+
+    def data_version(self) -> str:
+        with self._transaction():
+            writes = self._rows("SELECT n FROM store_writes")
+            rows = self._rows("SELECT id, sha256, ingested_at FROM datasets ORDER BY id")
+        return hashlib.sha256(repr((writes, rows)).encode()).hexdigest()[:16]
+
+    def facets(self) -> dict[str, list]:
+        def distinct(column: str, table: str) -> list:
+            query = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY 1"
+            return [r[0] for r in self._rows(query)]
+
+        return {
+            "sources": distinct("source", "projects"),
+            "programmes": distinct("programme", "projects"),
+            "funds": distinct("fund", "projects"),
+            "countries": distinct("nuts0", "participants"),
+            "org_types": distinct("org_type", "participants"),
+        }
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+
+def _copy(cur: psycopg.Cursor, table: str, names: list[str], columns: dict[str, list]) -> None:
+    """Bulk-load one table's new rows with COPY: one stream, not a round trip per row."""
+    with cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in zip(*(columns[n] for n in names)):
+            copy.write_row(row)
