@@ -253,7 +253,7 @@ def _assemble(std: dict, grid: HourlyGrid, year: int, level: float, res: dict) -
         }
         if res.get("period_mean") is not None:
             row["period_mean"] = num(res["period_mean"], i)
-        if "interim_targets" in std:
+        if steps is not None:  # the standard has interim targets
             row["attains"] = _interim(steps, value)
         stations.append(row)
     return {
