@@ -199,3 +199,16 @@ def test_nuts_codes_and_geolocation_in_the_official_layout(fixtures, tmp_path):
         ]
     located = sorted((p["nuts3"], p["loc_method"]) for p in parts)
     assert ("FI1C6", "nuts_code_recoded") in located and ("FI1C6", "coordinates") in located
+
+
+def test_h2020_programme_parts_file_with_a_short_row_is_a_row_error(fixtures, tmp_path):
+    main = fixtures / "cordis" / "h2020_participations_head.csv"
+    with main.open() as f:
+        rcns = list(dict.fromkeys(r["rcn"] for r in csv.DictReader(f)))[:2]
+    parts = tmp_path / "programme_parts.csv"
+    parts.write_text(f"rcn,programme_part\n{rcns[0]},H2020-EU.1.1.\n{rcns[1]}\n", encoding="utf-8")
+    result = CordisH2020Participations().read([main, parts])
+    assert [(e.file, e.line) for e in result.errors] == [(str(parts), 3)]
+    assert "row has 1 cells, the header has 2" in result.errors[0].reason
+    topics = {p.native_id: p.topics for p in result.projects}
+    assert topics[rcns[0]] == ["H2020-EU.1.1."] and topics[rcns[1]] == []

@@ -84,7 +84,7 @@ def _num(x, digits: int = 3):
 
 
 def _latest(grid_bands: np.ndarray, labels: list[str], grid: HourlyGrid) -> list[dict | None]:
-    out = []
+    out: list[dict | None] = []
     for i in range(grid_bands.shape[0]):
         rated = np.flatnonzero(grid_bands[i])
         if not len(rated):
@@ -157,12 +157,12 @@ def harmonise_aqi(
     for grid in grids.values():
         for row in _averages(grid):
             by_station[row["station"]]["averages"].append(row)
-    region_codes = sorted({p.get("nuts") for p in places.values() if p.get("nuts")})
+    region_codes = sorted({p["nuts"] for p in places.values() if p.get("nuts")})
     members = {
         c: [i for i, s in enumerate(stations) if places.get(s, {}).get("nuts") == c]
         for c in region_codes
     }
-    regions = {
+    regions: dict[str, dict] = {
         c: {
             "code": c,
             "stations": [stations[i] for i in members[c]],

@@ -154,10 +154,10 @@ def index_bands(grids: dict[str, HourlyGrid], index: str) -> tuple[np.ndarray, d
     used = {p: spec["pollutants"][p]["averaging"] for p in grids if p in spec["pollutants"]}
     if not used:
         raise UnknownIndex(f"{spec['short']} covers none of {', '.join(grids)}")
-    bands = None
-    for pollutant, averaging in used.items():
-        b = classify(averaged(grids[pollutant], averaging), index, pollutant)
-        bands = b if bands is None else np.maximum(bands, b)
+    per_pollutant = [classify(averaged(grids[p], avg), index, p) for p, avg in used.items()]
+    bands = per_pollutant[0]
+    for more in per_pollutant[1:]:
+        bands = np.maximum(bands, more)
     return bands, used
 
 

@@ -130,7 +130,8 @@ class Recoder:
     """Codes of any version -> the analysis version, one-to-one equivalents only (cached)."""
 
     def __init__(self, registry, version: int):
-        self.registry, self.version, self.cache = registry, version, {}
+        self.registry, self.version = registry, version
+        self.cache: dict[tuple[str, int], str | None] = {}
 
     def __call__(self, code: str, version: int) -> str | None:
         key = (code, version)

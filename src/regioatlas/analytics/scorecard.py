@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +52,10 @@ def trend(table: IndicatorTable, code: str, year: int, years: int) -> dict | Non
         return None
     out: dict = {"years": years, "from_year": year - years, "to_year": year, "kind": kind}
     i, j, j0 = table.row.get(code), table.col.get(year), table.col.get(year - years)
-    now = table.values[i, j] if i is not None and j is not None else math.nan
-    before = table.values[i, j0] if i is not None and j0 is not None else math.nan
+    if i is None or j is None or j0 is None:
+        out.update(value=None, reason=f"no value for {year - years}")
+        return out
+    now, before = table.values[i, j], table.values[i, j0]
     if math.isnan(now) or math.isnan(before):
         out.update(value=None, reason=f"no value for {year - years}")
         return out
@@ -251,7 +254,7 @@ def find_peers(
 # --------------------------------------------------------------------------- the card
 
 
-def _median(values: list[float]) -> float | None:
+def _median(values: Iterable[float | None]) -> float | None:
     vals = [v for v in values if v is not None and v == v]  # v == v drops NaN
     return float(statistics.median(vals)) if vals else None
 

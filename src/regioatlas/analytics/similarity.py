@@ -78,7 +78,7 @@ def months_overlap(
     >>> months_overlap(date(2020, 1, 1), date(2020, 12, 31), date(2020, 7, 1), date(2022, 1, 1))
     6.0
     """
-    if None in (a_start, a_end, b_start, b_end):
+    if a_start is None or a_end is None or b_start is None or b_end is None:
         return None
     days = (min(a_end, b_end) - max(a_start, b_start)).days + 1
     return round(max(days, 0) / DAYS_PER_MONTH, 1)
@@ -130,7 +130,8 @@ def relate(anchor: Anchor, record: dict, centroid: Centroid, today: date | None 
     ref_start = anchor.start or (today if anchor.project_id is None else None)
     ref_end = anchor.end or (today if anchor.project_id is None else None)
     months = months_overlap(ref_start, ref_end, start, end)
-    if months is None:
+    # months is None exactly when a date is missing; the date checks only tell mypy so
+    if months is None or end is None or ref_start is None:
         period = "unknown"
     elif months > 0:
         period = "overlapping"

@@ -153,7 +153,7 @@ class LexicalIndex:
         return [forms_b[s] for s in shared[:n]]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        terms_ = np.array(sorted(self.vocabulary, key=self.vocabulary.get), dtype=object)
+        terms_ = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=object)
         m = self.matrix
         return {
             "terms": terms_.astype(str),

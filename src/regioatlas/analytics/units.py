@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from regioatlas.model import RegioAtlasError
+
+if TYPE_CHECKING:  # pint is imported when first needed: it takes a while to load
+    import pint
 
 #: Reference conditions of the EU directives for gases.
 REFERENCE_TEMPERATURE_K = 293.15
@@ -52,12 +56,12 @@ class UnitError(RegioAtlasError, ValueError):
 
 
 @lru_cache(maxsize=1)
-def registry():
+def registry() -> pint.UnitRegistry:
     """The shared pint registry with RegioAtlas's units (person, household, enterprise, EUR, ppb)."""
     import pint
 
     with _lock:
-        ureg = pint.UnitRegistry(cache_folder=None)
+        ureg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
         ureg.define("ppb = 1e-9 = parts_per_billion")
         ureg.define("percentage_point = 0.01")
         ureg.define("person = [person] = persons")

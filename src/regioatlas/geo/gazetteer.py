@@ -286,7 +286,9 @@ def core_name(name: str) -> str:
 
 def name_keys(*names: str, bilingual: bool = True) -> tuple[set[str], set[str], set[str]]:
     """Match keys of a name in three tiers: whole name, core name, parts of a bilingual name."""
-    whole, core, parts = set(), set(), set()
+    whole: set[str] = set()
+    core: set[str] = set()
+    parts: set[str] = set()
     for name in {spelling for n in names if n for spelling in spellings(n)}:
         whole.add(fold(name))
         core.add(core_name(name))

@@ -62,6 +62,10 @@ _MEMO_LIMIT = 200_000
 _WGS84 = {"EPSG:4326", "OGC:CRS84", "CRS84", "WGS84"}
 
 
+#: NUTS 0-3 codes of a region and its parents (None below the region's own level).
+_Ancestors = tuple[str | None, str | None, str | None, str | None]
+
+
 @dataclass(slots=True)
 class _Found:
     code: str
@@ -96,7 +100,7 @@ class Locator:
         self._points: PointLocator | None = None
         self._code_memo: dict[tuple, tuple[_Found | None, str | None]] = {}
         self._rest_memo: dict[tuple, tuple[_Found | None, tuple[str, ...]]] = {}
-        self._ancestors: dict[str, tuple[str | None, ...]] = {}
+        self._ancestors: dict[str, _Ancestors] = {}
 
     @property
     def points(self) -> PointLocator:
@@ -176,8 +180,13 @@ class Locator:
         anc = self._ancestors.get(found.code)
         if anc is None:
             levels = self.registry.ancestors(found.code, self.version)
-            anc = self._ancestors[found.code] = tuple(levels.get(lvl) for lvl in range(4))
-        return Location(self.version, found.method, round(found.confidence, 4), *anc, detail)
+            anc = levels.get(0), levels.get(1), levels.get(2), levels.get(3)
+            self._ancestors[found.code] = anc
+        nuts0, nuts1, nuts2, nuts3 = anc
+        return Location(
+            self.version, found.method, round(found.confidence, 4),
+            nuts0=nuts0, nuts1=nuts1, nuts2=nuts2, nuts3=nuts3, detail=detail,
+        )  # fmt: skip
 
     def _by_other_clues(self, hint: PlaceHint) -> tuple[_Found | None, tuple[str, ...]]:
         """Postcode, LAU, city, intermediate body, country: memoised, as hints repeat a lot."""
@@ -185,17 +194,18 @@ class Locator:
             hint.country, hint.postcode, hint.city, hint.lau_code, hint.body_region,
             hint.body_region_version, hint.nuts_code,
         )  # fmt: skip
+        memo_key: tuple | None = key
         try:
             memo = self._rest_memo.get(key)
         except TypeError:  # unhashable input: compute without memo
-            key, memo = None, None
+            memo_key, memo = None, None
         if memo is None:
             more: list[str] = []
             memo = (self._cascade(hint, more), tuple(more))
-            if key is not None:
+            if memo_key is not None:
                 if len(self._rest_memo) > _MEMO_LIMIT:
                     self._rest_memo.clear()
-                self._rest_memo[key] = memo
+                self._rest_memo[memo_key] = memo
         return memo
 
     def _cascade(self, hint: PlaceHint, notes: list[str]) -> _Found | None:
@@ -247,16 +257,17 @@ class Locator:
 
     def _by_code(self, code, version: int | None, method: str) -> tuple[_Found | None, str | None]:
         key = (code, version, method)
+        memo_key: tuple | None = key
         try:
             if key in self._code_memo:
                 return self._code_memo[key]
-        except TypeError:
-            key = None
+        except TypeError:  # unhashable input: compute without memo
+            memo_key = None
         result = self._resolve_code(code, version, method)
-        if key is not None:
+        if memo_key is not None:
             if len(self._code_memo) > _MEMO_LIMIT:
                 self._code_memo.clear()
-            self._code_memo[key] = result
+            self._code_memo[memo_key] = result
         return result
 
     def _resolve_code(
@@ -312,10 +323,10 @@ class Locator:
             return top, share, f"{label} -> {top} ({share:.0%} of population)"
         split = ", ".join(f"{c} {s:.0%}" for c, s in targets[:4])
         for level in range(len(code) - 3, -1, -1):
-            agg: Counter[str] = Counter()
+            agg: dict[str, float] = defaultdict(float)
             for c, s in targets:
                 agg[c[: 2 + level]] += s
-            parent, psum = agg.most_common(1)[0]
+            parent, psum = max(agg.items(), key=lambda item: item[1])  # first of equals
             if psum >= UNAMBIGUOUS_SHARE and self.registry.is_valid(parent, self.version):
                 return parent, min(psum, 1.0), f"{label} splits ({split}) -> {parent}"
         return f"{label} splits ({split}) with no common NUTS {self.version} region"
@@ -391,7 +402,7 @@ class Locator:
 
     def _by_lau_code(self, cc: str | None, lau_code: str, notes: list[str]) -> _Found | None:
         record = gazetteer.lau_by_code(cc, lau_code) if cc else None
-        if record is None:
+        if record is None or not cc:
             notes.append(f"LAU code {lau_code!r} not found" + (f" for {cc}" if cc else ""))
             return None
         label = f"LAU {cc} {record.lau_code} {record.name_national} in {record.nuts3_2016} (2016)"

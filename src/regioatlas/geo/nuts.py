@@ -353,8 +353,9 @@ class NutsRegistry:
         flows = self._crosswalk().get((fv, tv, norm))
         if flows is None:
             return [(norm, 1.0)] if self.is_valid(norm, tv) else []
-        pick = 1 if weight == "population" else 2
-        out = [(f[0], round(float(f[pick]), 6)) for f in flows if f[pick] > 0]
+        by_population = weight == "population"
+        shares = [(to, pop if by_population else area) for to, pop, area in flows]
+        out = [(to, round(float(share), 6)) for to, share in shares if share > 0]
         return sorted(out, key=lambda t: (-t[1], t[0]))
 
 

@@ -119,9 +119,9 @@ class PointLocator:
         boundary_cells, starts = np.unique(pair_cell, return_index=True)
         self._cand_ptr = np.append(starts, len(pair_cell)).astype(np.int64)
         self._cand = pair_region.astype(np.int64)
-        grid = np.full(self.ny * self.nx, _OUTSIDE, dtype=np.int32)
-        grid[boundary_cells] = -2 - np.arange(len(boundary_cells), dtype=np.int32)
-        grid = grid.reshape(self.ny, self.nx)
+        flat_grid = np.full(self.ny * self.nx, _OUTSIDE, dtype=np.int32)
+        flat_grid[boundary_cells] = -2 - np.arange(len(boundary_cells), dtype=np.int32)
+        grid = flat_grid.reshape(self.ny, self.nx)
         # Cells no boundary crosses take the region that contains their centre.
         bounds = shapely.bounds(parts)
         x_lo, y_lo = self._cells(bounds[:, 0], bounds[:, 1])

@@ -263,19 +263,18 @@ def recode_values(
     # flow table over the codes present in the input
     targets = sorted(cw.sources_of)
     t_index = {t: i for i, t in enumerate(targets)}
-    f_src, f_tgt, f_share, f_mass = [], [], [], []
+    flow_src, flow_tgt, flow_share, flow_mass = [], [], [], []
     for ci, code in enumerate(code_labels):
         for f in cw.flows.get(code, []):
-            f_src.append(ci)
-            f_tgt.append(t_index[f.target])
-            f_share.append(f.share)
-            f_mass.append(f.mass)
-    f_src = np.asarray(f_src, dtype=np.int64)
-    f_tgt = np.asarray(f_tgt, dtype=np.int64)
-    f_share = np.asarray(f_share)
-    f_mass = np.asarray(f_mass)
-    order = np.argsort(f_src, kind="stable")
-    f_src, f_tgt, f_share, f_mass = f_src[order], f_tgt[order], f_share[order], f_mass[order]
+            flow_src.append(ci)
+            flow_tgt.append(t_index[f.target])
+            flow_share.append(f.share)
+            flow_mass.append(f.mass)
+    order = np.argsort(np.asarray(flow_src, dtype=np.int64), kind="stable")
+    f_src = np.asarray(flow_src, dtype=np.int64)[order]
+    f_tgt = np.asarray(flow_tgt, dtype=np.int64)[order]
+    f_share = np.asarray(flow_share, dtype=np.float64)[order]
+    f_mass = np.asarray(flow_mass, dtype=np.float64)[order]
     starts = np.searchsorted(f_src, np.arange(len(code_labels)))
     ends = np.searchsorted(f_src, np.arange(len(code_labels)), side="right")
     per_row = (ends - starts)[code_id]

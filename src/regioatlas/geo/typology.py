@@ -34,6 +34,7 @@ import math
 import threading
 from dataclasses import dataclass, replace
 from importlib import resources
+from typing import TypeVar
 
 from regioatlas.model import NotFound, RegioAtlasError
 
@@ -41,6 +42,8 @@ METROPOLIS = "metropolis"
 NEXT_TO = "next_to_metropolis"
 OTHER = "other"
 TYPES = (METROPOLIS, NEXT_TO, OTHER)
+
+_V = TypeVar("_V")
 
 
 class TypologyError(RegioAtlasError, ValueError):
@@ -261,9 +264,9 @@ class Typology:
 
     # ------------------------------------------------------------------ computing
 
-    def _carry(self, values: dict[str, object], from_version: int, version: int):
+    def _carry(self, values: dict[str, _V], from_version: int, version: int) -> dict[str, _V]:
         """Values keyed by codes of one version, carried to another (majority population share)."""
-        out: dict[str, object] = {}
+        out: dict[str, _V] = {}
         for code, value in values.items():
             for target, share in self.registry.recode(code, from_version, version):
                 if share >= 0.5:
@@ -298,8 +301,8 @@ class Typology:
 
     def _level3(self, version: int) -> dict[str, RegionType]:
         inp = self.inputs
-        members: dict[str, str] = self._carry(inp.metro_members, 2016, version)  # type: ignore[assignment]
-        urban: dict[str, int] = self._carry(inp.urban_type, 2024, version)  # type: ignore[assignment]
+        members = self._carry(inp.metro_members, 2016, version)
+        urban = self._carry(inp.urban_type, 2024, version)
         pop = self._population(version)
         regions = self._mapped(version, 3)
         metro_of = {r.code: members.get(r.code) for r in regions}
@@ -340,7 +343,7 @@ class Typology:
             reasons = []
             if adjacent:
                 reasons.append("shares a border with metropolis " + ", ".join(adjacent))
-            if same_metro:
+            if same_metro and m:  # same_metro is only filled for a member of a metro region
                 reasons.append(
                     f"belongs to the metropolitan metro region {m} {inp.metro_names.get(m, '')}".rstrip()
                 )
@@ -351,9 +354,9 @@ class Typology:
                     r.code, version, 3, NEXT_TO, primary, relation, related, metro, tuple(reasons)
                 )
             else:
-                near, relation = self._nearest(r, cores, version)
+                near, near_relation = self._nearest(r, cores, version)
                 out[r.code] = RegionType(
-                    r.code, version, 3, OTHER, near, relation, (), metro,
+                    r.code, version, 3, OTHER, near, near_relation, (), metro,
                     ("neither borders a metropolis nor belongs to a metropolitan metro region",),
                 )  # fmt: skip
         return out
@@ -374,9 +377,9 @@ class Typology:
                     by = core_pop.setdefault(t.metro_region[0], {})
                     by[r.code] = by.get(r.code, 0.0) + pop.get(k, 0.0)
             metros = {
-                level3[k].metro_region[0]
+                metro[0]
                 for k in kids
-                if level3[k].metro_region and level3[k].metro_region[0] in inp.metropolitan_metros
+                if (metro := level3[k].metro_region) and metro[0] in inp.metropolitan_metros
             }
             belt[r.code] = sorted(metros)
         cores: set[str] = set()
@@ -418,9 +421,9 @@ class Typology:
                     r.code, version, 2, NEXT_TO, primary, relation, related, None, tuple(reasons)
                 )
             else:
-                near, relation = self._nearest(r, cores, version)
+                near, near_relation = self._nearest(r, cores, version)
                 out[r.code] = RegionType(
-                    r.code, version, 2, OTHER, near, relation, (), None,
+                    r.code, version, 2, OTHER, near, near_relation, (), None,
                     ("neither borders a metropolis nor holds part of a metropolitan metro region",),
                 )  # fmt: skip
         return out

@@ -327,8 +327,9 @@ def _add_labels(result: ReadResult, paths: list[Path]) -> None:
     if topic_file:
         for _, row in read_table(topic_file, required=("projectID", "topic", "title")).rows:
             p = by_native.get((row.get("projectID") or "").strip())
-            if p and row.get("title") and row["title"] not in p.topics:
-                p.topics.append(row["title"].strip())
+            topic = row.get("title")
+            if p and topic and topic not in p.topics:
+                p.topics.append(topic.strip())
     voc_file = _pick(paths, ",", ("projectID", "euroSciVocCode", "euroSciVocTitle"))
     if voc_file:
         for _, row in read_table(voc_file, required=("projectID", "euroSciVocTitle")).rows:
@@ -364,10 +365,19 @@ class CordisH2020Participations(_Cordis):
         table = read_table(main, required=H2020_COLUMNS)
         parts_file = _pick(paths, ",", ("rcn", "programme_part"))
         parts: dict[str, list[str]] = {}
+        part_errors: list[RowError] = []
         if parts_file:
-            for _, row in read_table(parts_file, required=("rcn", "programme_part")).rows:
-                parts.setdefault(row["rcn"].strip(), []).append(row["programme_part"].strip())
-        return _h2020_rows(table, parts, self.name, self.sniff(paths) or self.title)
+            parts_table = read_table(parts_file, required=("rcn", "programme_part"))
+            for line, row in parts_table.rows:
+                # a short row lacks cells: an error naming the line, not a KeyError
+                if (error := width_error(parts_table, line, row)) is not None:
+                    part_errors.append(error)
+                    continue
+                rcn, part = (row["rcn"] or "").strip(), (row["programme_part"] or "").strip()
+                parts.setdefault(rcn, []).append(part)
+        result = _h2020_rows(table, parts, self.name, self.sniff(paths) or self.title)
+        result.errors.extend(part_errors)
+        return result
 
 
 def _h2020_rows(
@@ -379,11 +389,12 @@ def _h2020_rows(
     projects: dict[str, Project] = {}
     seq: dict[str, int] = {}
     file = str(table.path)
-    na = {"NA": None}  # the table was written by R: NA marks a missing value
+    # The table was written by R: NA marks a missing value.
+    na: dict[str | None, None] = {"NA": None}
     # The hot loop of the largest bundled file: parse inline rather than through RowParser.
     for line, row in table.rows:
-        if "__width__" in row:
-            result.errors.append(width_error(table, line, row))
+        if (error := width_error(table, line, row)) is not None:
+            result.errors.append(error)
             continue
         rcn = (row.get("rcn") or "").strip()
         if not rcn:

@@ -95,7 +95,7 @@ def infer_nuts_version(codes, registry=None) -> int:
     from regioatlas.geo.nuts import NutsRegistry
 
     registry = registry or NutsRegistry.default()
-    counts = Counter()
+    counts: Counter[int] = Counter()
     for code in set(codes):
         for v in registry.versions_of(code):
             counts[v] += 1
@@ -147,7 +147,7 @@ def _figures_with_version(result: ReadResult, version: int | None) -> None:
         result.figures = [f for f in result.figures if f.nuts_code not in outside]
         result.recognised_as += f" (skipped countries outside NUTS: {', '.join(sorted(outside))})"
     valued = [f for f in result.figures if f.value is not None and f.year is not None]
-    per_year = Counter(f.year for f in valued)
+    per_year = Counter(f.year for f in valued if f.year is not None)
     top = max(per_year.values(), default=0)
     latest = max((y for y, n in per_year.items() if n >= top / 2), default=None)
     codes = {f.nuts_code for f in valued if f.year == latest} or {
@@ -399,7 +399,9 @@ def read_eurostat_csv(path: Path, *, nuts_version: int | None = None) -> ReadRes
     ure = next((c for c in header if c in URE_COLUMNS), None)
     i_time = next((header.index(c) for c in _TIME if c in header), None)
     i_value = next((header.index(c) for c in _VALUES if c in header), None)
-    if "geo" not in header or (ure is None and (i_time is None or i_value is None)):
+    if ure is not None:  # an urban-rural map file: the value is in the URE column
+        i_value = header.index(ure)
+    if "geo" not in header or i_value is None or (ure is None and i_time is None):
         raise InputError(
             RowError(
                 str(path),
@@ -423,7 +425,6 @@ def read_eurostat_csv(path: Path, *, nuts_version: int | None = None) -> ReadRes
     result = ReadResult(recognised_as=f"long CSV extract of Eurostat {file_dataset}")
     if ure:
         ds, key, unit, ure_year = URE_COLUMNS[ure]
-        i_value = header.index(ure)
         result.recognised_as = f"Eurostat Urban-rural Europe 2026 map data ({key})"
     for n, cells in rows:
         if not any(c.strip() for c in cells):
@@ -438,7 +439,7 @@ def read_eurostat_csv(path: Path, *, nuts_version: int | None = None) -> ReadRes
         geo = cells[i_geo].strip()
         if not is_region(geo):
             continue
-        if ure:
+        if ure or i_time is None:  # (without a URE column there is a time column, checked above)
             series, year = f"{ds}/{key}", ure_year
         else:
             try:
@@ -473,6 +474,7 @@ def read_eurostat_csv(path: Path, *, nuts_version: int | None = None) -> ReadRes
 
 
 class _EurostatSource:
+    title: str
     publisher = _EUROSTAT
     licence = _LICENCE
     attribution = _ATTRIBUTION

@@ -58,9 +58,10 @@ class KeepEuNuts3:
                     )
                     continue
                 version = 2021
-                if version_col and (row.get("nuts_version_matched") or "").strip():
+                version_cell = (row.get("nuts_version_matched") or "").strip()
+                if version_col and version_cell:
                     try:
-                        version = int(float(row["nuts_version_matched"]))
+                        version = int(float(version_cell))
                     except ValueError:
                         result.errors.append(
                             RowError(

@@ -35,7 +35,8 @@ def _records(text: str, profile: Profile, file: str) -> list[tuple[int, list[str
         quotechar=profile.quotechar,
         strict=True,
     )
-    out, line = [], 1
+    out: list[tuple[int, list[str]]] = []
+    line = 1
     while True:
         try:
             cells = next(reader)
@@ -209,13 +210,13 @@ def _native_id(c: _Cells, seen: dict[str, tuple[str, int]]) -> str | None:
         while native in seen:  # identical rows: -2, -3 ... in file order
             native, n = f"{base}-{n}", n + 1
         return native
-    native = c.text("id")
-    if native is None:
+    given = c.text("id")
+    if given is None:
         c.fail("id", "the id is empty", None)
-    elif native in seen:
-        first = seen[native]
-        c.fail("id", f"duplicate id, first seen in {first[0]} at line {first[1]}", native)
-    return native
+    elif given in seen:
+        first = seen[given]
+        c.fail("id", f"duplicate id, first seen in {first[0]} at line {first[1]}", given)
+    return given
 
 
 def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Participant] | None:
@@ -236,6 +237,7 @@ def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Particip
     if c.errors or native is None:
         return None
     seen[native] = (c.file, c.line)
+    rate_date: date | None
     if p.currency == "EUR" or year is None:  # year is None only when there is no amount
         total_eur, eu_eur = total, eu
         rate, rate_date = (1.0, None) if p.currency == "EUR" else (None, None)

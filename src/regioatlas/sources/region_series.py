@@ -212,12 +212,12 @@ def _read_csv(name: str, text: str) -> RegionSeries:
             f = f or ":"
         else:
             try:
-                v, tsv_flag = parse_tsv_value(raw)
+                parsed, tsv_flag = parse_tsv_value(raw)
                 f = f or (tsv_flag or "")
             except ValueError:
                 out.errors.append(RowError(name, n, value, "not a number", raw))
                 continue
-            v = np.nan if v is None else v
+            v = np.nan if parsed is None else parsed
         out.codes.append(row[idx[geo]].strip())
         out.periods.append(row[idx[time]].strip())
         out.keys.append(",".join(row[idx[d]].strip() for d in dims))

@@ -314,8 +314,8 @@ def _country(columns: list[_Column], assigned: dict[str, int], language: str | N
             if code:
                 return code, f"from the column {col.header!r}"
     if "nuts_code" in assigned:
-        top = Counter(v[:2] for v in columns[assigned["nuts_code"]].values).most_common(1)
-        return top[0][0], "from the NUTS codes"
+        prefixes = Counter(v[:2] for v in columns[assigned["nuts_code"]].values)
+        return prefixes.most_common(1)[0][0], "from the NUTS codes"
     if language in LANGUAGE_COUNTRY:
         return LANGUAGE_COUNTRY[language], f"from the header language ({language})"
     return None, ""
