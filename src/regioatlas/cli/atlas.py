@@ -340,7 +340,13 @@ def _serve(store_url: str, host: str, port: int) -> None:
 @click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
 def serve(store_url, host, port):
     """Serve the JSON API (and its docs page) over a store."""
-    if not Path(store_url.removeprefix("duckdb://")).exists():
+    from regioatlas.store import store_exists
+
+    try:
+        exists = store_exists(store_url)
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    if not exists:
         _fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`")
     _serve(store_url, host, port)
 
