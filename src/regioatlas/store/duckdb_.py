@@ -149,6 +149,7 @@ class DuckDBStore(Store):
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = str(path)
+        read_only = read_only and self.path != MEMORY  # DuckDB has no read-only memory store
         self.url = MEMORY_URL if self.path == MEMORY else f"duckdb://{Path(self.path).absolute()}"
         if self.path != MEMORY:
             if read_only and not Path(self.path).is_file():
