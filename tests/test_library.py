@@ -3,9 +3,11 @@ and the CLI, validated like the API; its docstring examples run here against the
 
 from __future__ import annotations
 
+import csv
 import doctest
 import importlib
 import json
+import shutil
 import sys
 
 import pytest
@@ -13,6 +15,7 @@ from click.testing import CliRunner
 
 from regioatlas import open_atlas
 from regioatlas.cli import main
+from regioatlas.ingest import ingest
 from regioatlas.library import MissingExtra
 from regioatlas.model import BadInput
 
@@ -79,15 +82,35 @@ def test_projects_every_one_or_a_page(atlas):
 
 def test_geometry_gives_geodataframes(atlas):
     regions = atlas.regions(level=2, country="AT")
-    assert regions.crs.to_string() == "EPSG:4326" and len(regions) == 9
-    assert regions.geometry.notna().all()
+    assert regions.crs.to_string() == "EPSG:4326" and len(regions) == 10
+    assert regions.geometry.isna().tolist() == [False] * 9 + [True]  # ATZZ Extra-Regio: no polygon
     at13 = regions.set_index("code").loc["AT13"]
     assert at13.name_latin == "Wien" and 48.0 < at13.geometry.centroid.y < 48.4
     plain = atlas.regions(level=2, country="AT", geometry=False)
-    assert "geometry" not in plain.columns and len(plain) == 9
-    points = atlas.participants(geometry=True, region="AT130")
-    located = points[points.geometry.notna()]
-    assert len(located) and located.geometry.within(at13.geometry.buffer(0.05)).mean() > 0.9
+    assert "geometry" not in plain.columns and len(plain) == 10
+
+
+def test_participant_points(fixtures, tmp_path, store):
+    # the demo has no coordinates: a constructed input, the official CORDIS layout with the
+    # geolocation cell of every Austrian organisation set to central Vienna
+    src = fixtures / "cordis" / "official"
+    with (src / "organization.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    for row in rows:
+        if row["country"] == "AT":
+            row["geolocation"] = "48.2082,16.3738"
+    with (tmp_path / "organization.csv").open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=";")
+        out.writeheader()
+        out.writerows(rows)
+    shutil.copy(src / "project.csv", tmp_path / "project.csv")
+    ingest(store, "cordis", [tmp_path / "project.csv", tmp_path / "organization.csv"])
+    atlas = open_atlas(store)
+    points = atlas.participants(geometry=True, country="AT")
+    assert len(points) == sum(r["country"] == "AT" for r in rows) > 0
+    vienna = atlas.regions(level=3, country="AT").set_index("code").loc["AT130", "geometry"]
+    assert points.geometry.within(vienna).all() and set(points.nuts3) == {"AT130"}
+    assert points.crs.to_string() == "EPSG:4326"
 
 
 def test_bad_filters_are_bad_input_naming_the_parameter(atlas):
@@ -98,7 +121,7 @@ def test_bad_filters_are_bad_input_naming_the_parameter(atlas):
         atlas.aggregates(level=7)
     assert bad_level.value.parameter == "level"
     with pytest.raises(BadInput, match="unknown filter 'nuts'"):
-        atlas.aggregates(nuts="FI1C3")
+        atlas.aggregates(nuts="FI1C6")
 
 
 def test_without_geopandas_geometry_names_the_extra(atlas, monkeypatch):
@@ -118,19 +141,19 @@ def test_cli_prints_the_library_frames(atlas, demo_store_path):
     assert [r["code"] for r in cli_rows] == lib.code.tolist()
     assert [r["population_year"] for r in cli_rows] == lib.population_year.tolist()
     assert all(isinstance(r["projects"], int) for r in cli_rows)
-    out = run(main, ["projects", "--store", f"duckdb://{demo_store_path}", "--region", "FI1C3",
+    out = run(main, ["projects", "--store", f"duckdb://{demo_store_path}", "--region", "FI1C6",
                      "--limit", "3", "--sort=-eu_contribution_eur", "--format", "json"])  # fmt: skip
     assert out.exit_code == 0, out.output
-    lib_ids = atlas.projects(region="FI1C3", limit=3, sort="-eu_contribution_eur").id.tolist()
+    lib_ids = atlas.projects(region="FI1C6", limit=3, sort="-eu_contribution_eur").id.tolist()
     assert [r["id"] for r in json.loads(out.stdout)] == lib_ids
 
 
 def test_scorecard_kpis_and_similar_as_frames(atlas):
-    card = atlas.scorecard("FI1C3")
+    card = atlas.scorecard("FI1C6")
     assert {"id", "region.value"} <= set(card.columns) and len(card) >= 5
     kpis = atlas.kpis("de")
     assert kpis.id.is_unique and {"name", "unit", "direction"} <= set(kpis.columns)
-    some = atlas.projects(region="FI1C3", limit=1, sort="-eu_contribution_eur").id.iloc[0]
+    some = atlas.projects(region="FI1C6", limit=1, sort="-eu_contribution_eur").id.iloc[0]
     hits = atlas.similar(some, limit=5)
     assert len(hits) == 5 and some not in set(hits.id)
     with pytest.raises(BadInput):
