@@ -107,3 +107,17 @@ def test_serve_asks_the_store_not_the_file_system(tmp_path):
 def test_duckdb_store_constructor_still_takes_a_path(tmp_path):
     with DuckDBStore(tmp_path / "a.duckdb") as store:
         assert store.url.startswith("duckdb:///") and store.url.endswith("/a.duckdb")
+
+
+def test_a_server_store_caches_under_the_cache_setting_without_its_password(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from regioatlas.store.base import Store
+
+    monkeypatch.setenv("REGIOATLAS_CACHE", str(tmp_path))
+    one = Store.cache_dir(SimpleNamespace(url="postgresql://atlas:secret@db.example/atlas"))
+    same = Store.cache_dir(SimpleNamespace(url="postgresql://atlas:other@db.example/atlas"))
+    other = Store.cache_dir(SimpleNamespace(url="postgresql://atlas@db.example/other"))
+    assert one == same != other  # keyed by the URL, the password left out
+    assert one is not None and one.parent == tmp_path and one.name.startswith("postgresql-")
+    assert "secret" not in str(one)
