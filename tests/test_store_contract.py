@@ -16,7 +16,7 @@ from regioatlas.model import (
     RegionFigure,
 )
 from regioatlas.model.query import Page, ProjectFilter
-from regioatlas.store import StoreError, open_store
+from regioatlas.store import StoreError, open_store, store_exists
 
 STORE_KINDS = ["duckdb", "postgis"]
 
@@ -253,3 +253,35 @@ def test_export_gives_back_what_was_written(contract_store):
     assert contract_store.export_dataset(dataset.id) == (dataset, projects, participants, figures)
     with pytest.raises(NotFound):
         contract_store.export_dataset("src:nope")
+
+
+# --- what callers hold instead of a file path: the URL, existence, a cache directory ---------
+def test_url_reopens_the_same_store(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    kind = contract_store.url.partition("://")[0]
+    assert kind in ("duckdb", "postgresql")
+    assert store_exists(contract_store.url)
+    with open_store(contract_store.url) as again:
+        assert [d.id for d in again.datasets()] == ["src:a.csv"]
+
+
+def test_cache_dir_is_stable_and_keyed_by_store(contract_store, tmp_path):
+    cache = contract_store.cache_dir()
+    assert cache is not None and cache == contract_store.cache_dir()
+    with open_store(f"duckdb://{tmp_path / 'other.duckdb'}") as other:
+        assert other.cache_dir() != cache
+
+
+def test_participants_under_filters(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    everyone = contract_store.participants(ProjectFilter())
+    assert len(everyone) == sum(
+        r["participations"] for r in contract_store.aggregate(0, ProjectFilter())
+    )
+    assert [(p["project_id"], p["seq"]) for p in everyone] == sorted(
+        (p["project_id"], p["seq"]) for p in everyone
+    )
+    finnish = contract_store.participants(ProjectFilter(countries=["FI"]))
+    assert finnish and {p["nuts0"] for p in finnish} == {"FI"}
+    assert {"project_title", "lat", "lon", "nuts3", "loc_method"} <= set(finnish[0])
+    assert contract_store.participants(ProjectFilter(region="FI1C6"))[0]["nuts3"] == "FI1C6"

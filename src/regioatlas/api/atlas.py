@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from regioatlas.api.params import atlas_region, parse_filter, parse_level, parse_page, parse_version
 from regioatlas.api.problems import bad_request, not_found
+from regioatlas.library.figures import aggregate_rows, latest_population
 from regioatlas.model import NotFound, Region
 from regioatlas.model.regions import ATLAS_VERSION
 from regioatlas.store.base import Store
@@ -159,28 +160,7 @@ class Atlas:
     def aggregates(self, params: dict) -> dict:
         level = parse_level(params.get("level"))
         flt = parse_filter(params, self.registry)
-        rows = self.store.aggregate(level, flt)
-        pops = self._population([r["code"] for r in rows], ATLAS_VERSION)
-        names = {r.code: r for r in self.registry.regions(ATLAS_VERSION, level)}
-        items = []
-        for row in rows:
-            region = names.get(row["code"])
-            pop = pops.get(row["code"])
-            eu = row["eu_contribution_eur"]
-            items.append(
-                {
-                    "code": row["code"],
-                    "name": region.name_latin if region else None,
-                    "projects": row["projects"],
-                    "participations": row["participations"],
-                    "eu_contribution_eur": eu,
-                    "population": pop["value"] if pop else None,
-                    "population_year": pop["year"] if pop else None,
-                    "eu_contribution_per_inhabitant": (eu / pop["value"])
-                    if (pop and eu is not None and pop["value"])
-                    else None,
-                }
-            )
+        items = aggregate_rows(self.store, self.registry, level, flt)
         return {
             "level": level,
             "version": ATLAS_VERSION,
@@ -190,15 +170,7 @@ class Atlas:
         }
 
     def _population(self, codes: list[str], version: int) -> dict[str, dict]:
-        if not codes:
-            return {}
-        latest: dict[str, dict] = {}
-        for f in self.store.figures("population", version, codes=codes):
-            if f.value is not None and (
-                f.nuts_code not in latest or f.year > latest[f.nuts_code]["year"]
-            ):
-                latest[f.nuts_code] = {"value": f.value, "year": f.year, "flag": f.flag}
-        return latest
+        return latest_population(self.store, codes, version)
 
     # --- datasets and facets -----------------------------------------------------------
     def datasets(self) -> dict:

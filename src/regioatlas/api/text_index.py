@@ -2,12 +2,13 @@
 
 Every query asks the store for its data version (one small query); when it changed since the
 index was built (an ingest or a removal happened, in this process or another), the index is
-rebuilt from ``Store.project_records()`` before answering. The lexical index is persisted
-beside a store file (``atlas.duckdb.similarity/lexical-<data version>.npz``) so that other
-workers and later runs load it instead of rebuilding; sentence embeddings are kept in
-``embeddings.npz`` there, keyed by a hash of each text, so after an ingest only new or changed
-texts are embedded. A store without a file (``:memory:``), or a folder that cannot be written,
-keeps everything in memory.
+rebuilt from ``Store.project_records()`` before answering. The lexical index is persisted in
+the store's cache directory (``Store.cache_dir()``: beside a DuckDB file,
+``atlas.duckdb.cache/similarity/lexical-<data version>.npz``; for a server store a folder of
+the ``cache`` setting) so that other workers and later runs load it instead of rebuilding;
+sentence embeddings are kept in ``embeddings.npz`` there, keyed by a hash of each text, so
+after an ingest only new or changed texts are embedded. A store without a cache directory
+(``:memory:``), or a folder that cannot be written, keeps everything in memory.
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ class TextIndex:
 
 
 class TextIndexCache:
-    """Keeps one store's ``TextIndex`` current; thread-safe; persisted beside the store file."""
+    """Keeps one store's ``TextIndex`` current; thread-safe; persisted in the store's cache."""
 
     def __init__(self, store: Store, directory: str | Path | None = None):
         self.store = store
-        path = getattr(store, "path", None)
-        if directory is None and path and path != ":memory:":
-            directory = Path(path).with_name(Path(path).name + ".similarity")
+        if directory is None:
+            cache = store.cache_dir()
+            directory = cache / "similarity" if cache is not None else None
         self.directory = Path(directory) if directory else None
         self._index: TextIndex | None = None
         self._lock = threading.RLock()
@@ -211,7 +212,7 @@ class TextIndexCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
+                np.savez(f, **arrays)  # type: ignore[arg-type]  # numpy stubs mistype **kwds
             os.replace(tmp, path)
             return True
         except OSError as exc:

@@ -271,18 +271,17 @@ def _filter_params(kwargs) -> dict:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def projects(store_url, limit, offset, sort, fmt, **kwargs):
     """List projects under the atlas filters."""
-    from regioatlas.api.atlas import Atlas
-    from regioatlas.store import open_store
+    from regioatlas.library import open_atlas
+    from regioatlas.library.frames import records
 
-    params = _filter_params(kwargs) | {"limit": limit, "offset": offset, "sort": sort}
     try:
-        with open_store(store_url, read_only=True) as store:
-            out = Atlas(store).projects(params)
+        with open_atlas(store_url) as atlas:
+            df = atlas.projects(limit=limit, offset=offset, sort=sort, **_filter_params(kwargs))
     except RegioAtlasError as exc:
         _fail(str(exc))
-    click.echo(f"{out['total']:,} project(s)", err=True)
+    click.echo(f"{df.attrs['total']:,} project(s)", err=True)
     _print_rows(
-        out["items"],
+        records(df),
         fmt,
         None
         if fmt == "json"
@@ -312,15 +311,15 @@ def project(project_id, store_url):
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def aggregate(store_url, level, fmt, **kwargs):
     """Per region of a NUTS level: projects, participations, EU contribution, per inhabitant."""
-    from regioatlas.api.atlas import Atlas
-    from regioatlas.store import open_store
+    from regioatlas.library import open_atlas
+    from regioatlas.library.frames import records
 
     try:
-        with open_store(store_url, read_only=True) as store:
-            out = Atlas(store).aggregates(_filter_params(kwargs) | {"level": level})
+        with open_atlas(store_url) as atlas:
+            df = atlas.aggregates(level, **_filter_params(kwargs))
     except RegioAtlasError as exc:
         _fail(str(exc))
-    _print_rows(out["items"], fmt)
+    _print_rows(records(df), fmt)
 
 
 # --- serving ----------------------------------------------------------------------------------
@@ -340,7 +339,13 @@ def _serve(store_url: str, host: str, port: int) -> None:
 @click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
 def serve(store_url, host, port):
     """Serve the JSON API (and its docs page) over a store."""
-    if not Path(store_url.removeprefix("duckdb://")).exists():
+    from regioatlas.store import store_exists
+
+    try:
+        exists = store_exists(store_url)
+    except RegioAtlasError as exc:
+        _fail(str(exc))
+    if not exists:
         _fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`")
     _serve(store_url, host, port)
 

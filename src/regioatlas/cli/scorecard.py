@@ -27,20 +27,16 @@ def _has_statistics(store) -> bool:
 def _open(store_url: str):
     """The store to read; the demo store (real data in the package) when the given one does not
     exist or holds no scorecard statistics, said on stderr."""
-    from regioatlas.store import open_store
+    from regioatlas.store import open_store, store_exists
 
-    path = Path(store_url.removeprefix("duckdb://"))
-    if "://" not in store_url or store_url.startswith("duckdb://"):
-        if path.exists():
-            store = open_store(store_url, read_only=True)
-            if _has_statistics(store):
-                return store
-            store.close()
-            why = f"{store_url} holds no scorecard statistics"
-        else:
-            why = f"there is no store at {store_url}"
+    if store_exists(store_url):
+        store = open_store(store_url, read_only=True)
+        if _has_statistics(store):
+            return store
+        store.close()
+        why = f"{store_url} holds no scorecard statistics"
     else:
-        return open_store(store_url, read_only=True)
+        why = f"there is no store at {store_url}"
     from regioatlas.demo import build_demo, demo_is_current
 
     demo = settings.get("demo_store")
@@ -51,11 +47,10 @@ def _open(store_url: str):
         err=True,
     )
     current = False
-    if Path(demo).exists():  # read-only first: a current demo store is not opened for writing
+    if store_exists(demo):  # read-only first: a current demo store is not opened for writing
         with open_store(demo, read_only=True) as store:
             current = demo_is_current(store)
     if not current:
-        Path(demo).parent.mkdir(parents=True, exist_ok=True)
         build_demo(demo)
     return open_store(demo, read_only=True)
 

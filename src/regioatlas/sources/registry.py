@@ -1,20 +1,23 @@
-"""One registry of sources: name → dotted path. Built-ins use the same door as plug-ins.
+"""One registry of sources on the plug-in door (:mod:`regioatlas.plugins`): name → dotted path.
 
-Third parties register with ``register("my-source", "my_pkg.module:MySource")`` or through the
-``regioatlas.sources`` entry-point group; a dotted path is accepted wherever a name is.
-Lists of operations are read through declarative profiles (``regioatlas.sources.profile``):
-each built-in profile is a source of its own name, and ``profile:PATH.toml`` loads a user's.
+Built-ins use the same door as plug-ins. Third parties register with
+``register("my-source", "my_pkg.module:MySource")`` or through the ``regioatlas.sources``
+entry-point group; a dotted path is accepted wherever a name is. Lists of operations are read
+through declarative profiles (``regioatlas.sources.profile``): each built-in profile is a
+source of its own name, and ``profile:PATH.toml`` loads a user's.
 """
 
 from __future__ import annotations
 
-import importlib
-from importlib.metadata import entry_points
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-from regioatlas.model import InputError, RegioAtlasError, RowError
+from regioatlas.model import InputError, RowError
+from regioatlas.plugins import Registry, UnknownPlugin
 from regioatlas.sources.base import Source
 
+#: the built-in sources, name → "module:Class" (one line per source: add yours here)
 BUILTIN_SOURCES: dict[str, str] = {
     "cordis": "regioatlas.sources.cordis:CordisExport",
     "cordis-he-sample": "regioatlas.sources.cordis:CordisHorizonEuropeSample",
@@ -25,66 +28,90 @@ BUILTIN_SOURCES: dict[str, str] = {
     "eurostat-sdmx-csv": "regioatlas.sources.eurostat_tables:EurostatSdmxCsv",
     "eurostat-csv": "regioatlas.sources.eurostat_tables:EurostatCsv",
 }
-_registered: dict[str, str] = {}
+
+#: every source: the built-ins, the ``regioatlas.sources`` entry points, ``register()``
+SOURCES = Registry("source", BUILTIN_SOURCES, group="regioatlas.sources")
 
 
-class UnknownSource(RegioAtlasError):
-    pass
+class UnknownSource(UnknownPlugin):
+    """A source name that no registry entry, built-in profile or dotted path provides."""
 
 
 def register(name: str, target: str) -> None:
-    """Register a source class under a name (``"package.module:Class"``)."""
-    _registered[name] = target
+    """Register a source class under a name.
+
+    Parameters
+    ----------
+    name : str
+        The name users give to ``regioatlas ingest NAME``.
+    target : str
+        ``"package.module:Class"``; the class is instantiated without arguments.
+
+    Example
+    -------
+    >>> register("my-list", "my_package.my_list:MyList")  # doctest: +SKIP
+    >>> SOURCES.target("keep-eu")  # where a name points
+    'regioatlas.sources.keep_eu:KeepEuNuts3'
+    """
+    SOURCES.register(name, target)
 
 
-def _all_names() -> dict[str, str]:
-    names = dict(BUILTIN_SOURCES)
-    for ep in entry_points(group="regioatlas.sources"):
-        names.setdefault(ep.name, ep.value)
-    names.update(_registered)
-    return names
-
-
-def _load(target: str) -> Source:
-    module, _, attr = target.partition(":")
-    obj = getattr(importlib.import_module(module), attr)
+def _instance(obj: Any) -> Source:
     return obj() if isinstance(obj, type) else obj
 
 
-def _profiles():
+def _profiles() -> ModuleType:
+    # imported on use: profiles pull in TOML parsing that plain sources do not need
     from regioatlas.sources import profile
 
     return profile
 
 
-def _profile_source(prof):
+def _profile_source(prof: Any) -> Source:
     from regioatlas.sources.profile_reader import ProfileSource
 
     return ProfileSource(prof)
 
 
 def get_source(name: str) -> Source:
-    """The source registered under ``name``, a built-in profile, ``profile:PATH``, or a dotted path."""
-    names = _all_names()
-    if name in names:
-        return _load(names[name])
+    """The source registered under ``name``, a built-in profile, ``profile:PATH``, or a dotted path.
+
+    Raises
+    ------
+    UnknownSource
+        Naming every available source (a not-found domain error).
+
+    Example
+    -------
+    >>> get_source("keep-eu").title
+    'keep.eu Interreg 2014-2020 projects, partners and budgets aggregated by NUTS 3'
+    """
+    if name in SOURCES.entries():
+        return _instance(SOURCES.load(name))
     prof = _profiles()
     if name.startswith("profile:"):
         return _profile_source(prof.load_profile(Path(name.removeprefix("profile:"))))
     builtin = prof.builtin_profiles()
     if name in builtin:
         return _profile_source(builtin[name])
-    if ":" in name and "." in name.split(":")[0]:
-        return _load(name)
+    if name in SOURCES:  # a dotted path
+        return _instance(SOURCES.load(name))
     raise UnknownSource(
         f"unknown source {name!r}; available: {', '.join(sorted(available()))}, "
-        "'auto', or 'profile:PATH.toml'"
+        "'auto', or 'profile:PATH.toml'",
+        parameter="source",
     )
 
 
 def available() -> dict[str, str]:
-    """Name → title of every source, built-in profiles included."""
-    out = {n: _load(t).title for n, t in _all_names().items()}
+    """Name → title of every source, built-in profiles included.
+
+    Example
+    -------
+    >>> "cordis" in available() and "fi-rakennerahastot" in available()
+    True
+    """
+    out = {name: _instance(obj).title for name, obj in SOURCES.load_all().items()}
     for name, prof in _profiles().builtin_profiles().items():
         out[name] = prof.title
     return out

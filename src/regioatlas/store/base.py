@@ -6,10 +6,16 @@ Every store passes the one contract suite in tests/test_store_contract.py.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from pathlib import Path
+from typing import Self
+from urllib.parse import urlsplit, urlunsplit
 
+from regioatlas import settings
 from regioatlas.model import Dataset, Participant, Project, RegioAtlasError, RegionFigure
+from regioatlas.model.errors import NotFound
 from regioatlas.model.query import Page, ProjectFilter
 
 Progress = Callable[[str, int, int], None]
@@ -17,6 +23,10 @@ Progress = Callable[[str, int, int], None]
 
 class StoreError(RegioAtlasError):
     """A store operation that cannot be done (conflict, schema too new, ...)."""
+
+
+class StoreNotFound(StoreError, NotFound):
+    """No store at the URL (opening for reading never creates one)."""
 
 
 class Store(ABC):
@@ -28,6 +38,40 @@ class Store(ABC):
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
     SCHEMA_VERSION: int = 2
+
+    #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
+    url: str = ""
+
+    # --- opening: what lets callers hold a URL, never a file path -----------------------
+    @classmethod
+    def from_url(cls, url: str, read_only: bool = False) -> Self:
+        """Open the store at ``url`` (a kind whose constructor takes the URL needs no override)."""
+        store = cls(url, read_only=read_only)  # type: ignore[call-arg]
+        store.url = url
+        return store
+
+    @classmethod
+    def exists_at(cls, url: str) -> bool:
+        """True when there is a store at ``url`` (opened for reading, never created)."""
+        try:
+            with cls.from_url(url, read_only=True) as store:
+                return store.schema_version() > 0
+        except StoreNotFound:
+            return False
+
+    def cache_dir(self) -> Path | None:
+        """A directory for data derived from this store (indexes), or None to keep it in memory.
+
+        By default a folder of the ``cache`` setting named by a hash of the URL (without its
+        password), so that every process serving the same store shares it; a file store
+        overrides this to keep it beside its file.
+        """
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.rpartition("@")[2]
+        user = parts.username or ""
+        public = urlunsplit(parts._replace(netloc=f"{user}@{netloc}" if user else netloc))
+        key = hashlib.sha256(public.encode()).hexdigest()[:16]
+        return Path(settings.get("cache")) / f"{parts.scheme or 'store'}-{key}"
 
     @abstractmethod
     def migrate(self) -> int:
@@ -74,6 +118,12 @@ class Store(ABC):
         """One project with its participants and their locations, or None."""
 
     @abstractmethod
+    def participants(self, flt: ProjectFilter) -> list[dict]:
+        """Every participation (participant columns and location) of a project matching the
+        project filters, itself matching the place and organisation filters; ordered by
+        project id and sequence."""
+
+    @abstractmethod
     def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
         """Per region of ``level``: projects, participations, EU contribution (EUR)."""
 
@@ -114,8 +164,8 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

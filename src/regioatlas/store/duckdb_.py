@@ -11,10 +11,37 @@ import duckdb
 import pyarrow as pa
 
 from regioatlas.model import Dataset, NotFound, RegionFigure
+from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.store import records, sql
-from regioatlas.store.base import Store, StoreError
+from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
+
+MEMORY = ":memory:"
+MEMORY_URL = "duckdb://:memory:"
+
+
+def duckdb_path(url: str) -> str:
+    """The file path (or ``:memory:``) of a DuckDB store URL or bare path.
+
+    Example
+    -------
+    >>> duckdb_path("duckdb:///data/atlas.duckdb"), duckdb_path("duckdb://data/atlas.duckdb")
+    ('/data/atlas.duckdb', 'data/atlas.duckdb')
+    >>> duckdb_path("atlas.duckdb"), duckdb_path("duckdb://:memory:")
+    ('atlas.duckdb', ':memory:')
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        rest = url
+    elif scheme.lower() != "duckdb":
+        raise BadInput(f"not a DuckDB store URL: {url!r}", parameter="store")
+    if not rest.strip():
+        raise BadInput(
+            f"the store URL {url!r} names no file (duckdb:///abs/path.duckdb)", parameter="store"
+        )
+    return rest
+
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -37,13 +64,20 @@ class DuckDBStore(Store):
     Example
     -------
     >>> store = DuckDBStore(":memory:")
-    >>> store.schema_version()
-    1
+    >>> store.schema_version() == len(sql.MIGRATIONS)
+    True
     """
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = str(path)
-        if self.path != ":memory:":
+        read_only = read_only and self.path != MEMORY  # DuckDB has no read-only memory store
+        self.url = MEMORY_URL if self.path == MEMORY else f"duckdb://{Path(self.path).absolute()}"
+        if self.path != MEMORY:
+            if read_only and not Path(self.path).is_file():
+                raise StoreNotFound(
+                    f"no store at {self.path}; ingest something first, or run `regioatlas demo`",
+                    parameter="store",
+                )
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(self.path, read_only=read_only)
@@ -52,6 +86,23 @@ class DuckDBStore(Store):
         self._lock = threading.Lock()
         if not read_only:
             self.migrate()
+
+    @classmethod
+    def from_url(cls, url: str, read_only: bool = False) -> DuckDBStore:
+        """Open ``duckdb:///abs/path``, ``duckdb://rel/path``, ``duckdb://:memory:`` or a path."""
+        return cls(duckdb_path(url), read_only=read_only)
+
+    @classmethod
+    def exists_at(cls, url: str) -> bool:
+        path = duckdb_path(url)
+        return path != MEMORY and Path(path).is_file()
+
+    def cache_dir(self) -> Path | None:
+        """``<file>.cache/`` beside the store file; None (memory) for ``:memory:``."""
+        if self.path == MEMORY:
+            return None
+        path = Path(self.path).absolute()
+        return path.with_name(path.name + ".cache")
 
     # a cursor per call: DuckDB connections must not be shared between threads
     def _cur(self) -> duckdb.DuckDBPyConnection:
@@ -209,6 +260,10 @@ class DuckDBStore(Store):
             )
         )
         return project
+
+    def participants(self, flt: ProjectFilter) -> list[dict]:
+        query, params = sql.participants_query(flt)
+        return _dicts(self._cur().execute(query, params))
 
     def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
         query, params = sql.aggregate_query(level, flt)

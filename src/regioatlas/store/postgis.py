@@ -282,6 +282,9 @@ class PostGISStore(Store):
         project["topics"] = topics.split(records.TOPIC_SEP) if topics else []
         return project
 
+    def participants(self, flt: ProjectFilter) -> list[dict]:
+        return self._dicts(*sql.participants_query(flt))
+
     def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
         return self._dicts(*sql.aggregate_query(level, flt))
 

@@ -240,6 +240,25 @@ def projects_query(flt: ProjectFilter, page: Page) -> tuple[str, str, list, list
     return count_sql, page_sql, list(params), [*params, page.limit, page.offset]
 
 
+def participants_query(flt: ProjectFilter) -> tuple[str, list]:
+    """Every participation under the filters (as ``aggregate_query`` counts them), with its
+    project's title, acronym, source and programme."""
+    params: list = []
+    where = [
+        "TRUE",
+        *project_conditions(flt, "p", params),
+        *participant_conditions(flt, "pa", params),
+    ]
+    columns = ", ".join(f"pa.{name}" for name, _ in PARTICIPANT_COLUMNS if name != "dataset_id")
+    sql = (
+        f"SELECT {columns}, p.acronym AS project_acronym, p.title AS project_title, "
+        "p.source AS project_source, p.programme AS project_programme "
+        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
+        f"WHERE {' AND '.join(where)} ORDER BY pa.project_id, pa.seq"
+    )
+    return sql, params
+
+
 def _grouped_query(
     key: str, alias: str, flt: ProjectFilter, first: str = "TRUE"
 ) -> tuple[str, list]:
