@@ -10,7 +10,17 @@ from pathlib import Path
 import click
 
 from regioatlas import __version__, settings
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
+from regioatlas.cli._common import (
+    FORMATS,
+    _fail,
+    _print_rows,
+    _store_option,
+    filter_options,
+    level_option,
+    main,
+    paging_options,
+    param_values,
+)
 from regioatlas.model import InputError, RegioAtlasError
 
 
@@ -235,46 +245,17 @@ def validate(code, nuts_version):
 
 
 # --- queries -----------------------------------------------------------------------------------
-def _filter_options(f):
-    for name, help_ in reversed(
-        [
-            ("source", "Source name(s), comma-separated."),
-            ("programme", "Programme(s), e.g. H2020."),
-            ("fund", "Fund(s), e.g. ERDF."),
-            ("q", "Text in title, objective or topics."),
-            ("from", "Period start (YYYY-MM-DD or YYYY)."),
-            ("to", "Period end."),
-            ("country", "Participant country code(s)."),
-            ("region", "NUTS code of any level."),
-            ("version", "NUTS version of --region."),
-            ("org-type", "HES, PRC, REC, PUB, OTH."),
-        ]
-    ):
-        f = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", default=None, help=help_)(f)
-    return f
-
-
-def _filter_params(kwargs) -> dict:
-    return {
-        k.removeprefix("opt_"): v
-        for k, v in kwargs.items()
-        if k.startswith("opt_") and v is not None
-    }
-
-
 @main.command()
 @_store_option
-@_filter_options
-@click.option("--limit", default=20, show_default=True)
-@click.option("--offset", default=0)
-@click.option("--sort", default="id", show_default=True, help="Column; prefix - for descending.")
+@filter_options
+@paging_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def projects(store_url, limit, offset, sort, fmt, **kwargs):
+def projects(store_url, fmt, **kwargs):
     """List projects under the atlas filters."""
     from regioatlas.api.atlas import Atlas
     from regioatlas.store import open_store
 
-    params = _filter_params(kwargs) | {"limit": limit, "offset": offset, "sort": sort}
+    params = param_values(kwargs)
     try:
         with open_store(store_url, read_only=True) as store:
             out = Atlas(store).projects(params)
@@ -307,17 +288,17 @@ def project(project_id, store_url):
 
 @main.command()
 @_store_option
-@click.option("--level", default="2", show_default=True, help="NUTS level 0-3.")
-@_filter_options
+@level_option
+@filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def aggregate(store_url, level, fmt, **kwargs):
+def aggregate(store_url, fmt, **kwargs):
     """Per region of a NUTS level: projects, participations, EU contribution, per inhabitant."""
     from regioatlas.api.atlas import Atlas
     from regioatlas.store import open_store
 
     try:
         with open_store(store_url, read_only=True) as store:
-            out = Atlas(store).aggregates(_filter_params(kwargs) | {"level": level})
+            out = Atlas(store).aggregates(param_values(kwargs))
     except RegioAtlasError as exc:
         _fail(str(exc))
     _print_rows(out["items"], fmt)
