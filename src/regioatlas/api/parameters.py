@@ -20,6 +20,8 @@ from regioatlas.model.regions import MAPPED_VERSIONS
 
 #: the largest row offset any list accepts (beyond it no store has rows; DuckDB overflows)
 MAX_OFFSET = 1_000_000_000
+#: the largest page of projects
+MAX_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Param:
 
     Example
     -------
-    >>> LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=500, default=50)
+    >>> LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=MAX_LIMIT, default=50)
     >>> LIMIT.check("501")
     Traceback (most recent call last):
     ...
@@ -196,7 +198,7 @@ FILTERS: tuple[Param, ...] = (
           "NUTS version of `region` (" + ", ".join(map(str, MAPPED_VERSIONS)) + "; default 2024)"),
 )  # fmt: skip
 
-LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=500, default=50)
+LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=MAX_LIMIT, default=50)
 OFFSET = Param("offset", "integer", "rows to skip", minimum=0, maximum=MAX_OFFSET, default=0)
 SORT = Param(
     "sort",

@@ -51,8 +51,9 @@ def declared(*groups: Iterable[Param]) -> dict[str, Any]:
     }
 
 
-def query(request: Request) -> dict[str, str | list[str]]:
-    """The raw query as the handlers take it (a repeated parameter as a list)."""
+def query(request: Request) -> dict[str, Any]:
+    """The raw query as the handlers take it (a repeated parameter as a list; the handlers
+    validate the values)."""
     return query_dict(request.query_params.multi_items())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from enum import Enum
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -45,7 +46,7 @@ def register(app: FastAPI, atlas) -> None:
     """Add the scorecard routes to the app; the handlers share the atlas's store and registry."""
     cards = Scorecards(atlas.store, atlas.registry)
     app.state.scorecards = cards
-    tags = ["scorecard"]
+    tags: list[str | Enum] = ["scorecard"]
 
     @app.get("/api/indicators", tags=tags, summary="The indicator catalogue with availability")
     def indicators():

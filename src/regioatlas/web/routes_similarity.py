@@ -6,6 +6,7 @@ parameters come from their declarations in ``regioatlas.api.parameters``.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 from fastapi import Body, FastAPI, Request
@@ -33,7 +34,7 @@ def register(app: FastAPI, atlas) -> None:
     """Add the similarity routes; the index lives as long as the app."""
     sim = Similarity(atlas)
     app.state.similarity = sim
-    tags = ["similarity"]
+    tags: list[str | Enum] = ["similarity"]
 
     @app.get(
         "/api/similarity",
