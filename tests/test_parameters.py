@@ -52,8 +52,9 @@ def test_a_repeatable_filter_given_twice_is_both_values(app_client):
     both = app_client.get("/api/projects?country=FI&country=AT&limit=1")
     assert both.status_code == 200, both.text
     assert max(one, other) <= both.json()["total"] <= one + other
-    assert both.json()["total"] == (
-        app_client.get("/api/projects?country=FI,AT&limit=1").json()["total"]
+    assert (
+        both.json()["total"]
+        == (app_client.get("/api/projects?country=FI,AT&limit=1").json()["total"])
     )
 
 
@@ -125,3 +126,10 @@ def test_the_filter_panel_gets_its_fields_from_the_declarations(app_client):
     assert names == ["source", "programme", "fund", "country", "org_type", "from", "to", "q"]
     org = next(f for f in config["filters"] if f["name"] == "org_type")
     assert org["choices"] == ["HES", "PRC", "REC", "PUB", "OTH"]
+
+
+@pytest.mark.parametrize("lang", ["fi", "de", "it", "fr"])
+def test_every_filter_panel_label_is_translated(lang):
+    from regioatlas.web.i18n import catalog
+
+    assert [f["label"] for f in filter_panel() if not catalog(lang).get(f["label"])] == []
