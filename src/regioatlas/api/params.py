@@ -5,11 +5,20 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from regioatlas.api.parameters import LIMIT, MAX_LIMIT, OFFSET
 from regioatlas.api.problems import bad_request
 from regioatlas.model.query import ORG_TYPES, PROJECT_SORTS, Page, ProjectFilter
 from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
 
-MAX_LIMIT = 500
+
+def _single(params: dict, name: str):
+    """The one value of a parameter that is not repeatable (a library caller may pass a list)."""
+    value = params.get(name)
+    if isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise bad_request(f"{name} is given {len(value)} times; give it once", name)
+        return value[0]
+    return value
 
 
 def _list(value: str | list[str] | None) -> list[str]:
@@ -64,7 +73,7 @@ def _date(value: str | None, name: str) -> date | None:
 
 def parse_filter(params: dict, registry) -> ProjectFilter:
     """Validate the atlas filters; recode a region given in another NUTS version to the atlas one."""
-    version = parse_version(params.get("version"))
+    version = parse_version(_single(params, "version"))
     countries = [c.upper() for c in _list(params.get("country"))]
     for c in countries:
         if not re.fullmatch(r"[A-Z]{2}", c):
@@ -79,9 +88,9 @@ def parse_filter(params: dict, registry) -> ProjectFilter:
         sources=_list(params.get("source")),
         programmes=_list(params.get("programme")),
         funds=_list(params.get("fund")),
-        text=(params.get("q") or "").strip() or None,
-        period_from=_date(params.get("from"), "from"),
-        period_to=_date(params.get("to"), "to"),
+        text=(_single(params, "q") or "").strip() or None,
+        period_from=_date(_single(params, "from"), "from"),
+        period_to=_date(_single(params, "to"), "to"),
         countries=countries,
         org_types=org_types,
         version=ATLAS_VERSION,
@@ -90,7 +99,7 @@ def parse_filter(params: dict, registry) -> ProjectFilter:
         raise bad_request("to is before from", "to")
     if flt.text and len(flt.text) > 500:
         raise bad_request("q is longer than 500 characters", "q")
-    region = (params.get("region") or "").strip().upper()
+    region = (_single(params, "region") or "").strip().upper()
     if region:
         flt.region = atlas_region(region, version, registry)
     return flt
@@ -117,15 +126,14 @@ def atlas_region(code: str, version: int, registry) -> str:
 
 def parse_page(params: dict) -> Page:
     try:
-        limit = int(params.get("limit") or 50)
-        offset = int(params.get("offset") or 0)
-    except ValueError:
+        limit = int(_single(params, "limit") or LIMIT.default)
+        offset = int(_single(params, "offset") or 0)
+    except (TypeError, ValueError):
         raise bad_request("limit and offset must be whole numbers", "limit") from None
     if not 1 <= limit <= MAX_LIMIT:
         raise bad_request(f"limit must be between 1 and {MAX_LIMIT}", "limit")
-    if offset < 0:
-        raise bad_request("offset must not be negative", "offset")
-    sort = params.get("sort") or "id"
+    OFFSET.check(str(offset))  # beyond it no store has rows, and DuckDB would overflow
+    sort = _single(params, "sort") or "id"
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if sort not in PROJECT_SORTS:

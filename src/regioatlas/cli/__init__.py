@@ -1,31 +1,21 @@
 """The `regioatlas` command: parse, call the library, print. No logic of its own.
 
-Each feature keeps its commands in its own module, listed in COMMAND_MODULES; importing a
-module registers its commands on the ``main`` group.
+Each feature declares the module of its commands in ``regioatlas.features``; importing a
+module registers its commands on the ``main`` group. A feature whose command module fails to
+import stops the command with that error: it is never silently dropped.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from regioatlas.cli._common import main
-
-COMMAND_MODULES = [
-    "regioatlas.cli.atlas",  # demo, serve, ingest, sources, profile, datasets, region, projects, ...
-    "regioatlas.cli.scorecard",  # attractiveness scorecard (issue 4)
-    "regioatlas.cli.kpi",  # air quality, Digital Compass, NUTS recoding (issue 5)
-    "regioatlas.cli.similarity",  # similar projects, overlaps, partners (issue 6)
-    "regioatlas.cli.store",  # migrate between stores (issue 14)
-]
+from regioatlas.features import load_features
+from regioatlas.plugins import load_target
 
 
 def _load() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a feature module that exists but misses a dependency: say so
-                raise
+    for feature in load_features():
+        if feature.cli:
+            load_target(feature.cli)
 
 
 _load()

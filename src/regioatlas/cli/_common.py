@@ -9,6 +9,7 @@ import sys
 import click
 
 from regioatlas import __version__, settings
+from regioatlas.api.parameters import FILTERS, LEVEL, LIMIT, OFFSET, SORT, Param
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -21,6 +22,69 @@ def _store_option(f):
         show_default="$REGIOATLAS_STORE or ~/.local/share/regioatlas/atlas.duckdb",
         help=settings.SETTINGS["store"].help,
     )(f)
+
+
+def param_options(params: tuple[Param, ...] | list[Param]):
+    """click options for declared query parameters (``org_type`` → ``--org-type``).
+
+    A repeatable parameter may be given several times; the values reach the library as the
+    API's query would (see :func:`param_values`).
+
+    Example
+    -------
+    >>> @click.command()
+    ... @param_options(FILTERS)
+    ... def cmd(**kwargs):
+    ...     click.echo(param_values(kwargs))
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(cmd, ["--from", "2019", "--country", "FI", "--country", "AT"]).output
+    "{'country': ['FI', 'AT'], 'from': '2019'}\n"
+    """
+
+    def decorate(f):
+        for param in reversed(params):
+            help_ = param.help[0].upper() + param.help[1:]
+            help_ += f": {', '.join(param.choices)}." if param.choices else "."
+            if param.repeatable:
+                help_ += " Repeatable."
+            f = click.option(
+                "--" + param.name.replace("_", "-"),
+                "opt_" + param.name,
+                default=param.default,
+                show_default=param.default is not None,
+                multiple=param.repeatable,
+                type=_click_type(param),
+                help=help_,
+            )(f)
+        return f
+
+    return decorate
+
+
+def _click_type(param: Param) -> click.ParamType:
+    if param.type == "integer" and (param.minimum is not None or param.maximum is not None):
+        return click.IntRange(param.minimum, param.maximum)
+    if param.type == "integer":
+        return click.INT
+    return click.STRING
+
+
+def param_values(kwargs: dict) -> dict:
+    """The values of :func:`param_options` as the library's query dict (absent ones left out)."""
+    out = {}
+    for key, value in kwargs.items():
+        if not key.startswith("opt_") or value is None or value == ():
+            continue
+        out[key.removeprefix("opt_")] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+#: the atlas filters as options: --source, --programme, ..., --region, --version
+filter_options = param_options(FILTERS)
+#: --limit (20 on a terminal), --offset, --sort of the project lists
+paging_options = param_options([LIMIT.with_(default=20), OFFSET, SORT])
+#: --level of the aggregates
+level_option = param_options([LEVEL])
 
 
 def _fail(message: str, code: int = 1):

@@ -10,7 +10,17 @@ from pathlib import Path
 import click
 
 from regioatlas import __version__, settings
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
+from regioatlas.cli._common import (
+    FORMATS,
+    _fail,
+    _print_rows,
+    _store_option,
+    filter_options,
+    level_option,
+    main,
+    paging_options,
+    param_values,
+)
 from regioatlas.model import InputError, RegioAtlasError
 
 
@@ -235,48 +245,22 @@ def validate(code, nuts_version):
 
 
 # --- queries -----------------------------------------------------------------------------------
-def _filter_options(f):
-    for name, help_ in reversed(
-        [
-            ("source", "Source name(s), comma-separated."),
-            ("programme", "Programme(s), e.g. H2020."),
-            ("fund", "Fund(s), e.g. ERDF."),
-            ("q", "Text in title, objective or topics."),
-            ("from", "Period start (YYYY-MM-DD or YYYY)."),
-            ("to", "Period end."),
-            ("country", "Participant country code(s)."),
-            ("region", "NUTS code of any level."),
-            ("version", "NUTS version of --region."),
-            ("org-type", "HES, PRC, REC, PUB, OTH."),
-        ]
-    ):
-        f = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", default=None, help=help_)(f)
-    return f
-
-
-def _filter_params(kwargs) -> dict:
-    return {
-        k.removeprefix("opt_"): v
-        for k, v in kwargs.items()
-        if k.startswith("opt_") and v is not None
-    }
-
-
 @main.command()
 @_store_option
-@_filter_options
-@click.option("--limit", default=20, show_default=True)
-@click.option("--offset", default=0)
-@click.option("--sort", default="id", show_default=True, help="Column; prefix - for descending.")
+@filter_options
+@paging_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def projects(store_url, limit, offset, sort, fmt, **kwargs):
+def projects(store_url, fmt, **kwargs):
     """List projects under the atlas filters."""
     from regioatlas.library import open_atlas
     from regioatlas.library.frames import records
 
+    params = _library_filters(param_values(kwargs))
+    limit, offset = params.pop("limit", 20), params.pop("offset", 0)
+    sort = params.pop("sort", "id")
     try:
         with open_atlas(store_url) as atlas:
-            df = atlas.projects(limit=limit, offset=offset, sort=sort, **_filter_params(kwargs))
+            df = atlas.projects(limit=limit, offset=offset, sort=sort, **params)
     except RegioAtlasError as exc:
         _fail(str(exc))
     click.echo(f"{df.attrs['total']:,} project(s)", err=True)
@@ -287,6 +271,11 @@ def projects(store_url, limit, offset, sort, fmt, **kwargs):
         if fmt == "json"
         else ["id", "acronym", "title", "start_date", "end_date", "eu_contribution_eur"],
     )
+
+
+def _library_filters(params: dict) -> dict:
+    """The CLI's parameter names as the library's keyword arguments (``from`` is ``from_``)."""
+    return {("from_" if k == "from" else k): v for k, v in params.items()}
 
 
 @main.command()
@@ -306,17 +295,19 @@ def project(project_id, store_url):
 
 @main.command()
 @_store_option
-@click.option("--level", default="2", show_default=True, help="NUTS level 0-3.")
-@_filter_options
+@level_option
+@filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def aggregate(store_url, level, fmt, **kwargs):
+def aggregate(store_url, fmt, **kwargs):
     """Per region of a NUTS level: projects, participations, EU contribution, per inhabitant."""
     from regioatlas.library import open_atlas
     from regioatlas.library.frames import records
 
+    params = _library_filters(param_values(kwargs))
+    level = params.pop("level", 2)
     try:
         with open_atlas(store_url) as atlas:
-            df = atlas.aggregates(level, **_filter_params(kwargs))
+            df = atlas.aggregates(level, **params)
     except RegioAtlasError as exc:
         _fail(str(exc))
     _print_rows(records(df), fmt)

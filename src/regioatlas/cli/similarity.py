@@ -7,8 +7,16 @@ import sys
 
 import click
 
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
-from regioatlas.cli.atlas import _filter_options, _filter_params, _progress_bar
+from regioatlas.cli._common import (
+    FORMATS,
+    _fail,
+    _print_rows,
+    _store_option,
+    filter_options,
+    main,
+    param_values,
+)
+from regioatlas.cli.atlas import _progress_bar
 from regioatlas.model import RegioAtlasError
 
 METHOD = click.Choice(["lexical", "semantic", "hybrid"])
@@ -76,7 +84,7 @@ def _print_similar(out: dict, fmt: str) -> None:
 @click.option("--limit", default=10, show_default=True, help="Number of results (1-100).")
 @click.option("--per-source", default=3, show_default=True, help="Best results per other source.")
 @_store_option
-@_filter_options
+@filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def similar(project_id, text, home, method, limit, per_source, store_url, fmt, **kwargs):
     """Projects similar to PROJECT_ID or to --text, classified synergy / overlap / related.
@@ -88,7 +96,7 @@ def similar(project_id, text, home, method, limit, per_source, store_url, fmt, *
     """
     if bool(project_id) == (text is not None):
         _fail("give a PROJECT_ID or --text (one of them)", 2)
-    params = _filter_params(kwargs) | {"limit": limit, "per_source": per_source}
+    params = param_values(kwargs) | {"limit": limit, "per_source": per_source}
     if method:
         params["method"] = method
     if text is not None:
@@ -165,13 +173,13 @@ def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, out
 @click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
 @click.option("--limit", default=20, show_default=True)
 @_store_option
-@_filter_options
+@filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def partners(text, project_id, home, method, limit, store_url, fmt, **kwargs):
     """Organisations outside --home ranked by relevant track record (their similar projects)."""
     if bool(project_id) == (text is not None):
         _fail("give --text or --project (one of them)", 2)
-    params = _filter_params(kwargs) | {"limit": limit, "home": home, "method": method}
+    params = param_values(kwargs) | {"limit": limit, "home": home, "method": method}
     params |= {"text": text} if text is not None else {"project": project_id}
     out = _run(store_url, lambda s: s.partners(params), method)
     if fmt == "json":

@@ -3,15 +3,26 @@ stored figures in any NUTS version. Thin: every route calls a handler in ``regio
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
 
 from regioatlas.api.compass import CompassApi
 from regioatlas.api.figures import FiguresApi
 from regioatlas.api.kpi import KpiApi
-
-Str = Annotated[str | None, Query()]
+from regioatlas.api.parameters import (
+    AQ_INDEX,
+    AREA,
+    FIGURES,
+    FROM,
+    LANG,
+    NUTS,
+    POLLUTANT,
+    TEMPERATURE_K,
+    TO,
+    UNIT,
+    VALUE,
+    VERSION,
+)
+from regioatlas.web.query import declared, query
 
 
 def register(app: FastAPI, atlas) -> None:
@@ -20,42 +31,49 @@ def register(app: FastAPI, atlas) -> None:
     figures = FiguresApi(atlas)
     app.state.kpi_api = kpis
 
-    @app.get("/api/kpis", tags=["kpi"], summary="The KPI registry (names in en, fi, de, it, fr)")
-    def kpi_list(lang: Str = None, area: Str = None):
-        return kpis.kpis(lang, area)
+    @app.get(
+        "/api/kpis",
+        tags=["kpi"],
+        summary="The KPI registry (names in en, fi, de, it, fr)",
+        **declared([LANG, AREA]),
+    )
+    def kpi_list(request: Request):
+        q = query(request)
+        return kpis.kpis(q.get("lang"), q.get("area"))
 
     @app.get(
         "/api/kpis/{kpi_id}/entity",
         tags=["kpi"],
         summary="A KPI value as a Smart Data Models KeyPerformanceIndicator entity",
+        **declared([VALUE, AREA.with_(help="the area the value is for"), FROM, TO, LANG]),
     )
-    def kpi_entity(
-        kpi_id: str,
-        value: Str = None,
-        area: Str = None,
-        from_: Annotated[str | None, Query(alias="from")] = None,
-        to: Str = None,
-        lang: Str = None,
-    ):
-        return kpis.kpi_entity(kpi_id, value, area, from_, to, lang)
+    def kpi_entity(kpi_id: str, request: Request):
+        q = query(request)
+        return kpis.kpi_entity(
+            kpi_id, q.get("value"), q.get("area"), q.get("from"), q.get("to"), q.get("lang")
+        )
 
-    @app.get("/api/kpis/{kpi_id}", tags=["kpi"], summary="One KPI; thresholds in another unit")
-    def kpi_one(kpi_id: str, lang: Str = None, unit: Str = None):
-        return kpis.kpi(kpi_id, lang, unit)
+    @app.get(
+        "/api/kpis/{kpi_id}",
+        tags=["kpi"],
+        summary="One KPI; thresholds in another unit",
+        **declared([LANG, UNIT]),
+    )
+    def kpi_one(kpi_id: str, request: Request):
+        q = query(request)
+        return kpis.kpi(kpi_id, q.get("lang"), q.get("unit"))
 
     @app.get(
         "/api/units/convert",
         tags=["kpi"],
         summary="Convert a value between units (µg/m³ <-> ppb at a stated temperature)",
+        **declared([VALUE, FROM, TO, POLLUTANT, TEMPERATURE_K]),
     )
-    def units_convert(
-        value: Str = None,
-        from_: Annotated[str | None, Query(alias="from")] = None,
-        to: Str = None,
-        pollutant: Str = None,
-        temperature_k: Str = None,
-    ):
-        return kpis.convert_units(value, from_, to, pollutant, temperature_k)
+    def units_convert(request: Request):
+        q = query(request)
+        return kpis.convert_units(
+            q.get("value"), q.get("from"), q.get("to"), q.get("pollutant"), q.get("temperature_k")
+        )
 
     @app.get(
         "/api/air-quality/definitions",
@@ -69,9 +87,11 @@ def register(app: FastAPI, atlas) -> None:
         "/api/air-quality/classify",
         tags=["air quality"],
         summary="The band of one averaged concentration in one index",
+        **declared([AQ_INDEX, POLLUTANT, VALUE]),
     )
-    def aq_classify(index: Str = None, pollutant: Str = None, value: Str = None):
-        return kpis.aq_classify(index, pollutant, value)
+    def aq_classify(request: Request):
+        q = query(request)
+        return kpis.aq_classify(q.get("index"), q.get("pollutant"), q.get("value"))
 
     @app.get("/api/air-quality/datasets", tags=["air quality"], summary="Bundled data sets")
     def aq_datasets():
@@ -89,9 +109,11 @@ def register(app: FastAPI, atlas) -> None:
         "/api/air-quality/side-by-side",
         tags=["air quality"],
         summary="Side-by-side table of a posted EEA time-series CSV",
+        **declared([NUTS, VERSION]),
     )
-    async def aq_post(request: Request, nuts: Str = None, version: Str = None):
-        return kpis.aq_assess(await request.body(), nuts, version)
+    async def aq_post(request: Request):
+        q = query(request)
+        return kpis.aq_assess(await request.body(), q.get("nuts"), q.get("version"))
 
     @app.get("/api/compass/targets", tags=["compass"], summary="Digital Decade 2030 targets")
     def compass_targets():
@@ -101,24 +123,16 @@ def register(app: FastAPI, atlas) -> None:
         "/api/compass/{region}",
         tags=["compass"],
         summary="A region's distance to the 2030 targets, in people",
+        **declared([VERSION]),
     )
-    def compass_region(region: str, version: Str = None):
-        return compass.plan(region, version)
+    def compass_region(region: str, request: Request):
+        return compass.plan(region, query(request).get("version"))
 
     @app.get(
         "/api/figures",
         tags=["figures"],
         summary="Stored region figures recoded to a NUTS version (method stated per value)",
+        **declared(FIGURES),
     )
-    def figures_list(
-        request: Request,
-        indicator: Str = None,
-        version: Str = None,
-        kind: Str = None,
-        weight: Str = None,
-        year: Str = None,
-        region: Str = None,
-        limit: Str = None,
-        offset: Str = None,
-    ):
-        return figures.figures(dict(request.query_params))
+    def figures_list(request: Request):
+        return figures.figures(query(request))

@@ -10,8 +10,6 @@ from regioatlas import __version__
 from regioatlas.web.i18n import LANGUAGES, catalog
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
-#: the page script of each feature whose routes are installed (static/app/<name>.js)
-FEATURE_SCRIPTS = ("kpi", "scorecard", "similarity")
 
 
 def shell_html(
@@ -19,12 +17,21 @@ def shell_html(
     *,
     embed: bool = False,
     attributions: list[str] | None = None,
-    features: list[str] | None = None,
+    scripts: list[str] | None = None,
+    filters: list[dict] | None = None,
 ) -> str:
-    """The page shell: styles, the vendored Leaflet, the app script and its start-up config.
+    """The page shell: styles, the vendored Leaflet, the features' page scripts, the config.
 
-    The config (language, its catalog, attributions) is inlined so the first paint needs no
+    ``scripts`` are the features' page scripts in registry order (``static/app/<name>.js``;
+    the atlas's ``app`` first, it defines the shared ``RA``). The config (language, its
+    catalog, attributions, the filter panel's fields) is inlined so the first paint needs no
     extra round trip; ``</`` is escaped so no data can close the script element.
+
+    Example
+    -------
+    >>> html = shell_html("fi", scripts=["app", "kpi"])
+    >>> html.index("/static/app/app.js") < html.index("/static/app/kpi.js")
+    True
     """
     config = {
         "lang": lang,
@@ -33,15 +40,13 @@ def shell_html(
         "embed": embed,
         "attributions": [BOUNDARIES, *(attributions or [])],
         "version": __version__,
-        "features": features or [],
+        "features": [name for name in scripts or [] if name != "app"],
+        "filters": filters or [],
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
-    static = resources.files("regioatlas.web").joinpath("static", "app")
-    scripts = "\n".join(
-        f'<script src="/static/app/{name}.js?v={__version__}"></script>'
-        for name in FEATURE_SCRIPTS
-        if name in (features or []) and static.joinpath(f"{name}.js").is_file()
+    tags = "\n".join(
+        f'<script src="/static/app/{name}.js?v={__version__}"></script>' for name in scripts or []
     )
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
@@ -55,6 +60,20 @@ def shell_html(
 <div id="app" aria-busy="true"></div>
 <script id="ra-config" type="application/json">{data}</script>
 <script src="/static/vendor/leaflet/leaflet.js"></script>
-<script src="/static/app/app.js?v={__version__}"></script>
-{scripts}
+{tags}
 </body></html>"""
+
+
+def check_scripts(names: list[str]) -> list[str]:
+    """The page scripts, after checking at start-up that each is in ``static/app``.
+
+    Example
+    -------
+    >>> check_scripts(["app"])
+    ['app']
+    """
+    static = resources.files("regioatlas.web").joinpath("static", "app")
+    for name in names:
+        if not static.joinpath(f"{name}.js").is_file():
+            raise FileNotFoundError(f"the page script static/app/{name}.js of a feature is missing")
+    return names

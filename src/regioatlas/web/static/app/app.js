@@ -8,7 +8,8 @@
   "use strict";
 
   const CONFIG = JSON.parse(document.getElementById("ra-config").textContent);
-  // Feature pages (compass, air quality, scorecard, ...) register here from their own scripts.
+  // Every view registers here through registerView(): the map, region and project views below
+  // and the feature pages (compass, air quality, scorecard, ...) from their own scripts.
   const VIEWS = {};
   // ... and add sections to the region and project pages: hook(host element, page data)
   const HOOKS = { region: [], project: [] };
@@ -16,7 +17,11 @@
   const _ = (s) => CATALOG[s] || s;
 
   // ---- state <-> URL ------------------------------------------------------------------------
-  const FILTERS = ["source", "programme", "fund", "q", "from", "to", "country", "org_type"];
+  // The filter panel's fields are declared once on the server (api/parameters.py) and sent in
+  // the config; their labels are gettext msgids, listed here so that tools/i18n.sh extracts them.
+  const FILTER_FIELDS = CONFIG.filters || [];
+  const FILTERS = FILTER_FIELDS.map((f) => f.name);
+  const FILTER_LABELS = [_("Source"), _("Programme"), _("Fund"), _("Country"), _("Organisation type"), _("From year"), _("To year"), _("Topic")];
   const METRICS = {
     projects: () => _("Projects"),
     participations: () => _("Participations"),
@@ -41,31 +46,43 @@
       filters: {},
     };
     FILTERS.forEach((f) => { if (p.get(f)) st.filters[f] = p.get(f); });
-    let m;
-    if ((m = path.match(/^\/(compass|scorecard|air-quality|partners|data)(?:\/([A-Za-z0-9]+))?\/?$/))) { st.view = m[1]; st.region = m[2] ? m[2].toUpperCase() : null; }
-    else if ((m = path.match(/^\/region\/([A-Za-z0-9]+)/))) { st.view = "region"; st.region = m[1].toUpperCase(); }
-    else if ((m = path.match(/^\/project\/(.+)$/))) { st.view = "project"; st.project = decodeURIComponent(m[1]); }
+    for (const view of Object.values(VIEWS)) {
+      const m = path.match(view.pattern);
+      if (!m) continue;
+      st.view = view.name;
+      view.keys.forEach((key, i) => {
+        if (m[i + 1] === undefined) return;
+        st[key] = key === "project" ? decodeURIComponent(m[i + 1]) : m[i + 1].toUpperCase();
+      });
+      break;
+    }
     return st;
   }
 
   function stateUrl(st) {
     const prefix = CONFIG.embed ? "/embed" : "";
-    let path = prefix + "/";
-    if (st.view === "region") path = prefix + "/region/" + encodeURIComponent(st.region);
-    if (st.view === "project") path = prefix + "/project/" + encodeURIComponent(st.project);
-    if (VIEWS[st.view]) path = prefix + "/" + st.view + (st.region ? "/" + encodeURIComponent(st.region) : "");
+    const view = VIEWS[st.view] || VIEWS.map;
+    const path = view.path.replace(/\/:(\w+)[*?]?/g, (_m, key) => (st[key] ? "/" + encodeURIComponent(st[key]) : ""));
     const p = new URLSearchParams();
     p.set("lang", st.lang);
     if (st.level !== "auto") p.set("level", st.level);
     if (st.metric !== "projects") p.set("metric", st.metric);
     FILTERS.forEach((f) => { if (st.filters[f]) p.set(f, st.filters[f]); });
-    if (st.view === "map") {
-      p.set("z", String(round(st.z, 2))); p.set("lat", String(round(st.lat, 3))); p.set("lon", String(round(st.lon, 3)));
-      if (st.sel) p.set("sel", st.sel);
-      if (st.table) p.set("table", "1");
-    }
-    if (st.view === "region") { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); }
-    return path + "?" + p.toString();
+    if (view.query) view.query(st, p);
+    return prefix + (path || "/") + "?" + p.toString();
+  }
+
+  // A view: { path: "/compass/:region?" (":key" a path part, "?" optional, "*" the rest),
+  //   title(), render(main, state), query(state, params) adding its own URL parameters,
+  //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
+  //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn) }
+  function registerView(name, view) {
+    const keys = [];
+    const source = view.path.replace(/\/:(\w+)([*?]?)/g, (_m, key, mod) => {
+      keys.push(key);
+      return mod === "*" ? "/(.+)" : mod === "?" ? "(?:/([A-Za-z0-9]+))?" : "/([A-Za-z0-9]+)";
+    });
+    VIEWS[name] = Object.assign({ menu: true }, view, { name: name, keys: keys, pattern: new RegExp("^" + source.replace(/\/$/, "") + "/?$") });
   }
 
   let state = readState();
@@ -152,7 +169,7 @@
       searchBox(),
       el("nav", { class: "views", "aria-label": _("Sections") },
         link({ view: "map" }, _("Map")),
-        Object.entries(VIEWS).map(([name, v]) => [" ", link({ view: name, region: v.needsRegion ? (state.region || state.sel || v.defaultRegion) : null }, v.title())])),
+        Object.entries(VIEWS).filter(([, v]) => v.menu).map(([name, v]) => [" ", link({ view: name, region: v.needsRegion ? (state.region || state.sel || v.defaultRegion) : null }, v.title())])),
       el("label", { class: "lang" }, el("span", { class: "sr" }, _("Language")), langSel));
   }
 
@@ -229,7 +246,21 @@
         values.map((v) => el("option", { value: v, selected: f[name] === String(v) }, labeller ? labeller(v) : String(v)))));
     const years = []; for (let y = 2014; y <= 2030; y++) years.push(y);
     const orgTypes = { HES: _("Higher education"), PRC: _("Private company"), REC: _("Research organisation"), PUB: _("Public body"), OTH: _("Other") };
+    // a declared field offers its choices, or the values the data has (/api/facets)
+    const FACETS = { source: "sources", programme: "programmes", fund: "funds", country: "countries" };
+    const LABELLERS = { org_type: (k) => orgTypes[k] || k };
     let textTimer = null;
+    const field = (d) => {
+      if (d.kind === "years") return select(d.name, _(d.label), years);
+      if (d.kind === "text") {
+        return el("label", {}, el("span", {}, _(d.label)), el("input", {
+          type: "text", name: d.name, value: f[d.name] || "", placeholder: _("e.g. hydrogen"),
+          oninput: (e) => { clearTimeout(textTimer); const v = e.target.value; textTimer = setTimeout(() => set(d.name)({ target: { value: v } }), 400); },
+        }));
+      }
+      const values = d.choices && d.choices.length ? d.choices : (facets && facets[FACETS[d.name]]) || [];
+      return select(d.name, _(d.label), values, LABELLERS[d.name]);
+    };
     const level = el("select", { id: "level", name: "level", onchange: (e) => navigate({ level: e.target.value }) },
       el("option", { value: "auto", selected: state.level === "auto" }, _("Follow the zoom")),
       [0, 1, 2, 3].map((l) => el("option", { value: String(l), selected: state.level === String(l) }, "NUTS " + l)));
@@ -238,17 +269,7 @@
     return el("form", { class: "filters", role: "search", "aria-label": _("Filters"), onsubmit: (e) => e.preventDefault() },
       el("label", {}, el("span", {}, _("Show")), metric),
       el("label", {}, el("span", {}, _("NUTS level")), level),
-      select("source", _("Source"), (facets && facets.sources) || []),
-      select("programme", _("Programme"), (facets && facets.programmes) || []),
-      select("fund", _("Fund"), (facets && facets.funds) || []),
-      select("country", _("Country"), (facets && facets.countries) || []),
-      select("org_type", _("Organisation type"), Object.keys(orgTypes), (k) => orgTypes[k]),
-      select("from", _("From year"), years),
-      select("to", _("To year"), years),
-      el("label", {}, el("span", {}, _("Topic")), el("input", {
-        type: "text", name: "q", value: f.q || "", placeholder: _("e.g. hydrogen"),
-        oninput: (e) => { clearTimeout(textTimer); const v = e.target.value; textTimer = setTimeout(() => set("q")({ target: { value: v } }), 400); },
-      })),
+      FILTER_FIELDS.map(field),
       el("button", { type: "button", id: "clear-filters", class: "link", hidden: !Object.keys(f).length,
         onclick: () => { navigate({ filters: {}, page: 0 }); render(); } }, _("Clear filters")));
   }
@@ -592,16 +613,15 @@
     fill(root, ...(CONFIG.embed ? [main] : [header(), main, footer()]),
       el("div", { id: "live", class: "sr", "aria-live": "polite" }));
     mapRendered = false;
-    if (state.view === "map") { renderMap(main); mapRendered = true; }
-    else if (state.view === "region") await renderRegion(main);
-    else if (state.view === "project") await renderProject(main);
-    else if (VIEWS[state.view]) {
-      try { await VIEWS[state.view].render(main, state); }
-      catch (e) { fill(main, el("h1", {}, VIEWS[state.view].title()), el("p", { class: "error", role: "alert" }, e.message)); }
+    const view = VIEWS[state.view] || VIEWS.map;
+    try { await view.render(main, state); }
+    catch (e) { fill(main, el("h1", {}, view.title()), el("p", { class: "error", role: "alert" }, e.message)); }
+    mapRendered = view.name === "map";
+    if (!view.signalsReady) {
       root.setAttribute("aria-busy", "false");
       window.__ra = { ready: true, view: state.view };
     }
-    document.title = "RegioAtlas" + (state.view === "region" ? " – " + state.region : state.view === "project" ? " – " + state.project : "");
+    document.title = "RegioAtlas" + (view.pageTitle ? " – " + view.pageTitle(state) : "");
   }
 
   // ---- data page: every dataset with its provenance, licence and how well it was located ----------
@@ -622,11 +642,36 @@
           el("td", { class: "num" }, d.participant_count ? share(d, "3") : "–"),
           el("td", {}, fmt.date((d.ingested_at || "").slice(0, 10)))))))));
   }
-  VIEWS.data = { title: () => _("Data and licences"), render: renderData };
+  // ---- the atlas's views; the feature scripts register theirs the same way --------------------
+  registerView("map", {
+    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true,
+    query: (st, p) => {
+      p.set("z", String(round(st.z, 2))); p.set("lat", String(round(st.lat, 3))); p.set("lon", String(round(st.lon, 3)));
+      if (st.sel) p.set("sel", st.sel);
+      if (st.table) p.set("table", "1");
+    },
+  });
+  registerView("region", {
+    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true,
+    pageTitle: (st) => st.region,
+    query: (st, p) => { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); },
+  });
+  registerView("project", {
+    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true,
+    pageTitle: (st) => st.project,
+  });
+  registerView("data", { path: "/data/:region?", title: () => _("Data and licences"), render: renderData });
 
-  // What feature scripts may use: DOM and formatting helpers, the API, navigation, state.
+  // The one preamble of every page script: DOM, SVG and formatting helpers, the API, views,
+  // navigation and state (a page script starts with `const { el, fill, ... } = window.RA;`).
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    return node;
+  }
   window.RA = {
-    _: (x) => _(x), el: el, fill: fill, fmt: fmt, api: api, views: VIEWS, hooks: HOOKS, config: CONFIG,
+    _: (x) => _(x), el: el, fill: fill, svg: svg, fmt: fmt, api: api, registerView: registerView, hooks: HOOKS, config: CONFIG,
     navigate: (changes) => navigate(changes), state: () => state, link: (changes, text) => link(changes, text),
   };
   function link(changes, text) {
@@ -635,10 +680,12 @@
   }
 
   async function start() {
+    state = readState();  // now every page script has registered its views
     try {
       [facets, datasets] = await Promise.all([api("/api/facets"), api("/api/datasets").then((d) => d.items)]);
     } catch (e) { facets = {}; datasets = []; }
     await render();
   }
-  start();
+  // the page scripts after this one register their views before the first render
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

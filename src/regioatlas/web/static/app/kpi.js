@@ -4,20 +4,12 @@
 (function () {
   "use strict";
   const RA = window.RA;
-  const { el, fill, fmt, api } = RA;
-  const _ = RA._;
-  const NS = "http://www.w3.org/2000/svg";
+  const { _, el, fill, fmt, api, svg } = RA;
   // labels the API sends as words; listed here so that they are extracted and translated
   const label = (x) => ({
     "estimated from national": _("estimated from national"), observed: _("observed"),
     met: _("met"), "not met": _("not met"), "not assessable": _("not assessable"),
   })[x] || x;
-
-  function svg(tag, attrs) {
-    const node = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
-    return node;
-  }
 
   // One chart per target: published points, the current pace (dashed), the path needed to 2030,
   // and the target line. A hidden table carries the same numbers for screen readers.
@@ -139,6 +131,6 @@
       defs && defs.conversion ? el("p", { class: "muted" }, defs.conversion) : null);
   }
 
-  RA.views.compass = { title: () => _("Digital Compass"), render: renderCompass, needsRegion: true, defaultRegion: "FI1C6" };
-  RA.views["air-quality"] = { title: () => _("Air quality"), render: renderAirQuality };
+  RA.registerView("compass", { path: "/compass/:region?", title: () => _("Digital Compass"), render: renderCompass, needsRegion: true, defaultRegion: "FI1C6" });
+  RA.registerView("air-quality", { path: "/air-quality/:region?", title: () => _("Air quality"), render: renderAirQuality });
 })();

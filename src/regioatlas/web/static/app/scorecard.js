@@ -4,19 +4,11 @@
 (function () {
   "use strict";
   const RA = window.RA;
-  const { el, fill, fmt, api } = RA;
-  const _ = RA._;
-  const NS = "http://www.w3.org/2000/svg";
+  const { _, el, fill, fmt, api, svg } = RA;
   const COLOURS = { region: "#3b528b", metropolis: "#e66100", peers_median: "#21918c" };
 
   const pillarName = (p) => ({ people: _("People"), competence: _("Competence"), capital: _("Capital") })[p] || p;
   const typeName = (t) => ({ metropolis: _("metropolis"), next_to_metropolis: _("next to a metropolis"), other: _("other") })[t] || t;
-
-  function svg(tag, attrs) {
-    const node = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
-    return node;
-  }
 
   function value(v, unit, digits) {
     if (v === null || v === undefined) return "–";
@@ -135,5 +127,5 @@
       el("p", { class: "muted" }, _("Sources:") + " " + (r.sources || []).join(" · ")));
   }
 
-  RA.views.scorecard = { title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6" };
+  RA.registerView("scorecard", { path: "/scorecard/:region?", title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6" });
 })();

@@ -4,8 +4,7 @@
 (function () {
   "use strict";
   const RA = window.RA;
-  const { el, fill, fmt, api } = RA;
-  const _ = RA._;
+  const { _, el, fill, fmt, api, svg } = RA;
 
   const kindLabel = (k) => ({ synergy: _("synergy"), overlap: _("overlap") })[k] || k;
   const sourceLabel = (s) => ({
@@ -109,5 +108,5 @@
 
   RA.hooks.project.push(similarOnProject);
   RA.hooks.region.push(synergiesOnRegion);
-  RA.views.partners = { title: () => _("Partner search"), render: renderPartners };
+  RA.registerView("partners", { path: "/partners/:region?", title: () => _("Partner search"), render: renderPartners });
 })();

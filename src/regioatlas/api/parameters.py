@@ -1,0 +1,303 @@
+"""Query parameters declared once: name, type, range or choices, help, label.
+
+The OpenAPI description of every route, the CLI options of the filter commands and the web
+filter panel are generated from these declarations (datasette's ``SETTINGS`` table feeds its
+docs the same way). The handlers still parse the values themselves, so that every error is a
+problem body naming the parameter; :func:`check_query` adds the checks that are the same on
+every route: a parameter given twice that is not repeatable, and a whole number outside its
+declared range, are a :class:`~regioatlas.model.errors.BadInput`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from regioatlas.model.errors import BadInput
+from regioatlas.model.query import ORG_TYPES, PROJECT_SORTS
+from regioatlas.model.regions import MAPPED_VERSIONS
+
+#: the largest row offset any list accepts (beyond it no store has rows; DuckDB overflows)
+MAX_OFFSET = 1_000_000_000
+#: the largest page of projects
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter as every door shows it.
+
+    Parameters
+    ----------
+    name : str
+        The query name (``from``, ``org_type``); the CLI option is ``--from``, ``--org-type``.
+    type : str
+        ``"string"``, ``"integer"`` or ``"number"`` (the OpenAPI type).
+    help : str
+        One line for the OpenAPI description and ``--help``.
+    minimum, maximum : int or None
+        The range of an integer (checked on every route).
+    choices : tuple of str
+        The values allowed (an OpenAPI enum; a select in the web panel).
+    default : Any
+        The value used when absent (documentation; the handler applies it).
+    repeatable : bool
+        True when the parameter may be given more than once (``?source=a&source=b``).
+    label : str or None
+        The web filter panel's label (an English gettext msgid); None keeps it out of the panel.
+    panel : str
+        How the panel asks for it: ``"select"`` (choices or facets), ``"years"`` or ``"text"``.
+
+    Example
+    -------
+    >>> LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=MAX_LIMIT, default=50)
+    >>> LIMIT.check("501")
+    Traceback (most recent call last):
+    ...
+    regioatlas.model.errors.BadInput: limit must be between 1 and 500, not 501
+    """
+
+    name: str
+    type: str
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    repeatable: bool = False
+    label: str | None = None
+    panel: str = "select"
+
+    def check(self, value: str) -> None:
+        """Raise BadInput when a number lies outside the declared range.
+
+        Values that are not numbers are left to the handler, which names what it expects.
+        """
+        if self.type not in ("integer", "number") or (
+            self.minimum is None and self.maximum is None
+        ):
+            return
+        try:
+            number: float = int(value.strip()) if self.type == "integer" else float(value)
+        except ValueError:
+            return
+        if number != number:  # NaN: not a number at all, the handler says so
+            return
+        low = self.minimum if self.minimum is not None else "-∞"
+        high = self.maximum if self.maximum is not None else "∞"
+        if (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        ):
+            raise BadInput(
+                f"{self.name} must be between {low} and {high}, not {number}",
+                parameter=self.name,
+            )
+
+    def with_(self, **changes: Any) -> Param:
+        """The same parameter with other help, range or default (e.g. a route's own limit)."""
+        return replace(self, **changes)
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 parameter object."""
+        schema: dict[str, Any] = {"type": self.type}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.default is not None:
+            schema["default"] = self.default
+        if self.repeatable:
+            schema = {"type": "array", "items": schema}
+        return {
+            "name": self.name,
+            "in": "query",
+            "required": False,
+            "description": self.help + (" (may be repeated)" if self.repeatable else ""),
+            "schema": schema,
+        }
+
+    def panel_field(self) -> dict[str, Any]:
+        """What the web filter panel needs to draw this parameter."""
+        return {"name": self.name, "label": self.label, "kind": self.panel, "choices": self.choices}
+
+
+def check_query(items: Iterable[tuple[str, str]], params: Sequence[Param]) -> None:
+    """Check a request's query against the route's declared parameters.
+
+    A declared parameter given twice that is not repeatable, or a whole number outside its
+    range, raises BadInput naming it; undeclared parameters are ignored.
+
+    Example
+    -------
+    >>> check_query([("from", "2019"), ("from", "2020")], FILTERS)
+    Traceback (most recent call last):
+    ...
+    regioatlas.model.errors.BadInput: from is given 2 times; give it once
+    """
+    declared = {p.name: p for p in params}
+    seen: dict[str, int] = {}
+    for name, value in items:
+        seen[name] = seen.get(name, 0) + 1
+        param = declared.get(name)
+        if param is not None:
+            param.check(value)
+    for name, count in seen.items():
+        param = declared.get(name)
+        if param is not None and count > 1 and not param.repeatable:
+            raise BadInput(f"{name} is given {count} times; give it once", parameter=name)
+
+
+def openapi_parameters(params: Sequence[Param]) -> list[dict[str, Any]]:
+    """The OpenAPI parameter objects of a route's query."""
+    return [p.openapi() for p in params]
+
+
+def query_dict(items: Iterable[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """A query as the handlers take it: one value, or a list for a repeated parameter.
+
+    Example
+    -------
+    >>> query_dict([("source", "a"), ("source", "b"), ("q", "x")])
+    {'source': ['a', 'b'], 'q': 'x'}
+    """
+    out: dict[str, str | list[str]] = {}
+    for name, value in items:
+        if name in out:
+            have = out[name]
+            out[name] = [*have, value] if isinstance(have, list) else [have, value]
+        else:
+            out[name] = value
+    return out
+
+
+# --- the declarations ------------------------------------------------------------------------
+YEARS = "YYYY-MM-DD or YYYY"
+
+#: the atlas filters of the project list, the aggregates, the downloads and the similarity finder
+FILTERS: tuple[Param, ...] = (
+    Param("source", "string", "source name(s), comma-separated (see /api/facets)",
+          repeatable=True, label="Source"),
+    Param("programme", "string", "programme(s), e.g. H2020, HORIZON",
+          repeatable=True, label="Programme"),
+    Param("fund", "string", "fund(s), e.g. ERDF, ESF", repeatable=True, label="Fund"),
+    Param("country", "string", "participant country code(s), EL for Greece",
+          repeatable=True, label="Country"),
+    Param("org_type", "string", "organisation type(s)", choices=ORG_TYPES,
+          repeatable=True, label="Organisation type"),
+    Param("from", "string", f"period start ({YEARS}): projects running on or after",
+          label="From year", panel="years"),
+    Param("to", "string", f"period end ({YEARS}): projects running on or before",
+          label="To year", panel="years"),
+    Param("q", "string", "text in title, acronym, objective or topics", label="Topic",
+          panel="text"),
+    Param("region", "string", "NUTS code of any level and version; participants located in it"),
+    Param("version", "string",
+          "NUTS version of `region` (" + ", ".join(map(str, MAPPED_VERSIONS)) + "; default 2024)"),
+)  # fmt: skip
+
+LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=MAX_LIMIT, default=50)
+OFFSET = Param("offset", "integer", "rows to skip", minimum=0, maximum=MAX_OFFSET, default=0)
+SORT = Param(
+    "sort",
+    "string",
+    "sort by " + ", ".join(PROJECT_SORTS) + "; prefix - for descending",
+    default="id",
+)
+PAGING: tuple[Param, ...] = (LIMIT, OFFSET, SORT)
+
+VERSION = Param("version", "string", "NUTS version of the code (default 2024)")
+LEVEL = Param("level", "integer", "NUTS level 0-3", minimum=0, maximum=3, default=2)
+ZOOM = Param("zoom", "number", "simplify the geometry for this map zoom", minimum=0, maximum=24)
+COUNTRY = Param("country", "string", "country code, EL for Greece")
+LANG = Param("lang", "string", "language of names: en, fi, de, it, fr", default="en")
+YEAR = Param("year", "integer", "year (default: the latest)", minimum=1900, maximum=2100)
+SEARCH_TEXT = Param("q", "string", "the name or part of it")
+
+# scorecard (issue 4)
+SCORECARD: tuple[Param, ...] = (
+    Param("version", "string", "NUTS version of the code (2006-2024); default: the latest"),
+    Param("peers", "integer", "number of peer regions", minimum=1, maximum=20, default=5),
+    Param("as_of", "integer", "use values up to this year", minimum=1900, maximum=2100),
+    Param("peer_scope", "string", "peers from", choices=("eu", "type", "country"), default="eu"),
+    Param("type", "string", "override the typology class",
+          choices=("metropolis", "next_to_metropolis", "other")),
+    Param("metropolis", "string", "override the metropolis to compare with (NUTS code)"),
+)  # fmt: skip
+COMPOSITE: tuple[Param, ...] = (
+    LEVEL.with_(help="NUTS level", minimum=2, maximum=3, default=2),
+    Param("normalisation", "string", "to [1, 100] or z-scores", choices=("minmax", "zscore")),
+    Param("aggregation", "string", "geometric needs minmax", choices=("arithmetic", "geometric")),
+    Param("weighting", "string", "weights", choices=("equal", "user", "pca")),
+    Param("weights", "string", "indicator weights for weighting=user, e.g. gdp_per_head_pps:2"),
+    Param("pillar_weights", "string", "pillar weights for weighting=user, e.g. competence:2"),
+    Param("indicators", "string", "indicator ids to use (comma-separated; default: all)"),
+    Param("missing", "string", "missing values", choices=("reweight", "complete")),
+    Param("min_share", "number", "share of indicators a region needs (default 2/3)"),
+    Param("runs", "integer", "uncertainty runs", minimum=0, maximum=10_000, default=1000),
+    Param("seed", "integer", "random seed", minimum=0, maximum=2**32 - 1, default=0),
+    Param("spread", "number", "weight perturbation: factor uniform in [1-spread, 1+spread]"),
+    COUNTRY.with_(help="show only this country's regions (ranks stay EU-wide)"),
+)  # fmt: skip
+
+# KPIs, units, air quality, figures (issue 5)
+AREA = Param("area", "string", "KPI area, e.g. air quality")
+FROM = Param("from", "string", "from (a unit, or the period start for an entity)")
+TO = Param("to", "string", "to (a unit, or the period end for an entity)")
+VALUE = Param("value", "number", "the value")
+UNIT = Param("unit", "string", "express the thresholds in this unit, e.g. ppb")
+POLLUTANT = Param("pollutant", "string", "pollutant, e.g. NO2, O3, PM2.5")
+TEMPERATURE_K = Param("temperature_k", "number", "temperature of the conversion in kelvin")
+AQ_INDEX = Param("index", "string", "air-quality index: EAQI, UBA or CAQI")
+NUTS = Param("nuts", "string", "NUTS code of the stations' region")
+FIGURES: tuple[Param, ...] = (
+    Param("indicator", "string", "indicator id"),
+    Param("version", "string", "NUTS version to recode to"),
+    Param("kind", "string", "count or rate"),
+    Param("weight", "string", "weight of a split: area or population"),
+    YEAR.with_(help="year"),
+    Param("region", "string", "NUTS code"),
+    LIMIT.with_(maximum=20_000, default=5000),
+    OFFSET,
+)
+
+# similarity (issue 6)
+METHOD = Param("method", "string", "lexical, semantic or hybrid")
+HOME = Param("home", "string", "NUTS code of the asker's region: results there are overlaps")
+SIMILAR: tuple[Param, ...] = (
+    METHOD,
+    LIMIT.with_(help="results", maximum=100, default=10),
+    Param("per_source", "integer", "best results per other source in `by_source`",
+          minimum=0, maximum=20, default=3),
+)  # fmt: skip
+SIMILAR_TEXT: tuple[Param, ...] = (
+    Param("text", "string", "the text to compare: a project idea, an objective, a strategy"),
+    HOME,
+    *SIMILAR,
+)
+OVERLAPS: tuple[Param, ...] = (
+    METHOD,
+    LIMIT.with_(help="pairs", maximum=1000, default=50),
+    Param("min_score", "number", "leave out pairs scoring less"),
+    Param("format", "string", "json or csv (a download)", choices=("json", "csv"), default="json"),
+)
+PARTNERS: tuple[Param, ...] = (
+    Param("text", "string", "what the partners should have done (or give `project`)"),
+    Param("project", "string", "a project id: partners for it; its own partners are excluded"),
+    HOME.with_(help="NUTS code: organisations there, and those working with it, are excluded"),
+    METHOD,
+    LIMIT.with_(help="organisations", maximum=100, default=20),
+)
+
+
+def filter_panel() -> list[dict[str, Any]]:
+    """The fields of the web filter panel, in order (from :data:`FILTERS`).
+
+    Example
+    -------
+    >>> [f["name"] for f in filter_panel()][:3]
+    ['source', 'programme', 'fund']
+    """
+    return [p.panel_field() for p in FILTERS if p.label]
