@@ -19,12 +19,17 @@ from regioatlas.sources.eea_aq import bundled_berlin_files
 def test_every_kpi_is_complete_and_maps_to_the_smart_data_model():
     assert len(registry()) >= 15
     for k in registry().values():
-        assert set(k.name) == set(LANGUAGES) and all(k.name.values())
+        assert set(k.names) == set(LANGUAGES) and all(k.names.values())
         parse_unit(k.unit)  # every unit is known to pint
         assert k.direction in ("higher_is_better", "lower_is_better")
         assert k.source["publisher"] and k.source["attribution"]
-        assert k.sdm["calculationFrequency"] in SDM_FREQUENCIES
-        assert set(k.sdm["category"]) <= {"quantitative", "qualitative", "leading", "lagging"}
+        assert k.details["sdm"]["calculationFrequency"] in SDM_FREQUENCIES
+        assert set(k.details["sdm"]["category"]) <= {
+            "quantitative",
+            "qualitative",
+            "leading",
+            "lagging",
+        }
         if k.standing:
             assert list(k.standing) == list(STANDINGS[:-1])
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
-
 from regioatlas.analytics.compass import Observation, persons_16_74, plan_target
+from regioatlas.analytics.measures import compass_not_translated, measures
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.model import NotFound
 from regioatlas.model.regions import ATLAS_VERSION
@@ -25,10 +22,17 @@ SERIES_SOURCE = {
 CONTEXT_VERSION = 2016  # tgs00049 and isoc_r_iuse_i are coded in NUTS 2016
 
 
-@lru_cache(maxsize=1)
 def compass_spec() -> dict:
-    text = resources.files("regioatlas.data").joinpath("kpi", "compass.json").read_text("utf-8")
-    return json.loads(text)
+    """The 2030 targets as the planner reads them: the ``compass`` sections of the catalogue's
+    KPIs (``regioatlas.analytics.measures``), each with its KPI's target and unit."""
+    targets = []
+    for m in measures("kpi"):
+        if "compass" in m.details and m.targets:
+            goal = m.targets[0]
+            targets.append(
+                {**m.details["compass"], "kpi": m.id, "target": goal["value"], "unit": goal["unit"]}
+            )
+    return {"targets": targets, "not_translated": compass_not_translated()}
 
 
 def country_observations(country: str, spec: dict) -> list[Observation]:
