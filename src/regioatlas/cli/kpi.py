@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, main
+from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
 from regioatlas.model import InputError, RegioAtlasError
 
 
@@ -208,14 +208,24 @@ def _print_side_by_side(table: dict) -> None:
     "--version", "version", help="NUTS version of REGION (default: the latest it is valid in)."
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def compass(region, version, fmt):
+@_store_option
+def compass(region, version, fmt, store_url):
     """Digital Compass: REGION's distance to the Digital Decade 2030 targets, in people.
 
-    Example: `regioatlas compass FI1C3` (Päijät-Häme; FI1C6 in NUTS 2024).
+    Reads the Digital Decade, Eurostat population and regional digital figures from the store
+    (`regioatlas demo` ingests them). Example: `regioatlas compass FI1C3 --store demo.duckdb`
+    (Päijät-Häme; FI1C6 in NUTS 2024).
     """
+    from regioatlas.api.atlas import Atlas
     from regioatlas.api.compass import CompassApi
+    from regioatlas.store import open_store
 
-    plan = _api_call(CompassApi(_Atlas()).plan, region, version)
+    if "://" not in store_url and not Path(store_url).exists():
+        _fail(
+            f"no store at {store_url}; run `regioatlas demo` (it ingests the Digital Decade data)"
+        )
+    with open_store(store_url, read_only=True) as store:
+        plan = _api_call(CompassApi(Atlas(store)).plan, region, version)
     if fmt == "json":
         click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return

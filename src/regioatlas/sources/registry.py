@@ -24,6 +24,8 @@ BUILTIN_SOURCES: dict[str, str] = {
     "eurostat-tsv": "regioatlas.sources.eurostat_tables:EurostatTsv",
     "eurostat-sdmx-csv": "regioatlas.sources.eurostat_tables:EurostatSdmxCsv",
     "eurostat-csv": "regioatlas.sources.eurostat_tables:EurostatCsv",
+    "digital-decade": "regioatlas.sources.digital_decade:DigitalDecadeCountries",
+    "eurostat-regional-digital": "regioatlas.sources.digital_decade:EurostatRegionalDigital",
 }
 _registered: dict[str, str] = {}
 
