@@ -3,6 +3,8 @@ like every other dataset, listed with their licence, and read by the API from th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -68,3 +70,57 @@ def test_digital_inputs_are_registered_demo_sources(app_client):
     by_source = {d["source"]: d for d in app_client.get("/api/datasets").json()["items"]}
     assert by_source["digital-decade"]["files"] == ["desi_country_kpis.csv"]
     assert by_source["eurostat-regional-digital"]["attribution"] == "Source: Eurostat"
+
+
+def test_the_air_quality_table_reads_the_stored_series_and_stations(tmp_path):
+    # the real Berlin series, with a constructed station table of the same name placing
+    # DEBE034 by a point in Vienna (16.37 E, 48.21 N): the answer follows the store
+    import shutil
+
+    from regioatlas.sources.eea_aq import bundled_berlin_files
+
+    files = [Path(shutil.copy(p, tmp_path)) for p in bundled_berlin_files()]
+    table = tmp_path / "berlin_stations.csv"
+    table.write_text(
+        "station,name,nuts,nuts_version,lon,lat\n"
+        "DEBE034,moved,,,16.37,48.21\n"
+        "DEBE064,Berlin Karl-Marx-Straße,DE300,2021,,\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "atlas.duckdb"
+    with open_store(str(path)) as store:
+        report = ingest(store, "auto", [*files, table])
+        assert report.dataset.source == "eea-aq" and not report.rejected
+        assert len(store.station_values(report.dataset.id)) == 8736
+    with TestClient(create_app(str(path)), raise_server_exceptions=False) as client:
+        r = client.get("/api/air-quality/datasets/eea-berlin-pm25-2021/side-by-side")
+        assert r.status_code == 200, r.text
+        t = r.json()
+        regions = {g["code"]: g for g in t["regions"]}
+        assert set(regions) == {"AT130", "DE300"}
+        moved = next(s for s in t["stations"] if s["station"] == "DEBE034")
+        assert (
+            moved["nuts"] == "AT130" and moved["location_method"] == "point in polygon (NUTS 2024)"
+        )
+        assert {i["kind"] for i in t["issues"]} == {"not valid", "gap"}
+        items = client.get("/api/datasets").json()["items"]
+        eea = next(d for d in items if d["source"] == "eea-aq")
+        assert eea["attribution"] == "© European Environment Agency (EEA)" and eea["licence"]
+
+
+def test_a_store_without_the_air_quality_series_names_it(client_over):
+    with client_over(("digital-decade", "desi.csv", DESI)) as client:
+        r = client.get("/api/air-quality/datasets/eea-berlin-pm25-2021/side-by-side")
+        assert r.status_code == 503
+        assert r.json()["dataset"] == "eea-aq" and "regioatlas ingest eea-aq" in r.json()["detail"]
+
+
+def test_a_station_table_row_that_places_nothing_is_a_row_error(tmp_path):
+    from regioatlas.sources.eea_aq import EeaAirQuality, bundled_berlin_files
+
+    table = tmp_path / "stations.csv"
+    table.write_text("station,nuts,nuts_version\nDEBE034,ZZ999,2021\n", encoding="utf-8")
+    result = EeaAirQuality().read([bundled_berlin_files()[0], table])
+    (error,) = result.errors
+    assert (error.file, error.line, error.column, error.value) == (str(table), 2, "nuts", "ZZ999")
+    assert result.stations[0].nuts_code is None and result.stations[0].method == "not placed"

@@ -51,6 +51,14 @@ DEMO_DATASETS: list[tuple[str, list[str]]] = [
     # Digital Compass inputs (issue 5), shipped in regioatlas/data/kpi
     ("digital-decade", ["kpi/desi_country_kpis.csv"]),
     ("eurostat-regional-digital", ["kpi/eurostat_regional_digital.csv"]),
+    # EEA hourly PM2.5 of four Berlin stations, placed by the station table (issue 5)
+    (
+        "eea-aq",
+        [
+            *(f"kpi/DE_6001_{n}_2021_timeseries.csv.gz" for n in (71696, 71701, 71702, 71705)),
+            "kpi/berlin_stations.csv",
+        ],
+    ),
 ]
 
 

@@ -26,6 +26,7 @@ BUILTIN_SOURCES: dict[str, str] = {
     "eurostat-csv": "regioatlas.sources.eurostat_tables:EurostatCsv",
     "digital-decade": "regioatlas.sources.digital_decade:DigitalDecadeCountries",
     "eurostat-regional-digital": "regioatlas.sources.digital_decade:EurostatRegionalDigital",
+    "eea-aq": "regioatlas.sources.eea_aq:EeaAirQuality",
 }
 _registered: dict[str, str] = {}
 
