@@ -2,7 +2,8 @@
 air quality side-by-side table (a stored data set such as the demo's Berlin series, or a posted
 EEA file).
 
-Plain values in, JSON-ready dicts out; bad input raises ``ApiError`` (400/404), never a 500.
+Plain values in, JSON-ready dicts out; bad input raises a domain error (``BadInput``,
+``NotFound``, ``TooLarge``, ``Unavailable``), which the one error map turns into a problem.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from regioatlas.analytics.aq_indices import UnknownIndex, classify, definitions,
 from regioatlas.analytics.aq_indices import pollutant_name as _pollutant
 from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
 from regioatlas.analytics.units import UnitError, convert
-from regioatlas.api.problems import ApiError, bad_request, not_found
-from regioatlas.model import Dataset, InputError, NotFound, Unavailable
+from regioatlas.api.problems import bad_request, not_found
+from regioatlas.model import BadInput, Dataset, InputError, TooLarge, Unavailable
 from regioatlas.sources.eea_aq import (
     ATTRIBUTION,
     AirQualityData,
@@ -83,10 +84,7 @@ class KpiApi:
 
     def kpi(self, kpi_id: str, lang=None, unit=None) -> dict:
         lang = _lang(lang)
-        try:
-            k = get_kpi(kpi_id)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        k = get_kpi(kpi_id)  # NotFound is a 404 problem through the one error map
         try:
             return kpi_json(k, lang, unit or None)
         except UnitError as exc:
@@ -94,10 +92,7 @@ class KpiApi:
 
     def kpi_entity(self, kpi_id: str, value, area, period_from, period_to, lang=None) -> dict:
         """A KPI value as a Smart Data Models KeyPerformanceIndicator entity."""
-        try:
-            k = get_kpi(kpi_id)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        k = get_kpi(kpi_id)
         v = _number(value, "value")
         if not area:
             raise bad_request("area (a region or station code) is required", "area")
@@ -202,7 +197,7 @@ class KpiApi:
         if not body:
             raise bad_request("post an EEA time-series CSV as the request body")
         if len(body) > MAX_POST_BYTES:
-            raise ApiError(413, "Payload too large", f"at most {MAX_POST_BYTES:,} bytes")
+            raise TooLarge(f"at most {MAX_POST_BYTES:,} bytes")
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -210,9 +205,8 @@ class KpiApi:
         try:
             data = read_eea_timeseries([(name, text)])
         except InputError as exc:
-            raise ApiError(
-                400,
-                "Bad request",
+            # a posted file is a request body: its problems are a 400 naming line and column
+            raise BadInput(
                 f"the file cannot be read: {exc.errors[0]}",
                 errors=[str(e) for e in exc.errors[:50]],
             ) from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -110,7 +111,7 @@ def _rows(name: str, text: str):
 
 
 def read_eea_timeseries(
-    sources: list[Path | str] | list[tuple[str, str]], *, plausible: bool = True
+    sources: Sequence[Path | str] | Sequence[tuple[str, str]], *, plausible: bool = True
 ) -> AirQualityData:
     """Read EEA hourly time-series files into aligned grids per pollutant.
 
@@ -143,7 +144,7 @@ def read_eea_timeseries(
 
 
 def read_eea_values(
-    sources: list[Path | str] | list[tuple[str, str]],
+    sources: Sequence[Path | str] | Sequence[tuple[str, str]],
 ) -> tuple[list[StationValue], list[str]]:
     """The hourly values of EEA time-series files as published (not-valid hours included, in
     µg/m³), and the files' names; raises ``InputError`` as :func:`read_eea_timeseries`.
