@@ -19,12 +19,17 @@ from regioatlas.sources.eea_aq import bundled_berlin_files
 def test_every_kpi_is_complete_and_maps_to_the_smart_data_model():
     assert len(registry()) >= 15
     for k in registry().values():
-        assert set(k.name) == set(LANGUAGES) and all(k.name.values())
+        assert set(k.names) == set(LANGUAGES) and all(k.names.values())
         parse_unit(k.unit)  # every unit is known to pint
         assert k.direction in ("higher_is_better", "lower_is_better")
         assert k.source["publisher"] and k.source["attribution"]
-        assert k.sdm["calculationFrequency"] in SDM_FREQUENCIES
-        assert set(k.sdm["category"]) <= {"quantitative", "qualitative", "leading", "lagging"}
+        assert k.details["sdm"]["calculationFrequency"] in SDM_FREQUENCIES
+        assert set(k.details["sdm"]["category"]) <= {
+            "quantitative",
+            "qualitative",
+            "leading",
+            "lagging",
+        }
         if k.standing:
             assert list(k.standing) == list(STANDINGS[:-1])
 
@@ -175,18 +180,20 @@ def test_stored_figures_recoded_on_request(app_client):
     assert total_2024 == pytest.approx(total_2021, rel=1e-6)
 
 
-def test_kpi_cli_commands(tmp_path):
+def test_kpi_cli_commands(tmp_path, demo_store_path):
     r = CliRunner().invoke(main, ["kpis", "--lang", "de", "--format", "json"])
     assert r.exit_code == 0 and json.loads(r.output)[0]["name"]
     r = CliRunner().invoke(main, ["convert", "40", "ppb", "µg/m3", "--pollutant", "NO2"])
     assert r.exit_code == 0 and "76.5" in r.output and "293.15 K" in r.output
     r = CliRunner().invoke(main, ["convert", "40", "ppb", "µg/m3"])
     assert r.exit_code != 0
-    r = CliRunner().invoke(main, ["aq", "--berlin", "--format", "json"])
+    r = CliRunner().invoke(
+        main, ["aq", "--berlin", "--format", "json", "--store", str(demo_store_path)]
+    )
     assert r.exit_code == 0, r.output
     t = json.loads(r.output[r.output.index("{") :])
     assert t["regions"][0]["code"] == "DE300"
-    r = CliRunner().invoke(main, ["aq", "--berlin"])
+    r = CliRunner().invoke(main, ["aq", "--berlin", "--store", str(demo_store_path)])
     assert r.exit_code == 0 and "EAQI 2024" in r.output and "region DE300" in r.output
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n")

@@ -16,6 +16,7 @@ from regioatlas.model import (
     RegionFigure,
 )
 from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import StoreError, open_store, store_exists
 
 STORE_KINDS = ["duckdb", "postgis"]
@@ -285,3 +286,46 @@ def test_participants_under_filters(contract_store):
     assert finnish and {p["nuts0"] for p in finnish} == {"FI"}
     assert {"project_title", "lat", "lon", "nuts3", "loc_method"} <= set(finnish[0])
     assert contract_store.participants(ProjectFilter(region="FI1C6"))[0]["nuts3"] == "FI1C6"
+
+
+def _stations():
+    # two real Berlin hours of DEBE034 (EEA e-Reporting, 2021-04-16), the second marked not valid
+    stations = [
+        Station("DEBE034", "Berlin Neukölln", "DE300", 2024, method="station table"),
+        Station("DEBE999", method="not placed"),
+    ]
+    values = [
+        StationValue("DEBE034", "PM2.5", "2021-04-16T00:00:00+01:00", 5.93, 1),
+        StationValue("DEBE034", "PM2.5", "2021-04-16T01:00:00+01:00", None, -1),
+        StationValue("DEBE034", "NO2", "2021-04-16T00:00:00+01:00", 20.5, 1),
+    ]
+    return stations, values
+
+
+def test_stations_and_their_hourly_values(contract_store):
+    stations, values = _stations()
+    eea = _dataset("eea-aq:x.csv", "eea-aq")
+    contract_store.replace_dataset(eea, [], [], [], stations=stations, station_values=values)
+    assert contract_store.stations("eea-aq:x.csv") == stations
+    assert contract_store.station_values("eea-aq:x.csv", "PM2.5") == values[:2]
+    assert len(contract_store.station_values("eea-aq:x.csv")) == 3
+    # replaced and removed with their dataset; other datasets untouched
+    contract_store.replace_dataset(_dataset(), *_rows())
+    contract_store.replace_dataset(
+        eea, [], [], [], stations=stations[:1], station_values=values[:1]
+    )
+    assert contract_store.station_values("eea-aq:x.csv") == values[:1]
+    contract_store.remove_dataset("eea-aq:x.csv")
+    assert contract_store.stations("eea-aq:x.csv") == []
+    assert contract_store.station_values("eea-aq:x.csv") == []
+    assert contract_store.query_projects(ProjectFilter(), Page())[0] == 2
+
+
+def test_a_failed_write_keeps_the_stations(contract_store):
+    stations, values = _stations()
+    contract_store.replace_dataset(_dataset(), *_rows())
+    eea = _dataset("eea-aq:x.csv", "eea-aq")
+    contract_store.replace_dataset(eea, [], [], [], stations=stations, station_values=values)
+    with pytest.raises(StoreError):  # its projects belong to another dataset
+        contract_store.replace_dataset(eea, *_rows(), stations=[], station_values=[])
+    assert contract_store.stations("eea-aq:x.csv") == stations

@@ -14,7 +14,7 @@ from pathlib import Path
 from regioatlas.ingest import IngestReport, Progress, dataset_id, files_sha256, ingest
 from regioatlas.store import open_store
 
-#: (source, files in regioatlas/data/demo)
+#: (source, files in regioatlas/data/demo, or ``folder/name`` in regioatlas/data)
 DEMO_DATASETS: list[tuple[str, list[str]]] = [
     ("eurostat-population", ["estat_demo_r_pjanaggr3_total.tsv.gz"]),
     (
@@ -48,11 +48,31 @@ DEMO_DATASETS: list[tuple[str, list[str]]] = [
     ("eurostat-csv", ["rd_personnel_fte_nuts_2009_2018.csv.gz"]),
     ("eurostat-csv", ["ryb2026_regional_indicators_ch04m3.csv.gz"]),
     ("eurostat-csv", ["ure2026_net_migration_crude_rate_avg_2015_2024_nuts3.csv.gz"]),
+    # Digital Compass inputs (issue 5), shipped in regioatlas/data/kpi
+    ("digital-decade", ["kpi/desi_country_kpis.csv"]),
+    ("eurostat-regional-digital", ["kpi/eurostat_regional_digital.csv"]),
+    # EEA hourly PM2.5 of four Berlin stations, placed by the station table (issue 5)
+    (
+        "eea-aq",
+        [
+            *(f"kpi/DE_6001_{n}_2021_timeseries.csv.gz" for n in (71696, 71701, 71702, 71705)),
+            "kpi/berlin_stations.csv",
+        ],
+    ),
 ]
 
 
 def demo_file(name: str) -> Path:
-    return Path(str(resources.files("regioatlas.data").joinpath("demo", name)))
+    """A demo file: ``name`` in ``regioatlas/data/demo``, or ``folder/name`` in ``regioatlas/data``.
+
+    Example
+    -------
+    >>> demo_file("kpi/desi_country_kpis.csv").name
+    'desi_country_kpis.csv'
+    """
+    data = resources.files("regioatlas.data")
+    path = data.joinpath(*name.split("/")) if "/" in name else data.joinpath("demo", name)
+    return Path(str(path))
 
 
 def demo_is_current(store) -> bool:

@@ -90,6 +90,7 @@ KPI = Feature(
     pages=("/compass", "/compass/{code}", "/air-quality", "/air-quality/{code}"),
     script="kpi",
     cli="regioatlas.cli.kpi",
+    datasets=("digital-decade", "eurostat-regional-digital", "eea-aq"),
 )
 SIMILARITY = Feature(
     "similarity",

@@ -108,7 +108,7 @@ def ingest(
     _check_figures(result, locator.registry, files)
     if result.errors and not allow_partial:
         raise InputError(result.errors)
-    if not result.projects and not result.figures:
+    if not result.projects and not result.figures and not result.station_values:
         raise InputError(
             RowError(", ".join(map(str, files)), None, None, "no usable rows in the input")
         )
@@ -139,6 +139,13 @@ def ingest(
         profile=result.profile,
     )
     tick("write", 0, 1)
-    store.replace_dataset(dataset, result.projects, parts, result.figures)
+    store.replace_dataset(
+        dataset,
+        result.projects,
+        parts,
+        result.figures,
+        stations=result.stations,
+        station_values=result.station_values,
+    )
     tick("write", 1, 1)
     return IngestReport(dataset, list(result.errors), len(result.figures))

@@ -1,19 +1,27 @@
-"""The KPI registry (``regioatlas/data/kpi/kpis.json``): definitions, units, directions, sources
-and thresholds, unit conversion through pint, and the Smart Data Models KeyPerformanceIndicator
+"""The KPIs: the measures of kind "kpi" of the one catalogue (``regioatlas.analytics.measures``,
+``regioatlas/data/kpi/measures.json``) with their definitions, units, directions, sources and
+thresholds; unit conversion through pint, and the Smart Data Models KeyPerformanceIndicator
 entity (key-values form, ready for NGSI-LD publishing) of a KPI value.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-
+from regioatlas.analytics.measures import measures
 from regioatlas.analytics.units import convert
 from regioatlas.model import NotFound
+from regioatlas.model.measures import LANGUAGES, Measure
 
-LANGUAGES = ("en", "fi", "de", "it", "fr")
+__all__ = [
+    "LANGUAGES",
+    "SDM_FREQUENCIES",
+    "STANDINGS",
+    "Kpi",
+    "get_kpi",
+    "kpi_json",
+    "registry",
+    "standing",
+    "to_smart_data_model",
+]
 #: Smart Data Models ``currentStanding`` values, best first.
 STANDINGS = ("veryGood", "good", "fair", "bad", "veryBad")
 SDM_FREQUENCIES = (
@@ -28,37 +36,21 @@ SDM_FREQUENCIES = (
 )
 
 
-@dataclass(frozen=True)
-class Kpi:
-    """One KPI of the registry."""
-
-    id: str
-    area: str
-    name: dict[str, str]
-    definition: str
-    unit: str
-    direction: str
-    source: dict
-    thresholds: list[dict]
-    standing: dict | None
-    sdm: dict
-    extra: dict = field(default_factory=dict)
-
-    def label(self, lang: str = "en") -> str:
-        """The name in a language (English when the language has none)."""
-        return self.name.get(lang) or self.name["en"]
+#: a KPI is a measure of kind "kpi" in the one catalogue (``regioatlas.analytics.measures``)
+Kpi = Measure
+#: detail sections the KPI JSON does not pass through (their own features read them)
+_INTERNAL = ("sdm", "compass", "scorecard")
 
 
-@lru_cache(maxsize=1)
 def registry() -> dict[str, Kpi]:
-    """Every KPI by id, read once from the package data."""
-    text = resources.files("regioatlas.data").joinpath("kpi", "kpis.json").read_text("utf-8")
-    out = {}
-    for d in json.loads(text)["kpis"]:
-        known = {k: d[k] for k in Kpi.__dataclass_fields__ if k in d and k != "extra"}
-        extra = {k: v for k, v in d.items() if k not in Kpi.__dataclass_fields__}
-        out[d["id"]] = Kpi(**known, extra=extra)
-    return out
+    """Every KPI by id: the catalogue's measures of kind "kpi", plug-ins included.
+
+    Example
+    -------
+    >>> registry()["dd_basic_digital_skills"].targets[0]["value"]
+    80
+    """
+    return {m.id: m for m in measures("kpi")}
 
 
 def get_kpi(kpi_id: str) -> Kpi:
@@ -89,7 +81,7 @@ def kpi_json(kpi: Kpi, lang: str = "en", unit: str | None = None) -> dict:
         "id": kpi.id,
         "area": kpi.area,
         "name": kpi.label(lang),
-        "names": kpi.name,
+        "names": kpi.names,
         "definition": kpi.definition,
         "unit": unit,
         "unit_as_defined": kpi.unit,
@@ -97,8 +89,9 @@ def kpi_json(kpi: Kpi, lang: str = "en", unit: str | None = None) -> dict:
         "source": kpi.source,
         "thresholds": [{**t, "value": factor(t["value"]), "unit": unit} for t in kpi.thresholds],
         "standing": ({k: factor(v) for k, v in kpi.standing.items()} if kpi.standing else None),
-        "smart_data_model": kpi.sdm,
-        **kpi.extra,
+        "smart_data_model": kpi.details.get("sdm", {}),
+        **({"targets": kpi.targets} if kpi.targets else {}),
+        **{k: v for k, v in kpi.details.items() if k not in _INTERNAL},
     }
 
 
@@ -154,24 +147,25 @@ def to_smart_data_model(
     >>> e["type"], e["currentStanding"], e["calculationFrequency"]
     ('KeyPerformanceIndicator', 'fair', 'yearly')
     """
+    sdm = kpi.details.get("sdm", {})
     entity = {
         "id": f"urn:ngsi-ld:KeyPerformanceIndicator:regioatlas:{kpi.id}:{area}:{period_from}",
         "type": "KeyPerformanceIndicator",
         "name": kpi.label(lang),
         "description": f"{kpi.definition} Unit: {kpi.unit}.",
-        "category": list(kpi.sdm.get("category", ["quantitative"])),
+        "category": list(sdm.get("category", ["quantitative"])),
         "kpiValue": value,
         "calculationPeriod": {"from": period_from, "to": period_to},
-        "calculationMethod": kpi.sdm.get("calculationMethod", "automatic"),
-        "calculationFrequency": kpi.sdm.get("calculationFrequency", "yearly"),
+        "calculationMethod": sdm.get("calculationMethod", "automatic"),
+        "calculationFrequency": sdm.get("calculationFrequency", "yearly"),
         "calculatedBy": "RegioAtlas",
-        "process": kpi.sdm.get("process", kpi.area),
+        "process": sdm.get("process", kpi.area),
         "area": area,
         "provider": kpi.source.get("publisher"),
     }
     for key in ("businessTarget", "calculationFormula"):
-        if key in kpi.sdm:
-            entity[key] = kpi.sdm[key]
+        if key in sdm:
+            entity[key] = sdm[key]
     current = standing(kpi, value)
     if current:
         entity["currentStanding"] = current

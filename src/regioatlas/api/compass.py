@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
-
 from regioatlas.analytics.compass import Observation, persons_16_74, plan_target
+from regioatlas.analytics.measures import compass_not_translated, measures
 from regioatlas.api.problems import bad_request, not_found
-from regioatlas.model import NotFound
+from regioatlas.model import NotFound, Unavailable
 from regioatlas.model.regions import ATLAS_VERSION
-from regioatlas.sources.digital_decade import (
-    ATTRIBUTION,
-    desi_countries,
-    desi_series,
-    population_by_age,
-    regional_digital,
-)
+
+ATTRIBUTION = {
+    "desi": "Source: European Commission, Digital Decade / DESI",
+    "eurostat": "Source: Eurostat",
+}
+#: population on 1 January by broad age group (Eurostat demo_r_pjanaggr3, ingested by the demo)
+POPULATION_SERIES = "demo_r_pjanaggr3/A.NR.T."
+AGE_GROUPS = ("TOTAL", "Y_LT15", "Y15-64", "Y_GE65")
 
 SERIES_SOURCE = {
     "desi_2022_edition": "DESI 2022 edition",
@@ -25,22 +23,31 @@ SERIES_SOURCE = {
 CONTEXT_VERSION = 2016  # tgs00049 and isoc_r_iuse_i are coded in NUTS 2016
 
 
-@lru_cache(maxsize=1)
 def compass_spec() -> dict:
-    text = resources.files("regioatlas.data").joinpath("kpi", "compass.json").read_text("utf-8")
-    return json.loads(text)
+    """The 2030 targets as the planner reads them: the ``compass`` sections of the catalogue's
+    KPIs (``regioatlas.analytics.measures``), each with its KPI's target and unit."""
+    targets = []
+    for m in measures("kpi"):
+        if "compass" in m.details and m.targets:
+            goal = m.targets[0]
+            targets.append(
+                {**m.details["compass"], "kpi": m.id, "target": goal["value"], "unit": goal["unit"]}
+            )
+    return {"targets": targets, "not_translated": compass_not_translated()}
 
 
-def country_observations(country: str, spec: dict) -> list[Observation]:
-    """A target's country series from the DESI files, in percent, by reference year."""
+def country_observations(store, country: str, spec: dict) -> list[Observation]:
+    """A target's country series from the stored DESI figures, in percent, by reference year."""
     out = []
     for s in spec["series"]:
-        for edition, value, _flag in desi_series(country, s["file"], s["indicator"]):
+        for f in store.figures(f"{s['file']}/{s['indicator']}", codes=[country]):
+            if f.value is None or f.year is None:
+                continue
             out.append(
                 Observation(
-                    edition + s["year_offset"],
-                    value * s["scale"],
-                    f"{SERIES_SOURCE[s['file']]} ({s['indicator']}, edition {edition})",
+                    f.year + s["year_offset"],
+                    f.value * s["scale"],
+                    f"{SERIES_SOURCE[s['file']]} ({s['indicator']}, edition {f.year})",
                 )
             )
     out.sort(key=lambda o: o.year)
@@ -49,6 +56,22 @@ def country_observations(country: str, spec: dict) -> list[Observation]:
     for o in out:
         dedup[o.year] = o
     return list(dedup.values())
+
+
+def desi_countries(store) -> list[str]:
+    """The countries with stored Digital Decade values; Unavailable when none are stored."""
+    indicators = {
+        f"{s['file']}/{s['indicator']}" for t in compass_spec()["targets"] for s in t["series"]
+    }
+    countries = {f.nuts_code for i in sorted(indicators) for f in store.figures(i)}
+    if not countries:
+        raise Unavailable(
+            "the store holds no Digital Decade country indicators: ingest the dataset "
+            "'digital-decade' (`regioatlas ingest digital-decade desi_country_kpis.csv`; "
+            "`regioatlas demo` does it with the shipped file)",
+            dataset="digital-decade",
+        )
+    return sorted(countries)
 
 
 class CompassApi:
@@ -64,7 +87,7 @@ class CompassApi:
             "legal_basis": "Decision (EU) 2022/2481 Art. 4; KPIs: Implementing Decision (EU) 2023/1353",
             "targets": spec["targets"],
             "not_translated": spec["not_translated"],
-            "countries": desi_countries(),
+            "countries": desi_countries(self.atlas.store),
         }
 
     def _resolve(self, code: str, version) -> tuple[str, int, str, int]:
@@ -110,15 +133,16 @@ class CompassApi:
         except NotFound as exc:
             raise not_found(str(exc)) from None
         country = r.country
-        if country not in desi_countries():
+        store = self.atlas.store
+        if country not in desi_countries(store):
             raise not_found(
                 f"no Digital Decade values for {country} (the scoreboard covers the EU member states)"
             )
-        pop = _population(code, asked)
+        pop = _population(store, code, asked)
         spec = compass_spec()
         plans = []
         for t in spec["targets"]:
-            obs = country_observations(country, t)
+            obs = country_observations(store, country, t)
             baseline = None
             if pop and t["baseline"] == "persons_16_74":
                 baseline = {
@@ -144,7 +168,7 @@ class CompassApi:
             elif t.get("gap_note"):
                 p["gap_note"] = t["gap_note"]
             p["regional_context"] = [
-                _context(c, code, level, reg) for c in t.get("regional_context", [])
+                _context(store, c, code, level, reg) for c in t.get("regional_context", [])
             ]
             plans.append(p)
         return {
@@ -170,11 +194,14 @@ class CompassApi:
         }
 
 
-def _population(code: str, asked: str) -> dict | None:
+def _population(store, code: str, asked: str) -> dict | None:
     """Latest population by broad age group of the region (2024 code, else the code asked)."""
-    data = population_by_age()
     for c in (code, asked):
-        years = data.get(c, {})
+        years: dict[int, dict[str, float]] = {}
+        for age in AGE_GROUPS:
+            for f in store.figures(POPULATION_SERIES + age, codes=[c]):
+                if f.value is not None and f.year is not None:
+                    years.setdefault(f.year, {})[age] = f.value
         full = [y for y, g in years.items() if {"TOTAL", "Y15-64", "Y_GE65"} <= set(g)]
         if full:
             y = max(full)
@@ -187,9 +214,8 @@ def _population(code: str, asked: str) -> dict | None:
     return None
 
 
-def _context(ctx: dict, code: str, level: int, reg) -> dict:
-    """The latest regional statistic of the region's NUTS 2 (else its country)."""
-    data = regional_digital()
+def _context(store, ctx: dict, code: str, level: int, reg) -> dict:
+    """The latest regional statistic of the region's NUTS 2 (else its country), as stored."""
     candidates = []
     if level >= 2:
         nuts2 = code[:4]
@@ -199,7 +225,11 @@ def _context(ctx: dict, code: str, level: int, reg) -> dict:
         candidates.append(nuts2)
     candidates.append(code[:2])
     for c in candidates:
-        series = data.get((ctx["table"], c))
+        series = sorted(
+            (f.year, f.value)
+            for f in store.figures(ctx["table"], codes=[c])
+            if f.year is not None and f.value is not None
+        )
         if series:
             year, value = series[-1]
             return {

@@ -1,7 +1,9 @@
 """KPI and air quality handlers: the KPI registry, unit conversion, index definitions and the
-air quality side-by-side table (bundled Berlin data or a posted EEA file).
+air quality side-by-side table (a stored data set such as the demo's Berlin series, or a posted
+EEA file).
 
-Plain values in, JSON-ready dicts out; bad input raises ``ApiError`` (400/404), never a 500.
+Plain values in, JSON-ready dicts out; bad input raises a domain error (``BadInput``,
+``NotFound``, ``TooLarge``, ``Unavailable``), which the one error map turns into a problem.
 """
 
 from __future__ import annotations
@@ -15,16 +17,33 @@ from regioatlas.analytics.aq_indices import UnknownIndex, classify, definitions,
 from regioatlas.analytics.aq_indices import pollutant_name as _pollutant
 from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
 from regioatlas.analytics.units import UnitError, convert
-from regioatlas.api.problems import ApiError, bad_request, not_found
-from regioatlas.model import InputError, NotFound
+from regioatlas.api.problems import bad_request, not_found
+from regioatlas.model import BadInput, Dataset, InputError, TooLarge, Unavailable
+from regioatlas.sources.eea_aq import (
+    ATTRIBUTION,
+    AirQualityData,
+    assemble_series,
+    read_eea_timeseries,
+    station_places,
+)
 
-#: Bundled air quality data sets: id -> description
+#: Named air quality data sets: id -> description and the stored dataset (source ``eea-aq``
+#: and its files) the values are read from; the demo ingests them
 AQ_DATASETS = {
     "eea-berlin-pm25-2021": {
         "title": "Hourly PM2.5 of four Berlin stations, 1 January - 1 May 2021 (EEA e-Reporting)",
         "attribution": "© European Environment Agency (EEA)",
         "placement": "stations placed on NUTS by the station table (the files carry no coordinates)",
     }
+}
+AQ_STORED = {
+    "eea-berlin-pm25-2021": (
+        "eea-aq",
+        [
+            *(f"DE_6001_{n}_2021_timeseries.csv.gz" for n in (71696, 71701, 71702, 71705)),
+            "berlin_stations.csv",
+        ],
+    )
 }
 MAX_POST_BYTES = 20_000_000
 
@@ -65,10 +84,7 @@ class KpiApi:
 
     def kpi(self, kpi_id: str, lang=None, unit=None) -> dict:
         lang = _lang(lang)
-        try:
-            k = get_kpi(kpi_id)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        k = get_kpi(kpi_id)  # NotFound is a 404 problem through the one error map
         try:
             return kpi_json(k, lang, unit or None)
         except UnitError as exc:
@@ -76,10 +92,7 @@ class KpiApi:
 
     def kpi_entity(self, kpi_id: str, value, area, period_from, period_to, lang=None) -> dict:
         """A KPI value as a Smart Data Models KeyPerformanceIndicator entity."""
-        try:
-            k = get_kpi(kpi_id)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        k = get_kpi(kpi_id)
         v = _number(value, "value")
         if not area:
             raise bad_request("area (a region or station code) is required", "area")
@@ -163,28 +176,28 @@ class KpiApi:
         }
 
     def aq_table(self, dataset: str) -> dict:
-        """The side-by-side table of a bundled data set (computed once per process)."""
+        """The side-by-side table of a named data set, read from the store (cached per store
+        version)."""
         if dataset not in AQ_DATASETS:
             raise not_found(
                 f"unknown air quality data set {dataset!r}; known: {', '.join(AQ_DATASETS)}"
             )
+        store = self.atlas.store
+        stored = _stored_dataset(store, *AQ_STORED[dataset])
+        key = f"{dataset}@{store.data_version()}"
         with self._lock:
-            if dataset not in self._tables:
-                from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
-
-                data = read_eea_timeseries(bundled_berlin_files())
-                self._tables[dataset] = self._table(data, _berlin_places(self.atlas.registry))
-                self._tables[dataset]["dataset"] = {"id": dataset, **AQ_DATASETS[dataset]}
-        return self._tables[dataset]
+            if key not in self._tables:
+                data = assemble_series(store.station_values(stored.id))
+                table = side_by_side(data, station_places(store.stations(stored.id)))
+                self._tables[key] = {**table, "dataset": {"id": dataset, **AQ_DATASETS[dataset]}}
+        return self._tables[key]
 
     def aq_assess(self, body: bytes, nuts=None, version=None, name="posted.csv") -> dict:
         """The side-by-side table of a posted EEA time-series CSV (all stations in ``nuts``)."""
-        from regioatlas.sources.eea_aq import read_eea_timeseries
-
         if not body:
             raise bad_request("post an EEA time-series CSV as the request body")
         if len(body) > MAX_POST_BYTES:
-            raise ApiError(413, "Payload too large", f"at most {MAX_POST_BYTES:,} bytes")
+            raise TooLarge(f"at most {MAX_POST_BYTES:,} bytes")
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -192,9 +205,8 @@ class KpiApi:
         try:
             data = read_eea_timeseries([(name, text)])
         except InputError as exc:
-            raise ApiError(
-                400,
-                "Bad request",
+            # a posted file is a request body: its problems are a 400 naming line and column
+            raise BadInput(
                 f"the file cannot be read: {exc.errors[0]}",
                 errors=[str(e) for e in exc.errors[:50]],
             ) from None
@@ -205,33 +217,47 @@ class KpiApi:
         return self._table(data, places)
 
     def _table(self, data, places) -> dict:
-        from regioatlas.analytics.air_quality import harmonise_aqi
-
-        table = harmonise_aqi(data.grids, places)
-        table["issues"] = data.issues
-        table["attribution"] = "© European Environment Agency (EEA)"
-        return _clean(table)
+        return side_by_side(data, places)
 
 
-def _berlin_places(registry) -> dict[str, dict]:
-    """Station -> place from the shipped station table, in the atlas NUTS version."""
-    import csv
-    import io
-    from importlib import resources
+def side_by_side(data: AirQualityData, places: dict[str, dict]) -> dict:
+    """The air-quality assessment the API and the CLI show: every index and standard for each
+    station and region, the flagged input, as JSON-ready values.
 
-    text = (
-        resources.files("regioatlas.data").joinpath("kpi", "berlin_stations.csv").read_text("utf-8")
+    Parameters
+    ----------
+    data : AirQualityData
+        Aligned hourly grids (``read_eea_timeseries`` or ``assemble_series``).
+    places : dict
+        Station → ``{"nuts": code, "name": ..., "method": ...}`` (``station_places``).
+
+    Example
+    -------
+    >>> from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+    >>> data = read_eea_timeseries(bundled_berlin_files()[:1])
+    >>> t = side_by_side(data, {"DEBE034": {"nuts": "DE300", "method": "given"}})
+    >>> t["regions"][0]["code"], t["attribution"]
+    ('DE300', '© European Environment Agency (EEA)')
+    """
+    from regioatlas.analytics.air_quality import harmonise_aqi
+
+    table = harmonise_aqi(data.grids, places)
+    table["issues"] = data.issues
+    table["attribution"] = ATTRIBUTION
+    return _clean(table)
+
+
+def _stored_dataset(store, source: str, files: list[str]) -> Dataset:
+    """The stored dataset of these files, or Unavailable naming what to ingest."""
+    for d in store.datasets():
+        if d.source == source and sorted(d.files) == sorted(files):
+            return d
+    raise Unavailable(
+        f"the store holds no dataset {source}:{'+'.join(sorted(files))}: ingest it with "
+        f"`regioatlas ingest {source} {' '.join(files)}` (`regioatlas demo` does it with the "
+        "shipped files)",
+        dataset=source,
     )
-    out = {}
-    for r in csv.DictReader(io.StringIO(text)):
-        code, version = r["nuts"], int(r["nuts_version"])
-        target = registry.recode(code, version, 2024)
-        out[r["station"]] = {
-            "name": r["name"],
-            "nuts": target[0][0] if target else code,
-            "method": f"station table (NUTS {version} {code}; the EEA files carry no coordinates)",
-        }
-    return out
 
 
 def _clean(value):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, main
+from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
 from regioatlas.model import InputError, RegioAtlasError
 
 
@@ -90,7 +90,9 @@ def convert(value, from_unit, to_unit, pollutant, temperature):
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--berlin", is_flag=True, help="Use the bundled real EEA PM2.5 files of Berlin (2021)."
+    "--berlin",
+    is_flag=True,
+    help="Use the real EEA PM2.5 series of Berlin (2021) in the store (`regioatlas demo` ingests it).",
 )
 @click.option("--nuts", help="NUTS code (any level) of every station in FILES.")
 @click.option(
@@ -101,34 +103,46 @@ def convert(value, from_unit, to_unit, pollutant, temperature):
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def aq(files, berlin, nuts, stations, fmt):
+@_store_option
+def aq(files, berlin, nuts, stations, fmt, store_url):
     """Air quality side by side: EEA AQI (2024 and pre-2024), UBA, CAQI, WHO 2021 and EU limit
     values for every station in FILES (EEA hourly time-series CSV) and every region."""
-    from regioatlas.analytics.air_quality import harmonise_aqi
-    from regioatlas.api.kpi import _berlin_places, _clean
-    from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+    from regioatlas.api.kpi import side_by_side
+    from regioatlas.sources.eea_aq import read_eea_timeseries
 
     if berlin == bool(files):
-        _fail("give EEA time-series FILES, or --berlin for the bundled Berlin data (not both)", 2)
-    reg = _Atlas().registry
-    try:
-        with click.progressbar(
-            length=2, label="reading and assessing", file=sys.stderr, show_eta=False
-        ) as bar:
-            data = read_eea_timeseries(bundled_berlin_files() if berlin else list(files))
-            bar.update(1)
-            places = _berlin_places(reg) if berlin else _places(data.stations, nuts, stations, reg)
-            table = _clean(harmonise_aqi(data.grids, places))
-            bar.update(1)
-    except InputError as exc:
-        _fail(f"the files cannot be read:\n{exc}")
-    except RegioAtlasError as exc:
-        _fail(str(exc))
-    table["issues"] = data.issues
+        _fail("give EEA time-series FILES, or --berlin for the Berlin data set (not both)", 2)
+    if berlin:
+        table = _stored_berlin(store_url)
+    else:
+        reg = _Atlas().registry
+        try:
+            with click.progressbar(
+                length=2, label="reading and assessing", file=sys.stderr, show_eta=False
+            ) as bar:
+                data = read_eea_timeseries(list(files))
+                bar.update(1)
+                table = side_by_side(data, _places(data.stations, nuts, stations, reg))
+                bar.update(1)
+        except InputError as exc:
+            _fail(f"the files cannot be read:\n{exc}")
+        except RegioAtlasError as exc:
+            _fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps(table, ensure_ascii=False, indent=2))
         return
     _print_side_by_side(table)
+
+
+def _stored_berlin(store_url: str) -> dict:
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.api.kpi import KpiApi
+    from regioatlas.store import open_store
+
+    if "://" not in store_url and not Path(store_url).exists():
+        _fail(f"no store at {store_url}; run `regioatlas demo` (it ingests the Berlin series)")
+    with open_store(store_url, read_only=True) as store:
+        return _api_call(KpiApi(Atlas(store)).aq_table, "eea-berlin-pm25-2021")
 
 
 def _places(stations, nuts, table_path, reg) -> dict:
@@ -208,14 +222,24 @@ def _print_side_by_side(table: dict) -> None:
     "--version", "version", help="NUTS version of REGION (default: the latest it is valid in)."
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def compass(region, version, fmt):
+@_store_option
+def compass(region, version, fmt, store_url):
     """Digital Compass: REGION's distance to the Digital Decade 2030 targets, in people.
 
-    Example: `regioatlas compass FI1C3` (Päijät-Häme; FI1C6 in NUTS 2024).
+    Reads the Digital Decade, Eurostat population and regional digital figures from the store
+    (`regioatlas demo` ingests them). Example: `regioatlas compass FI1C3 --store demo.duckdb`
+    (Päijät-Häme; FI1C6 in NUTS 2024).
     """
+    from regioatlas.api.atlas import Atlas
     from regioatlas.api.compass import CompassApi
+    from regioatlas.store import open_store
 
-    plan = _api_call(CompassApi(_Atlas()).plan, region, version)
+    if "://" not in store_url and not Path(store_url).exists():
+        _fail(
+            f"no store at {store_url}; run `regioatlas demo` (it ingests the Digital Decade data)"
+        )
+    with open_store(store_url, read_only=True) as store:
+        plan = _api_call(CompassApi(Atlas(store)).plan, region, version)
     if fmt == "json":
         click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from regioatlas.model import Participant, Project, RegionFigure, RowError
+from regioatlas.model.stations import Station, StationValue
 
 
 @dataclass(slots=True)
@@ -21,6 +22,9 @@ class ReadResult:
     projects: list[Project] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
     figures: list[RegionFigure] = field(default_factory=list)
+    #: measuring stations and their hourly values (EEA air quality)
+    stations: list[Station] = field(default_factory=list)
+    station_values: list[StationValue] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     #: what the reader recognised, in words, e.g. "CORDIS organization.csv (official layout)"
     recognised_as: str = ""

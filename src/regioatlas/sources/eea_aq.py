@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,10 @@ from regioatlas.analytics.aq_indices import UnknownIndex, definitions, pollutant
 from regioatlas.analytics.aq_series import HourlyGrid, screen_values
 from regioatlas.analytics.units import UnitError, convert
 from regioatlas.model import InputError, RowError
+from regioatlas.model.stations import Station, StationValue
+from regioatlas.sources.base import ReadResult
 from regioatlas.sources.parsing import read_text
+from regioatlas.sources.tables import first_line
 
 #: column names of the two EEA layouts -> our names
 LAYOUTS = {
@@ -52,6 +56,8 @@ LAYOUTS = {
     },
 }
 ATTRIBUTION = "© European Environment Agency (EEA)"
+#: stations are placed on the NUTS version of the atlas
+ATLAS_NUTS_VERSION = 2024
 
 
 @dataclass
@@ -105,7 +111,7 @@ def _rows(name: str, text: str):
 
 
 def read_eea_timeseries(
-    sources: list[Path | str] | list[tuple[str, str]], *, plausible: bool = True
+    sources: Sequence[Path | str] | Sequence[tuple[str, str]], *, plausible: bool = True
 ) -> AirQualityData:
     """Read EEA hourly time-series files into aligned grids per pollutant.
 
@@ -133,10 +139,25 @@ def read_eea_timeseries(
     >>> data.stations, data.grids["PM2.5"].n_hours
     (['DEBE034', 'DEBE064', 'DEBE065', 'DEBE125'], 2904)
     """
-    records: dict[tuple[str, str], dict[datetime, float]] = {}
-    invalid: dict[tuple[str, str], int] = {}
+    values, names = read_eea_values(sources)
+    return assemble_series(values, names, plausible=plausible)
+
+
+def read_eea_values(
+    sources: Sequence[Path | str] | Sequence[tuple[str, str]],
+) -> tuple[list[StationValue], list[str]]:
+    """The hourly values of EEA time-series files as published (not-valid hours included, in
+    µg/m³), and the files' names; raises ``InputError`` as :func:`read_eea_timeseries`.
+
+    Example
+    -------
+    >>> values, names = read_eea_values(bundled_berlin_files()[:1])
+    >>> len(values), values[0].begin, values[0].value
+    (2184, '2021-04-16T00:00:00+01:00', 5.93)
+    """
+    seen: dict[tuple[str, str, datetime], float] = {}
+    values: list[StationValue] = []
     errors: list[RowError] = []
-    issues: list[dict] = []
     names: list[str] = []
     for src in sources:
         if isinstance(src, tuple):
@@ -191,8 +212,7 @@ def read_eea_timeseries(
                 continue
             raw = row[idx["value"]].strip()
             if validity <= 0:
-                invalid[key] = invalid.get(key, 0) + 1
-                records.setdefault(key, {}).setdefault(begin, np.nan)
+                values.append(StationValue(station, pollutant, begin.isoformat(), None, validity))
                 continue
             try:
                 value = float(raw)
@@ -208,9 +228,8 @@ def read_eea_timeseries(
                 except UnitError as exc:
                     errors.append(RowError(name, line, "UnitOfMeasurement", str(exc), unit))
                     continue
-            hours = records.setdefault(key, {})
-            old = hours.get(begin)
-            if old is not None and not np.isnan(old) and old != value:
+            old = seen.get((*key, begin))
+            if old is not None and old != value:
                 errors.append(
                     RowError(
                         name,
@@ -221,12 +240,41 @@ def read_eea_timeseries(
                     )  # fmt: skip
                 )
                 continue
-            hours[begin] = value
+            seen[(*key, begin)] = value
+            values.append(StationValue(station, pollutant, begin.isoformat(), value, validity))
     if errors:
         raise InputError(errors)
-    if not records:
+    if not values:
         raise InputError(RowError(", ".join(names) or "input", None, None, "no hourly values"))
-    return _align(records, invalid, issues, names, plausible)
+    return values, names
+
+
+def assemble_series(
+    values: list[StationValue], names: list[str] | None = None, *, plausible: bool = True
+) -> AirQualityData:
+    """Aligned hourly grids per pollutant from stored or freshly read values: hours not given
+    are gaps, not-valid and implausible hours are excluded; each is reported in ``issues``.
+
+    Example
+    -------
+    >>> data = assemble_series(read_eea_values(bundled_berlin_files())[0])
+    >>> data.grids["PM2.5"].n_hours, sorted({i["kind"] for i in data.issues})
+    (2904, ['gap', 'not valid'])
+    """
+    records: dict[tuple[str, str], dict[datetime, float]] = {}
+    invalid: dict[tuple[str, str], int] = {}
+    for v in values:
+        key, begin = (v.station, v.pollutant), datetime.fromisoformat(v.begin)
+        if v.validity <= 0 or v.value is None:
+            invalid[key] = invalid.get(key, 0) + 1
+            records.setdefault(key, {}).setdefault(begin, np.nan)
+        else:
+            records.setdefault(key, {})[begin] = v.value
+    if not records:
+        raise InputError(
+            RowError(", ".join(names or []) or "input", None, None, "no hourly values")
+        )
+    return _align(records, invalid, [], list(names or []), plausible)
 
 
 def _align(records, invalid, issues, names, plausible) -> AirQualityData:
@@ -311,3 +359,131 @@ def read_station_table(path: Path | str) -> dict[str, dict]:
             raise InputError(RowError(name, line, None, "give nuts, or lon and lat", st))
         out[st] = entry
     return out
+
+
+def place_stations(table: dict[str, dict], name: str = "station table", registry=None):
+    """Place stations on NUTS 2024 from a station table (see :func:`read_station_table`).
+
+    A row naming ``nuts`` (+ ``nuts_version``, default 2024) is recoded to NUTS 2024; a row
+    with ``lon`` and ``lat`` (WGS 84) is placed by point in polygon on NUTS 3.
+
+    Returns
+    -------
+    (dict of station id → Station, list of RowError)
+        A station that cannot be placed is an error naming the table, its row and the reason.
+
+    Example
+    -------
+    >>> placed, errors = place_stations({"DEBE034": {"nuts": "DE300", "nuts_version": "2021"},
+    ...                                  "X": {"lon": "13.43", "lat": "52.48"}})
+    >>> placed["DEBE034"].nuts_code, placed["X"].nuts_code, placed["X"].method, errors
+    ('DE300', 'DE300', 'point in polygon (NUTS 2024)', [])
+    """
+    from regioatlas.geo.nuts import NutsRegistry
+
+    registry = registry or NutsRegistry.default()
+    placed: dict[str, Station] = {}
+    errors: list[RowError] = []
+    locator = None
+    for line, (station, r) in enumerate(table.items(), start=2):
+        label = r.get("name") or None
+        if r.get("nuts"):
+            code = r["nuts"].strip().upper()
+            try:
+                version = int(r.get("nuts_version") or ATLAS_NUTS_VERSION)
+            except ValueError:
+                errors.append(RowError(name, line, "nuts_version", "not a year", r["nuts_version"]))
+                continue
+            flows = registry.recode(code, version, ATLAS_NUTS_VERSION)
+            if not flows:
+                errors.append(RowError(name, line, "nuts", f"not a NUTS {version} code", code))
+                continue
+            placed[station] = Station(
+                station,
+                label,
+                flows[0][0],
+                ATLAS_NUTS_VERSION,
+                method=f"station table (NUTS {version} {code}; the EEA files carry no coordinates)",
+            )
+            continue
+        try:
+            lon, lat = float(r["lon"]), float(r["lat"])
+        except (KeyError, ValueError):
+            errors.append(RowError(name, line, "lon", "give nuts, or lon and lat as numbers"))
+            continue
+        if locator is None:
+            from regioatlas.geo.points import PointLocator
+
+            locator = PointLocator()
+        code = locator.locate([lon], [lat]).tolist()[0]
+        if code is None:
+            errors.append(RowError(name, line, "lon", f"({lon}, {lat}) lies in no NUTS 3 region"))
+            continue
+        placed[station] = Station(
+            station, label, code, ATLAS_NUTS_VERSION, lon, lat, "point in polygon (NUTS 2024)"
+        )
+    return placed, errors
+
+
+def station_places(stations: list[Station]) -> dict[str, dict]:
+    """Station → place as the side-by-side table reads it (placed stations only)."""
+    return {
+        s.id: {"name": s.name, "nuts": s.nuts_code, "method": s.method}
+        for s in stations
+        if s.nuts_code
+    }
+
+
+class EeaAirQuality:
+    """EEA air-quality hourly time series, with an optional station table placing the stations.
+
+    Example
+    -------
+    >>> files = [*bundled_berlin_files(), shipped_station_table()]
+    >>> r = EeaAirQuality().read(files)
+    >>> len(r.station_values), [s.nuts_code for s in r.stations], r.errors
+    (8736, ['DE300', 'DE300', 'DE300', 'DE300'], [])
+    """
+
+    name = "eea-aq"
+    title = "EEA air quality e-Reporting hourly time series (E1a/E2a CSV), with a station table"
+    publisher = "European Environment Agency (EEA)"
+    licence = "EEA standard re-use policy: free re-use with acknowledgement"
+    attribution = ATTRIBUTION
+
+    def sniff(self, paths: list[Path]) -> str | None:
+        series = [p for p in paths if not _is_station_table(p)]
+        if series and all(_layout(_header_of(p)) for p in series):
+            return "EEA air quality hourly time series" + (
+                " with a station table" if len(series) < len(paths) else ""
+            )
+        return None
+
+    def read(self, paths: list[Path], *, profile: str | None = None) -> ReadResult:
+        tables = [p for p in paths if _is_station_table(p)]
+        result = ReadResult(recognised_as=self.sniff(paths) or self.title)
+        result.station_values, _names = read_eea_values([p for p in paths if p not in tables])
+        placed: dict[str, Station] = {}
+        for table in tables:
+            found, errors = place_stations(read_station_table(table), str(table))
+            placed.update(found)
+            result.errors.extend(errors)
+        ids = sorted({v.station for v in result.station_values})
+        result.stations = [placed.get(s) or Station(s, method="not placed") for s in ids]
+        return result
+
+
+def shipped_station_table() -> Path:
+    """The table placing the four Berlin stations (NUTS 2021 DE300), shipped in the package."""
+    from importlib import resources
+
+    return Path(str(resources.files("regioatlas.data").joinpath("kpi", "berlin_stations.csv")))
+
+
+def _header_of(path: Path) -> list[str]:
+    return [h.strip().lstrip("\ufeff") for h in next(csv.reader([first_line(path)]), [])]
+
+
+def _is_station_table(path: Path) -> bool:
+    header = _header_of(path)
+    return bool(header) and header[0] == "station"

@@ -27,6 +27,9 @@ BUILTIN_SOURCES: dict[str, str] = {
     "eurostat-tsv": "regioatlas.sources.eurostat_tables:EurostatTsv",
     "eurostat-sdmx-csv": "regioatlas.sources.eurostat_tables:EurostatSdmxCsv",
     "eurostat-csv": "regioatlas.sources.eurostat_tables:EurostatCsv",
+    "digital-decade": "regioatlas.sources.digital_decade:DigitalDecadeCountries",
+    "eurostat-regional-digital": "regioatlas.sources.digital_decade:EurostatRegionalDigital",
+    "eea-aq": "regioatlas.sources.eea_aq:EeaAirQuality",
 }
 
 #: every source: the built-ins, the ``regioatlas.sources`` entry points, ``register()``

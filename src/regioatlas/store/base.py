@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit, urlunsplit
@@ -17,6 +17,7 @@ from regioatlas import settings
 from regioatlas.model import Dataset, Participant, Project, RegioAtlasError, RegionFigure
 from regioatlas.model.errors import NotFound
 from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.model.stations import Station, StationValue
 
 Progress = Callable[[str, int, int], None]
 
@@ -30,14 +31,15 @@ class StoreNotFound(StoreError, NotFound):
 
 
 class Store(ABC):
-    """Projects, participants (with locations), region figures and datasets.
+    """Projects, participants (with locations), region figures, measuring stations with their
+    hourly values, and datasets.
 
     Writes are whole datasets: ``replace_dataset`` is atomic, so a failing ingest leaves the
     store exactly as it was, and writing the same dataset twice gives the same store.
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 2
+    SCHEMA_VERSION: int = 3
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""
@@ -88,8 +90,14 @@ class Store(ABC):
         projects: list[Project],
         participants: list[Participant],
         figures: list[RegionFigure],
+        *,
+        stations: Sequence[Station] = (),
+        station_values: Sequence[StationValue] = (),
     ) -> None:
         """Atomically put a dataset in place of any earlier dataset with the same id.
+
+        ``stations`` and ``station_values`` (EEA air quality) belong to the dataset like its
+        projects and figures: replaced and removed with it.
 
         Raises StoreError, changing nothing, when a project id belongs to another dataset.
         """
@@ -145,6 +153,15 @@ class Store(ABC):
         codes: list[str] | None = None,
     ) -> list[RegionFigure]:
         """Region figures, optionally of one indicator, NUTS version, year and codes."""
+
+    @abstractmethod
+    def stations(self, dataset_id: str) -> list[Station]:
+        """The measuring stations of a dataset, by id."""
+
+    @abstractmethod
+    def station_values(self, dataset_id: str, pollutant: str | None = None) -> list[StationValue]:
+        """The hourly values of a dataset's stations (optionally of one pollutant), ordered by
+        station, pollutant and time."""
 
     @abstractmethod
     def project_records(self) -> list[dict]:

@@ -13,6 +13,7 @@ import pyarrow as pa
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
@@ -41,6 +42,16 @@ def duckdb_path(url: str) -> str:
             f"the store URL {url!r} names no file (duckdb:///abs/path.duckdb)", parameter="store"
         )
     return rest
+
+
+def _row_columns(rows, dataset_id: str, spec) -> dict[str, list]:
+    """Columns of plain dataclass rows (stations, station values), ``dataset_id`` first."""
+    names = [n for n, _ in spec]
+    cols: dict[str, list] = {"dataset_id": [dataset_id] * len(rows)}
+    for n in names[1:]:
+        attr = "begin" if n == "begin_time" else n
+        cols[n] = [getattr(r, attr) for r in rows]
+    return cols
 
 
 _ARROW_TYPES = {
@@ -145,17 +156,26 @@ class DuckDBStore(Store):
                     raise
             return len(sql.MIGRATIONS)
 
-    def replace_dataset(self, dataset, projects, participants, figures) -> None:
+    def replace_dataset(
+        self, dataset, projects, participants, figures, *, stations=(), station_values=()
+    ) -> None:
         proj = _arrow(records.project_columns(projects, dataset.id), sql.PROJECT_COLUMNS)
         part = _arrow(
             records.participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS
         )
         figs = _arrow(records.figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
+        stas = _arrow(_row_columns(stations, dataset.id, sql.STATION_COLUMNS), sql.STATION_COLUMNS)
+        vals = _arrow(
+            _row_columns(station_values, dataset.id, sql.STATION_VALUE_COLUMNS),
+            sql.STATION_VALUE_COLUMNS,
+        )
         with self._lock:
             cur = self._cur()
             cur.register("new_projects", proj)
             cur.register("new_participants", part)
             cur.register("new_figures", figs)
+            cur.register("new_stations", stas)
+            cur.register("new_station_values", vals)
             cur.execute("BEGIN TRANSACTION")
             try:
                 for staging in ("new_projects", "new_participants"):
@@ -177,12 +197,14 @@ class DuckDBStore(Store):
                         + f" already come from dataset {clash[0][1]}; remove that dataset first "
                         "(`regioatlas datasets remove ID`)"
                     )
-                for table in ("participants", "projects", "region_figures", "datasets"):
-                    key = "id" if table == "datasets" else "dataset_id"
-                    cur.execute(f"DELETE FROM {table} WHERE {key} = ?", [dataset.id])
+                for table in sql.DATASET_TABLES:
+                    cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset.id])
+                cur.execute("DELETE FROM datasets WHERE id = ?", [dataset.id])
                 cur.execute("INSERT INTO projects SELECT * FROM new_projects")
                 cur.execute("INSERT INTO participants SELECT * FROM new_participants")
                 cur.execute("INSERT INTO region_figures SELECT * FROM new_figures")
+                cur.execute("INSERT INTO stations SELECT * FROM new_stations")
+                cur.execute("INSERT INTO station_values SELECT * FROM new_station_values")
                 cur.execute(
                     f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
                     records.dataset_row(dataset, len(figures)),
@@ -196,7 +218,13 @@ class DuckDBStore(Store):
                     ) from exc
                 raise
             finally:
-                for name in ("new_projects", "new_participants", "new_figures"):
+                for name in (
+                    "new_projects",
+                    "new_participants",
+                    "new_figures",
+                    "new_stations",
+                    "new_station_values",
+                ):
                     cur.unregister(name)
 
     def remove_dataset(self, dataset_id: str) -> None:
@@ -205,7 +233,7 @@ class DuckDBStore(Store):
             if not cur.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone():
                 raise NotFound(f"no dataset {dataset_id!r}")
             cur.execute("BEGIN TRANSACTION")
-            for table in ("participants", "projects", "region_figures"):
+            for table in sql.DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
             cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
             cur.execute("COMMIT")
@@ -305,6 +333,34 @@ class DuckDBStore(Store):
             .fetchall()
         )
         return [RegionFigure(*r) for r in rows]
+
+    def stations(self, dataset_id: str) -> list[Station]:
+        rows = (
+            self._cur()
+            .execute(
+                "SELECT id, name, nuts_code, nuts_version, lon, lat, method FROM stations "
+                "WHERE dataset_id = ? ORDER BY id",
+                [dataset_id],
+            )
+            .fetchall()
+        )
+        return [Station(*r) for r in rows]
+
+    def station_values(self, dataset_id: str, pollutant: str | None = None) -> list[StationValue]:
+        where, params = "dataset_id = ?", [dataset_id]
+        if pollutant is not None:
+            where += " AND pollutant = ?"
+            params.append(pollutant)
+        rows = (
+            self._cur()
+            .execute(
+                "SELECT station, pollutant, begin_time, value, validity FROM station_values "
+                f"WHERE {where} ORDER BY station, pollutant, begin_time",
+                params,
+            )
+            .fetchall()
+        )
+        return [StationValue(*r) for r in rows]
 
     def project_records(self) -> list[dict]:
         rows = _dicts(

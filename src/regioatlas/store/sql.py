@@ -115,6 +115,26 @@ def _create(table: str, columns, extra: str = "") -> str:
     return f"CREATE TABLE {table} (\n  {cols}{extra}\n)"
 
 
+STATION_COLUMNS = [
+    ("dataset_id", "VARCHAR NOT NULL"),
+    ("id", "VARCHAR NOT NULL"),
+    ("name", "VARCHAR"),
+    ("nuts_code", "VARCHAR"),
+    ("nuts_version", "INTEGER"),
+    ("lon", "DOUBLE"),
+    ("lat", "DOUBLE"),
+    ("method", "VARCHAR"),
+]
+STATION_VALUE_COLUMNS = [
+    ("dataset_id", "VARCHAR NOT NULL"),
+    ("station", "VARCHAR NOT NULL"),
+    ("pollutant", "VARCHAR NOT NULL"),
+    ("begin_time", "VARCHAR NOT NULL"),  # ISO 8601 with the publisher's UTC offset, kept as text
+    ("value", "DOUBLE"),
+    ("validity", "INTEGER NOT NULL"),
+]
+
+
 #: migrations[i] brings a store from schema version i to i + 1
 MIGRATIONS: list[list[str]] = [
     [
@@ -147,7 +167,17 @@ MIGRATIONS: list[list[str]] = [
             )
         ),
     ],
+    # 3: measuring stations and their hourly values (EEA air quality), so the API reads them
+    # from the store like every other dataset
+    [
+        _create("stations", STATION_COLUMNS),
+        _create("station_values", STATION_VALUE_COLUMNS),
+        "CREATE INDEX station_values_dataset ON station_values (dataset_id, pollutant)",
+    ],
 ]
+
+#: every table whose rows belong to a dataset, children first (the order rows are deleted in)
+DATASET_TABLES = ("participants", "projects", "region_figures", "stations", "station_values")
 
 #: the columns that identify a row, checked before a dataset is written
 KEYS = {"projects": ("id",), "participants": ("project_id", "seq")}
