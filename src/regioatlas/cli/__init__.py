@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "regioatlas.cli.kpi",  # air quality, Digital Compass, NUTS recoding (issue 5)
     "regioatlas.cli.similarity",  # similar projects, overlaps, partners (issue 6)
     "regioatlas.cli.store",  # migrate between stores (issue 14)
+    "regioatlas.cli.fetch",  # fetch / update the publishers' current files (issue 10)
 ]
 
 

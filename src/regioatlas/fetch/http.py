@@ -258,7 +258,7 @@ def _receive(response, url, target, part, kind, offset, tick, requests) -> Downl
         raise
     if expected is not None and received < expected:
         raise _Retry(f"truncated body: {received:,} of {expected:,} bytes")
-    if not first and not resumed:
+    if resumed:  # the body's start arrived in an earlier attempt
         with part.open("rb") as f:
             first = f.read(CHUNK)
     _check_body(url, kind, part, first)

@@ -117,8 +117,11 @@ def fetch_source(
             if was_resumed:
                 resumed.append(entry.name)
         if not changed and previous is not None:
-            cache.discard()
             return _unchanged(remote, cache, previous, requests, store_url, download_only)
+        for entry in cached:  # files unchanged remotely join the new version as they are
+            if previous is not None and previous.file(entry.name) is entry:
+                for name in [entry.name, *entry.extracted]:
+                    cache.reuse(name)
         now = _now()
         manifest = Manifest(remote.name, cached, now, values=list(values or remote.defaults))
         report = None
@@ -208,9 +211,6 @@ def _download_one(remote_file: RemoteFile, remote, cache, previous, incoming, co
         post_json=remote_file.post_json,
     )
     if not result.changed and before is not None:
-        cache.reuse(before.name)
-        for member in before.extracted:
-            cache.reuse(member)
         return before, False, False
     assert result.path is not None and result.sha256 is not None
     extracted = _extract(remote, remote_file, result.path, url)
