@@ -105,6 +105,11 @@ STORES = Feature(
     "Store administration: copy a store between DuckDB and PostgreSQL/PostGIS",
     cli="regioatlas.cli.store",
 )
+FETCH = Feature(
+    "fetch",
+    "Fetch the official publications (CORDIS, Kohesio, Eurostat, GISCO, keep.eu, EEA) and keep them current",
+    cli="regioatlas.cli.fetch",
+)
 
 #: every feature, the atlas first (its page script defines the shared ``RA`` the others use)
 FEATURES = Registry(
@@ -115,6 +120,7 @@ FEATURES = Registry(
         "kpi": "regioatlas.features:KPI",
         "similarity": "regioatlas.features:SIMILARITY",
         "stores": "regioatlas.features:STORES",
+        "fetch": "regioatlas.features:FETCH",
     },
     group="regioatlas.features",
 )

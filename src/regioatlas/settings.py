@@ -51,6 +51,31 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("host", "REGIOATLAS_HOST", "127.0.0.1", "Address the server listens on."),
         Setting("port", "REGIOATLAS_PORT", "8000", "Port the server listens on."),
+        Setting(
+            "fetch_cache",
+            "REGIOATLAS_FETCH_CACHE",
+            str(_data_home() / "downloads"),
+            "Folder `regioatlas fetch` keeps downloads and their manifests in.",
+        ),
+        Setting(
+            "fetch_base_url",
+            "REGIOATLAS_FETCH_BASE_URL",
+            "",
+            "A mirror for every remote source (same paths as the publishers); empty: the publishers.",
+        ),
+        Setting(
+            "fetch_proxy",
+            "REGIOATLAS_FETCH_PROXY",
+            "",
+            "HTTP(S) proxy for downloads; empty: the usual http_proxy/https_proxy environment.",
+        ),
+        Setting("fetch_timeout", "REGIOATLAS_FETCH_TIMEOUT", "60", "Seconds a download may stall."),
+        Setting(
+            "fetch_retries",
+            "REGIOATLAS_FETCH_RETRIES",
+            "4",
+            "Attempts after a failed download (timeouts, HTTP 5xx/429), with backoff.",
+        ),
     )
 }
 
