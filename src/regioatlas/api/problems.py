@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from regioatlas.model.errors import (
     BadInput,
     Conflict,
+    Forbidden,
     NotFound,
     RegioAtlasError,
     TooLarge,
+    Unauthorized,
     Unavailable,
     Unprocessable,
 )
@@ -39,6 +41,8 @@ ERROR_MAP: dict[type[Exception], ErrorKind] = {
     BadInput: ErrorKind(400, "Bad request", 2),
     Unprocessable: ErrorKind(422, "Unprocessable input", 1),
     TooLarge: ErrorKind(413, "Content too large", 2),
+    Unauthorized: ErrorKind(401, "Unauthorized", 6),
+    Forbidden: ErrorKind(403, "Forbidden", 6),
     Conflict: ErrorKind(409, "Conflict", 4),
     Unavailable: ErrorKind(503, "Service unavailable", 5),
     RegioAtlasError: ErrorKind(400, "Bad request", 1),

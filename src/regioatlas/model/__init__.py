@@ -3,11 +3,13 @@
 from regioatlas.model.errors import (
     BadInput,
     Conflict,
+    Forbidden,
     InputError,
     NotFound,
     RegioAtlasError,
     RowError,
     TooLarge,
+    Unauthorized,
     Unavailable,
     Unprocessable,
 )
@@ -25,6 +27,8 @@ __all__ = [
     "NUTS_VERSIONS",
     "BadInput",
     "Conflict",
+    "Forbidden",
+    "Unauthorized",
     "TooLarge",
     "Unavailable",
     "Unprocessable",

@@ -36,6 +36,14 @@ class TooLarge(RegioAtlasError):
     """Input over a size limit (a body, a text, a query string)."""
 
 
+class Unauthorized(RegioAtlasError):
+    """A request without valid credentials (no token, an unknown or revoked token)."""
+
+
+class Forbidden(RegioAtlasError):
+    """Valid credentials whose role does not allow the action."""
+
+
 class Conflict(RegioAtlasError):
     """A write that conflicts with the current state (e.g. a concurrent write)."""
 
