@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from regioatlas.model import RegioAtlasError
+from regioatlas.model.errors import BadInput
 
 #: Reference conditions of the EU directives for gases.
 REFERENCE_TEMPERATURE_K = 293.15
@@ -47,7 +47,7 @@ ALIASES = {
 _lock = threading.Lock()
 
 
-class UnitError(RegioAtlasError, ValueError):
+class UnitError(BadInput, ValueError):
     """A unit that is unknown, or that cannot be converted to the one asked for."""
 
 

@@ -1,7 +1,8 @@
 """The atlas JSON API as framework-neutral handlers: plain values in, JSON-ready dicts out.
 
-The web layer (``regioatlas.web.app``) maps routes onto these and renders ``ApiError`` as a
-problem body. Nothing here knows HTTP frameworks.
+The web layer (``regioatlas.web.app``) maps routes onto these and renders the domain errors
+they raise (``regioatlas.model.errors``) as problem bodies. Nothing here knows HTTP frameworks.
+Every region code goes through ``regioatlas.geo.regions.resolve_region``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
-from regioatlas.api.params import atlas_region, parse_filter, parse_level, parse_page, parse_version
+from regioatlas.api.params import (
+    atlas_region,
+    parse_filter,
+    parse_level,
+    parse_page,
+    parse_version,
+    resolved_regions,
+)
 from regioatlas.api.problems import bad_request, not_found
-from regioatlas.model import NotFound, Region
-from regioatlas.model.regions import ATLAS_VERSION
+from regioatlas.geo.regions import ResolvedRegion, resolve_region
+from regioatlas.model import Region
+from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
 from regioatlas.store.base import Store
 
 
@@ -26,11 +35,22 @@ class Atlas:
         self.registry = registry or NutsRegistry.default()
 
     # --- regions -----------------------------------------------------------------------
-    def _region(self, code: str, version: int) -> Region:
-        try:
-            return self.registry.get(code.strip().upper(), version)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+    def resolve(self, code: str, version=None, parameter: str = "code") -> ResolvedRegion:
+        """A region code of any NUTS version resolved onto the atlas version (the one door)."""
+        return resolve_region(code, version, self.registry, parameter=parameter)
+
+    def _region(self, code: str, version=None) -> tuple[Region, int, dict]:
+        """(region, its version, how it was resolved) for the region routes.
+
+        With an explicit version of the maps (2016, 2021, 2024) the code is read in it, as
+        published; without one, a code of any version stands for its atlas region.
+        """
+        if version in (None, ""):
+            found = self.resolve(code)
+            return self.registry.get(found.code, ATLAS_VERSION), ATLAS_VERSION, found.as_dict()
+        v = parse_version(version)
+        found = self.resolve(code, v)
+        return self.registry.get(found.asked, v), v, found.as_dict()
 
     def regions(self, version=None, level=None, country=None) -> dict:
         v = parse_version(version)
@@ -41,9 +61,9 @@ class Atlas:
         return {"version": v, "count": len(items), "items": items}
 
     def region(self, code: str, version=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         out = region_json(r)
+        out["resolved"] = {"code": resolved}
         out["versions"] = self.registry.versions_of(r.code)
         out["ancestors"] = self.registry.ancestors(r.code, v)
         out["children"] = [c.code for c in self.registry.children(r.code, v)]
@@ -60,7 +80,7 @@ class Atlas:
         share >= 0.95 in the JRC cross-walk) is included and says which code and version it has.
         """
         out = []
-        for other in (2016, 2021, 2024):
+        for other in MAPPED_VERSIONS:
             if other == version:
                 equivalent = code
             else:
@@ -85,25 +105,34 @@ class Atlas:
         return out
 
     def children(self, code: str, version=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         items = [region_json(c) for c in self.registry.children(r.code, v)]
-        return {"code": r.code, "version": v, "count": len(items), "items": items}
+        return {
+            "code": r.code,
+            "version": v,
+            "resolved": {"code": resolved},
+            "count": len(items),
+            "items": items,
+        }
 
     def neighbours(self, code: str, version=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         items = [region_json(n) for n in self.registry.neighbours(r.code, v)]
-        return {"code": r.code, "version": v, "count": len(items), "items": items}
+        return {
+            "code": r.code,
+            "version": v,
+            "resolved": {"code": resolved},
+            "count": len(items),
+            "items": items,
+        }
 
     def region_geometry(self, code: str, version=None, zoom=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         z = _zoom(zoom)
         return {
             "type": "Feature",
             "id": r.code,
-            "properties": region_json(r),
+            "properties": {**region_json(r), "resolved": {"code": resolved}},
             "geometry": self.registry.geometry(r.code, v, z),
         }
 
@@ -124,16 +153,22 @@ class Atlas:
         return {"type": "FeatureCollection", "features": feats}
 
     def validate(self, code: str, version=None) -> dict:
+        """Which NUTS versions a code belongs to, and its atlas region (NotFound if none)."""
+        found = self.resolve(code)
         v = parse_version(version) if version not in (None, "") else None
-        code = code.strip().upper()
-        versions = self.registry.versions_of(code)
-        out: dict = {"code": code, "versions": versions}
+        versions = self.registry.versions_of(found.asked)
+        out: dict = {
+            "code": found.asked,
+            "versions": versions,
+            "resolved": {"code": found.as_dict()},
+        }
         if v is not None:
             out["version"] = v
             out["valid"] = v in versions
-            if not out["valid"] and versions:
+            if not out["valid"]:
                 out["recoded"] = [
-                    {"code": c, "share": s} for c, s in self.registry.recode(code, versions[-1], v)
+                    {"code": c, "share": s}
+                    for c, s in self.registry.recode(found.asked, versions[-1], v)
                 ]
         return out
 
@@ -143,6 +178,7 @@ class Atlas:
         page = parse_page(params)
         total, rows = self.store.query_projects(flt, page)
         return {
+            **self.resolved(params),
             "total": total,
             "limit": page.limit,
             "offset": page.offset,
@@ -182,6 +218,7 @@ class Atlas:
                 }
             )
         return {
+            **self.resolved(params),
             "level": level,
             "version": ATLAS_VERSION,
             "count": len(items),
@@ -209,7 +246,12 @@ class Atlas:
         return self.store.facets()
 
     def atlas_region(self, code: str, version=None) -> str:
-        return atlas_region(code.upper(), parse_version(version), self.registry)
+        return atlas_region(code, version, self.registry)
+
+    def resolved(self, params: dict) -> dict:
+        """``{"resolved": {...}}`` saying how the region parameters were read, when given."""
+        found = resolved_regions(params, self.registry)
+        return {"resolved": found} if found else {}
 
 
 def region_json(r: Region) -> dict:

@@ -11,9 +11,8 @@ import json
 
 from regioatlas.api.atlas import Atlas, _jsonable, _zoom, region_json
 from regioatlas.api.params import parse_filter, parse_level, parse_page
-from regioatlas.api.problems import bad_request, not_found
+from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
-from regioatlas.model import NotFound
 from regioatlas.model.regions import ATLAS_VERSION
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
@@ -73,14 +72,9 @@ def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
 def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
     """Key figures of a region under the filters: totals, per inhabitant, by year and org type,
     neighbours with the same figures, and the sources behind them."""
-    flt_params = dict(params)
-    flt_params["region"] = code
-    flt = parse_filter(flt_params, atlas.registry)
-    assert flt.region is not None  # parse_filter keeps (and recodes) the region given
-    try:
-        region = atlas.registry.get(flt.region, ATLAS_VERSION)
-    except NotFound as exc:
-        raise not_found(str(exc)) from None
+    resolved = atlas.resolve(code, params.get("version"))
+    flt = parse_filter({**params, "region": resolved.code, "version": None}, atlas.registry)
+    region = atlas.registry.get(resolved.code, ATLAS_VERSION)
     level = region.level
     totals = {r["code"]: r for r in atlas.store.aggregate(level, flt)}.get(region.code)
     pop = atlas._population([region.code], ATLAS_VERSION).get(region.code)
@@ -97,6 +91,7 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
     datasets = {d.source: d for d in atlas.store.datasets()}
     return {
         "region": region_json(region),
+        "resolved": {"code": resolved.as_dict()},
         "projects": totals["projects"] if totals else 0,
         "participations": totals["participations"] if totals else 0,
         "eu_contribution_eur": eu,
@@ -158,6 +153,7 @@ def regions_geojson(atlas: Atlas, params: dict) -> str:
     ]
     body = {
         "type": "FeatureCollection",
+        **({"resolved": data["resolved"]} if "resolved" in data else {}),
         "features": feats,
         "nuts_version": ATLAS_VERSION,
         "attribution": [BOUNDARIES, *sorted({d.attribution for d in atlas.store.datasets()})],

@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 import threading
 
-import numpy as np
-
+from regioatlas.analytics.air_quality import assess_air_quality
 from regioatlas.analytics.aq_indices import UnknownIndex, classify, definitions, index_spec
 from regioatlas.analytics.aq_indices import pollutant_name as _pollutant
 from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
 from regioatlas.analytics.units import UnitError, convert
-from regioatlas.api.problems import ApiError, bad_request, not_found
-from regioatlas.model import InputError, NotFound
+from regioatlas.api.problems import bad_request, not_found
+from regioatlas.geo.stations import place_stations, stations_in_region
+from regioatlas.model import NotFound, TooLarge
 
 #: Bundled air quality data sets: id -> description
 AQ_DATASETS = {
@@ -173,7 +173,8 @@ class KpiApi:
                 from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
 
                 data = read_eea_timeseries(bundled_berlin_files())
-                self._tables[dataset] = self._table(data, _berlin_places(self.atlas.registry))
+                places = berlin_station_places(self.atlas.registry)
+                self._tables[dataset] = assess_air_quality(data, places)
                 self._tables[dataset]["dataset"] = {"id": dataset, **AQ_DATASETS[dataset]}
         return self._tables[dataset]
 
@@ -184,64 +185,29 @@ class KpiApi:
         if not body:
             raise bad_request("post an EEA time-series CSV as the request body")
         if len(body) > MAX_POST_BYTES:
-            raise ApiError(413, "Payload too large", f"at most {MAX_POST_BYTES:,} bytes")
+            raise TooLarge(f"the body has {len(body):,} bytes; at most {MAX_POST_BYTES:,}")
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise bad_request("the body is not UTF-8 text") from None
-        try:
-            data = read_eea_timeseries([(name, text)])
-        except InputError as exc:
-            raise ApiError(
-                400,
-                "Bad request",
-                f"the file cannot be read: {exc.errors[0]}",
-                errors=[str(e) for e in exc.errors[:50]],
-            ) from None
-        places = {}
-        if nuts:
-            code = self.atlas.atlas_region(nuts, version)
-            places = {s: {"nuts": code, "method": "given by the caller"} for s in data.stations}
-        return self._table(data, places)
-
-    def _table(self, data, places) -> dict:
-        from regioatlas.analytics.air_quality import harmonise_aqi
-
-        table = harmonise_aqi(data.grids, places)
-        table["issues"] = data.issues
-        table["attribution"] = "© European Environment Agency (EEA)"
-        return _clean(table)
+        data = read_eea_timeseries([(name, text)])  # an unreadable file is a 422 naming rows
+        registry = self.atlas.registry
+        places = stations_in_region(data.stations, nuts, version, registry) if nuts else {}
+        return assess_air_quality(data, places)
 
 
-def _berlin_places(registry) -> dict[str, dict]:
-    """Station -> place from the shipped station table, in the atlas NUTS version."""
-    import csv
-    import io
+def berlin_station_places(registry=None) -> dict[str, dict]:
+    """Where the bundled Berlin stations are (the shipped station table; the EEA files carry
+    no coordinates), in the atlas NUTS version.
+
+    Example
+    -------
+    >>> berlin_station_places()["DEBE034"]["nuts"]
+    'DE300'
+    """
     from importlib import resources
 
-    text = (
-        resources.files("regioatlas.data").joinpath("kpi", "berlin_stations.csv").read_text("utf-8")
-    )
-    out = {}
-    for r in csv.DictReader(io.StringIO(text)):
-        code, version = r["nuts"], int(r["nuts_version"])
-        target = registry.recode(code, version, 2024)
-        out[r["station"]] = {
-            "name": r["name"],
-            "nuts": target[0][0] if target else code,
-            "method": f"station table (NUTS {version} {code}; the EEA files carry no coordinates)",
-        }
-    return out
+    from regioatlas.sources.eea_aq import read_station_table
 
-
-def _clean(value):
-    """NaN/inf -> None and numpy scalars -> Python, recursively (JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
+    path = resources.files("regioatlas.data").joinpath("kpi", "berlin_stations.csv")
+    return place_stations(read_station_table(str(path)), registry)

@@ -105,7 +105,8 @@ class Similarity:
     def synergies(self, code: str, params: dict) -> dict:
         """Projects elsewhere most like a region's whole portfolio (the mean of its vectors)."""
         index = self.cache.current()
-        region = self._region(code, params.get("version"))
+        found = self.atlas.resolve(code, params.get("version"), "region")
+        region = found.code
         rows = self._portfolio(index, region)
         if not rows:
             raise not_found(f"no indexed project has a participant in {region}")
@@ -118,15 +119,17 @@ class Similarity:
             "name": self._name(region),
             "projects": len(rows),
         }
-        return self._similar(
+        out = self._similar(
             index, params, Anchor(regions=(region,), organisations=orgs), text, topics,
             lambda r: r.centroid_query(rows), query, exclude=rows,
         )  # fmt: skip
+        return _with_path_region(out, found.as_dict())
 
     def overlaps(self, code: str, params: dict) -> dict:
         """Pairs of a region's projects that look alike and run at the same time, ranked."""
         index = self.cache.current()
-        region = self._region(code, params.get("version"))
+        found = self.atlas.resolve(code, params.get("version"), "region")
+        region = found.code
         method, retriever, note = self._retriever(index, params)
         rows = self._portfolio(index, region)
         mask = self._mask(index, params)
@@ -174,6 +177,7 @@ class Similarity:
             )
         return {
             "region": region,
+            "resolved": _with_path_region(self.atlas.resolved(params), found.as_dict())["resolved"],
             "name": self._name(region),
             "method": method,
             **({"note": note} if note else {}),
@@ -250,6 +254,7 @@ class Similarity:
             for n, p in enumerate(ranked, 1)
         ]
         return {
+            **self.atlas.resolved(params),
             "query": query | {"home": home},
             "method": method,
             **({"note": note} if note else {}),
@@ -288,6 +293,7 @@ class Similarity:
                 srows, sbest = top_k(scores, per_source, m, exclude)
                 out["by_source"][source] = [item(r, s) for r, s in zip(srows, sbest)]
         out["index"] = {"data_version": index.data_version, "documents": len(index)}
+        out.update(self.atlas.resolved(params))
         return out
 
     def _item(self, index, row, score, parts, anchor, stems, topics, method) -> dict:
@@ -393,17 +399,14 @@ class Similarity:
             f"project {project_id!r} has neither a title nor an objective to compare",
         )  # fmt: skip
 
-    def _region(self, code: str, version=None) -> str:
-        code = (code or "").strip().upper()
-        if not code:
-            raise bad_request("region is empty", "region")
-        if not self.registry.versions_of(code):
-            raise not_found(f"no NUTS region {code!r}")
-        return self.atlas.atlas_region(code, version)
+    def _region(self, code: str, version=None, parameter: str = "region") -> str:
+        return self.atlas.resolve(code, version, parameter).code
 
     def _home(self, params: dict) -> str | None:
         value = params.get("home")
-        return self._region(value, params.get("version")) if value not in (None, "") else None
+        if value in (None, ""):
+            return None
+        return self._region(value, params.get("version"), "home")
 
     def _portfolio(self, index: TextIndex, region: str) -> list[int]:
         return [
@@ -477,6 +480,15 @@ class Similarity:
 
 
 # --------------------------------------------------------------------------- helpers
+def _with_path_region(out: dict, path_region: dict) -> dict:
+    """The answer with the path's region under ``resolved.region`` (a filter region given as
+    well moves to ``resolved.filter_region``)."""
+    resolved = dict(out.get("resolved", {}))
+    if "region" in resolved:
+        resolved["filter_region"] = resolved.pop("region")
+    return {**out, "resolved": {**resolved, "region": path_region}}
+
+
 def _brief(r: dict) -> dict:
     return {
         "id": r["id"],

@@ -10,12 +10,11 @@ from pathlib import Path
 import click
 
 from regioatlas import __version__, settings
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
-from regioatlas.model import InputError, RegioAtlasError
+from regioatlas.cli._common import FORMATS, fail, main, note_on_error, print_rows, store_option
 
 
 # --- ingest ----------------------------------------------------------------------------------
-def _progress_bar():
+def progress_bar():
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
@@ -64,7 +63,7 @@ def _print_report(report) -> None:
 @main.command()
 @click.argument("source")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_store_option
+@store_option
 @click.option(
     "--allow-partial",
     is_flag=True,
@@ -85,15 +84,11 @@ def ingest(source, files, store_url, allow_partial, rejected_report):
     from regioatlas.ingest import ingest as run_ingest
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url) as store:
-            report = run_ingest(
-                store, source, list(files), allow_partial=allow_partial, progress=_progress_bar()
-            )
-    except InputError as exc:
-        _fail(f"nothing was written.\n{exc}")
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    note_on_error("nothing was written.")
+    with open_store(store_url) as store:
+        report = run_ingest(
+            store, source, list(files), allow_partial=allow_partial, progress=progress_bar()
+        )
     _print_report(report)
     if report.rejected:
         click.secho(
@@ -129,10 +124,7 @@ def profile_suggest(file):
     """Propose a profile (TOML) from FILE's headers and sample rows; check it, then ingest with it."""
     from regioatlas.sources.suggest import suggest_profile
 
-    try:
-        click.echo(suggest_profile(file))
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    click.echo(suggest_profile(file))
 
 
 @profile.command("show")
@@ -141,10 +133,7 @@ def profile_show(name):
     """Print a built-in profile's TOML."""
     from regioatlas.sources.profile import builtin_profile_text
 
-    try:
-        click.echo(builtin_profile_text(name))
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    click.echo(builtin_profile_text(name))
 
 
 # --- datasets ----------------------------------------------------------------------------------
@@ -154,7 +143,7 @@ def datasets():
 
 
 @datasets.command("list")
-@_store_option
+@store_option
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def datasets_list(store_url, fmt):
     """List datasets with source, files, hash, licence, attribution and counts."""
@@ -164,7 +153,7 @@ def datasets_list(store_url, fmt):
 
     with open_store(store_url) as store:
         rows = [asdict(d) for d in store.datasets()]
-    _print_rows(
+    print_rows(
         rows,
         fmt,
         None
@@ -183,16 +172,13 @@ def datasets_list(store_url, fmt):
 
 @datasets.command("remove")
 @click.argument("dataset_id")
-@_store_option
+@store_option
 def datasets_remove(dataset_id, store_url):
     """Remove a dataset and all its rows."""
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url) as store:
-            store.remove_dataset(dataset_id)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    with open_store(store_url) as store:
+        store.remove_dataset(dataset_id)
     click.echo(f"removed {dataset_id}")
 
 
@@ -208,12 +194,9 @@ def region(code, nuts_version):
     from regioatlas.store import open_store
 
     with open_store(":memory:") as store:
-        try:
-            click.echo(
-                json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2)
-            )
-        except RegioAtlasError as exc:
-            _fail(str(exc))
+        click.echo(
+            json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2)
+        )
 
 
 @main.command()
@@ -225,17 +208,14 @@ def validate(code, nuts_version):
     from regioatlas.store import open_store
 
     with open_store(":memory:") as store:
-        try:
-            out = Atlas(store).validate(code, nuts_version)
-        except RegioAtlasError as exc:
-            _fail(str(exc))
+        out = Atlas(store).validate(code, nuts_version)
     click.echo(json.dumps(out, indent=2))
     if out.get("valid") is False or not out["versions"]:
         sys.exit(1)
 
 
 # --- queries -----------------------------------------------------------------------------------
-def _filter_options(f):
+def filter_options(f):
     for name, help_ in reversed(
         [
             ("source", "Source name(s), comma-separated."),
@@ -254,7 +234,7 @@ def _filter_options(f):
     return f
 
 
-def _filter_params(kwargs) -> dict:
+def filter_params(kwargs) -> dict:
     return {
         k.removeprefix("opt_"): v
         for k, v in kwargs.items()
@@ -263,8 +243,8 @@ def _filter_params(kwargs) -> dict:
 
 
 @main.command()
-@_store_option
-@_filter_options
+@store_option
+@filter_options
 @click.option("--limit", default=20, show_default=True)
 @click.option("--offset", default=0)
 @click.option("--sort", default="id", show_default=True, help="Column; prefix - for descending.")
@@ -274,14 +254,11 @@ def projects(store_url, limit, offset, sort, fmt, **kwargs):
     from regioatlas.api.atlas import Atlas
     from regioatlas.store import open_store
 
-    params = _filter_params(kwargs) | {"limit": limit, "offset": offset, "sort": sort}
-    try:
-        with open_store(store_url, read_only=True) as store:
-            out = Atlas(store).projects(params)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    params = filter_params(kwargs) | {"limit": limit, "offset": offset, "sort": sort}
+    with open_store(store_url, read_only=True) as store:
+        out = Atlas(store).projects(params)
     click.echo(f"{out['total']:,} project(s)", err=True)
-    _print_rows(
+    print_rows(
         out["items"],
         fmt,
         None
@@ -292,35 +269,29 @@ def projects(store_url, limit, offset, sort, fmt, **kwargs):
 
 @main.command()
 @click.argument("project_id")
-@_store_option
+@store_option
 def project(project_id, store_url):
     """Show one project with its participants and how each was located (JSON)."""
     from regioatlas.api.atlas import Atlas
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url, read_only=True) as store:
-            click.echo(json.dumps(Atlas(store).project(project_id), ensure_ascii=False, indent=2))
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    with open_store(store_url, read_only=True) as store:
+        click.echo(json.dumps(Atlas(store).project(project_id), ensure_ascii=False, indent=2))
 
 
 @main.command()
-@_store_option
+@store_option
 @click.option("--level", default="2", show_default=True, help="NUTS level 0-3.")
-@_filter_options
+@filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def aggregate(store_url, level, fmt, **kwargs):
     """Per region of a NUTS level: projects, participations, EU contribution, per inhabitant."""
     from regioatlas.api.atlas import Atlas
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url, read_only=True) as store:
-            out = Atlas(store).aggregates(_filter_params(kwargs) | {"level": level})
-    except RegioAtlasError as exc:
-        _fail(str(exc))
-    _print_rows(out["items"], fmt)
+    with open_store(store_url, read_only=True) as store:
+        out = Atlas(store).aggregates(filter_params(kwargs) | {"level": level})
+    print_rows(out["items"], fmt)
 
 
 # --- serving ----------------------------------------------------------------------------------
@@ -335,13 +306,13 @@ def _serve(store_url: str, host: str, port: int) -> None:
 
 
 @main.command()
-@_store_option
+@store_option
 @click.option("--host", default=lambda: settings.get("host"), show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
 def serve(store_url, host, port):
     """Serve the JSON API (and its docs page) over a store."""
     if not Path(store_url.removeprefix("duckdb://")).exists():
-        _fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`")
+        fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`", 1)
     _serve(store_url, host, port)
 
 
@@ -364,12 +335,7 @@ def demo(store_path, host, port, rebuild, no_serve):
     def announce(source, names):
         click.echo(f"ingesting {source}: {', '.join(names)}", err=True)
 
-    try:
-        reports = build_demo(
-            store_path, rebuild=rebuild, progress=_progress_bar(), on_dataset=announce
-        )
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    reports = build_demo(store_path, rebuild=rebuild, progress=progress_bar(), on_dataset=announce)
     for report in reports:
         _print_report(report)
     if not reports:

@@ -35,7 +35,8 @@ import threading
 from dataclasses import dataclass, replace
 from importlib import resources
 
-from regioatlas.model import NotFound, RegioAtlasError
+from regioatlas.model import NotFound
+from regioatlas.model.errors import BadInput
 
 METROPOLIS = "metropolis"
 NEXT_TO = "next_to_metropolis"
@@ -43,7 +44,7 @@ OTHER = "other"
 TYPES = (METROPOLIS, NEXT_TO, OTHER)
 
 
-class TypologyError(RegioAtlasError, ValueError):
+class TypologyError(BadInput, ValueError):
     """A region or an override the typology cannot take."""
 
 

@@ -12,7 +12,8 @@ import importlib
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from regioatlas.model import InputError, RegioAtlasError, RowError
+from regioatlas.model import InputError, RowError
+from regioatlas.model.errors import NotFound
 from regioatlas.sources.base import Source
 
 BUILTIN_SOURCES: dict[str, str] = {
@@ -28,7 +29,7 @@ BUILTIN_SOURCES: dict[str, str] = {
 _registered: dict[str, str] = {}
 
 
-class UnknownSource(RegioAtlasError):
+class UnknownSource(NotFound):
     pass
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
-from regioatlas.model import Dataset, Participant, Project, RegioAtlasError, RegionFigure
+from regioatlas.model import Dataset, Participant, Project, RegionFigure
+from regioatlas.model.errors import Conflict
 from regioatlas.model.query import Page, ProjectFilter
 
 Progress = Callable[[str, int, int], None]
 
 
-class StoreError(RegioAtlasError):
+class StoreError(Conflict):
     """A store operation that cannot be done (conflict, schema too new, ...)."""
 
 
