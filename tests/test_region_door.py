@@ -20,7 +20,11 @@ CODES = {"FI1C4": "FI1C7", "FI1C3": "FI1C6", "FI1C6": "FI1C6", "AT127": "AT127",
 #: parameter names that carry a region code
 REGION_PARAMS = ("code", "region", "home", "nuts")
 #: other parameters a route needs to answer at all
-REQUIRED = {"/api/figures": {"indicator": "population"}, "/api/similar": {"text": "innovation"}}
+REQUIRED = {
+    "/api/figures": {"indicator": "population"},
+    "/api/similar": {"text": "innovation"},
+    "/api/partners": {"text": "innovation"},
+}
 #: the {fmt} of the report route, and a project for the similar-project route
 PATH_VALUES = {"fmt": "png", "project_id": "fi-rakennerahastot:A70001"}
 
@@ -32,9 +36,14 @@ def _region_operations(spec: dict) -> list[tuple[str, str, str]]:
         op = ops.get("get")
         if not op:
             continue
-        for p in op.get("parameters", []):
-            if p["name"] in REGION_PARAMS and (path, p["name"]) not in {(o[0], o[1]) for o in out}:
-                out.append((path, p["name"], p["in"]))
+        params = op.get("parameters", [])
+        in_path = any(p["in"] == "path" and p["name"] in REGION_PARAMS for p in params)
+        for p in params:
+            if p["name"] not in REGION_PARAMS or (path, p["name"]) in {(o[0], o[1]) for o in out}:
+                continue
+            if in_path and p["in"] == "query" and p["name"] == "region" and "{region}" not in path:
+                continue  # the region summary's filter region is the path's region
+            out.append((path, p["name"], p["in"]))
     return out
 
 
@@ -155,9 +164,12 @@ def test_cli_commands_resolve_alike(demo_store_path):
         "projects": lambda c: ["projects", "--region", c, "--format", "json", *store],
         "synergies": lambda c: ["synergies", c, "--method", "lexical", "--format", "json", *store],
     }
+    slow = {"scorecard", "synergies"}  # a store read and an index per call: two codes
     failures = []
     for command, args in commands.items():
         for code, atlas_code in CODES.items():
+            if command in slow and code not in ("FI1C4", "XX999"):
+                continue
             exit_code, out, err = _cli_json(args(code))
             if atlas_code is None:
                 if exit_code != 3 or "error:" not in err or "XX999" not in err:

@@ -128,7 +128,7 @@ class Atlas:
 
     def region_geometry(self, code: str, version=None, zoom=None) -> dict:
         r, v, resolved = self._region(code, version)
-        z = _zoom(zoom)
+        z = parse_zoom(zoom)
         return {
             "type": "Feature",
             "id": r.code,
@@ -137,7 +137,7 @@ class Atlas:
         }
 
     def regions_geojson(self, version=None, level=None, zoom=None, country=None) -> dict:
-        v, lvl, z = parse_version(version), parse_level(level), _zoom(zoom)
+        v, lvl, z = parse_version(version), parse_level(level), parse_zoom(zoom)
         geoms = self.registry.geometries(v, lvl, z)
         cc = (country or "").upper() or None
         feats = [
@@ -182,14 +182,14 @@ class Atlas:
             "total": total,
             "limit": page.limit,
             "offset": page.offset,
-            "items": [_jsonable(r) for r in rows],
+            "items": [jsonable(r) for r in rows],
         }
 
     def project(self, project_id: str) -> dict:
         p = self.store.project(project_id)
         if p is None:
             raise not_found(f"no project {project_id!r} (ids look like 'cordis-h2020:221856')")
-        return _jsonable(p)
+        return jsonable(p)
 
     # --- aggregates --------------------------------------------------------------------
     def aggregates(self, params: dict) -> dict:
@@ -223,7 +223,7 @@ class Atlas:
             "version": ATLAS_VERSION,
             "count": len(items),
             "items": items,
-            "filters": _jsonable(asdict(flt)),
+            "filters": jsonable(asdict(flt)),
         }
 
     def _population(self, codes: list[str], version: int) -> dict[str, dict]:
@@ -239,7 +239,7 @@ class Atlas:
 
     # --- datasets and facets -----------------------------------------------------------
     def datasets(self) -> dict:
-        items = [_jsonable(asdict(d)) for d in self.store.datasets()]
+        items = [jsonable(asdict(d)) for d in self.store.datasets()]
         return {"count": len(items), "items": items}
 
     def facets(self) -> dict:
@@ -266,7 +266,14 @@ def region_json(r: Region) -> dict:
     }
 
 
-def _zoom(zoom) -> float | None:
+def parse_zoom(zoom) -> float | None:
+    """A map zoom (0-24) from a parameter value, None when absent, or BadInput.
+
+    Example
+    -------
+    >>> parse_zoom("7.5"), parse_zoom(None)
+    (7.5, None)
+    """
     if zoom in (None, ""):
         return None
     try:
@@ -278,11 +285,18 @@ def _zoom(zoom) -> float | None:
     return z
 
 
-def _jsonable(value):
+def jsonable(value):
+    """Dates as ISO text and NaN as None, recursively: what JSON and CSV can carry.
+
+    Example
+    -------
+    >>> jsonable({"start": date(2020, 1, 1), "x": float("nan")})
+    {'start': '2020-01-01', 'x': None}
+    """
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, float) and value != value:  # NaN is not JSON

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 
-from regioatlas.api.atlas import Atlas, _jsonable, _zoom, region_json
+from regioatlas.api.atlas import Atlas, jsonable, parse_zoom, region_json
 from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
@@ -64,7 +64,7 @@ def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
     return {
         "q": text,
         "regions": [region_json(t[3]) for t in regions[:n]],
-        "projects": [_jsonable(p) for p in found["projects"]],
+        "projects": [jsonable(p) for p in found["projects"]],
         "organisations": found["organisations"],
     }
 
@@ -135,7 +135,7 @@ def projects_csv(atlas: Atlas, params: dict) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(_jsonable(row))
+        writer.writerow(jsonable(row))
     return out.getvalue()
 
 
@@ -144,7 +144,7 @@ def regions_geojson(atlas: Atlas, params: dict) -> str:
     the zoom given, full geometry otherwise), with attribution in the collection."""
     level = parse_level(params.get("level"))
     data = atlas.aggregates({**params, "level": str(level)})
-    geoms = atlas.registry.geometries(ATLAS_VERSION, level, _zoom(params.get("zoom")))
+    geoms = atlas.registry.geometries(ATLAS_VERSION, level, parse_zoom(params.get("zoom")))
     # the region filter already keeps only the region's own aggregates (and its ancestors')
     feats = [
         {"type": "Feature", "id": item["code"], "properties": item, "geometry": geoms[item["code"]]}

@@ -104,9 +104,9 @@ class Similarity:
 
     def synergies(self, code: str, params: dict) -> dict:
         """Projects elsewhere most like a region's whole portfolio (the mean of its vectors)."""
-        index = self.cache.current()
-        found = self.atlas.resolve(code, params.get("version"), "region")
+        found = self.atlas.resolve(code, params.get("version"), "region")  # before the index
         region = found.code
+        index = self.cache.current()
         rows = self._portfolio(index, region)
         if not rows:
             raise not_found(f"no indexed project has a participant in {region}")
@@ -127,9 +127,9 @@ class Similarity:
 
     def overlaps(self, code: str, params: dict) -> dict:
         """Pairs of a region's projects that look alike and run at the same time, ranked."""
-        index = self.cache.current()
-        found = self.atlas.resolve(code, params.get("version"), "region")
+        found = self.atlas.resolve(code, params.get("version"), "region")  # before the index
         region = found.code
+        index = self.cache.current()
         method, retriever, note = self._retriever(index, params)
         rows = self._portfolio(index, region)
         mask = self._mask(index, params)
