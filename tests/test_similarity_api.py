@@ -123,15 +123,15 @@ def test_synergies_and_partners(app_client):
         ("/api/similar?text=energy&method=magic", 400, "method"),
         ("/api/similar?text=energy&limit=0", 400, "limit"),
         ("/api/similar?text=energy&limit=x", 400, "limit"),
-        ("/api/similar?text=energy&home=ZZ9", 404, None),
+        ("/api/similar?text=energy&home=ZZ9", 404, "home"),
         ("/api/similar?text=energy&country=Finland", 400, "country"),
         ("/api/similar/no-such:project", 404, None),
         ("/api/similar/cordis-h2020:193157", 422, None),  # an H2020 record without text
-        ("/api/overlaps/XX999", 404, None),
-        ("/api/overlaps/FI1C3", 400, "region"),  # a NUTS 2021 code asked as 2024
+        ("/api/overlaps/XX999", 404, "region"),
+        ("/api/overlaps/UKI3", 400, "region"),  # no NUTS 2024 counterpart
         ("/api/overlaps/FI1C6?format=xml", 400, "format"),
         ("/api/overlaps/FI1C6?min_score=high", 400, "min_score"),
-        ("/api/synergies/XX999", 404, None),
+        ("/api/synergies/XX999", 404, "region"),
         ("/api/partners", 400, "text"),
         ("/api/partners?text=energy&project=x", 400, "text"),
     ],
