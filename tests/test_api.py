@@ -143,7 +143,8 @@ def test_bad_parameters_get_a_problem_body(app_client, url, param):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/regions/ZZ9", "/api/projects/cordis-h2020:0", "/nope", "/api/projects?region=XX999"]
+    "url",
+    ["/api/regions/ZZ9", "/api/projects/cordis-h2020:0", "/nope", "/api/projects?region=XX999"],
 )
 def test_unknown_things_are_404_problems(app_client, url):
     r = app_client.get(url)
