@@ -1,7 +1,7 @@
 """Similar projects, synergies, overlaps and partners as framework-neutral handlers.
 
 Plain values in (path values and the raw query parameters), JSON-ready dicts out; bad input
-raises ``ApiError`` (a 4xx problem body). The retrieval is in ``regioatlas.analytics``; the
+raises a domain error (``regioatlas.model.errors``: a 4xx or 503 problem body). The retrieval is in ``regioatlas.analytics``; the
 index is kept current by ``TextIndexCache``.
 """
 
@@ -24,9 +24,9 @@ from regioatlas.analytics.similarity import (
 from regioatlas.analytics.similarity_index import HYBRID_WEIGHT, SEMANTIC_MODEL, Encoder, top_k
 from regioatlas.analytics.similarity_text import fold, project_text, terms
 from regioatlas.api.params import parse_filter
-from regioatlas.api.problems import ApiError, bad_request, not_found
+from regioatlas.api.problems import bad_request, not_found
 from regioatlas.api.text_index import METHODS, TextIndex, TextIndexCache
-from regioatlas.model import NotFound
+from regioatlas.model import NotFound, TooLarge, Unavailable, Unprocessable
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.regions import ATLAS_VERSION
 
@@ -38,6 +38,8 @@ MAX_LIMIT = 100
 #: up to this many texts without an embedding are embedded during a request; more are
 #: embedded in the background while requests are answered lexically
 SYNC_EMBED_LIMIT = 64
+#: seconds a client asking for the semantic method while it is being built should wait
+RETRY_AFTER_S = 30
 PORTFOLIO_LIMIT = 5_000
 PARTNER_HITS = 50
 CSV_COLUMNS = [
@@ -340,10 +342,10 @@ class Similarity:
                 "answered with the lexical method meanwhile"
             )
             if asked:
-                raise ApiError(
-                    503,
-                    "Index being built",
+                raise Unavailable(
                     note.split(";")[0] + "; retry soon or use method=lexical",
+                    parameter="method",
+                    retry_after=RETRY_AFTER_S,
                 )
             return "lexical", index.lexical, note
         return method, self.cache.retriever(index, method), None
@@ -353,11 +355,11 @@ class Similarity:
         if not text:
             raise bad_request("text is empty: describe the project or strategy to compare", "text")
         if len(text) > MAX_TEXT_CHARS:
-            raise ApiError(
-                413, "Text too long",
+            raise TooLarge(
                 f"text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are compared "
-                "(send a summary or the objective)", parameter="text",
-            )  # fmt: skip
+                "(send a summary or the objective)",
+                parameter="text",
+            )
         if not terms(text):
             raise bad_request(
                 "text has no words to compare (only function words, numbers or single letters)",
@@ -394,10 +396,10 @@ class Similarity:
             raise not_found(
                 f"no project {project_id!r} (ids look like 'fi-rakennerahastot:A70001')"
             )
-        raise ApiError(
-            422, "Nothing to compare",
+        raise Unprocessable(
             f"project {project_id!r} has neither a title nor an objective to compare",
-        )  # fmt: skip
+            parameter="project",
+        )
 
     def _region(self, code: str, version=None, parameter: str = "region") -> str:
         return self.atlas.resolve(code, version, parameter).code
