@@ -16,7 +16,7 @@ from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to
 from regioatlas.analytics.units import UnitError, convert
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.stations import place_stations, stations_in_region
-from regioatlas.model import NotFound, TooLarge
+from regioatlas.model import TooLarge
 
 #: Bundled air quality data sets: id -> description
 AQ_DATASETS = {
@@ -65,10 +65,7 @@ class KpiApi:
 
     def kpi(self, kpi_id: str, lang=None, unit=None) -> dict:
         lang = _lang(lang)
-        try:
-            k = get_kpi(kpi_id)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        k = get_kpi(kpi_id)  # NotFound: a 404 naming the KPI
         try:
             return kpi_json(k, lang, unit or None)
         except UnitError as exc:
@@ -76,10 +73,7 @@ class KpiApi:
 
     def kpi_entity(self, kpi_id: str, value, area, period_from, period_to, lang=None) -> dict:
         """A KPI value as a Smart Data Models KeyPerformanceIndicator entity."""
-        try:
-            k = get_kpi(kpi_id)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        k = get_kpi(kpi_id)  # NotFound: a 404 naming the KPI
         v = _number(value, "value")
         if not area:
             raise bad_request("area (a region or station code) is required", "area")
