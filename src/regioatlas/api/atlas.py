@@ -19,9 +19,9 @@ from regioatlas.api.params import (
     resolved_regions,
 )
 from regioatlas.api.problems import bad_request, not_found
-from regioatlas.geo.regions import ResolvedRegion, resolve_region
+from regioatlas.geo.regions import ResolvedRegion, equivalent_codes, resolve_region
 from regioatlas.model import Region
-from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
+from regioatlas.model.regions import ATLAS_VERSION
 from regioatlas.store.base import Store
 
 
@@ -76,18 +76,11 @@ class Atlas:
     def _figures(self, code: str, version: int) -> list[dict]:
         """Published figures for the region, whatever NUTS version they were published in.
 
-        A figure published for an equivalent code of another version (same territory, population
-        share >= 0.95 in the JRC cross-walk) is included and says which code and version it has.
+        A figure published for the same territory's code in another version (same code or
+        renamed, ``geo.regions.equivalent_codes``) is included and says its code and version.
         """
         out = []
-        for other in MAPPED_VERSIONS:
-            if other == version:
-                equivalent = code
-            else:
-                targets = self.registry.recode(code, version, other)
-                if not targets or targets[0][1] < 0.95:
-                    continue
-                equivalent = targets[0][0]
+        for other, equivalent in equivalent_codes(code, version, self.registry).items():
             for f in self.store.figures(None, other, codes=[equivalent]):
                 if f.indicator == "population":
                     continue

@@ -186,7 +186,11 @@ def datasets_remove(dataset_id, store_url):
 @main.command()
 @click.argument("code")
 @click.option(
-    "--version", "nuts_version", default=None, help="NUTS version (2016, 2021, 2024; default 2024)."
+    "--version",
+    "nuts_version",
+    default=None,
+    help="Show the region of this NUTS version (one with maps); without it, a code of any "
+    "version shows its NUTS 2024 region.",
 )
 def region(code, nuts_version):
     """Show a NUTS region: names, level, parent, children, neighbours, versions."""
