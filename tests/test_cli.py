@@ -114,7 +114,7 @@ def test_validate_exit_codes():
     assert ok.exit_code == 0 and json.loads(ok.stdout)["valid"] is True
     old = CliRunner().invoke(main, ["validate", "FI1C3", "--version", "2024"])
     assert old.exit_code == 1 and 2021 in json.loads(old.stdout)["versions"]
-    assert CliRunner().invoke(main, ["validate", "XX999"]).exit_code == 1
+    assert CliRunner().invoke(main, ["validate", "XX999"]).exit_code == 3  # not found
 
 
 def test_profile_suggest_output_is_a_loadable_profile(tmp_path, fixtures):

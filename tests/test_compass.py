@@ -118,4 +118,4 @@ def test_compass_cli(demo_store_path):
     r = CliRunner().invoke(main, ["compass", "FI1C3", "--format", "json", *store])
     assert json.loads(r.output)["region"]["code"] == "FI1C6"
     r = CliRunner().invoke(main, ["compass", "ZZ123", *store])
-    assert r.exit_code != 0 and "unknown NUTS code" in r.output
+    assert r.exit_code == 3 and "no NUTS region" in r.output

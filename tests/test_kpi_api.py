@@ -135,7 +135,9 @@ def test_posted_eea_file(app_client):
     )
     assert r.status_code == 200 and r.json()["regions"][0]["code"] == "DE300"
     r = app_client.post("/api/air-quality/side-by-side", content=b"a,b\n1,2\n")
-    assert r.status_code == 400 and "not an EEA" in r.json()["detail"]
+    # an unreadable file is an InputError: 422 with the rows at fault, like every input file
+    assert r.status_code == 422 and "not an EEA" in r.json()["detail"]
+    assert r.json()["errors"][0]["file"] == "posted.csv"
     r = app_client.post("/api/air-quality/side-by-side", content=b"")
     assert r.status_code == 400
 

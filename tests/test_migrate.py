@@ -93,7 +93,7 @@ def test_a_non_empty_target_is_refused_unless_replace(source_path, pg_url, tmp_p
         store.replace_dataset(*_small_dataset())
     args = ["migrate", "--from", str(other), "--to", pg_url]
     refused = CliRunner().invoke(main, args)
-    assert refused.exit_code == 1 and "error: the target store is not empty" in refused.output
+    assert refused.exit_code == 4 and "error: the target store is not empty" in refused.output
     replaced = CliRunner().invoke(main, [*args, "--replace"])
     assert replaced.exit_code == 0, replaced.output
     with open_store(pg_url) as pg, open_store(str(other), read_only=True) as store:
@@ -109,7 +109,7 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
         main,
         ["migrate", "--from", str(tmp_path / "empty.duckdb"), "--to", "postgresql://127.0.0.1:9/x"],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 5  # unavailable
     assert "error: cannot reach PostgreSQL at 127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
 

@@ -129,11 +129,12 @@ def test_downloads(app_client):
 @pytest.mark.parametrize(
     ("url", "status", "words"),
     [
-        ("/api/scorecard/XX123", 404, "unknown NUTS code"),
-        ("/api/scorecard/FI1C3?version=2024", 400, "not a NUTS 2024 code"),
+        ("/api/scorecard/XX123", 404, "no NUTS region"),
+        ("/api/scorecard/FI1C3?version=2024", 404, "not a NUTS 2024 code"),
         ("/api/scorecard/FI1C6?version=1999", 400, "not known"),
-        ("/api/scorecard/IE011?version=2013", 400, "no one-to-one equivalent"),
-        ("/api/scorecard/UKI3", 400, "no one-to-one equivalent"),
+        ("/api/scorecard/IE011?version=2013", 400, "no single NUTS 2024 equivalent"),
+        ("/api/scorecard/UKI3", 400, "no single NUTS 2024 equivalent"),
+        ("/api/scorecard/DE915", 400, "no one-to-one equivalent"),  # merged into DE91C
         ("/api/scorecard/FI1", 400, "NUTS 1"),
         ("/api/scorecard/FI1C6?peers=0", 400, "peers"),
         ("/api/scorecard/FI1C6?peers=abc", 400, "whole number"),

@@ -123,15 +123,15 @@ def test_synergies_and_partners(app_client):
         ("/api/similar?text=energy&method=magic", 400, "method"),
         ("/api/similar?text=energy&limit=0", 400, "limit"),
         ("/api/similar?text=energy&limit=x", 400, "limit"),
-        ("/api/similar?text=energy&home=ZZ9", 404, None),
+        ("/api/similar?text=energy&home=ZZ9", 404, "home"),
         ("/api/similar?text=energy&country=Finland", 400, "country"),
         ("/api/similar/no-such:project", 404, None),
-        ("/api/similar/cordis-h2020:193157", 422, None),  # an H2020 record without text
-        ("/api/overlaps/XX999", 404, None),
-        ("/api/overlaps/FI1C3", 400, "region"),  # a NUTS 2021 code asked as 2024
+        ("/api/similar/cordis-h2020:193157", 422, "project"),  # an H2020 record without text
+        ("/api/overlaps/XX999", 404, "region"),
+        ("/api/overlaps/UKI3", 400, "region"),  # no NUTS 2024 counterpart
         ("/api/overlaps/FI1C6?format=xml", 400, "format"),
         ("/api/overlaps/FI1C6?min_score=high", 400, "min_score"),
-        ("/api/synergies/XX999", 404, None),
+        ("/api/synergies/XX999", 404, "region"),
         ("/api/partners", 400, "text"),
         ("/api/partners?text=energy&project=x", 400, "text"),
     ],
@@ -188,7 +188,7 @@ def test_many_new_texts_are_embedded_in_the_background(tmp_path):
     from regioatlas.api.similarity import Similarity
     from regioatlas.demo import demo_file
     from regioatlas.ingest import ingest
-    from regioatlas.model import RegioAtlasError
+    from regioatlas.model import Unavailable
     from regioatlas.store import open_store
 
     # constructed: the real Austrian list with every operation name changed, so that no
@@ -207,9 +207,9 @@ def test_many_new_texts_are_embedded_in_the_background(tmp_path):
         sim = Similarity(Atlas(store), sync_limit=10)
         first = sim.similar_to_text({"text": "Bioraffinerie Biopolymere"})
         assert first["method"] == "lexical" and "embedded" in first["note"]
-        with pytest.raises(RegioAtlasError) as err:
+        with pytest.raises(Unavailable) as err:
             sim.similar_to_text({"text": "Bioraffinerie", "method": "semantic"})
-        assert err.value.status == 503
+        assert err.value.retry_after and err.value.parameter == "method"
         sim.cache.wait_for_background(120)
         later = sim.similar_to_text({"text": "Bioraffinerie Biopolymere"})
         assert later["method"] == "hybrid" and "note" not in later

@@ -82,7 +82,7 @@ def test_typology_api(app_client):
     listing = app_client.get("/api/typology?level=2&country=AT").json()
     assert {i["code"]: i["type"] for i in listing["items"]}["AT13"] == METROPOLIS
     for url, status in (
-        ("/api/typology/FI1C3?version=2024", 400),  # version mismatch
+        ("/api/typology/FI1C3?version=2024", 404),  # not a NUTS 2024 code
         ("/api/typology/XX123", 404),
         ("/api/typology/FI1C6?metropolis=FI1B", 400),  # other level
         ("/api/typology/FI1C6?type=suburb", 400),

@@ -8,11 +8,12 @@ population for the per-inhabitant figures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from regioatlas.ingest import IngestReport, Progress, dataset_id, files_sha256, ingest
-from regioatlas.store import open_store
+from regioatlas.store import Store, open_store, store_exists
 
 #: (source, files in regioatlas/data/demo, or ``folder/name`` in regioatlas/data)
 DEMO_DATASETS: list[tuple[str, list[str]]] = [
@@ -113,3 +114,48 @@ def build_demo(
             )
             reports.append(report)
     return reports
+
+
+def open_demo_store(path: str | Path) -> Store:
+    """The demo store at ``path`` opened read-only, built first when missing or not current.
+
+    A current demo store is never opened for writing, so several readers can share it.
+
+    Example
+    -------
+    >>> with open_demo_store(tmp / "demo.duckdb") as store:  # doctest: +SKIP
+    ...     demo_is_current(store)
+    True
+    """
+    current = False
+    if store_exists(str(path)):
+        with open_store(str(path), read_only=True) as store:
+            current = demo_is_current(store)
+    if not current:
+        if "://" not in str(path):  # a bare file path: its folder may not exist yet
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        build_demo(path)
+    return open_store(str(path), read_only=True)
+
+
+def store_or_demo(
+    store_url: str, usable: Callable[[Store], bool], demo_path: str | Path
+) -> tuple[Store, str | None]:
+    """The store at ``store_url`` read-only when it exists and is ``usable``, else the demo
+    store (built when needed) and why it was chosen instead, for the caller to say.
+
+    Example
+    -------
+    >>> store, why = store_or_demo("missing.duckdb", lambda s: True, demo)  # doctest: +SKIP
+    >>> why
+    'there is no store at missing.duckdb'
+    """
+    if store_exists(store_url):
+        store = open_store(store_url, read_only=True)
+        if usable(store):
+            return store, None
+        store.close()
+        why = f"{store_url} holds no scorecard statistics"
+    else:
+        why = f"there is no store at {store_url}"
+    return open_demo_store(demo_path), why

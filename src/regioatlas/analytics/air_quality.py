@@ -267,3 +267,46 @@ def _worst_station(definition: dict, rows: list[dict]) -> dict:
         "exceedances": worst["exceedances"] if worst else None,
         "coverage": worst["coverage"] if worst else None,
     }
+
+
+def assess_air_quality(data, places: dict[str, dict] | None = None) -> dict:
+    """The side-by-side table of read EEA series, JSON-ready: the one assessment the CLI
+    (``regioatlas aq``) and the API (``/api/air-quality/...``) give.
+
+    Parameters
+    ----------
+    data : AirQualityData
+        What ``regioatlas.sources.eea_aq.read_eea_timeseries`` returns (``grids``, ``issues``).
+    places : dict station -> {"nuts": code, ...}, optional
+        Where each station is (``regioatlas.geo.stations.place_stations``).
+
+    Returns
+    -------
+    dict
+        ``harmonise_aqi``'s table with the flagged input (``issues``) and the attribution;
+        NaN and infinities are None and numpy scalars plain numbers (JSON has no NaN).
+
+    Example
+    -------
+    >>> from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+    >>> table = assess_air_quality(read_eea_timeseries(bundled_berlin_files()))
+    >>> len(table["stations"]), table["attribution"]
+    (4, '© European Environment Agency (EEA)')
+    """
+    table = harmonise_aqi(data.grids, places)
+    table["issues"] = data.issues
+    table["attribution"] = "© European Environment Agency (EEA)"
+    return _json_ready(table)
+
+
+def _json_ready(value):
+    """NaN/inf -> None and numpy scalars -> Python, recursively."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (np.isnan(value) or np.isinf(value)):
+        return None
+    return value

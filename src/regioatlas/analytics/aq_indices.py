@@ -20,10 +20,10 @@ from importlib import resources
 import numpy as np
 
 from regioatlas.analytics.aq_series import RUNNING_8H, RUNNING_24H, HourlyGrid, running_mean
-from regioatlas.model import RegioAtlasError
+from regioatlas.model.errors import BadInput
 
 
-class UnknownIndex(RegioAtlasError, ValueError):
+class UnknownIndex(BadInput, ValueError):
     """An index or pollutant the definitions do not have."""
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from regioatlas.analytics.indicators import PILLARS, Indicator
+from regioatlas.model.errors import BadInput
 
 NORMALISATIONS = ("minmax", "zscore")
 AGGREGATIONS = ("arithmetic", "geometric")
@@ -40,8 +41,9 @@ MISSING = ("reweight", "complete")
 SCENARIOS = (("minmax", "arithmetic"), ("zscore", "arithmetic"), ("minmax", "geometric"))
 
 
-class CompositeError(ValueError):
-    """Options or data the composite index cannot be built from (the message says why)."""
+class CompositeError(BadInput, ValueError):
+    """Options or data the composite index cannot be built from (the message says why); a
+    bad-input domain error, so the API answers 400 and the CLI exits 2 without translating."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from regioatlas.model import RegioAtlasError
+from regioatlas.model.errors import BadInput
 
 if TYPE_CHECKING:  # pint is imported when first needed: it takes a while to load
     import pint
@@ -51,7 +51,7 @@ ALIASES = {
 _lock = threading.Lock()
 
 
-class UnitError(RegioAtlasError, ValueError):
+class UnitError(BadInput, ValueError):
     """A unit that is unknown, or that cannot be converted to the one asked for."""
 
 

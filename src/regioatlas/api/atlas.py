@@ -1,7 +1,8 @@
 """The atlas JSON API as framework-neutral handlers: plain values in, JSON-ready dicts out.
 
-The web layer (``regioatlas.web.app``) maps routes onto these and renders ``ApiError`` as a
-problem body. Nothing here knows HTTP frameworks.
+The web layer (``regioatlas.web.app``) maps routes onto these and renders the domain errors
+they raise (``regioatlas.model.errors``) as problem bodies. Nothing here knows HTTP frameworks.
+Every region code goes through ``regioatlas.geo.regions.resolve_region``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
-from regioatlas.api.params import atlas_region, parse_filter, parse_level, parse_page, parse_version
+from regioatlas.api.params import (
+    atlas_region,
+    parse_filter,
+    parse_level,
+    parse_page,
+    parse_version,
+    resolved_regions,
+)
 from regioatlas.api.problems import bad_request, not_found
+from regioatlas.geo.regions import ResolvedRegion, equivalent_codes, resolve_region
 from regioatlas.library.figures import aggregate_rows, latest_population
-from regioatlas.model import NotFound, Region
+from regioatlas.model import Region
 from regioatlas.model.regions import ATLAS_VERSION
 from regioatlas.store.base import Store
 
@@ -27,11 +36,22 @@ class Atlas:
         self.registry = registry or NutsRegistry.default()
 
     # --- regions -----------------------------------------------------------------------
-    def _region(self, code: str, version: int) -> Region:
-        try:
-            return self.registry.get(code.strip().upper(), version)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+    def resolve(self, code: str, version=None, parameter: str = "code") -> ResolvedRegion:
+        """A region code of any NUTS version resolved onto the atlas version (the one door)."""
+        return resolve_region(code, version, self.registry, parameter=parameter)
+
+    def _region(self, code: str, version=None) -> tuple[Region, int, dict]:
+        """(region, its version, how it was resolved) for the region routes.
+
+        With an explicit version of the maps (2016, 2021, 2024) the code is read in it, as
+        published; without one, a code of any version stands for its atlas region.
+        """
+        if version in (None, ""):
+            found = self.resolve(code)
+            return self.registry.get(found.code, ATLAS_VERSION), ATLAS_VERSION, found.as_dict()
+        v = parse_version(version)
+        found = self.resolve(code, v)
+        return self.registry.get(found.asked, v), v, found.as_dict()
 
     def regions(self, version=None, level=None, country=None) -> dict:
         v = parse_version(version)
@@ -42,9 +62,9 @@ class Atlas:
         return {"version": v, "count": len(items), "items": items}
 
     def region(self, code: str, version=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         out = region_json(r)
+        out["resolved"] = {"code": resolved}
         out["versions"] = self.registry.versions_of(r.code)
         out["ancestors"] = self.registry.ancestors(r.code, v)
         out["children"] = [c.code for c in self.registry.children(r.code, v)]
@@ -57,18 +77,11 @@ class Atlas:
     def _figures(self, code: str, version: int) -> list[dict]:
         """Published figures for the region, whatever NUTS version they were published in.
 
-        A figure published for an equivalent code of another version (same territory, population
-        share >= 0.95 in the JRC cross-walk) is included and says which code and version it has.
+        A figure published for the same territory's code in another version (same code or
+        renamed, ``geo.regions.equivalent_codes``) is included and says its code and version.
         """
         out = []
-        for other in (2016, 2021, 2024):
-            if other == version:
-                equivalent = code
-            else:
-                targets = self.registry.recode(code, version, other)
-                if not targets or targets[0][1] < 0.95:
-                    continue
-                equivalent = targets[0][0]
+        for other, equivalent in equivalent_codes(code, version, self.registry).items():
             for f in self.store.figures(None, other, codes=[equivalent]):
                 if f.indicator == "population":
                     continue
@@ -86,30 +99,39 @@ class Atlas:
         return out
 
     def children(self, code: str, version=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         items = [region_json(c) for c in self.registry.children(r.code, v)]
-        return {"code": r.code, "version": v, "count": len(items), "items": items}
+        return {
+            "code": r.code,
+            "version": v,
+            "resolved": {"code": resolved},
+            "count": len(items),
+            "items": items,
+        }
 
     def neighbours(self, code: str, version=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
+        r, v, resolved = self._region(code, version)
         items = [region_json(n) for n in self.registry.neighbours(r.code, v)]
-        return {"code": r.code, "version": v, "count": len(items), "items": items}
+        return {
+            "code": r.code,
+            "version": v,
+            "resolved": {"code": resolved},
+            "count": len(items),
+            "items": items,
+        }
 
     def region_geometry(self, code: str, version=None, zoom=None) -> dict:
-        v = parse_version(version)
-        r = self._region(code, v)
-        z = _zoom(zoom)
+        r, v, resolved = self._region(code, version)
+        z = parse_zoom(zoom)
         return {
             "type": "Feature",
             "id": r.code,
-            "properties": region_json(r),
+            "properties": {**region_json(r), "resolved": {"code": resolved}},
             "geometry": self.registry.geometry(r.code, v, z),
         }
 
     def regions_geojson(self, version=None, level=None, zoom=None, country=None) -> dict:
-        v, lvl, z = parse_version(version), parse_level(level), _zoom(zoom)
+        v, lvl, z = parse_version(version), parse_level(level), parse_zoom(zoom)
         geoms = self.registry.geometries(v, lvl, z)
         cc = (country or "").upper() or None
         feats = [
@@ -125,16 +147,22 @@ class Atlas:
         return {"type": "FeatureCollection", "features": feats}
 
     def validate(self, code: str, version=None) -> dict:
+        """Which NUTS versions a code belongs to, and its atlas region (NotFound if none)."""
+        found = self.resolve(code)
         v = parse_version(version) if version not in (None, "") else None
-        code = code.strip().upper()
-        versions = self.registry.versions_of(code)
-        out: dict = {"code": code, "versions": versions}
+        versions = self.registry.versions_of(found.asked)
+        out: dict = {
+            "code": found.asked,
+            "versions": versions,
+            "resolved": {"code": found.as_dict()},
+        }
         if v is not None:
             out["version"] = v
             out["valid"] = v in versions
-            if not out["valid"] and versions:
+            if not out["valid"]:
                 out["recoded"] = [
-                    {"code": c, "share": s} for c, s in self.registry.recode(code, versions[-1], v)
+                    {"code": c, "share": s}
+                    for c, s in self.registry.recode(found.asked, versions[-1], v)
                 ]
         return out
 
@@ -144,17 +172,18 @@ class Atlas:
         page = parse_page(params)
         total, rows = self.store.query_projects(flt, page)
         return {
+            **self.resolved(params),
             "total": total,
             "limit": page.limit,
             "offset": page.offset,
-            "items": [_jsonable(r) for r in rows],
+            "items": [jsonable(r) for r in rows],
         }
 
     def project(self, project_id: str) -> dict:
         p = self.store.project(project_id)
         if p is None:
             raise not_found(f"no project {project_id!r} (ids look like 'cordis-h2020:221856')")
-        return _jsonable(p)
+        return jsonable(p)
 
     # --- aggregates --------------------------------------------------------------------
     def aggregates(self, params: dict) -> dict:
@@ -162,11 +191,12 @@ class Atlas:
         flt = parse_filter(params, self.registry)
         items = aggregate_rows(self.store, self.registry, level, flt)
         return {
+            **self.resolved(params),
             "level": level,
             "version": ATLAS_VERSION,
             "count": len(items),
             "items": items,
-            "filters": _jsonable(asdict(flt)),
+            "filters": jsonable(asdict(flt)),
         }
 
     def _population(self, codes: list[str], version: int) -> dict[str, dict]:
@@ -174,14 +204,19 @@ class Atlas:
 
     # --- datasets and facets -----------------------------------------------------------
     def datasets(self) -> dict:
-        items = [_jsonable(asdict(d)) for d in self.store.datasets()]
+        items = [jsonable(asdict(d)) for d in self.store.datasets()]
         return {"count": len(items), "items": items}
 
     def facets(self) -> dict:
         return self.store.facets()
 
     def atlas_region(self, code: str, version=None) -> str:
-        return atlas_region(code.upper(), parse_version(version), self.registry)
+        return atlas_region(code, version, self.registry)
+
+    def resolved(self, params: dict) -> dict:
+        """``{"resolved": {...}}`` saying how the region parameters were read, when given."""
+        found = resolved_regions(params, self.registry)
+        return {"resolved": found} if found else {}
 
 
 def region_json(r: Region) -> dict:
@@ -196,7 +231,14 @@ def region_json(r: Region) -> dict:
     }
 
 
-def _zoom(zoom) -> float | None:
+def parse_zoom(zoom) -> float | None:
+    """A map zoom (0-24) from a parameter value, None when absent, or BadInput.
+
+    Example
+    -------
+    >>> parse_zoom("7.5"), parse_zoom(None)
+    (7.5, None)
+    """
     if zoom in (None, ""):
         return None
     try:
@@ -208,11 +250,18 @@ def _zoom(zoom) -> float | None:
     return z
 
 
-def _jsonable(value):
+def jsonable(value):
+    """Dates as ISO text and NaN as None, recursively: what JSON and CSV can carry.
+
+    Example
+    -------
+    >>> jsonable({"start": date(2020, 1, 1), "x": float("nan")})
+    {'start': '2020-01-01', 'x': None}
+    """
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, float) and value != value:  # NaN is not JSON

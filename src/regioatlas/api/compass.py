@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from regioatlas.analytics.compass import Observation, persons_16_74, plan_target
 from regioatlas.analytics.measures import compass_not_translated, measures
-from regioatlas.api.problems import bad_request, not_found
-from regioatlas.model import NotFound, Unavailable
+from regioatlas.api.problems import not_found
+from regioatlas.geo.regions import ResolvedRegion, resolve_region
+from regioatlas.model import Unavailable
 from regioatlas.model.regions import ATLAS_VERSION
 
 ATTRIBUTION = {
@@ -90,48 +91,16 @@ class CompassApi:
             "countries": desi_countries(self.atlas.store),
         }
 
-    def _resolve(self, code: str, version) -> tuple[str, int, str, int]:
-        """(code asked, its version, code in NUTS 2024, level)."""
-        reg = self.atlas.registry
-        code = "".join(code.split()).upper()
-        if version not in (None, ""):
-            try:
-                v = int(version)
-            except ValueError:
-                raise bad_request(
-                    f"version must be a NUTS version year, not {version!r}", "version"
-                ) from None
-            if v not in (2010, 2013, 2016, 2021, 2024):
-                raise bad_request("version must be 2010, 2013, 2016, 2021 or 2024", "version")
-            if not reg.is_valid(code, v):
-                versions = reg.versions_of(code)
-                hint = f"; it is valid in NUTS {', '.join(map(str, versions))}" if versions else ""
-                raise not_found(f"{code} is not a NUTS {v} code{hint}")
-        else:
-            versions = reg.versions_of(code)
-            if not versions:
-                raise not_found(f"unknown NUTS code {code!r}")
-            v = ATLAS_VERSION if ATLAS_VERSION in versions else versions[-1]
-        if v == ATLAS_VERSION:
-            target = code
-        else:
-            flows = reg.recode(code, v, ATLAS_VERSION)
-            if not flows or flows[0][1] < 0.95:
-                shown = ", ".join(f"{c} {s:.0%}" for c, s in flows) or "no counterpart"
-                raise bad_request(
-                    f"{code} (NUTS {v}) has no single NUTS {ATLAS_VERSION} equivalent ({shown})",
-                    "region",
-                )
-            target = flows[0][0]
-        return code, v, target, len(target) - 2
+    def _resolve(self, code: str, version) -> tuple[str, int, str, int, ResolvedRegion]:
+        """(code asked, its version, code in NUTS 2024, level, how it was resolved)."""
+        found = resolve_region(code, version, self.atlas.registry)
+        target = found.code
+        return found.asked, found.asked_version, target, len(target) - 2, found
 
     def plan(self, region: str, version=None) -> dict:
-        asked, v, code, level = self._resolve(region, version)
+        asked, v, code, level, found = self._resolve(region, version)
         reg = self.atlas.registry
-        try:
-            r = reg.get(code, ATLAS_VERSION)
-        except NotFound as exc:
-            raise not_found(str(exc)) from None
+        r = reg.get(code, ATLAS_VERSION)
         country = r.country
         store = self.atlas.store
         if country not in desi_countries(store):
@@ -180,6 +149,7 @@ class CompassApi:
                 "country": country,
                 "asked": {"code": asked, "version": v},
             },
+            "resolved": {"region": found.as_dict()},
             "population": pop,
             "targets": plans,
             "not_translated": spec["not_translated"],

@@ -9,11 +9,10 @@ import csv
 import io
 import json
 
-from regioatlas.api.atlas import Atlas, _jsonable, _zoom, region_json
+from regioatlas.api.atlas import Atlas, jsonable, parse_zoom, region_json
 from regioatlas.api.params import parse_filter, parse_level, parse_page
-from regioatlas.api.problems import bad_request, not_found
+from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
-from regioatlas.model import NotFound
 from regioatlas.model.regions import ATLAS_VERSION
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
@@ -65,7 +64,7 @@ def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
     return {
         "q": text,
         "regions": [region_json(t[3]) for t in regions[:n]],
-        "projects": [_jsonable(p) for p in found["projects"]],
+        "projects": [jsonable(p) for p in found["projects"]],
         "organisations": found["organisations"],
     }
 
@@ -73,14 +72,9 @@ def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
 def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
     """Key figures of a region under the filters: totals, per inhabitant, by year and org type,
     neighbours with the same figures, and the sources behind them."""
-    flt_params = dict(params)
-    flt_params["region"] = code
-    flt = parse_filter(flt_params, atlas.registry)
-    assert flt.region is not None  # parse_filter keeps (and recodes) the region given
-    try:
-        region = atlas.registry.get(flt.region, ATLAS_VERSION)
-    except NotFound as exc:
-        raise not_found(str(exc)) from None
+    resolved = atlas.resolve(code, params.get("version"))
+    flt = parse_filter({**params, "region": resolved.code, "version": None}, atlas.registry)
+    region = atlas.registry.get(resolved.code, ATLAS_VERSION)
     level = region.level
     totals = {r["code"]: r for r in atlas.store.aggregate(level, flt)}.get(region.code)
     pop = atlas._population([region.code], ATLAS_VERSION).get(region.code)
@@ -97,6 +91,7 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
     datasets = {d.source: d for d in atlas.store.datasets()}
     return {
         "region": region_json(region),
+        "resolved": {"code": resolved.as_dict()},
         "projects": totals["projects"] if totals else 0,
         "participations": totals["participations"] if totals else 0,
         "eu_contribution_eur": eu,
@@ -140,7 +135,7 @@ def projects_csv(atlas: Atlas, params: dict) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(_jsonable(row))
+        writer.writerow(jsonable(row))
     return out.getvalue()
 
 
@@ -149,7 +144,7 @@ def regions_geojson(atlas: Atlas, params: dict) -> str:
     the zoom given, full geometry otherwise), with attribution in the collection."""
     level = parse_level(params.get("level"))
     data = atlas.aggregates({**params, "level": str(level)})
-    geoms = atlas.registry.geometries(ATLAS_VERSION, level, _zoom(params.get("zoom")))
+    geoms = atlas.registry.geometries(ATLAS_VERSION, level, parse_zoom(params.get("zoom")))
     # the region filter already keeps only the region's own aggregates (and its ancestors')
     feats = [
         {"type": "Feature", "id": item["code"], "properties": item, "geometry": geoms[item["code"]]}
@@ -158,6 +153,7 @@ def regions_geojson(atlas: Atlas, params: dict) -> str:
     ]
     body = {
         "type": "FeatureCollection",
+        **({"resolved": data["resolved"]} if "resolved" in data else {}),
         "features": feats,
         "nuts_version": ATLAS_VERSION,
         "attribution": [BOUNDARIES, *sorted({d.attribution for d in atlas.store.datasets()})],

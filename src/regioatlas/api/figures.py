@@ -11,6 +11,7 @@ import numpy as np
 
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.recoding import KINDS, RECODE_VERSIONS, WEIGHT_TEXT, WEIGHTS, recode_values
+from regioatlas.geo.regions import resolve_region
 
 #: Units of stored figures -> extensive (adds up over territory) or intensive
 UNIT_KIND = {
@@ -56,7 +57,12 @@ class FiguresApi:
             raise bad_request("limit and offset must be whole numbers", "limit") from None
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise bad_request(f"limit must be 1-{MAX_LIMIT} and offset not negative", "limit")
-        region = (params.get("region") or "").strip().upper() or None
+        found = (
+            resolve_region(params["region"], None, self.atlas.registry, target=version)
+            if params.get("region")
+            else None
+        )
+        region = found.code if found else None
         figs = self.atlas.store.figures(indicator, year=year)
         if not figs:
             raise not_found(
@@ -78,6 +84,7 @@ class FiguresApi:
         items.sort(key=lambda i: (i["code"], i["year"] if i["year"] is not None else -1))
         total = len(items)
         return {
+            **({"resolved": {"region": found.as_dict()}} if found else {}),
             "indicator": indicator,
             "version": version,
             "kind": kind,

@@ -11,21 +11,15 @@ from __future__ import annotations
 import math
 import threading
 
-import numpy as np
-
+from regioatlas.analytics.air_quality import assess_air_quality
 from regioatlas.analytics.aq_indices import UnknownIndex, classify, definitions, index_spec
 from regioatlas.analytics.aq_indices import pollutant_name as _pollutant
 from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
 from regioatlas.analytics.units import UnitError, convert
 from regioatlas.api.problems import bad_request, not_found
-from regioatlas.model import BadInput, Dataset, InputError, TooLarge, Unavailable
-from regioatlas.sources.eea_aq import (
-    ATTRIBUTION,
-    AirQualityData,
-    assemble_series,
-    read_eea_timeseries,
-    station_places,
-)
+from regioatlas.geo.stations import stations_in_region
+from regioatlas.model import Dataset, TooLarge, Unavailable
+from regioatlas.sources.eea_aq import assemble_series, read_eea_timeseries, station_places
 
 #: Named air quality data sets: id -> description and the stored dataset (source ``eea-aq``
 #: and its files) the values are read from; the demo ingests them
@@ -84,7 +78,7 @@ class KpiApi:
 
     def kpi(self, kpi_id: str, lang=None, unit=None) -> dict:
         lang = _lang(lang)
-        k = get_kpi(kpi_id)  # NotFound is a 404 problem through the one error map
+        k = get_kpi(kpi_id)  # NotFound: a 404 naming the KPI
         try:
             return kpi_json(k, lang, unit or None)
         except UnitError as exc:
@@ -92,7 +86,7 @@ class KpiApi:
 
     def kpi_entity(self, kpi_id: str, value, area, period_from, period_to, lang=None) -> dict:
         """A KPI value as a Smart Data Models KeyPerformanceIndicator entity."""
-        k = get_kpi(kpi_id)
+        k = get_kpi(kpi_id)  # NotFound: a 404 naming the KPI
         v = _number(value, "value")
         if not area:
             raise bad_request("area (a region or station code) is required", "area")
@@ -188,7 +182,7 @@ class KpiApi:
         with self._lock:
             if key not in self._tables:
                 data = assemble_series(store.station_values(stored.id))
-                table = side_by_side(data, station_places(store.stations(stored.id)))
+                table = assess_air_quality(data, station_places(store.stations(stored.id)))
                 self._tables[key] = {**table, "dataset": {"id": dataset, **AQ_DATASETS[dataset]}}
         return self._tables[key]
 
@@ -197,54 +191,15 @@ class KpiApi:
         if not body:
             raise bad_request("post an EEA time-series CSV as the request body")
         if len(body) > MAX_POST_BYTES:
-            raise TooLarge(f"at most {MAX_POST_BYTES:,} bytes")
+            raise TooLarge(f"the body has {len(body):,} bytes; at most {MAX_POST_BYTES:,}")
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise bad_request("the body is not UTF-8 text") from None
-        try:
-            data = read_eea_timeseries([(name, text)])
-        except InputError as exc:
-            # a posted file is a request body: its problems are a 400 naming line and column
-            raise BadInput(
-                f"the file cannot be read: {exc.errors[0]}",
-                errors=[str(e) for e in exc.errors[:50]],
-            ) from None
-        places = {}
-        if nuts:
-            code = self.atlas.atlas_region(nuts, version)
-            places = {s: {"nuts": code, "method": "given by the caller"} for s in data.stations}
-        return self._table(data, places)
-
-    def _table(self, data, places) -> dict:
-        return side_by_side(data, places)
-
-
-def side_by_side(data: AirQualityData, places: dict[str, dict]) -> dict:
-    """The air-quality assessment the API and the CLI show: every index and standard for each
-    station and region, the flagged input, as JSON-ready values.
-
-    Parameters
-    ----------
-    data : AirQualityData
-        Aligned hourly grids (``read_eea_timeseries`` or ``assemble_series``).
-    places : dict
-        Station → ``{"nuts": code, "name": ..., "method": ...}`` (``station_places``).
-
-    Example
-    -------
-    >>> from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
-    >>> data = read_eea_timeseries(bundled_berlin_files()[:1])
-    >>> t = side_by_side(data, {"DEBE034": {"nuts": "DE300", "method": "given"}})
-    >>> t["regions"][0]["code"], t["attribution"]
-    ('DE300', '© European Environment Agency (EEA)')
-    """
-    from regioatlas.analytics.air_quality import harmonise_aqi
-
-    table = harmonise_aqi(data.grids, places)
-    table["issues"] = data.issues
-    table["attribution"] = ATTRIBUTION
-    return _clean(table)
+        data = read_eea_timeseries([(name, text)])  # an unreadable file is a 422 naming rows
+        registry = self.atlas.registry
+        places = stations_in_region(data.stations, nuts, version, registry) if nuts else {}
+        return assess_air_quality(data, places)
 
 
 def _stored_dataset(store, source: str, files: list[str]) -> Dataset:
@@ -258,16 +213,3 @@ def _stored_dataset(store, source: str, files: list[str]) -> Dataset:
         "shipped files)",
         dataset=source,
     )
-
-
-def _clean(value):
-    """NaN/inf -> None and numpy scalars -> Python, recursively (JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value

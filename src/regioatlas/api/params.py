@@ -7,8 +7,14 @@ from datetime import date
 
 from regioatlas.api.parameters import LIMIT, MAX_LIMIT, OFFSET
 from regioatlas.api.problems import bad_request
+from regioatlas.geo.regions import (
+    ResolvedRegion,
+    parse_mapped_version,
+    parse_nuts_version,
+    resolve_region,
+)
 from regioatlas.model.query import ORG_TYPES, PROJECT_SORTS, Page, ProjectFilter
-from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
+from regioatlas.model.regions import ATLAS_VERSION
 
 
 def _single(params: dict, name: str):
@@ -29,20 +35,8 @@ def _list(value: str | list[str] | None) -> list[str]:
 
 
 def parse_version(value: int | str | None) -> int:
-    if value in (None, ""):
-        return ATLAS_VERSION
-    try:
-        version = int(value)
-    except (TypeError, ValueError):
-        raise bad_request(
-            f"version must be a NUTS version year, not {value!r}", "version"
-        ) from None
-    if version not in MAPPED_VERSIONS:
-        raise bad_request(
-            f"NUTS version {version} is not available; use one of {', '.join(map(str, MAPPED_VERSIONS))}",
-            "version",
-        )
-    return version
+    """The NUTS version of a map or region listing: one with polygons, the atlas one by default."""
+    return parse_mapped_version(value)
 
 
 def parse_level(value: int | str | None, default: int = 2) -> int:
@@ -73,7 +67,8 @@ def _date(value: str | None, name: str) -> date | None:
 
 def parse_filter(params: dict, registry) -> ProjectFilter:
     """Validate the atlas filters; recode a region given in another NUTS version to the atlas one."""
-    version = parse_version(_single(params, "version"))
+    version = _single(params, "version")
+    parse_nuts_version(version)  # a bad version is a 400 even without a region
     countries = [c.upper() for c in _list(params.get("country"))]
     for c in countries:
         if not re.fullmatch(r"[A-Z]{2}", c):
@@ -105,23 +100,36 @@ def parse_filter(params: dict, registry) -> ProjectFilter:
     return flt
 
 
-def atlas_region(code: str, version: int, registry) -> str:
-    """The region code in the atlas version for a code given in ``version`` (400 if impossible)."""
-    if not registry.is_valid(code, version):
-        versions = registry.versions_of(code)
-        hint = f"; it is valid in NUTS {', '.join(map(str, versions))}" if versions else ""
-        raise bad_request(f"{code} is not a NUTS {version} code{hint}", "region")
-    if version == ATLAS_VERSION:
-        return code
-    targets = registry.recode(code, version, ATLAS_VERSION)
-    if targets and targets[0][1] >= 0.95:
-        return targets[0][0]
-    raise bad_request(
-        f"{code} (NUTS {version}) has no single NUTS {ATLAS_VERSION} equivalent "
-        f"({', '.join(f'{c} {s:.0%}' for c, s in targets) or 'no correspondence'}); "
-        f"give a NUTS {ATLAS_VERSION} code",
-        "region",
-    )
+def atlas_region(code: str, version: int | str | None, registry=None) -> str:
+    """The atlas region of a code of any NUTS version (see ``geo.regions.resolve_region``).
+
+    Example
+    -------
+    >>> atlas_region("FI1C4", None)
+    'FI1C7'
+    """
+    return resolve_region(code, version, registry).code
+
+
+def resolved_regions(
+    params: dict, registry=None, names: tuple[str, ...] = ("region", "home")
+) -> dict[str, dict]:
+    """How each region parameter given was resolved, keyed by parameter name (for answers).
+
+    Example
+    -------
+    >>> resolved_regions({"region": "FI1C3"})["region"]["code"]
+    'FI1C6'
+    """
+    out = {}
+    for name in names:
+        value = params.get(name)
+        if value not in (None, ""):
+            found: ResolvedRegion = resolve_region(
+                value, params.get("version"), registry, parameter=name
+            )
+            out[name] = found.as_dict()
+    return out
 
 
 def parse_page(params: dict) -> Page:

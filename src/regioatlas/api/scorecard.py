@@ -1,6 +1,7 @@
 """Attractiveness scorecard handlers: indicators, typology, one region's scorecard, the composite
 index, CSV downloads. Framework-neutral: plain values in, JSON-ready dicts (or text) out;
-bad input raises ``ApiError`` (a 4xx problem body), never a 5xx.
+bad input raises a domain error (a 4xx problem body), never a 5xx. Region codes of any NUTS
+version go through ``regioatlas.geo.regions.resolve_region``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from regioatlas.analytics.composite import CompositeError, CompositeOptions, composite_index
+from regioatlas.analytics.composite import CompositeOptions, composite_index
 from regioatlas.analytics.indicators import CATALOGUE, PILLARS, get_indicator
-from regioatlas.analytics.panel import Recoder
 from regioatlas.analytics.scorecard import find_peers, indicator_figures, region_scorecard
-from regioatlas.api.problems import ApiError, bad_request, not_found
+from regioatlas.api.problems import bad_request, not_found
 from regioatlas.api.scorecard_data import ANALYSIS_VERSION, ScorecardData
+from regioatlas.geo.regions import (
+    ResolvedRegion,
+    equivalent_codes,
+    has_maps,
+    parse_mapped_version,
+    resolve_region,
+)
 from regioatlas.geo.typology import METROPOLIS, TYPES, Override, Typology, TypologyError
-from regioatlas.model import NotFound
-from regioatlas.model.regions import MAPPED_VERSIONS, NUTS_VERSIONS
+from regioatlas.model import NotFound, RegioAtlasError
 
 MAX_PEERS = 20
 MAX_RUNS = 10_000
@@ -29,7 +35,8 @@ PEER_SCOPES = ("eu", "type", "country")
 
 @dataclass(frozen=True)
 class Resolved:
-    """A region as asked (code and the NUTS version it was read in) and in the analysis version."""
+    """A region as asked (code and the NUTS version it was read in) and in the analysis version;
+    ``resolved`` is the region door's answer (how the code was mapped)."""
 
     asked: str
     asked_version: int
@@ -37,13 +44,12 @@ class Resolved:
     level: int
     name: str
     country: str
+    resolved: ResolvedRegion
 
     def as_dict(self, registry) -> dict:
-        equivalents = {}
-        for v in MAPPED_VERSIONS:
-            there = Recoder(registry, v)(self.code, ANALYSIS_VERSION)
-            if there:
-                equivalents[str(v)] = there
+        equivalents = {
+            str(v): c for v, c in equivalent_codes(self.code, ANALYSIS_VERSION, registry).items()
+        }
         return {
             "code": self.code,
             "version": ANALYSIS_VERSION,
@@ -119,46 +125,37 @@ class Scorecards:
 
     # ------------------------------------------------------------------ regions
 
-    def resolve(self, code: str, version=None) -> Resolved:
-        """The region of a code of any NUTS version, in the analysis version (or a 4xx)."""
-        code = "".join(str(code or "").split()).upper()
-        if not code:
-            raise bad_request("give a NUTS region code", "region")
-        versions = self.registry.versions_of(code)
-        if not versions:
-            raise not_found(f"unknown NUTS code {code!r} (not valid in any version 2006-2024)")
-        if version in (None, ""):
-            v = versions[-1]
-        else:
-            v = _int(version, "version", 0, 9999)
-            if v not in NUTS_VERSIONS:
-                raise bad_request(
-                    f"NUTS version {v} is not known; use one of {', '.join(map(str, NUTS_VERSIONS))}",
-                    "version",
-                )
-            if v not in versions:
-                raise bad_request(
-                    f"{code} is not a NUTS {v} code; it is valid in NUTS "
-                    f"{', '.join(map(str, versions))}",
-                    "version",
-                )
-        target = Recoder(self.registry, ANALYSIS_VERSION)(code, v)
-        if target is None:
-            shares = self.registry.recode(code, v, ANALYSIS_VERSION)
-            where = ", ".join(f"{c} {s:.0%}" for c, s in shares) or "no counterpart"
+    def resolve(self, code: str, version=None, parameter: str = "region") -> Resolved:
+        """The region of a code of any NUTS version, in the analysis version (or a 4xx).
+
+        The scorecard compares like with like: a region merged into a larger one has no
+        equivalent to score, so it is a 400 like a split one.
+        """
+        found = resolve_region(code, version, self.registry, parameter=parameter)
+        target = found.code
+        if not found.equivalent:
             raise bad_request(
-                f"{code} (NUTS {v}) has no one-to-one equivalent in NUTS {ANALYSIS_VERSION} "
-                f"({where}); give a NUTS {ANALYSIS_VERSION} code",
-                "region",
+                f"{found.asked} (NUTS {found.asked_version}) has no one-to-one equivalent in "
+                f"NUTS {ANALYSIS_VERSION} ({found.mapping} into {target}); give a NUTS "
+                f"{ANALYSIS_VERSION} code",
+                parameter,
             )
         region = self.registry.get(target, ANALYSIS_VERSION)
         if region.level not in (2, 3):
             raise bad_request(
-                f"{code} is a NUTS {region.level} region; the scorecard compares NUTS 2 and "
-                "NUTS 3 regions",
-                "region",
+                f"{found.asked} is a NUTS {region.level} region; the scorecard compares NUTS 2 "
+                "and NUTS 3 regions",
+                parameter,
             )
-        return Resolved(code, v, target, region.level, region.name_latin, region.country)
+        return Resolved(
+            found.asked,
+            found.asked_version,
+            target,
+            region.level,
+            region.name_latin,
+            region.country,
+            found,
+        )
 
     def _name(self, code: str) -> str | None:
         try:
@@ -248,7 +245,7 @@ class Scorecards:
             raise bad_request(f"type must be one of {', '.join(TYPES)}, not {type_!r}", "type")
         metro = None
         if metropolis not in (None, ""):
-            metro = self.resolve(metropolis).code
+            metro = self.resolve(metropolis, parameter="metropolis").code
             if level is not None and len(metro) - 2 != level:
                 raise bad_request(
                     f"metropolis {metro} is a NUTS {len(metro) - 2} region; give one of NUTS {level}",
@@ -260,18 +257,19 @@ class Scorecards:
         try:
             result = self.typology_.classify(code, version)
             return self.typology_.apply_override(result, override) if override else result
-        except TypologyError as exc:
-            raise bad_request(str(exc), "metropolis" if override else "region") from None
+        except TypologyError as exc:  # a bad-input error already; say which parameter
+            exc.parameter = exc.parameter or ("metropolis" if override else "code")
+            raise
 
     def typology(self, code: str, version=None, type=None, metropolis=None) -> dict:
         """The class of one region in its own NUTS version (2016, 2021, 2024), or in NUTS 2024
         for a code of 2006-2013."""
-        r = self.resolve(code, version)
-        v = r.asked_version if r.asked_version in MAPPED_VERSIONS else ANALYSIS_VERSION
+        r = self.resolve(code, version, parameter="code")
+        v = r.asked_version if has_maps(r.asked_version) else ANALYSIS_VERSION
         own = r.asked if v == r.asked_version else r.code
         override = self._override(type, metropolis, r.level)
         if override and override.metropolis and v != ANALYSIS_VERSION:
-            there = Recoder(self.registry, v)(override.metropolis, ANALYSIS_VERSION)
+            there = equivalent_codes(override.metropolis, ANALYSIS_VERSION, self.registry).get(v)
             override = Override(override.type, there)
         out = self._classify(own, v, override).as_dict()
         out["name"] = self.registry.get(own, v).name_latin
@@ -279,16 +277,12 @@ class Scorecards:
             self.registry.get(out["metropolis"], v).name_latin if out["metropolis"] else None
         )
         out["region"] = r.as_dict(self.registry)
+        out["resolved"] = {"code": r.resolved.as_dict()}
         return out
 
     def typologies(self, level=None, version=None, country=None) -> dict:
         lvl = _int(level, "level", 2, 3, 3)
-        v = _int(version, "version", 0, 9999, ANALYSIS_VERSION)
-        if v not in MAPPED_VERSIONS:
-            raise bad_request(
-                f"the typology is computed for NUTS {', '.join(map(str, MAPPED_VERSIONS))}",
-                "version",
-            )
+        v = parse_mapped_version(version, default=ANALYSIS_VERSION)
         cc = (country or "").strip().upper() or None
         items = [
             t.as_dict()
@@ -311,7 +305,7 @@ class Scorecards:
         metropolis=None,
     ) -> dict:
         """One region against its metropolis and its k peers (see docs/scorecard.md)."""
-        r = self.resolve(code, version)
+        r = self.resolve(code, version, parameter="code")
         k = _int(peers, "peers", 1, MAX_PEERS, 5)
         year = _int(as_of, "as_of", 1900, 2100)
         scope = (peer_scope or "eu").strip().lower()
@@ -335,6 +329,7 @@ class Scorecards:
             raise not_found(f"no indicator has a value for {r.code} up to {year}")
         return {
             "region": r.as_dict(self.registry),
+            "resolved": {"code": r.resolved.as_dict()},
             "typology": kind.as_dict(),
             "metropolis": {"code": metro, "name": self._name(metro), "relation": kind.relation}
             if metro
@@ -369,7 +364,7 @@ class Scorecards:
     def _composite_summary(self, code: str, level: int, state=None) -> dict:
         try:
             result, _ = self._composite_result(level, CompositeOptions(), state=state)
-        except (CompositeError, ApiError) as exc:
+        except RegioAtlasError as exc:  # the card is still useful without the index
             return {"status": "not computed", "detail": str(exc)}
         if code not in result.codes:
             return {
@@ -470,11 +465,8 @@ class Scorecards:
                 get_indicator(iid)
             except KeyError as exc:
                 raise not_found(str(exc.args[0])) from None
-        try:
-            opts.check()
-            result, section = self._composite_result(level, opts, ids)
-        except CompositeError as exc:
-            raise bad_request(str(exc)) from None
+        opts.check()
+        result, section = self._composite_result(level, opts, ids)
         cc = (params.get("country") or "").strip().upper() or None
         types = self.typology_.regions(ANALYSIS_VERSION, level)
         items = []

@@ -1,7 +1,7 @@
 """Similar projects, synergies, overlaps and partners as framework-neutral handlers.
 
 Plain values in (path values and the raw query parameters), JSON-ready dicts out; bad input
-raises ``ApiError`` (a 4xx problem body). The retrieval is in ``regioatlas.analytics``; the
+raises a domain error (``regioatlas.model.errors``: a 4xx or 503 problem body). The retrieval is in ``regioatlas.analytics``; the
 index is kept current by ``TextIndexCache``.
 """
 
@@ -24,9 +24,9 @@ from regioatlas.analytics.similarity import (
 from regioatlas.analytics.similarity_index import HYBRID_WEIGHT, SEMANTIC_MODEL, Encoder, top_k
 from regioatlas.analytics.similarity_text import fold, project_text, terms
 from regioatlas.api.params import parse_filter
-from regioatlas.api.problems import ApiError, bad_request, not_found
+from regioatlas.api.problems import bad_request, not_found
 from regioatlas.api.text_index import METHODS, TextIndex, TextIndexCache
-from regioatlas.model import NotFound
+from regioatlas.model import NotFound, TooLarge, Unavailable, Unprocessable
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.regions import ATLAS_VERSION
 
@@ -38,6 +38,8 @@ MAX_LIMIT = 100
 #: up to this many texts without an embedding are embedded during a request; more are
 #: embedded in the background while requests are answered lexically
 SYNC_EMBED_LIMIT = 64
+#: seconds a client asking for the semantic method while it is being built should wait
+RETRY_AFTER_S = 30
 PORTFOLIO_LIMIT = 5_000
 PARTNER_HITS = 50
 CSV_COLUMNS = [
@@ -104,8 +106,9 @@ class Similarity:
 
     def synergies(self, code: str, params: dict) -> dict:
         """Projects elsewhere most like a region's whole portfolio (the mean of its vectors)."""
+        found = self.atlas.resolve(code, params.get("version"), "region")  # before the index
+        region = found.code
         index = self.cache.current()
-        region = self._region(code, params.get("version"))
         rows = self._portfolio(index, region)
         if not rows:
             raise not_found(f"no indexed project has a participant in {region}")
@@ -118,15 +121,17 @@ class Similarity:
             "name": self._name(region),
             "projects": len(rows),
         }
-        return self._similar(
+        out = self._similar(
             index, params, Anchor(regions=(region,), organisations=orgs), text, topics,
             lambda r: r.centroid_query(rows), query, exclude=rows,
         )  # fmt: skip
+        return _with_path_region(out, found.as_dict())
 
     def overlaps(self, code: str, params: dict) -> dict:
         """Pairs of a region's projects that look alike and run at the same time, ranked."""
+        found = self.atlas.resolve(code, params.get("version"), "region")  # before the index
+        region = found.code
         index = self.cache.current()
-        region = self._region(code, params.get("version"))
         method, retriever, note = self._retriever(index, params)
         rows = self._portfolio(index, region)
         mask = self._mask(index, params)
@@ -174,6 +179,7 @@ class Similarity:
             )
         return {
             "region": region,
+            "resolved": _with_path_region(self.atlas.resolved(params), found.as_dict())["resolved"],
             "name": self._name(region),
             "method": method,
             **({"note": note} if note else {}),
@@ -250,6 +256,7 @@ class Similarity:
             for n, p in enumerate(ranked, 1)
         ]
         return {
+            **self.atlas.resolved(params),
             "query": query | {"home": home},
             "method": method,
             **({"note": note} if note else {}),
@@ -288,6 +295,7 @@ class Similarity:
                 srows, sbest = top_k(scores, per_source, m, exclude)
                 out["by_source"][source] = [item(r, s) for r, s in zip(srows, sbest)]
         out["index"] = {"data_version": index.data_version, "documents": len(index)}
+        out.update(self.atlas.resolved(params))
         return out
 
     def _item(self, index, row, score, parts, anchor, stems, topics, method) -> dict:
@@ -334,10 +342,10 @@ class Similarity:
                 "answered with the lexical method meanwhile"
             )
             if asked:
-                raise ApiError(
-                    503,
-                    "Index being built",
+                raise Unavailable(
                     note.split(";")[0] + "; retry soon or use method=lexical",
+                    parameter="method",
+                    retry_after=RETRY_AFTER_S,
                 )
             return "lexical", index.lexical, note
         return method, self.cache.retriever(index, method), None
@@ -347,11 +355,11 @@ class Similarity:
         if not text:
             raise bad_request("text is empty: describe the project or strategy to compare", "text")
         if len(text) > MAX_TEXT_CHARS:
-            raise ApiError(
-                413, "Text too long",
+            raise TooLarge(
                 f"text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are compared "
-                "(send a summary or the objective)", parameter="text",
-            )  # fmt: skip
+                "(send a summary or the objective)",
+                parameter="text",
+            )
         if not terms(text):
             raise bad_request(
                 "text has no words to compare (only function words, numbers or single letters)",
@@ -388,22 +396,19 @@ class Similarity:
             raise not_found(
                 f"no project {project_id!r} (ids look like 'fi-rakennerahastot:A70001')"
             )
-        raise ApiError(
-            422, "Nothing to compare",
+        raise Unprocessable(
             f"project {project_id!r} has neither a title nor an objective to compare",
-        )  # fmt: skip
+            parameter="project",
+        )
 
-    def _region(self, code: str, version=None) -> str:
-        code = (code or "").strip().upper()
-        if not code:
-            raise bad_request("region is empty", "region")
-        if not self.registry.versions_of(code):
-            raise not_found(f"no NUTS region {code!r}")
-        return self.atlas.atlas_region(code, version)
+    def _region(self, code: str, version=None, parameter: str = "region") -> str:
+        return self.atlas.resolve(code, version, parameter).code
 
     def _home(self, params: dict) -> str | None:
         value = params.get("home")
-        return self._region(value, params.get("version")) if value not in (None, "") else None
+        if value in (None, ""):
+            return None
+        return self._region(value, params.get("version"), "home")
 
     def _portfolio(self, index: TextIndex, region: str) -> list[int]:
         return [
@@ -477,6 +482,15 @@ class Similarity:
 
 
 # --------------------------------------------------------------------------- helpers
+def _with_path_region(out: dict, path_region: dict) -> dict:
+    """The answer with the path's region under ``resolved.region`` (a filter region given as
+    well moves to ``resolved.filter_region``)."""
+    resolved = dict(out.get("resolved", {}))
+    if "region" in resolved:
+        resolved["filter_region"] = resolved.pop("region")
+    return {**out, "resolved": {**resolved, "region": path_region}}
+
+
 def _brief(r: dict) -> dict:
     return {
         "id": r["id"],

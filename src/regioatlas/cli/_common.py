@@ -1,4 +1,9 @@
-"""What every command module shares: the main group, the store option, output formats."""
+"""What every command module shares: the main group, the store option, output formats.
+
+The main group is the CLI's one exception map: a domain error (``regioatlas.model.errors``)
+raised anywhere in a command becomes ``error: <message>`` on stderr and the exit code of
+``regioatlas.api.problems.exit_code_for``; commands do not catch domain errors themselves.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ import click
 
 from regioatlas import __version__, settings
 from regioatlas.api.parameters import FILTERS, LEVEL, LIMIT, OFFSET, SORT, Param
+from regioatlas.api.problems import exit_code_for
+from regioatlas.model.errors import RegioAtlasError
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
-def _store_option(f):
+def store_option(f):
     return click.option(
         "--store",
         "store_url",
@@ -87,12 +94,35 @@ paging_options = param_options([LIMIT.with_(default=20), OFFSET, SORT])
 level_option = param_options([LEVEL])
 
 
-def _fail(message: str, code: int = 1):
+#: ``click.Context.meta`` key: what a failing command wants said before the error
+#: (e.g. "nothing was written"); set it with :func:`note_on_error`.
+ERROR_NOTE = "regioatlas.error_note"
+
+
+def fail(message: str, code: int = 2):
+    """Stop with ``error: message`` on stderr, for usage errors the library cannot see."""
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(code)
 
 
-def _print_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) -> None:
+def note_on_error(note: str) -> None:
+    """Say ``note`` with the error should the running command fail with a domain error."""
+    click.get_current_context().meta[ERROR_NOTE] = note
+
+
+class DomainErrorGroup(click.Group):
+    """A click group that turns domain errors into ``error: ...`` and their exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RegioAtlasError as exc:
+            note = ctx.meta.get(ERROR_NOTE)
+            click.secho(f"error: {note + chr(10) if note else ''}{exc}", fg="red", err=True)
+            ctx.exit(exit_code_for(exc))
+
+
+def print_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) -> None:
     columns = columns or (list(rows[0]) if rows else [])
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
@@ -121,7 +151,7 @@ def _cell(v) -> str:
     return str(v)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DomainErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="regioatlas")
 def main():
     """RegioAtlas: EU-funded projects located on NUTS regions.

@@ -12,20 +12,20 @@ import click
 from regioatlas import __version__, settings
 from regioatlas.cli._common import (
     FORMATS,
-    _fail,
-    _print_rows,
-    _store_option,
+    fail,
     filter_options,
     level_option,
     main,
+    note_on_error,
     paging_options,
     param_values,
+    print_rows,
+    store_option,
 )
-from regioatlas.model import InputError, RegioAtlasError
 
 
 # --- ingest ----------------------------------------------------------------------------------
-def _progress_bar():
+def progress_bar():
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
@@ -74,7 +74,7 @@ def _print_report(report) -> None:
 @main.command()
 @click.argument("source")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_store_option
+@store_option
 @click.option(
     "--allow-partial",
     is_flag=True,
@@ -95,15 +95,11 @@ def ingest(source, files, store_url, allow_partial, rejected_report):
     from regioatlas.ingest import ingest as run_ingest
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url) as store:
-            report = run_ingest(
-                store, source, list(files), allow_partial=allow_partial, progress=_progress_bar()
-            )
-    except InputError as exc:
-        _fail(f"nothing was written.\n{exc}")
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    note_on_error("nothing was written.")
+    with open_store(store_url) as store:
+        report = run_ingest(
+            store, source, list(files), allow_partial=allow_partial, progress=progress_bar()
+        )
     _print_report(report)
     if report.rejected:
         click.secho(
@@ -139,10 +135,7 @@ def profile_suggest(file):
     """Propose a profile (TOML) from FILE's headers and sample rows; check it, then ingest with it."""
     from regioatlas.sources.suggest import suggest_profile
 
-    try:
-        click.echo(suggest_profile(file))
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    click.echo(suggest_profile(file))
 
 
 @profile.command("show")
@@ -151,10 +144,7 @@ def profile_show(name):
     """Print a built-in profile's TOML."""
     from regioatlas.sources.profile import builtin_profile_text
 
-    try:
-        click.echo(builtin_profile_text(name))
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    click.echo(builtin_profile_text(name))
 
 
 # --- datasets ----------------------------------------------------------------------------------
@@ -164,7 +154,7 @@ def datasets():
 
 
 @datasets.command("list")
-@_store_option
+@store_option
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def datasets_list(store_url, fmt):
     """List datasets with source, files, hash, licence, attribution and counts."""
@@ -174,7 +164,7 @@ def datasets_list(store_url, fmt):
 
     with open_store(store_url) as store:
         rows = [asdict(d) for d in store.datasets()]
-    _print_rows(
+    print_rows(
         rows,
         fmt,
         None
@@ -193,16 +183,13 @@ def datasets_list(store_url, fmt):
 
 @datasets.command("remove")
 @click.argument("dataset_id")
-@_store_option
+@store_option
 def datasets_remove(dataset_id, store_url):
     """Remove a dataset and all its rows."""
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url) as store:
-            store.remove_dataset(dataset_id)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    with open_store(store_url) as store:
+        store.remove_dataset(dataset_id)
     click.echo(f"removed {dataset_id}")
 
 
@@ -210,7 +197,11 @@ def datasets_remove(dataset_id, store_url):
 @main.command()
 @click.argument("code")
 @click.option(
-    "--version", "nuts_version", default=None, help="NUTS version (2016, 2021, 2024; default 2024)."
+    "--version",
+    "nuts_version",
+    default=None,
+    help="Show the region of this NUTS version (one with maps); without it, a code of any "
+    "version shows its NUTS 2024 region.",
 )
 def region(code, nuts_version):
     """Show a NUTS region: names, level, parent, children, neighbours, versions."""
@@ -218,12 +209,9 @@ def region(code, nuts_version):
     from regioatlas.store import open_store
 
     with open_store(":memory:") as store:
-        try:
-            click.echo(
-                json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2)
-            )
-        except RegioAtlasError as exc:
-            _fail(str(exc))
+        click.echo(
+            json.dumps(Atlas(store).region(code, nuts_version), ensure_ascii=False, indent=2)
+        )
 
 
 @main.command()
@@ -235,10 +223,7 @@ def validate(code, nuts_version):
     from regioatlas.store import open_store
 
     with open_store(":memory:") as store:
-        try:
-            out = Atlas(store).validate(code, nuts_version)
-        except RegioAtlasError as exc:
-            _fail(str(exc))
+        out = Atlas(store).validate(code, nuts_version)
     click.echo(json.dumps(out, indent=2))
     if out.get("valid") is False or not out["versions"]:
         sys.exit(1)
@@ -246,7 +231,7 @@ def validate(code, nuts_version):
 
 # --- queries -----------------------------------------------------------------------------------
 @main.command()
-@_store_option
+@store_option
 @filter_options
 @paging_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
@@ -258,13 +243,10 @@ def projects(store_url, fmt, **kwargs):
     params = _library_filters(param_values(kwargs))
     limit, offset = params.pop("limit", 20), params.pop("offset", 0)
     sort = params.pop("sort", "id")
-    try:
-        with open_atlas(store_url) as atlas:
-            df = atlas.projects(limit=limit, offset=offset, sort=sort, **params)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    with open_atlas(store_url) as atlas:
+        df = atlas.projects(limit=limit, offset=offset, sort=sort, **params)
     click.echo(f"{df.attrs['total']:,} project(s)", err=True)
-    _print_rows(
+    print_rows(
         records(df),
         fmt,
         None
@@ -280,21 +262,18 @@ def _library_filters(params: dict) -> dict:
 
 @main.command()
 @click.argument("project_id")
-@_store_option
+@store_option
 def project(project_id, store_url):
     """Show one project with its participants and how each was located (JSON)."""
     from regioatlas.api.atlas import Atlas
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url, read_only=True) as store:
-            click.echo(json.dumps(Atlas(store).project(project_id), ensure_ascii=False, indent=2))
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    with open_store(store_url, read_only=True) as store:
+        click.echo(json.dumps(Atlas(store).project(project_id), ensure_ascii=False, indent=2))
 
 
 @main.command()
-@_store_option
+@store_option
 @level_option
 @filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
@@ -305,12 +284,9 @@ def aggregate(store_url, fmt, **kwargs):
 
     params = _library_filters(param_values(kwargs))
     level = params.pop("level", 2)
-    try:
-        with open_atlas(store_url) as atlas:
-            df = atlas.aggregates(level, **params)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
-    _print_rows(records(df), fmt)
+    with open_atlas(store_url) as atlas:
+        df = atlas.aggregates(level, **params)
+    print_rows(records(df), fmt)
 
 
 # --- serving ----------------------------------------------------------------------------------
@@ -325,19 +301,15 @@ def _serve(store_url: str, host: str, port: int) -> None:
 
 
 @main.command()
-@_store_option
+@store_option
 @click.option("--host", default=lambda: settings.get("host"), show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
 def serve(store_url, host, port):
     """Serve the JSON API (and its docs page) over a store."""
     from regioatlas.store import store_exists
 
-    try:
-        exists = store_exists(store_url)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
-    if not exists:
-        _fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`")
+    if not store_exists(store_url):
+        fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`", 1)
     _serve(store_url, host, port)
 
 
@@ -360,12 +332,7 @@ def demo(store_path, host, port, rebuild, no_serve):
     def announce(source, names):
         click.echo(f"ingesting {source}: {', '.join(names)}", err=True)
 
-    try:
-        reports = build_demo(
-            store_path, rebuild=rebuild, progress=_progress_bar(), on_dataset=announce
-        )
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    reports = build_demo(store_path, rebuild=rebuild, progress=progress_bar(), on_dataset=announce)
     for report in reports:
         _print_report(report)
     if not reports:

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from regioatlas.cli._common import _fail, _store_option, main
-from regioatlas.model import RegioAtlasError
+from regioatlas.cli._common import fail, main, store_option
 
 
 def _download_bars():
@@ -98,7 +97,7 @@ def _print_result(result) -> None:
     multiple=True,
     help="A part of a source published in parts: a country (FI) or keep.eu programme id.",
 )
-@_store_option
+@store_option
 @_http_options
 def fetch_cmd(sources, list_, values, store_url, base_url, proxy, timeout, retries, download_only):
     """Download the current official publication of SOURCES and ingest it.
@@ -111,55 +110,49 @@ def fetch_cmd(sources, list_, values, store_url, base_url, proxy, timeout, retri
     """
     from regioatlas.fetch import describe_sources, fetch_source
 
-    try:
-        config = _config(base_url, proxy, timeout, retries)
-        if list_:
-            for row in describe_sources(config):
-                part = (
-                    f" (per {row['parameter']}: default {', '.join(row['defaults'])})"
-                    if row["parameter"]
-                    else ""
-                )
-                click.echo(f"{row['name']}{part}\n  {row['title']}")
-                click.echo(f"  publisher: {row['publisher']}; licence: {row['licence']}")
-                for url in row["urls"]:
-                    click.echo(f"  url: {url}")
-                click.echo(f"  documented at: {row['documentation']}")
-                click.echo(f"  ingested with: {row['ingest_as']}")
-                click.echo(f"  cached: {row['cached']}")
-            return
-        if not sources:
-            _fail("name one or more sources (see `regioatlas fetch --list`)")
-        for name in sources:
-            result = fetch_source(
-                name,
-                config,
-                store_url=store_url,
-                values=tuple(values) or None,
-                download_only=download_only,
-                progress=_download_bars(),
+    config = _config(base_url, proxy, timeout, retries)
+    if list_:
+        for row in describe_sources(config):
+            part = (
+                f" (per {row['parameter']}: default {', '.join(row['defaults'])})"
+                if row["parameter"]
+                else ""
             )
-            _print_result(result)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+            click.echo(f"{row['name']}{part}\n  {row['title']}")
+            click.echo(f"  publisher: {row['publisher']}; licence: {row['licence']}")
+            for url in row["urls"]:
+                click.echo(f"  url: {url}")
+            click.echo(f"  documented at: {row['documentation']}")
+            click.echo(f"  ingested with: {row['ingest_as']}")
+            click.echo(f"  cached: {row['cached']}")
+        return
+    if not sources:
+        fail("name one or more sources (see `regioatlas fetch --list`)")
+    for name in sources:
+        result = fetch_source(
+            name,
+            config,
+            store_url=store_url,
+            values=tuple(values) or None,
+            download_only=download_only,
+            progress=_download_bars(),
+        )
+        _print_result(result)
 
 
 @main.command("update")
-@_store_option
+@store_option
 @_http_options
 def update_cmd(store_url, base_url, proxy, timeout, retries, download_only):
     """Refresh every source fetched before; unchanged ones cost one request and write nothing."""
     from regioatlas.fetch import update_all
 
-    try:
-        results = update_all(
-            _config(base_url, proxy, timeout, retries),
-            store_url=store_url,
-            download_only=download_only,
-            progress=_download_bars(),
-        )
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    results = update_all(
+        _config(base_url, proxy, timeout, retries),
+        store_url=store_url,
+        download_only=download_only,
+        progress=_download_bars(),
+    )
     if not results:
         click.echo("nothing fetched yet: `regioatlas fetch --list` shows what can be")
     for result in results:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
-from regioatlas.model import InputError, RegioAtlasError
+from regioatlas.cli._common import FORMATS, fail, main, note_on_error, print_rows, store_option
 
 
 class _Atlas:
@@ -19,22 +18,6 @@ class _Atlas:
         from regioatlas.geo.nuts import NutsRegistry
 
         self.registry = NutsRegistry.default()
-
-    def atlas_region(self, code, version=None):
-        from regioatlas.api.params import atlas_region, parse_version
-
-        return atlas_region(code.upper(), parse_version(version), self.registry)
-
-
-def _api_call(fn, *args):
-    from regioatlas.api.problems import ApiError
-
-    try:
-        return fn(*args)
-    except ApiError as exc:
-        _fail(exc.detail)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
 
 
 @main.command()
@@ -47,7 +30,7 @@ def kpis(lang, area, fmt):
     """List the KPI registry: id, name, unit, direction, source."""
     from regioatlas.api.kpi import KpiApi
 
-    out = _api_call(KpiApi(_Atlas()).kpis, lang, area)
+    out = KpiApi(_Atlas()).kpis(lang, area)
     if fmt == "json":
         click.echo(json.dumps(out["items"], ensure_ascii=False, indent=2))
         return
@@ -61,7 +44,7 @@ def kpis(lang, area, fmt):
         }  # fmt: skip
         for k in out["items"]
     ]
-    _print_rows(rows, fmt)
+    print_rows(rows, fmt)
 
 
 @main.command()
@@ -80,9 +63,7 @@ def convert(value, from_unit, to_unit, pollutant, temperature):
     """Convert VALUE from FROM_UNIT to TO_UNIT, e.g. `regioatlas convert 40 ppb µg/m3 --pollutant NO2`."""
     from regioatlas.api.kpi import KpiApi
 
-    out = _api_call(
-        KpiApi(_Atlas()).convert_units, value, from_unit, to_unit, pollutant, temperature
-    )
+    out = KpiApi(_Atlas()).convert_units(value, from_unit, to_unit, pollutant, temperature)
     extra = f" (at {temperature:g} K, 101.325 kPa)" if out["pollutant"] else ""
     click.echo(f"{value:g} {from_unit} = {out['result']:.6g} {to_unit}{extra}")
 
@@ -103,31 +84,40 @@ def convert(value, from_unit, to_unit, pollutant, temperature):
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@_store_option
+@store_option
 def aq(files, berlin, nuts, stations, fmt, store_url):
     """Air quality side by side: EEA AQI (2024 and pre-2024), UBA, CAQI, WHO 2021 and EU limit
     values for every station in FILES (EEA hourly time-series CSV) and every region."""
-    from regioatlas.api.kpi import side_by_side
-    from regioatlas.sources.eea_aq import read_eea_timeseries
+    from regioatlas.analytics.air_quality import assess_air_quality
+    from regioatlas.geo.stations import place_stations, stations_in_region
+    from regioatlas.sources.eea_aq import read_eea_timeseries, read_station_table
 
     if berlin == bool(files):
-        _fail("give EEA time-series FILES, or --berlin for the Berlin data set (not both)", 2)
+        fail("give EEA time-series FILES, or --berlin for the Berlin data set (not both)")
+    if nuts and stations:
+        fail("give --nuts or --stations, not both")
     if berlin:
         table = _stored_berlin(store_url)
     else:
+        note_on_error("the files cannot be read:")
         reg = _Atlas().registry
-        try:
-            with click.progressbar(
-                length=2, label="reading and assessing", file=sys.stderr, show_eta=False
-            ) as bar:
-                data = read_eea_timeseries(list(files))
-                bar.update(1)
-                table = side_by_side(data, _places(data.stations, nuts, stations, reg))
-                bar.update(1)
-        except InputError as exc:
-            _fail(f"the files cannot be read:\n{exc}")
-        except RegioAtlasError as exc:
-            _fail(str(exc))
+        with click.progressbar(
+            length=2, label="reading and assessing", file=sys.stderr, show_eta=False
+        ) as bar:
+            data = read_eea_timeseries(list(files))
+            bar.update(1)
+            places: dict[str, dict] = {}
+            if nuts:
+                places = stations_in_region(data.stations, nuts, None, reg)
+            elif stations:
+                places = place_stations(read_station_table(stations), reg)
+            table = assess_air_quality(data, places)
+            bar.update(1)
+        missing = sorted(set(data.stations) - set(places)) if places else []
+        if missing:
+            click.secho(
+                f"note: no place for {', '.join(missing)}; they appear under no region", err=True
+            )
     if fmt == "json":
         click.echo(json.dumps(table, ensure_ascii=False, indent=2))
         return
@@ -135,57 +125,13 @@ def aq(files, berlin, nuts, stations, fmt, store_url):
 
 
 def _stored_berlin(store_url: str) -> dict:
+    """The Berlin side-by-side table the API serves, from the store (`regioatlas demo`)."""
     from regioatlas.api.atlas import Atlas
     from regioatlas.api.kpi import KpiApi
     from regioatlas.store import open_store
 
-    if "://" not in store_url and not Path(store_url).exists():
-        _fail(f"no store at {store_url}; run `regioatlas demo` (it ingests the Berlin series)")
     with open_store(store_url, read_only=True) as store:
-        return _api_call(KpiApi(Atlas(store)).aq_table, "eea-berlin-pm25-2021")
-
-
-def _places(stations, nuts, table_path, reg) -> dict:
-    if nuts and table_path:
-        _fail("give --nuts or --stations, not both", 2)
-    if nuts:
-        code = _Atlas().atlas_region(nuts)
-        return {s: {"nuts": code, "method": "given with --nuts"} for s in stations}
-    if not table_path:
-        return {}
-    from regioatlas.geo.points import PointLocator
-    from regioatlas.sources.eea_aq import read_station_table
-
-    rows = read_station_table(table_path)
-    out = {}
-    locator = None
-    for st, r in rows.items():
-        if r.get("nuts"):
-            version = int(r.get("nuts_version") or 2024)
-            flows = reg.recode(r["nuts"], version, 2024)
-            if not flows:
-                _fail(f"station {st}: {r['nuts']} is not a NUTS {version} code")
-            out[st] = {"nuts": flows[0][0], "name": r.get("name"), "method": "station table"}
-        else:
-            locator = locator or PointLocator()
-            try:
-                lon, lat = float(r["lon"]), float(r["lat"])
-            except ValueError:
-                _fail(f"station {st}: lon and lat must be numbers")
-            code = locator.locate([lon], [lat]).tolist()[0]
-            if code is None:
-                _fail(f"station {st}: ({lon}, {lat}) lies in no NUTS 3 region")
-            out[st] = {
-                "nuts": code,
-                "name": r.get("name"),
-                "method": "point in polygon (NUTS 2024)",
-            }
-    missing = sorted(set(stations) - set(out))
-    if missing:
-        click.secho(
-            f"note: no place for {', '.join(missing)}; they appear under no region", err=True
-        )
-    return out
+        return KpiApi(Atlas(store)).aq_table("eea-berlin-pm25-2021")
 
 
 def _print_side_by_side(table: dict) -> None:
@@ -222,7 +168,7 @@ def _print_side_by_side(table: dict) -> None:
     "--version", "version", help="NUTS version of REGION (default: the latest it is valid in)."
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@_store_option
+@store_option
 def compass(region, version, fmt, store_url):
     """Digital Compass: REGION's distance to the Digital Decade 2030 targets, in people.
 
@@ -234,12 +180,8 @@ def compass(region, version, fmt, store_url):
     from regioatlas.api.compass import CompassApi
     from regioatlas.store import open_store
 
-    if "://" not in store_url and not Path(store_url).exists():
-        _fail(
-            f"no store at {store_url}; run `regioatlas demo` (it ingests the Digital Decade data)"
-        )
     with open_store(store_url, read_only=True) as store:
-        plan = _api_call(CompassApi(Atlas(store)).plan, region, version)
+        plan = CompassApi(Atlas(store)).plan(region, version)
     if fmt == "json":
         click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return
@@ -280,7 +222,7 @@ def compass(region, version, fmt, store_url):
                 "reached": t.get("year_reached"),
             }
         )
-    _print_rows(rows, fmt)
+    print_rows(rows, fmt)
 
 
 @main.command()
@@ -306,32 +248,29 @@ def recode(file, from_version, to_version, kind, weight, output):
     Every value states its method (unchanged, renamed, recoded, split, merge, boundary change);
     what cannot be recoded is flagged, never dropped. Exit 1 on bad input.
     """
-    from regioatlas.geo.recoding import RecodeError, recode_values
+    from regioatlas.geo.recoding import recode_values
     from regioatlas.sources.region_series import infer_kind, read_region_series, write_recoded
 
+    note_on_error(f"{file} cannot be read:")
     try:
         series = read_region_series(file)
-    except InputError as exc:
-        _fail(f"{file} cannot be read:\n{exc}")
-    except OSError as exc:
-        _fail(str(exc))
+    except OSError as exc:  # not a domain error: the file system's own
+        fail(str(exc), 1)
+    note_on_error("")
     if kind == "auto":
         kind = infer_kind(series)
         if kind is None:
-            _fail(
+            fail(
                 "cannot tell from the file whether the values add up over territory: "
                 "give --kind extensive (persons, EUR, counts) or --kind intensive (rates, shares)",
                 2,
             )
-    try:
-        with click.progressbar(length=1, label="recoding", file=sys.stderr, show_eta=False) as bar:
-            result = recode_values(
-                series.codes, series.periods, series.values, from_version, to_version,
-                kind=kind, weight=weight, keys=series.keys,
-            )  # fmt: skip
-            bar.update(1)
-    except RecodeError as exc:
-        _fail(str(exc), 2)
+    with click.progressbar(length=1, label="recoding", file=sys.stderr, show_eta=False) as bar:
+        result = recode_values(
+            series.codes, series.periods, series.values, from_version, to_version,
+            kind=kind, weight=weight, keys=series.keys,
+        )  # fmt: skip
+        bar.update(1)
     meta = {"from_version": from_version, "to_version": to_version, "kind": kind, "weight": weight}
     out = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:

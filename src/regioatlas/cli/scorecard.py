@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from regioatlas import settings
-from regioatlas.cli._common import FORMATS, _fail, _print_rows, _store_option, main
-from regioatlas.model import RegioAtlasError
+from regioatlas.cli._common import FORMATS, fail, main, print_rows, store_option
 
 
 def _has_statistics(store) -> bool:
@@ -27,48 +26,28 @@ def _has_statistics(store) -> bool:
 def _open(store_url: str):
     """The store to read; the demo store (real data in the package) when the given one does not
     exist or holds no scorecard statistics, said on stderr."""
-    from regioatlas.store import open_store, store_exists
-
-    if store_exists(store_url):
-        store = open_store(store_url, read_only=True)
-        if _has_statistics(store):
-            return store
-        store.close()
-        why = f"{store_url} holds no scorecard statistics"
-    else:
-        why = f"there is no store at {store_url}"
-    from regioatlas.demo import build_demo, demo_is_current
+    from regioatlas.demo import store_or_demo
 
     demo = settings.get("demo_store")
-    click.echo(
-        f"note: {why}; using the demo store {demo} (real Eurostat data shipped in the package). "
-        "Ingest Eurostat tables with `regioatlas ingest eurostat-tsv FILE` (or eurostat-sdmx-csv, "
-        "eurostat-csv) to use your own.",
-        err=True,
-    )
-    current = False
-    if store_exists(demo):  # read-only first: a current demo store is not opened for writing
-        with open_store(demo, read_only=True) as store:
-            current = demo_is_current(store)
-    if not current:
-        build_demo(demo)
-    return open_store(demo, read_only=True)
+    store, why = store_or_demo(store_url, _has_statistics, demo)
+    if why:
+        click.echo(
+            f"note: {why}; using the demo store {demo} (real Eurostat data shipped in the "
+            "package). Ingest Eurostat tables with `regioatlas ingest eurostat-tsv FILE` (or "
+            "eurostat-sdmx-csv, eurostat-csv) to use your own.",
+            err=True,
+        )
+    return store
 
 
 def _run(store_url: str, call):
-    from regioatlas.api.problems import ApiError
     from regioatlas.api.scorecard import Scorecards
 
+    store = _open(store_url)
     try:
-        store = _open(store_url)
-        try:
-            return call(Scorecards(store))
-        finally:
-            store.close()
-    except ApiError as exc:
-        _fail(exc.detail)
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+        return call(Scorecards(store))
+    finally:
+        store.close()
 
 
 def _trend(t: dict | None) -> str:
@@ -140,14 +119,14 @@ def _print_card(card: dict) -> None:
             }
         )
     click.echo("")
-    _print_rows(rows, "table")
+    print_rows(rows, "table")
     click.echo("\nflags: p provisional, e estimated, b break in series (a trend marked b spans one), "
                "u low reliability, d definition differs. Sources: " + "; ".join(card["sources"]))  # fmt: skip
 
 
 @main.command()
 @click.argument("region")
-@_store_option
+@store_option
 @click.option(
     "--version", "nuts_version", help="NUTS version of REGION (default: the latest it is valid in)."
 )
@@ -172,7 +151,7 @@ def scorecard(
     params = {"version": nuts_version, "peers": k, "as_of": as_of, "peer_scope": peer_scope,
               "type": type_, "metropolis": metropolis}  # fmt: skip
     if report and report.suffix.lower() not in (".png", ".pdf"):
-        _fail("--report must name a .png or .pdf file")
+        fail("--report must name a .png or .pdf file")
 
     def call(cards):
         out = (
@@ -197,7 +176,7 @@ def scorecard(
 
 @main.command()
 @click.argument("region", required=False)
-@_store_option
+@store_option
 @click.option("--version", "nuts_version", help="NUTS version (of REGION, or of the list).")
 @click.option("--level", help="With no REGION: list every region of this level (2 or 3).")
 @click.option("--country", help="With no REGION: only this country.")
@@ -207,28 +186,24 @@ def scorecard(
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def typology(region, store_url, nuts_version, level, country, type_, metropolis, fmt):
     """Metropolis, next to a metropolis, or other: for REGION, or for every region of a level."""
-    from regioatlas.api.problems import ApiError
     from regioatlas.api.scorecard import Scorecards
     from regioatlas.store import open_store
 
-    try:
-        with open_store(":memory:") as store:  # the typology needs no statistics
-            cards = Scorecards(store)
-            if region:
-                out = cards.typology(region, nuts_version, type_, metropolis)
-                rows = [out]
-            else:
-                out = cards.typologies(level, nuts_version, country)
-                rows = out["items"]
-    except ApiError as exc:
-        _fail(exc.detail)
+    with open_store(":memory:") as store:  # the typology needs no statistics
+        cards = Scorecards(store)
+        if region:
+            out = cards.typology(region, nuts_version, type_, metropolis)
+            rows = [out]
+        else:
+            out = cards.typologies(level, nuts_version, country)
+            rows = out["items"]
     if fmt == "json":
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     for row in rows:
         row["reasons"] = "; ".join(row["reasons"])
         row["metropolises"] = " ".join(row["metropolises"])
-    _print_rows(
+    print_rows(
         rows,
         fmt,
         ["code", "version", "level", "type", "metropolis", "relation", "source", "reasons"],
@@ -236,7 +211,7 @@ def typology(region, store_url, nuts_version, level, country, type_, metropolis,
 
 
 @main.command()
-@_store_option
+@store_option
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def indicators(store_url, fmt):
     """The indicator catalogue: definition, unit, direction, source, licence, availability."""
@@ -254,11 +229,11 @@ def indicators(store_url, fmt):
         rows.append({"id": i["id"], "pillar": i["pillar"], "unit": i["unit"],
                      "direction": "+" if i["direction"] > 0 else "-", "source": i["source"],
                      "in our data": avail, "licence": i["licence"]})  # fmt: skip
-    _print_rows(rows, fmt)
+    print_rows(rows, fmt)
 
 
 @main.command()
-@_store_option
+@store_option
 @click.option("--level", default="2", show_default=True, help="NUTS level, 2 or 3.")
 @click.option(
     "--normalisation", type=click.Choice(["minmax", "zscore"]), default="minmax", show_default=True
@@ -315,4 +290,4 @@ def composite(store_url, fmt, top, ids, **options):  # fmt: skip
         w.writeheader()
         w.writerows(rows)
     else:
-        _print_rows(rows, "table")
+        print_rows(rows, "table")

@@ -9,15 +9,14 @@ import click
 
 from regioatlas.cli._common import (
     FORMATS,
-    _fail,
-    _print_rows,
-    _store_option,
+    fail,
     filter_options,
     main,
     param_values,
+    print_rows,
+    store_option,
 )
-from regioatlas.cli.atlas import _progress_bar
-from regioatlas.model import RegioAtlasError
+from regioatlas.cli.atlas import progress_bar
 
 METHOD = click.Choice(["lexical", "semantic", "hybrid"])
 _METHOD_HELP = "Retrieval method (default: hybrid when the embedding model is installed)."
@@ -29,7 +28,7 @@ def _similarity(store):
     from regioatlas.api.similarity import Similarity
 
     sim = Similarity(Atlas(store), wait=True)
-    index = sim.cache.current(progress=_progress_bar())
+    index = sim.cache.current(progress=progress_bar())
     return sim, index
 
 
@@ -37,15 +36,11 @@ def _run(store_url: str, call, method: str | None):
     """Open the store read-only, make sure the index (and embeddings) are ready, call."""
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url, read_only=True) as store:
-            sim, index = _similarity(store)
-            if (method or sim.status()["default_method"]) != "lexical":
-                sim.cache.semantic(index, progress=_progress_bar())
-            return call(sim)
-    except RegioAtlasError as exc:
-        detail = getattr(exc, "detail", None) or str(exc)
-        _fail(detail)
+    with open_store(store_url, read_only=True) as store:
+        sim, index = _similarity(store)
+        if (method or sim.status()["default_method"]) != "lexical":
+            sim.cache.semantic(index, progress=progress_bar())
+        return call(sim)
 
 
 def _print_similar(out: dict, fmt: str) -> None:
@@ -68,7 +63,7 @@ def _print_similar(out: dict, fmt: str) -> None:
     if out.get("note"):
         click.secho(out["note"], fg="yellow", err=True)
     click.echo(f"{out['count']} similar project(s), method {out['method']}", err=True)
-    _print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
+    print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
     for source, items in (out.get("by_source") or {}).items() if fmt == "table" else ():
         if items:
             click.echo(f"\nbest in {source}:")
@@ -83,7 +78,7 @@ def _print_similar(out: dict, fmt: str) -> None:
 @click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
 @click.option("--limit", default=10, show_default=True, help="Number of results (1-100).")
 @click.option("--per-source", default=3, show_default=True, help="Best results per other source.")
-@_store_option
+@store_option
 @filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def similar(project_id, text, home, method, limit, per_source, store_url, fmt, **kwargs):
@@ -95,7 +90,7 @@ def similar(project_id, text, home, method, limit, per_source, store_url, fmt, *
     `regioatlas similar --text "circular economy in SMEs" --home FI1C6`.
     """
     if bool(project_id) == (text is not None):
-        _fail("give a PROJECT_ID or --text (one of them)", 2)
+        fail("give a PROJECT_ID or --text (one of them)", 2)
     params = param_values(kwargs) | {"limit": limit, "per_source": per_source}
     if method:
         params["method"] = method
@@ -112,7 +107,7 @@ def similar(project_id, text, home, method, limit, per_source, store_url, fmt, *
 @click.option("--version", "nuts_version", default=None, help="NUTS version of REGION.")
 @click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
 @click.option("--limit", default=10, show_default=True)
-@_store_option
+@store_option
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def synergies(region, nuts_version, method, limit, store_url, fmt):
     """Projects elsewhere most like REGION's whole portfolio of projects (synergy candidates)."""
@@ -127,7 +122,7 @@ def synergies(region, nuts_version, method, limit, store_url, fmt):
 @click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
 @click.option("--limit", default=50, show_default=True, help="Pairs (1-1000).")
 @click.option("--min-score", type=float, default=None, help="Leave out pairs scoring less.")
-@_store_option
+@store_option
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the CSV here.")
 def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, output):
@@ -163,7 +158,7 @@ def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, out
         }
         for it in out["items"]
     ]
-    _print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
+    print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
 
 
 @main.command()
@@ -172,13 +167,13 @@ def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, out
 @click.option("--home", help="NUTS code: leave out organisations there and their partners.")
 @click.option("--method", type=METHOD, default=None, help=_METHOD_HELP)
 @click.option("--limit", default=20, show_default=True)
-@_store_option
+@store_option
 @filter_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def partners(text, project_id, home, method, limit, store_url, fmt, **kwargs):
     """Organisations outside --home ranked by relevant track record (their similar projects)."""
     if bool(project_id) == (text is not None):
-        _fail("give --text or --project (one of them)", 2)
+        fail("give --text or --project (one of them)", 2)
     params = param_values(kwargs) | {"limit": limit, "home": home, "method": method}
     params |= {"text": text} if text is not None else {"project": project_id}
     out = _run(store_url, lambda s: s.partners(params), method)
@@ -202,11 +197,11 @@ def partners(text, project_id, home, method, limit, store_url, fmt, **kwargs):
         }
         for it in out["items"]
     ]
-    _print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
+    print_rows(rows, fmt, list(rows[0]) if rows else ["rank"])
 
 
 @main.command("similarity-index")
-@_store_option
+@store_option
 @click.option("--lexical-only", is_flag=True, help="Do not compute sentence embeddings.")
 def similarity_index(store_url, lexical_only):
     """Build or refresh the similarity index of the store now (after an ingest), with progress.
@@ -217,15 +212,12 @@ def similarity_index(store_url, lexical_only):
     """
     from regioatlas.store import open_store
 
-    try:
-        with open_store(store_url, read_only=True) as store:
-            sim, index = _similarity(store)
-            if not lexical_only:
-                from regioatlas.analytics.similarity_index import Encoder
+    with open_store(store_url, read_only=True) as store:
+        sim, index = _similarity(store)
+        if not lexical_only:
+            from regioatlas.analytics.similarity_index import Encoder
 
-                if Encoder.available():
-                    sim.cache.semantic(index, progress=_progress_bar())
-            status = sim.status()
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+            if Encoder.available():
+                sim.cache.semantic(index, progress=progress_bar())
+        status = sim.status()
     click.echo(json.dumps(status, indent=2))

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from regioatlas.cli._common import _fail, main
-from regioatlas.model import RegioAtlasError
+from regioatlas.cli._common import main
 
 
 def _stage_bars():
@@ -41,11 +40,8 @@ def migrate_cmd(source_url: str, target_url: str, replace: bool):
     from regioatlas.store import open_store
     from regioatlas.store.migrate import copy_store
 
-    try:
-        with open_store(source_url, read_only=True) as source, open_store(target_url) as target:
-            report = copy_store(source, target, replace=replace, progress=_stage_bars())
-    except RegioAtlasError as exc:
-        _fail(str(exc))
+    with open_store(source_url, read_only=True) as source, open_store(target_url) as target:
+        report = copy_store(source, target, replace=replace, progress=_stage_bars())
     for table, digest in report.tables.items():
         click.echo(f"  {table:<15} {digest.rows:>9,} rows  sha256-sum {digest.hex[:16]}")
     click.echo(

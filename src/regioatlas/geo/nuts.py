@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
-from regioatlas.model import NotFound, RegioAtlasError, Region
+from regioatlas.model import NotFound, Region
+from regioatlas.model.errors import BadInput
 from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS, NUTS_VERSIONS
 
 #: (web-map zoom below which the band applies, geometry column, tolerance in degrees).
@@ -34,7 +35,7 @@ FULL = "wkb"
 COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}
 
 
-class UnknownVersion(RegioAtlasError, ValueError):
+class UnknownVersion(BadInput, ValueError):
     """A NUTS version RegioAtlas does not know."""
 
 

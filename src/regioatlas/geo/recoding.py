@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from regioatlas.geo.nuts import NutsRegistry, check_version, normalise_code
 from regioatlas.model import RegioAtlasError
+from regioatlas.model.errors import BadInput
 
 RECODE_VERSIONS = (2010, 2013, 2016, 2021, 2024)
 KINDS = ("extensive", "intensive")
@@ -42,7 +43,7 @@ WEIGHT_TEXT = {
 }
 
 
-class RecodeError(RegioAtlasError, ValueError):
+class RecodeError(BadInput, ValueError):
     """Recoding asked in a way that cannot work (unknown version, kind or weight)."""
 
 

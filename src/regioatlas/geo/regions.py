@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from regioatlas.model.errors import BadInput, NotFound
-from regioatlas.model.regions import ATLAS_VERSION, NUTS_VERSIONS
+from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS, NUTS_VERSIONS
 
 #: A region "is" another when this share of it lies there, both ways (JRC cross-walks).
 EQUIVALENT_SHARE = 0.95
@@ -83,6 +83,25 @@ def parse_nuts_version(value, parameter: str = "version") -> int | None:
     return version
 
 
+def parse_mapped_version(value, parameter: str = "version", default: int = ATLAS_VERSION) -> int:
+    """A NUTS version with polygons (names, parents, neighbours): ``default`` when absent.
+
+    Example
+    -------
+    >>> parse_mapped_version("2021"), parse_mapped_version(None)
+    (2021, 2024)
+    """
+    version = parse_nuts_version(value, parameter)
+    if version is None:
+        return default
+    if version not in MAPPED_VERSIONS:
+        known = ", ".join(map(str, MAPPED_VERSIONS))
+        raise BadInput(
+            f"NUTS version {version} has no maps here; use one of {known}", parameter=parameter
+        )
+    return version
+
+
 def resolve_region(
     code,
     version=None,
@@ -129,6 +148,33 @@ def resolve_region(
     v = wanted or (target if target in valid_in else valid_in[-1])
     flows = tuple(reg.recode(asked, v, target))
     return ResolvedRegion(asked, v, target, flows, _mapping(reg, asked, v, target, flows))
+
+
+def has_maps(version: int) -> bool:
+    """Whether polygons (and so names, parents and neighbours) ship for a NUTS version.
+
+    Example
+    -------
+    >>> has_maps(2021), has_maps(2013)
+    (True, False)
+    """
+    return version in MAPPED_VERSIONS
+
+
+def equivalent_codes(code: str, version: int, registry=None) -> dict[int, str]:
+    """The code of the same territory in each NUTS version with maps (same code or renamed).
+
+    Example
+    -------
+    >>> equivalent_codes("FI1C7", 2024)
+    {2016: 'FI1C4', 2021: 'FI1C4', 2024: 'FI1C7'}
+    """
+    out = {}
+    for v in MAPPED_VERSIONS:
+        there = resolve_region(code, version, registry, target=v)
+        if there.equivalent and there.targets:
+            out[v] = there.targets[0][0]
+    return out
 
 
 def _mapping(reg, asked: str, version: int, target: int, flows) -> str:

@@ -36,7 +36,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TypeVar
 
-from regioatlas.model import NotFound, RegioAtlasError
+from regioatlas.model import NotFound
+from regioatlas.model.errors import BadInput
 
 METROPOLIS = "metropolis"
 NEXT_TO = "next_to_metropolis"
@@ -46,7 +47,7 @@ TYPES = (METROPOLIS, NEXT_TO, OTHER)
 _V = TypeVar("_V")
 
 
-class TypologyError(RegioAtlasError, ValueError):
+class TypologyError(BadInput, ValueError):
     """A region or an override the typology cannot take."""
 
 

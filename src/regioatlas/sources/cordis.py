@@ -59,7 +59,8 @@ def _header(path: Path, delimiter: str) -> list[str]:
     return [c.strip().strip('"') for c in line.split(delimiter)] if line else []
 
 
-def _has(path: Path, delimiter: str, columns) -> bool:
+def has_columns(path: Path, delimiter: str, columns) -> bool:
+    """Whether the file's header holds every one of ``columns`` (to recognise a layout)."""
     head = set(_header(path, delimiter))
     return bool(head) and all(c in head for c in columns)
 
@@ -254,7 +255,7 @@ def _read_projects_and_orgs(
 
 
 def _pick(paths: list[Path], delimiter: str, columns) -> Path | None:
-    return next((p for p in paths if _has(p, delimiter, columns)), None)
+    return next((p for p in paths if has_columns(p, delimiter, columns)), None)
 
 
 def _pair(paths: list[Path], delimiter: str, proj_cols, org_cols, what: str) -> tuple[Path, Path]:

@@ -33,9 +33,9 @@ class KeepEuNuts3:
     attribution = "Source: keep.eu"
 
     def sniff(self, paths: list[Path]) -> str | None:
-        from regioatlas.sources.cordis import _has
+        from regioatlas.sources.cordis import has_columns
 
-        if any(_has(p, ",", COLUMNS) for p in paths):
+        if any(has_columns(p, ",", COLUMNS) for p in paths):
             return (
                 "keep.eu Interreg aggregates per NUTS 3 (keep_No_of_projects, keep_ERDF_MEUR, ...)"
             )

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from regioatlas.model import RegioAtlasError
+from regioatlas.model.errors import BadInput
 
 #: Currencies fixed to the euro before or at their euro changeover: 1 EUR = rate units.
 #: (Irrevocable conversion rates, Council Regulations; only those a list of operations may still use.)
@@ -27,7 +27,7 @@ class Conversion:
     rate_kind: str
 
 
-class UnknownCurrency(RegioAtlasError):
+class UnknownCurrency(BadInput):
     pass
 
 

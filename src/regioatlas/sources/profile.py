@@ -51,7 +51,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "body_region": list, "city": list,
 }  # fmt: skip
 _REQUIRED = ("name", "title", "publisher", "licence", "attribution", "columns")
-_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -360,7 +360,7 @@ class _Validator:
             rx = self._regex(f"{where}.pattern", rule.get("pattern"))
             nuts = rule.get("nuts")
             version = rule.get("nuts_version", 2021)
-            if not isinstance(nuts, str) or (nuts and not _NUTS.match(nuts)):
+            if not isinstance(nuts, str) or (nuts and not NUTS_CODE.match(nuts)):
                 self.bad(
                     f"{where}.nuts", "must be a NUTS code like 'FI1D9' (or '' for country only)"
                 )

@@ -18,7 +18,7 @@ from regioatlas.model import InputError, Participant, PlaceHint, Project, RowErr
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.money import to_eur
 from regioatlas.sources.parsing import parse_amount, parse_date, read_text
-from regioatlas.sources.profile import _NUTS, MAPPABLE, Profile, find_profile
+from regioatlas.sources.profile import MAPPABLE, NUTS_CODE, Profile, find_profile
 
 # --------------------------------------------------------------------------- reading
 
@@ -186,7 +186,7 @@ def _place(c: _Cells) -> PlaceHint:
     nuts = c.text("nuts_code")
     if nuts is not None:
         nuts = nuts.upper().replace(" ", "")
-        problem = "not a NUTS code" if not _NUTS.match(nuts) else nuts_code_problem(nuts)
+        problem = "not a NUTS code" if not NUTS_CODE.match(nuts) else nuts_code_problem(nuts)
         if problem:
             c.fail("nuts_code", problem, nuts)
     place = PlaceHint(

@@ -32,7 +32,7 @@ SCHEME_ALIASES = {"postgres": "postgresql"}
 STORE_KINDS = Registry("store", STORES, group="regioatlas.stores")
 
 
-class UnknownStoreKind(StoreError, BadInput):
+class UnknownStoreKind(BadInput, StoreError):
     """A store URL whose scheme no registered store kind handles."""
 
 

@@ -14,19 +14,24 @@ from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
 from regioatlas import settings
-from regioatlas.model import Dataset, Participant, Project, RegioAtlasError, RegionFigure
-from regioatlas.model.errors import NotFound
+from regioatlas.model import Dataset, Participant, Project, RegionFigure
+from regioatlas.model.errors import Conflict, NotFound, Unavailable
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 
 Progress = Callable[[str, int, int], None]
 
 
-class StoreError(RegioAtlasError):
+class StoreError(Conflict):
     """A store operation that cannot be done (conflict, schema too new, ...)."""
 
 
-class StoreNotFound(StoreError, NotFound):
+class StoreUnavailable(Unavailable, StoreError):
+    """A store that cannot be reached now (a database server down or refusing), or a file
+    held by another process."""
+
+
+class StoreNotFound(NotFound, StoreError):
     """No store at the URL (opening for reading never creates one)."""
 
 

@@ -21,7 +21,7 @@ from psycopg import conninfo
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.store import records, sql
-from regioatlas.store.base import Store, StoreError
+from regioatlas.store.base import Store, StoreError, StoreUnavailable
 
 #: statements added to generic migration step N (index N - 1) for PostgreSQL
 _POSTGIS_STEPS: dict[int, list[str]] = {
@@ -112,7 +112,7 @@ class PostGISStore(Store):
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as exc:
             reason = " ".join(str(exc).split())
-            raise StoreError(f"cannot reach PostgreSQL at {self.address}: {reason}") from exc
+            raise StoreUnavailable(f"cannot reach PostgreSQL at {self.address}: {reason}") from exc
         if self._read_only:
             conn.execute("SET default_transaction_read_only = on")
         self._local.conn = conn
