@@ -126,11 +126,15 @@ def test_the_cli_exits_with_the_mapped_code_and_no_traceback(cli_with_raising_co
     [
         (["region", "XX999"], 3, "no NUTS region 'XX999'"),
         (["typology", "FI1C6", "--version", "1999"], 2, "NUTS version 1999 is not known"),
-        (["compass", "IE011", "--version", "2013"], 2, "no single NUTS 2024 equivalent"),
+        (["compass", "IE011", "--version", "2013", "--store", "{store}"], 2, "no single NUTS"),
         (["convert", "1", "ppb", "furlong"], 2, "furlong"),
     ],
 )
-def test_library_errors_reach_the_user_through_the_one_map(args, code, message):
+def test_library_errors_reach_the_user_through_the_one_map(args, code, message, tmp_path):
+    from regioatlas.store import open_store
+
+    open_store(str(tmp_path / "empty.duckdb")).close()  # a store that exists, holding nothing
+    args = [a.replace("{store}", str(tmp_path / "empty.duckdb")) for a in args]
     r = CliRunner().invoke(main, args)
     assert r.exit_code == code, r.output
     assert r.stderr.startswith("error:") and message in r.stderr
