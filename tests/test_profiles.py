@@ -55,7 +55,8 @@ def raw_rows(path: Path, delimiter: str = ",") -> list[list[str]]:
 
 def test_builtin_profiles_are_named_and_complete():
     names = builtin_profiles()
-    assert set(names) == {"fi-rakennerahastot", "at-efre", "pl-mapadotacji"}
+    assert {"fi-rakennerahastot", "at-efre", "pl-mapadotacji", "se-projektbanken"} <= set(names)
+    assert {"hr-karta-projekata", "hu-uszt-ka"} <= set(names)
     assert all(p.name == name for name, p in names.items())
     assert {p.country for p in names.values()} == {"FI", "AT", "PL"}
     for p in names.values():
