@@ -20,7 +20,7 @@ CASES = [
     ("se-projektbanken", "cohesion_operations_lists_se_hr_hu/SE_ERDF_2014-2020_projektbanken_2016-10.csv"),
     ("hr-karta-projekata", "cohesion_operations_lists_se_hr_hu/HR_ESIF_2007-2020_karta_projekata_2016-04-01.csv"),
     ("hu-uszt-ka", "cohesion_operations_lists_se_hr_hu/HU_CF_USZT_KA_tamogatott_projektek_2016-10.csv"),
-    # ("keep-eu-partners", "interreg_keep_eu_partners_subset/keep_eu_closed_projects_partners_subset_30000.csv.gz"),
+    ("keep-eu-partners", "interreg_keep_eu_partners_subset/keep_eu_closed_projects_partners_subset_30000.csv.gz"),
 ]  # fmt: skip
 
 

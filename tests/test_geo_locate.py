@@ -155,6 +155,36 @@ def test_swapped_coordinates_are_recognised_with_the_country(loc):
     assert "swapped" in r.detail
 
 
+def test_uk_places_get_their_newest_codes_nuts_2021(loc):
+    # NUTS 2024 has no UK regions: every clue is read in NUTS 2021, the newest with UK codes
+    hints = [
+        PlaceHint(country="UK"),
+        PlaceHint(nuts_code="UKI31", nuts_version=2021),
+        PlaceHint(country="UK", lat=55.93495, lon=-3.13804),  # Edinburgh
+        PlaceHint(country="UK", city="Edinburgh"),
+    ]
+    out = loc.locate_many(hints)
+    assert [(r.version, r.method) for r in out] == [
+        (2021, "country"), (2021, "nuts_code"), (2021, "coordinates"), (2021, "municipality_name"),
+    ]  # fmt: skip
+    assert [r.nuts3 for r in out] == [None, "UKI31", "UKM75", "UKM75"]
+    assert all("no NUTS 2024 regions in UK: NUTS 2021 codes" in r.detail for r in out)
+    report = location_report(out)
+    assert report["by_level"]["none"] == 0
+    assert report["warnings"] == [
+        "rows in countries without NUTS 2024 regions keep older codes (NUTS 2021: 4)"
+    ]
+
+
+def test_location_report_warns_above_five_percent_unlocated(loc):
+    hints = [PlaceHint(country="AT")] * 94 + [PlaceHint(country="ZZ")] * 6
+    report = location_report(loc.locate_many(hints))
+    [warning] = report["warnings"]
+    assert warning.startswith("6 of 100 rows (6.0%) stay unlocated, more than 5%")
+    hints = [PlaceHint(country="AT")] * 95 + [PlaceHint(country="ZZ")] * 5
+    assert location_report(loc.locate_many(hints))["warnings"] == []
+
+
 def test_bad_coordinates_never_raise(loc):
     hints = [
         PlaceHint(lat=math.nan, lon=math.nan, country="FI"),
@@ -227,10 +257,6 @@ def test_nothing_usable(loc):
     r = loc.locate(PlaceHint(country="ZZ"))
     assert (r.method, r.confidence, r.level) == ("none", 0.0, None)
     assert "unknown country 'ZZ'" in r.detail
-    r = loc.locate(PlaceHint(country="UK"))  # not in NUTS 2024
-    assert r.method == "none" and "no NUTS 2024 regions" in r.detail
-    r = loc.locate(PlaceHint(nuts_code="UKI31", nuts_version=2021))
-    assert r.method == "none" and "no NUTS 2024 counterpart" in r.detail
     assert loc.locate(PlaceHint()).detail == "no location clue"
 
 

@@ -42,6 +42,8 @@ from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
 
 #: Share of a recoded region's population one target must hold to count as the answer.
 UNAMBIGUOUS_SHARE = 0.95
+#: Share of unlocated rows above which the location report warns.
+UNLOCATED_WARNING_SHARE = 0.05
 #: Points this close to a region (generalised coastlines, lake shores) are snapped to it.
 SNAP_METRES = 1000.0
 CONFIDENCE = {
@@ -101,6 +103,7 @@ class Locator:
         self._code_memo: dict[tuple, tuple[_Found | None, str | None]] = {}
         self._rest_memo: dict[tuple, tuple[_Found | None, tuple[str, ...]]] = {}
         self._ancestors: dict[str, _Ancestors] = {}
+        self._older: dict[int, Locator] = {}
 
     @property
     def points(self) -> PointLocator:
@@ -171,7 +174,37 @@ class Locator:
                 rest, more = self._by_other_clues(hint)
                 notes[i].extend(more)
                 found[i] = _finer(coarse[i], rest, notes[i]) if coarse[i] else rest
-        return [self._location(f, n) for f, n in zip(found, notes, strict=True)]
+        located = [self._location(f, n) for f, n in zip(found, notes, strict=True)]
+        self._locate_in_older_versions(hints, located)
+        return located
+
+    def _locate_in_older_versions(self, hints: list[PlaceHint], located: list[Location]) -> None:
+        """A place in a country the target version has no regions for (the United Kingdom in
+        NUTS 2024) gets the codes of the newest version that has that country's regions."""
+        todo: dict[int, list[int]] = defaultdict(list)
+        for i, (hint, loc) in enumerate(zip(hints, located, strict=True)):
+            if loc.level is None or loc.level == 0 and loc.method == "country":
+                older = self._older_version(hint)
+                if older is not None:
+                    todo[older].append(i)
+        for version, idx in todo.items():
+            if version not in self._older:
+                self._older[version] = Locator(self.registry, version, self.snap_metres)
+            again = self._older[version].locate_many([hints[i] for i in idx])
+            for i, loc in zip(idx, again, strict=True):
+                if loc.level is None:
+                    continue
+                note = f"no NUTS {self.version} regions in {loc.nuts0}: NUTS {version} codes"
+                loc.detail = f"{note}; {loc.detail}" if loc.detail else note
+                located[i] = loc
+
+    def _older_version(self, hint: PlaceHint) -> int | None:
+        """The newest NUTS version before the target with regions in the hint's country."""
+        cc, _ = self._country(hint, [])
+        if cc is None or self.registry.is_valid(cc, self.version):
+            return None
+        older = [v for v in self.registry.versions_of(cc) if v < self.version]
+        return max(older) if older else None
 
     def _location(self, found: _Found | None, notes: list[str]) -> Location:
         detail = "; ".join([n for n in notes if n] + ([found.detail] if found else []))
@@ -496,8 +529,11 @@ class Locator:
         return picked
 
 
-def location_report(locations: list[Location | None]) -> dict:
-    """Shares and counts of located hints by NUTS level and by method.
+def location_report(locations: list[Location | None], target: int = ATLAS_VERSION) -> dict:
+    """Shares and counts of located hints by NUTS level and by method, with warnings.
+
+    ``warnings`` says when more than 5 % of the rows stay unlocated, and how many rows keep the
+    codes of an older NUTS version (the United Kingdom's NUTS 2021 codes).
 
     Example
     -------
@@ -508,6 +544,7 @@ def location_report(locations: list[Location | None]) -> dict:
     levels: Counter[str] = Counter({"0": 0, "1": 0, "2": 0, "3": 0, "none": 0})
     methods: Counter[str] = Counter()
     confidence = 0.0
+    older: Counter[int] = Counter()
     for loc in locations:
         if loc is None:
             levels["none"] += 1
@@ -515,12 +552,26 @@ def location_report(locations: list[Location | None]) -> dict:
             continue
         level = loc.level
         levels["none" if level is None else str(level)] += 1
+        if loc.version != target:
+            older[loc.version] += 1
         methods[loc.method] += 1
         confidence += loc.confidence
     n = len(locations)
     share = (lambda c: c / n) if n else (lambda c: 0.0)
+    warnings = []
+    if n and levels["none"] / n > UNLOCATED_WARNING_SHARE:
+        warnings.append(
+            f"{levels['none']:,} of {n:,} rows ({levels['none'] / n:.1%}) stay unlocated, more "
+            f"than {UNLOCATED_WARNING_SHARE:.0%}: each location's detail says which clues failed"
+        )
+    if older:
+        versions = ", ".join(f"NUTS {v}: {c:,}" for v, c in sorted(older.items()))
+        warnings.append(
+            f"rows in countries without NUTS {target} regions keep older codes ({versions})"
+        )
     return {
         "total": n,
+        "warnings": warnings,
         "by_level": {k: share(v) for k, v in levels.items()},
         "by_method": {k: share(v) for k, v in sorted(methods.items())},
         "counts": {"by_level": dict(levels), "by_method": dict(sorted(methods.items()))},

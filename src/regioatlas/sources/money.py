@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from importlib import resources
 
 from regioatlas.model import RegioAtlasError

@@ -14,9 +14,13 @@ from pathlib import Path
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 #: Currency words and signs written before or after an amount ("5.172.338,50 kn", "150 000 000
-#: .- HUF", "€ 12", "kr 400"): everything up to the first and after the last digit that is no
-#: part of a number.
-_CURRENCY_TEXT = re.compile(r"^[^\d+\-.,]+|(?<=\d)[.,]?[^\d]*[^\d.,][^\d]*$|(?<=\d)[.,]-$")
+#: .- HUF", "€ 12", "kr 400"). Only these: any other letter makes the cell no number.
+_CURRENCY = (
+    r"(?:eur|€|euro|kn|hrk|huf|ft|sek|kr|pln|zł|zl|czk|kč|ron|lei|bgn|лв|dkk|nok|chf|gbp|£|\$)"
+)
+_CURRENCY_TEXT = re.compile(
+    rf"^{_CURRENCY}\.?|(?<=\d)(?:[.,]-)?{_CURRENCY}?\.?$|(?<=\d)[.,]-$", re.I
+)
 _THOUSANDS_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3}){2,}$")
 
