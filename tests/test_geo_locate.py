@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from regioatlas.geo.gazetteer import (
     nuts3_for_postcode,
 )
 from regioatlas.geo.locate import Locator, location_report
+from regioatlas.geo.points import detailed_geometry_file
 from regioatlas.model import Location, PlaceHint
 
 
@@ -336,3 +338,49 @@ def test_a_coarse_nuts_code_gives_way_to_a_finer_clue_inside_it(loc):
     r = loc.locate(PlaceHint(nuts_code="FI1C", country="FI", postcode="00100"))  # Helsinki
     assert (r.method, r.nuts2, r.nuts3) == ("nuts_code", "FI1C", None)
     assert "outside FI1C: ignored" in r.detail
+
+
+# --------------------------------------------------------------------------- snapping, 1:1M
+
+#: Real places the 1:20M outlines miss: (name, lat, lon, country, NUTS 3, metres off the outline)
+OFF_THE_OUTLINE = [
+    ("Rome, Vatican hole", 41.9029, 12.4534, "IT", "ITI43", 1835),
+    ("Reykjavík", 64.1466, -21.9426, "IS", "IS001", 1313),
+    ("Cayenne", 4.9372, -52.3260, "FR", "FRY30", 2093),
+    ("Karlskrona", 56.1612, 15.5869, "SE", "SE221", 2956),
+    ("Vlissingen", 51.4426, 3.5736, "NL", "NL342", 5167),
+    ("Santander", 43.4623, -3.8100, "ES", "ES130", 1601),
+]
+
+
+@pytest.mark.parametrize(("name", "lat", "lon", "cc", "nuts3", "metres"), OFF_THE_OUTLINE)
+def test_places_off_the_1_20m_outline_are_snapped_within_10_km(
+    loc, name, lat, lon, cc, nuts3, metres
+):
+    r = loc.locate(PlaceHint(lat=lat, lon=lon, country=cc))
+    assert (r.method, r.nuts3, r.confidence) == ("coordinates", nuts3, 0.85), name
+    assert f"snapped {metres} m to the nearest region" in r.detail
+    assert "within 10000 m of the NUTS 1:20M polygons" in r.detail
+
+
+def test_snapping_distance_is_stated_and_respected():
+    strict = Locator(snap_metres=2000)
+    near, far = strict.locate_many(
+        [PlaceHint(lat=41.9029, lon=12.4534, country="IT"), PlaceHint(lat=51.4426, lon=3.5736)]
+    )
+    assert (near.nuts3, near.method) == ("ITI43", "coordinates")
+    assert (far.method, far.level) == ("none", None)
+    assert "outside every NUTS region (1:20M polygons) and farther than 2000 m" in far.detail
+
+
+def test_a_1_1m_geometry_file_is_used_when_present():
+    folder = Path(__file__).parent / "fixtures" / "geo"
+    assert detailed_geometry_file(2024, folder=folder).name.startswith("NUTS_RG_01M_2024")
+    assert detailed_geometry_file(2021, folder=folder) is None
+    detailed = Locator(geometry_dir=folder)
+    assert detailed.snap_metres == 1000
+    r = detailed.locate(PlaceHint(lat=51.4426, lon=3.5736, country="NL"))  # Vlissingen
+    assert (r.method, r.nuts3, r.confidence) == ("coordinates", "NL342", 0.95)
+    assert detailed.points.scale == "1:1M"
+    # the shipped polygons stay the default
+    assert Locator().geometry_file is None and Locator().snap_metres == 10_000
