@@ -519,7 +519,7 @@ def test_hash_ids_of_identical_rows_get_suffixes(tmp_path):
     ("path", "delimiter", "expect"),
     [
         (FI, ",", {"id": "Koodi", "start_date": "Aloituspvm", "fund": "Rahasto"}),
-        (FI_SAMPLE, ",", {"eu_contribution": "Myönnetty EU- ja valtion rahoitus"}),
+        (FI_SAMPLE, ",", {"public_funding": "Myönnetty EU- ja valtion rahoitus"}),
         (
             AT,
             ",",
