@@ -27,7 +27,7 @@ class Store(ABC):
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 2
+    SCHEMA_VERSION: int = 3  # 3: projects.public_funding_eur/_original (EU + national)
 
     @abstractmethod
     def migrate(self) -> int:
