@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from regioatlas.geo.gazetteer import (
     nuts3_for_postcode,
 )
 from regioatlas.geo.locate import Locator, location_report
+from regioatlas.geo.points import detailed_geometry_file
 from regioatlas.model import Location, PlaceHint
 
 
@@ -155,6 +157,36 @@ def test_swapped_coordinates_are_recognised_with_the_country(loc):
     assert "swapped" in r.detail
 
 
+def test_uk_places_get_their_newest_codes_nuts_2021(loc):
+    # NUTS 2024 has no UK regions: every clue is read in NUTS 2021, the newest with UK codes
+    hints = [
+        PlaceHint(country="UK"),
+        PlaceHint(nuts_code="UKI31", nuts_version=2021),
+        PlaceHint(country="UK", lat=55.93495, lon=-3.13804),  # Edinburgh
+        PlaceHint(country="UK", city="Edinburgh"),
+    ]
+    out = loc.locate_many(hints)
+    assert [(r.version, r.method) for r in out] == [
+        (2021, "country"), (2021, "nuts_code"), (2021, "coordinates"), (2021, "municipality_name"),
+    ]  # fmt: skip
+    assert [r.nuts3 for r in out] == [None, "UKI31", "UKM75", "UKM75"]
+    assert all("no NUTS 2024 regions in UK: NUTS 2021 codes" in r.detail for r in out)
+    report = location_report(out)
+    assert report["by_level"]["none"] == 0
+    assert report["warnings"] == [
+        "rows in countries without NUTS 2024 regions keep older codes (NUTS 2021: 4)"
+    ]
+
+
+def test_location_report_warns_above_five_percent_unlocated(loc):
+    hints = [PlaceHint(country="AT")] * 94 + [PlaceHint(country="ZZ")] * 6
+    report = location_report(loc.locate_many(hints))
+    [warning] = report["warnings"]
+    assert warning.startswith("6 of 100 rows (6.0%) stay unlocated, more than 5%")
+    hints = [PlaceHint(country="AT")] * 95 + [PlaceHint(country="ZZ")] * 5
+    assert location_report(loc.locate_many(hints))["warnings"] == []
+
+
 def test_bad_coordinates_never_raise(loc):
     hints = [
         PlaceHint(lat=math.nan, lon=math.nan, country="FI"),
@@ -227,10 +259,6 @@ def test_nothing_usable(loc):
     r = loc.locate(PlaceHint(country="ZZ"))
     assert (r.method, r.confidence, r.level) == ("none", 0.0, None)
     assert "unknown country 'ZZ'" in r.detail
-    r = loc.locate(PlaceHint(country="UK"))  # not in NUTS 2024
-    assert r.method == "none" and "no NUTS 2024 regions" in r.detail
-    r = loc.locate(PlaceHint(nuts_code="UKI31", nuts_version=2021))
-    assert r.method == "none" and "no NUTS 2024 counterpart" in r.detail
     assert loc.locate(PlaceHint()).detail == "no location clue"
 
 
@@ -310,3 +338,49 @@ def test_a_coarse_nuts_code_gives_way_to_a_finer_clue_inside_it(loc):
     r = loc.locate(PlaceHint(nuts_code="FI1C", country="FI", postcode="00100"))  # Helsinki
     assert (r.method, r.nuts2, r.nuts3) == ("nuts_code", "FI1C", None)
     assert "outside FI1C: ignored" in r.detail
+
+
+# --------------------------------------------------------------------------- snapping, 1:1M
+
+#: Real places the 1:20M outlines miss: (name, lat, lon, country, NUTS 3, metres off the outline)
+OFF_THE_OUTLINE = [
+    ("Rome, Vatican hole", 41.9029, 12.4534, "IT", "ITI43", 1835),
+    ("Reykjavík", 64.1466, -21.9426, "IS", "IS001", 1313),
+    ("Cayenne", 4.9372, -52.3260, "FR", "FRY30", 2093),
+    ("Karlskrona", 56.1612, 15.5869, "SE", "SE221", 2956),
+    ("Vlissingen", 51.4426, 3.5736, "NL", "NL342", 5167),
+    ("Santander", 43.4623, -3.8100, "ES", "ES130", 1601),
+]
+
+
+@pytest.mark.parametrize(("name", "lat", "lon", "cc", "nuts3", "metres"), OFF_THE_OUTLINE)
+def test_places_off_the_1_20m_outline_are_snapped_within_10_km(
+    loc, name, lat, lon, cc, nuts3, metres
+):
+    r = loc.locate(PlaceHint(lat=lat, lon=lon, country=cc))
+    assert (r.method, r.nuts3, r.confidence) == ("coordinates", nuts3, 0.85), name
+    assert f"snapped {metres} m to the nearest region" in r.detail
+    assert "within 10000 m of the NUTS 1:20M polygons" in r.detail
+
+
+def test_snapping_distance_is_stated_and_respected():
+    strict = Locator(snap_metres=2000)
+    near, far = strict.locate_many(
+        [PlaceHint(lat=41.9029, lon=12.4534, country="IT"), PlaceHint(lat=51.4426, lon=3.5736)]
+    )
+    assert (near.nuts3, near.method) == ("ITI43", "coordinates")
+    assert (far.method, far.level) == ("none", None)
+    assert "outside every NUTS region (1:20M polygons) and farther than 2000 m" in far.detail
+
+
+def test_a_1_1m_geometry_file_is_used_when_present():
+    folder = Path(__file__).parent / "fixtures" / "geo"
+    assert detailed_geometry_file(2024, folder=folder).name.startswith("NUTS_RG_01M_2024")
+    assert detailed_geometry_file(2021, folder=folder) is None
+    detailed = Locator(geometry_dir=folder)
+    assert detailed.snap_metres == 1000
+    r = detailed.locate(PlaceHint(lat=51.4426, lon=3.5736, country="NL"))  # Vlissingen
+    assert (r.method, r.nuts3, r.confidence) == ("coordinates", "NL342", 0.95)
+    assert detailed.points.scale == "1:1M"
+    # the shipped polygons stay the default
+    assert Locator().geometry_file is None and Locator().snap_metres == 10_000

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from regioatlas.geo.nuts import NutsRegistry
 from regioatlas.model import InputError
 from regioatlas.sources.money import rate_for
 from regioatlas.sources.profile import (
@@ -55,9 +56,14 @@ def raw_rows(path: Path, delimiter: str = ",") -> list[list[str]]:
 
 def test_builtin_profiles_are_named_and_complete():
     names = builtin_profiles()
-    assert set(names) == {"fi-rakennerahastot", "at-efre", "pl-mapadotacji"}
+    assert set(names) == {
+        "fi-rakennerahastot", "at-efre", "pl-mapadotacji", "se-projektbanken",
+        "hr-karta-projekata", "hu-uszt-ka", "keep-eu-partners",
+    }  # fmt: skip
     assert all(p.name == name for name, p in names.items())
-    assert {p.country for p in names.values()} == {"FI", "AT", "PL"}
+    # keep.eu's partners come from every country: the country is read per row
+    assert {p.country for p in names.values()} == {"FI", "AT", "PL", "SE", "HR", "HU", None}
+    assert "country" in names["keep-eu-partners"].columns
     for p in names.values():
         assert p.publisher and p.licence and p.attribution and p.source_url
 
@@ -67,8 +73,18 @@ def test_every_builtin_nuts_code_exists_in_nuts_2021():
     codes = {r["nuts_code"] for r in csv.DictReader(text.splitlines())}
     for p in builtin_profiles().values():
         for rule in p.body_region:
-            assert rule.nuts_version == 2021
-            assert rule.nuts is None or rule.nuts in codes, (p.name, rule.nuts)
+            if rule.nuts_version == 2021 and p.country in ("AT", "FI", "PL"):
+                assert rule.nuts is None or rule.nuts in codes, (p.name, rule.nuts)
+
+
+def test_every_builtin_nuts_code_exists_in_its_version():
+    registry = NutsRegistry.default()
+    for p in builtin_profiles().values():
+        for rule in p.body_region:
+            assert rule.nuts is None or registry.is_valid(rule.nuts, rule.nuts_version), (
+                p.name,
+                rule.nuts,
+            )
 
 
 # --------------------------------------------------------------------------- Finland
@@ -80,7 +96,9 @@ def test_fi_amounts_and_dates_equal_the_file():
     project, participant = by_line(res, 3)
     assert project.id == "fi-rakennerahastot:A70302" and project.native_id == row[0]
     assert project.title == row[2]
-    assert project.eu_contribution_eur == float(row[9]) == 280000
+    # "Myönnetty EU- ja valtion rahoitus" is EU + national public funding, never EU money alone
+    assert project.public_funding_eur == float(row[9]) == 280000
+    assert project.eu_contribution_eur is None and participant.eu_contribution_eur is None
     assert project.total_cost_eur == float(row[11]) == 319258
     assert (project.start_date, project.end_date) == (date(2015, 3, 1), date(2017, 2, 28))
     assert project.fund == "ERDF" and project.status == "ongoing" and project.currency == "EUR"
@@ -88,7 +106,7 @@ def test_fi_amounts_and_dates_equal_the_file():
     assert project.country == "FI" and project.language == "fi"
     assert participant.name == row[8] == "Lappeenrannan teknillinen yliopisto"
     assert participant.seq == 1 and participant.role == "beneficiary"
-    assert participant.eu_contribution_eur == 280000 and participant.source_line == 3
+    assert participant.source_line == 3
 
 
 def test_fi_decimal_amounts_and_esf_rows():
@@ -99,7 +117,7 @@ def test_fi_decimal_amounts_and_esf_rows():
         "TL3 Työllisyys ja työvoiman liikkuvuus (employment and labour mobility)"
     ]
     project, _ = by_line(res, 4)  # A70201: 180000 granted, 300000 planned
-    assert (project.eu_contribution_eur, project.total_cost_eur) == (180000, 300000)
+    assert (project.public_funding_eur, project.total_cost_eur) == (180000, 300000)
     assert len(res.projects) == 149 and res.errors == []
 
 
@@ -501,7 +519,7 @@ def test_hash_ids_of_identical_rows_get_suffixes(tmp_path):
     ("path", "delimiter", "expect"),
     [
         (FI, ",", {"id": "Koodi", "start_date": "Aloituspvm", "fund": "Rahasto"}),
-        (FI_SAMPLE, ",", {"eu_contribution": "Myönnetty EU- ja valtion rahoitus"}),
+        (FI_SAMPLE, ",", {"public_funding": "Myönnetty EU- ja valtion rahoitus"}),
         (
             AT,
             ",",

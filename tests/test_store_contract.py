@@ -329,3 +329,35 @@ def test_a_failed_write_keeps_the_stations(contract_store):
     with pytest.raises(StoreError):  # its projects belong to another dataset
         contract_store.replace_dataset(eea, *_rows(), stations=[], station_values=[])
     assert contract_store.stations("eea-aq:x.csv") == stations
+
+
+def test_public_funding_is_a_measure_of_its_own(contract_store):
+    # EU + national public funding (the Finnish list's only amount) is stored beside, never as,
+    # the EU contribution, in whole cents
+    projects, participants, figures = _rows()
+    projects[0].public_funding_eur, projects[0].public_funding_original = 1234.5, 1234.5
+    contract_store.replace_dataset(_dataset(), projects, participants, figures)
+    p = contract_store.project("src:101180091")
+    assert (p["public_funding_eur"], p["public_funding_original"]) == (1234.5, 1234.5)
+    assert p["eu_contribution_eur"] == projects[0].eu_contribution_eur
+    assert contract_store.project(projects[1].id)["public_funding_eur"] is None
+
+
+def test_a_schema_2_duckdb_store_migrates_to_public_funding(tmp_path):
+    import duckdb
+
+    from regioatlas.store import sql
+
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER, applied_at TIMESTAMP)")
+    for version in (0, 1):
+        for statement in sql.MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_migrations VALUES (?, now())", [version + 1])
+    con.close()
+    with open_store(f"duckdb://{path}") as store:
+        assert store.schema_version() == store.SCHEMA_VERSION
+        projects, participants, figures = _rows()
+        store.replace_dataset(_dataset(), projects, participants, figures)
+        assert store.project("src:101180091")["public_funding_eur"] is None

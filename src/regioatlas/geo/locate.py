@@ -6,7 +6,7 @@ Cascade (first usable clue wins; clues that fail are mentioned in ``Location.det
 clue                method                 confidence
 ==================  =====================  =========================================
 NUTS code           nuts_code(_recoded)    1.0, or the population share when recoded
-coordinates         coordinates            0.95 (0.85 snapped to a coast within 1 km)
+coordinates         coordinates            0.95 (0.85 snapped: 10 km at 1:20M, 1 km at 1:1M)
 postcode            postcode               0.9 (x share when recoded from NUTS 2024)
 LAU code            lau_code               0.95 x share of the NUTS 2016 -> target recode
 city name           municipality_name      0.8 unique LAU, 0.6 several in one region
@@ -31,19 +31,25 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from regioatlas.geo import gazetteer
 from regioatlas.geo.nuts import COUNTRY_ALIASES, NutsRegistry, check_version, normalise_code
-from regioatlas.geo.points import PointLocator, to_lonlat
+from regioatlas.geo.points import PointLocator, detailed_geometry_file, to_lonlat
 from regioatlas.model import Location, PlaceHint
 from regioatlas.model.regions import ATLAS_VERSION, MAPPED_VERSIONS
 
 #: Share of a recoded region's population one target must hold to count as the answer.
 UNAMBIGUOUS_SHARE = 0.95
-#: Points this close to a region (generalised coastlines, lake shores) are snapped to it.
-SNAP_METRES = 1000.0
+#: Share of unlocated rows above which the location report warns.
+UNLOCATED_WARNING_SHARE = 0.05
+#: Points this close to a region (generalised coastlines, lake shores) are snapped to it, by
+#: the scale of the polygons: the shipped 1:20M outlines cut off harbours and capes by up to a
+#: few km (Vlissingen 5.2 km, Karlskrona 3.0 km, Cayenne 2.1 km, the Vatican hole of Rome 1.8 km
+#: from ITI43), GISCO's 1:1M outlines by metres.
+SNAP_METRES = {"1:20M": 10_000.0, "1:1M": 1000.0}
 CONFIDENCE = {
     "nuts_code": 1.0,
     "coordinates": 0.95,
@@ -90,22 +96,31 @@ class Locator:
         self,
         registry: NutsRegistry | None = None,
         version: int = ATLAS_VERSION,
-        snap_metres: float = SNAP_METRES,
+        snap_metres: float | None = None,
+        geometry_dir: str | Path | None = None,
     ) -> None:
         self.registry = registry or NutsRegistry.default()
         self.version = check_version(version)
-        self.snap_metres = snap_metres
         # Points are looked up in the target version's polygons, or in 2016's and recoded.
         self._point_version = version if version in MAPPED_VERSIONS else 2016
+        self.geometry_dir = geometry_dir
+        #: GISCO's 1:1M polygons when present (``detailed_geometry_file``), else None: 1:20M
+        self.geometry_file = detailed_geometry_file(self._point_version, 3, geometry_dir)
+        scale = "1:1M" if self.geometry_file is not None else "1:20M"
+        #: the distance within which a point outside every region is snapped to the nearest one
+        self.snap_metres = SNAP_METRES[scale] if snap_metres is None else snap_metres
         self._points: PointLocator | None = None
         self._code_memo: dict[tuple, tuple[_Found | None, str | None]] = {}
         self._rest_memo: dict[tuple, tuple[_Found | None, tuple[str, ...]]] = {}
         self._ancestors: dict[str, _Ancestors] = {}
+        self._older: dict[int, Locator] = {}
 
     @property
     def points(self) -> PointLocator:
         if self._points is None:
-            self._points = PointLocator(self.registry, self._point_version, 3)
+            self._points = PointLocator(
+                self.registry, self._point_version, 3, geometry_file=self.geometry_file
+            )
         return self._points
 
     # ------------------------------------------------------------------ public
@@ -171,7 +186,39 @@ class Locator:
                 rest, more = self._by_other_clues(hint)
                 notes[i].extend(more)
                 found[i] = _finer(coarse[i], rest, notes[i]) if coarse[i] else rest
-        return [self._location(f, n) for f, n in zip(found, notes, strict=True)]
+        located = [self._location(f, n) for f, n in zip(found, notes, strict=True)]
+        self._locate_in_older_versions(hints, located)
+        return located
+
+    def _locate_in_older_versions(self, hints: list[PlaceHint], located: list[Location]) -> None:
+        """A place in a country the target version has no regions for (the United Kingdom in
+        NUTS 2024) gets the codes of the newest version that has that country's regions."""
+        todo: dict[int, list[int]] = defaultdict(list)
+        for i, (hint, loc) in enumerate(zip(hints, located, strict=True)):
+            if loc.level is None or loc.level == 0 and loc.method == "country":
+                older = self._older_version(hint)
+                if older is not None:
+                    todo[older].append(i)
+        for version, idx in todo.items():
+            if version not in self._older:
+                self._older[version] = Locator(
+                    self.registry, version, self.snap_metres, self.geometry_dir
+                )
+            again = self._older[version].locate_many([hints[i] for i in idx])
+            for i, loc in zip(idx, again, strict=True):
+                if loc.level is None:
+                    continue
+                note = f"no NUTS {self.version} regions in {loc.nuts0}: NUTS {version} codes"
+                loc.detail = f"{note}; {loc.detail}" if loc.detail else note
+                located[i] = loc
+
+    def _older_version(self, hint: PlaceHint) -> int | None:
+        """The newest NUTS version before the target with regions in the hint's country."""
+        cc, _ = self._country(hint, [])
+        if cc is None or self.registry.is_valid(cc, self.version):
+            return None
+        older = [v for v in self.registry.versions_of(cc) if v < self.version]
+        return max(older) if older else None
 
     def _location(self, found: _Found | None, notes: list[str]) -> Location:
         detail = "; ".join([n for n in notes if n] + ([found.detail] if found else []))
@@ -359,7 +406,10 @@ class Locator:
             code, method = codes[k], "coordinates"
             confidence = CONFIDENCE["coordinates"]
             if code is not None and dist[k] > 0:
-                where += f" snapped {dist[k]:.0f} m to the nearest region"
+                where += (
+                    f" snapped {dist[k]:.0f} m to the nearest region (within "
+                    f"{self.snap_metres:.0f} m of the NUTS {self.points.scale} polygons)"
+                )
                 confidence = CONFIDENCE["coordinates_snapped"]
             cc = gazetteer.normalise_country(str(hints[i].country)) if hints[i].country else None
             if cc and (code is None or code[:2] != cc):
@@ -371,7 +421,10 @@ class Locator:
                     confidence = CONFIDENCE["coordinates_other_country"]
                     where += f" lies in {code[:2]}, not in the stated country {cc}"
             if code is None:
-                notes[i].append(f"{where} lies outside every NUTS region")
+                notes[i].append(
+                    f"{where} lies outside every NUTS region ({self.points.scale} polygons) "
+                    f"and farther than {self.snap_metres:.0f} m from one"
+                )
                 yield i, None
                 continue
             picked = self._recode(code, self._point_version, f"{where} in {code}")
@@ -496,8 +549,11 @@ class Locator:
         return picked
 
 
-def location_report(locations: list[Location | None]) -> dict:
-    """Shares and counts of located hints by NUTS level and by method.
+def location_report(locations: list[Location | None], target: int = ATLAS_VERSION) -> dict:
+    """Shares and counts of located hints by NUTS level and by method, with warnings.
+
+    ``warnings`` says when more than 5 % of the rows stay unlocated, and how many rows keep the
+    codes of an older NUTS version (the United Kingdom's NUTS 2021 codes).
 
     Example
     -------
@@ -508,6 +564,7 @@ def location_report(locations: list[Location | None]) -> dict:
     levels: Counter[str] = Counter({"0": 0, "1": 0, "2": 0, "3": 0, "none": 0})
     methods: Counter[str] = Counter()
     confidence = 0.0
+    older: Counter[int] = Counter()
     for loc in locations:
         if loc is None:
             levels["none"] += 1
@@ -515,12 +572,26 @@ def location_report(locations: list[Location | None]) -> dict:
             continue
         level = loc.level
         levels["none" if level is None else str(level)] += 1
+        if loc.version != target:
+            older[loc.version] += 1
         methods[loc.method] += 1
         confidence += loc.confidence
     n = len(locations)
     share = (lambda c: c / n) if n else (lambda c: 0.0)
+    warnings = []
+    if n and levels["none"] / n > UNLOCATED_WARNING_SHARE:
+        warnings.append(
+            f"{levels['none']:,} of {n:,} rows ({levels['none'] / n:.1%}) stay unlocated, more "
+            f"than {UNLOCATED_WARNING_SHARE:.0%}: each location's detail says which clues failed"
+        )
+    if older:
+        versions = ", ".join(f"NUTS {v}: {c:,}" for v, c in sorted(older.items()))
+        warnings.append(
+            f"rows in countries without NUTS {target} regions keep older codes ({versions})"
+        )
     return {
         "total": n,
+        "warnings": warnings,
         "by_level": {k: share(v) for k, v in levels.items()},
         "by_method": {k: share(v) for k, v in sorted(methods.items())},
         "counts": {"by_level": dict(levels), "by_method": dict(sorted(methods.items()))},

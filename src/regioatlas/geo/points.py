@@ -9,7 +9,10 @@ as in ``geopandas.sjoin(predicate="within")``); points on a boundary or in the s
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -23,6 +26,58 @@ CELL = 0.05
 _OUTSIDE = -1
 _WGS84 = {"EPSG:4326", "OGC:CRS84", "CRS84", "WGS84"}
 _EARTH_RADIUS_M = 6_371_008.8
+
+
+#: GISCO's file names of the 1:1 million NUTS polygons in WGS 84, one file per level or all
+#: levels in one ("NUTS_RG_01M_2024_4326_LEVL_3.geojson", "NUTS_RG_01M_2024_4326.geojson").
+DETAILED_NAMES = (
+    "NUTS_RG_01M_{version}_4326_LEVL_{level}.geojson",
+    "NUTS_RG_01M_{version}_4326.geojson",
+)
+
+
+def detailed_geometry_file(version: int, level: int = 3, folder: str | Path | None = None):
+    """GISCO's 1:1M NUTS polygons of a version when present in ``folder``, else None.
+
+    The package ships the 1:20M polygons only (the 1:1M files are 30 times larger); a file
+    downloaded from GISCO and put in ``folder`` (default: the package's ``data/geo``) under its
+    GISCO name is used instead, for point-in-polygon at coasts, in the Vatican hole of Rome and
+    in small islands that the 1:20M outlines miss.
+
+    Example
+    -------
+    >>> detailed_geometry_file(2024, folder="/nonexistent") is None
+    True
+    """
+    base = Path(folder) if folder is not None else Path(str(resources.files("regioatlas.data")))
+    if folder is None:
+        base = base / "geo"
+    for pattern in DETAILED_NAMES:
+        path = base / pattern.format(version=version, level=level)
+        if path.is_file():
+            return path
+    return None
+
+
+def read_geometry_file(path: str | Path, level: int) -> tuple[list[str], np.ndarray]:
+    """Codes and polygons of one NUTS level from a GISCO GeoJSON file (``NUTS_ID``,
+    ``LEVL_CODE`` properties), in the file's order.
+
+    Example
+    -------
+    >>> read_geometry_file("tests/fixtures/geo/NUTS_RG_01M_2024_4326_LEVL_3.geojson", 3)[0][:2]
+    ['NL341', 'NL342']
+    """
+    data = json.loads(Path(path).read_text("utf-8"))
+    codes, geoms = [], []
+    for feature in data.get("features", []):
+        props = feature.get("properties") or {}
+        code = props.get("NUTS_ID")
+        if not code or int(props.get("LEVL_CODE", len(code) - 2)) != level:
+            continue
+        codes.append(code)
+        geoms.append(shapely.from_geojson(json.dumps(feature["geometry"])))
+    return codes, np.array(geoms, dtype=object)
 
 
 @lru_cache(maxsize=32)
@@ -64,6 +119,9 @@ class PointLocator:
         NUTS version with polygons: 2016, 2021 or 2024.
     level : int
         NUTS level 0-3.
+    geometry_file : path, optional
+        GISCO's 1:1M GeoJSON of that version (see ``detailed_geometry_file``); default: the
+        shipped 1:20M polygons.
 
     Example
     -------
@@ -78,10 +136,17 @@ class PointLocator:
         version: int = ATLAS_VERSION,
         level: int = 3,
         cell: float = CELL,
+        geometry_file: str | Path | None = None,
     ) -> None:
         self.registry = registry or NutsRegistry.default()
         self.version, self.level, self.cell = version, level, cell
-        codes, geoms = self.registry.shapes(version, level)
+        #: the polygons' source: GISCO's 1:1M file when given, else the shipped 1:20M ones
+        self.geometry_file = Path(geometry_file) if geometry_file else None
+        if self.geometry_file is not None:
+            codes, geoms = read_geometry_file(self.geometry_file, level)
+        else:
+            codes, geoms = self.registry.shapes(version, level)
+        self.scale = "1:1M" if self.geometry_file is not None else "1:20M"
         if not codes:
             raise ValueError(f"no NUTS {version} polygons at level {level}")
         self.codes = np.array(codes, dtype=object)

@@ -79,6 +79,10 @@ class Project:
     total_cost_original: float | None = None
     eu_contribution_original: float | None = None
     exchange_rate: float | None = None
+    #: EU plus national public funding, where a list gives only that sum (the Finnish list's
+    #: "Myönnetty EU- ja valtion rahoitus"): a measure of its own, never an EU contribution.
+    public_funding_eur: float | None = None
+    public_funding_original: float | None = None
     rate_date: date | None = None
     country: str | None = None
     language: str | None = None

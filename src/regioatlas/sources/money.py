@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from importlib import resources
 
 from regioatlas.model.errors import BadInput
 
-#: Currencies fixed to the euro before or at their euro changeover: 1 EUR = rate units.
-#: (Irrevocable conversion rates, Council Regulations; only those a list of operations may still use.)
-FIXED_RATES = {"EUR": 1.0, "BGN": 1.95583, "HRK": 7.53450}
+#: Currencies fixed to the euro: 1 EUR = rate units, from the year given (the euro changeover's
+#: irrevocable rate, or a currency board's peg); before that year the ECB annual average holds.
+#: (Council Regulations; only those a list of operations may still use.)
+FIXED_RATES = {"EUR": (1.0, 1999), "BGN": (1.95583, 1999), "HRK": (7.53450, 2023)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,10 @@ def rate_for(currency: str, year: int) -> tuple[float, int, str]:
     4.36321
     """
     cur = currency.upper().strip()
-    if cur in FIXED_RATES:
-        return FIXED_RATES[cur], year, "fixed"
+    fixed = FIXED_RATES.get(cur)
     years = [y for (c, y) in _table() if c == cur]
+    if fixed is not None and (year >= fixed[1] or not years):
+        return fixed[0], year, "fixed"
     if not years:
         raise UnknownCurrency(
             f"no exchange rate for currency {currency!r}; known: "
@@ -75,5 +78,25 @@ def to_eur(amount: float | None, currency: str, year: int) -> Conversion:
     229.19
     """
     rate, used_year, kind = rate_for(currency, year)
-    eur = None if amount is None else amount / rate
+    eur = None if amount is None else cents(Decimal(repr(amount)) / Decimal(repr(rate)))
     return Conversion(eur, amount, currency.upper(), rate, date(used_year, 12, 31), kind)
+
+
+_CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal | float | None) -> float | None:
+    """An amount rounded to whole cents in decimal arithmetic, as the float nearest to it.
+
+    Converting with binary floats leaves noise (``1234.4999999``); dividing as decimals and
+    rounding half to even to the cent gives the amount a person computes by hand.
+
+    Example
+    -------
+    >>> cents(Decimal("1234.499999")), cents(0.1 + 0.2)
+    (1234.5, 0.3)
+    """
+    if amount is None:
+        return None
+    value = amount if isinstance(amount, Decimal) else Decimal(repr(amount))
+    return float(value.quantize(_CENT, rounding=ROUND_HALF_EVEN))

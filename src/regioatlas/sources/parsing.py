@@ -13,18 +13,31 @@ from datetime import date, datetime
 from pathlib import Path
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+#: Currency words and signs written before or after an amount ("5.172.338,50 kn", "150 000 000
+#: .- HUF", "€ 12", "kr 400"). Only these: any other letter makes the cell no number.
+_CURRENCY = (
+    r"(?:eur|€|euro|kn|hrk|huf|ft|sek|kr|pln|zł|zl|czk|kč|ron|lei|bgn|лв|dkk|nok|chf|gbp|£|\$)"
+)
+_CURRENCY_TEXT = re.compile(
+    rf"^{_CURRENCY}\.?|(?<=\d)(?:[.,]-)?{_CURRENCY}?\.?$|(?<=\d)[.,]-$", re.I
+)
+_THOUSANDS_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3}){2,}$")
 
 
 def parse_amount(text: str | float | int | None, decimal: str = "auto") -> float | None:
     """Parse an amount as published: ``"1971987,5"``, ``"1 234,56"``, ``"1,234.56"``, ``403514.06``.
 
-    ``decimal`` is ``"."``, ``","`` or ``"auto"`` (a lone comma followed by 1-2 digits, or
-    followed by 3 digits with a dot elsewhere, decides). Empty text gives None.
+    ``decimal`` is ``"."``, ``","`` or ``"auto"``. With ``"auto"`` the separators in the value
+    decide: the last of ``,`` and ``.`` is the decimal mark when both occur; several dots
+    (``"15.414.794"``) or several commas are thousands separators; a lone comma is a decimal
+    comma. Currency words and signs around the number (``"kn"``, ``".- HUF"``, ``"€"``) are
+    dropped. Empty text gives None.
 
     Example
     -------
-    >>> parse_amount("1971987,5")
-    1971987.5
+    >>> parse_amount("1971987,5"), parse_amount("15.414.794"), parse_amount("150 000 000 .- HUF")
+    (1971987.5, 15414794.0, 150000000.0)
     """
     if text is None:
         return None
@@ -35,18 +48,56 @@ def parse_amount(text: str | float | int | None, decimal: str = "auto") -> float
             return float(text)
         except ValueError:
             pass
-    s = _SPACES.sub("", text.strip()).replace("€", "").replace("EUR", "")
+    s = _SPACES.sub("", text.strip())
+    s = _CURRENCY_TEXT.sub("", s)
+    if s in ("", "-"):
+        return None
+    if decimal == "auto":
+        decimal = _decimal_mark(s)
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".")
+    else:
+        s = s.replace(",", "")
+    try:
+        return float(s)
+    except ValueError:
+        raise ValueError(f"not a number: {text!r}") from None
+
+
+def _decimal_mark(s: str) -> str:
+    """The decimal mark of one number written without spaces, judged from its separators."""
+    if "," in s and "." in s:
+        return "," if s.rfind(",") > s.rfind(".") else "."
+    if _THOUSANDS_DOTS.match(s) and s.count(".") > 1:
+        return ","  # "15.414.794": dots group thousands, so a comma would be the decimal mark
+    if _THOUSANDS_COMMAS.match(s):
+        return "."
+    # "1,234" is ambiguous; CORDIS and the national lists write decimal commas
+    return ","
+
+
+def parse_coordinate(text: str | float | None, decimal: str = "auto") -> float | None:
+    """Parse a coordinate: ``"60,1699"``, ``"560016.186"``, ``"2.808.000,5"``, ``24.94``.
+
+    Coordinates have their own decimal style, independent of the amounts' (a list may group
+    thousands of euros with dots and still write ``560016.186`` for an easting). With ``"auto"``
+    a single ``,`` or ``.`` is the decimal mark, whatever follows it; with both, the last one is.
+
+    Example
+    -------
+    >>> parse_coordinate("560016.186"), parse_coordinate("60,1699"), parse_coordinate("1.234", ",")
+    (560016.186, 60.1699, 1234.0)
+    """
+    if text is None or isinstance(text, (int, float)):
+        return None if text is None else float(text)
+    s = _SPACES.sub("", text.strip())
     if s in ("", "-"):
         return None
     if decimal == "auto":
         if "," in s and "." in s:
             decimal = "," if s.rfind(",") > s.rfind(".") else "."
-        elif "," in s:
-            head, _, tail = s.rpartition(",")
-            decimal = "," if (len(tail) != 3 or s.count(",") == 1 and head in ("0", "-0")) else "."
-            if s.count(",") == 1 and len(tail) == 3:
-                # "1,234" is ambiguous; CORDIS and the national lists write decimal commas
-                decimal = ","
+        elif s.count(",") == 1 or s.count(".") > 1:
+            decimal = ","
         else:
             decimal = "."
     if decimal == ",":
@@ -56,7 +107,38 @@ def parse_amount(text: str | float | int | None, decimal: str = "auto") -> float
     try:
         return float(s)
     except ValueError:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(f"not a coordinate: {text!r}") from None
+
+
+def detect_decimal(values: list[str]) -> str | None:
+    """The decimal mark (``","`` or ``"."``) a column of amounts is written with, or None.
+
+    Several values are read together: one ``"15.414.794"`` or ``"1.234,5"`` settles it even when
+    most values (``"400000"``) say nothing.
+
+    Example
+    -------
+    >>> detect_decimal(["400000", "15.414.794", "12"]), detect_decimal(["1,234.50"])
+    (',', '.')
+    """
+    votes = {",": 0, ".": 0}
+    for raw in values:
+        s = _CURRENCY_TEXT.sub("", _SPACES.sub("", raw.strip()))
+        if not s or not any(ch.isdigit() for ch in s):
+            continue
+        if "," in s and "." in s:
+            votes[_decimal_mark(s)] += 2
+        elif s.count(".") > 1 and _THOUSANDS_DOTS.match(s):
+            votes[","] += 2
+        elif s.count(",") > 1 and _THOUSANDS_COMMAS.match(s):
+            votes["."] += 2
+        elif "," in s:
+            votes[","] += 1
+        elif "." in s:
+            votes["."] += 1
+    if not any(votes.values()):
+        return None
+    return "," if votes[","] > votes["."] else "."
 
 
 def parse_percent(text: str | None) -> float | None:

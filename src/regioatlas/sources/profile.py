@@ -26,10 +26,10 @@ from regioatlas.sources.money import UnknownCurrency, rate_for
 #: Model fields a ``[columns]`` entry may name, by the kind of value the column holds.
 TEXT_FIELDS = (
     "id", "title", "summary", "beneficiary", "status", "category", "programme", "fund", "url",
-    "lau_code", "municipality", "postcode", "nuts_code",
+    "lau_code", "municipality", "postcode", "nuts_code", "country",
 )  # fmt: skip
 DATE_FIELDS = ("start_date", "end_date")
-AMOUNT_FIELDS = ("total_cost", "eu_contribution")
+AMOUNT_FIELDS = ("total_cost", "eu_contribution", "public_funding")
 FIELDS = TEXT_FIELDS + DATE_FIELDS + AMOUNT_FIELDS + ("eu_rate", "lat", "lon")
 #: Other names a profile may use for a field.
 ALIASES = {"objective": "summary", "topic": "category"}
@@ -46,6 +46,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str, "title": str, "country": str, "language": str, "publisher": str,
     "licence": str, "attribution": str, "source_url": str, "programme": str, "fund": str,
     "delimiter": str, "encoding": str, "quotechar": str, "header_row": int, "decimal": str,
+    "coordinate_decimal": str,
     "date_format": str, "currency": str, "rate_year": int, "nuts_version": int, "crs": str,
     "id_fields": list, "optional": list, "columns": dict, "extract": dict, "values": dict,
     "body_region": list, "city": list,
@@ -126,6 +127,7 @@ class Profile:
     quotechar: str = '"'
     header_row: int = 1
     decimal: str = "auto"
+    coordinate_decimal: str = "auto"
     date_format: str = "iso"
     currency: str = "EUR"
     rate_year: int | None = None
@@ -249,6 +251,7 @@ class _Validator:
             programme=d.get("programme"), fund=d.get("fund"), delimiter=delimiter,
             encoding=d.get("encoding", "utf-8"), quotechar=d.get("quotechar", '"'),
             header_row=d.get("header_row", 1), decimal=d.get("decimal", "auto"),
+            coordinate_decimal=d.get("coordinate_decimal", "auto"),
             date_format=d.get("date_format", "iso"), currency=d.get("currency", "EUR").upper(),
             rate_year=d.get("rate_year"), nuts_version=d.get("nuts_version"),
             crs=d.get("crs", "EPSG:4326"), id_fields=tuple(id_fields),
@@ -274,8 +277,9 @@ class _Validator:
                 self.bad("encoding", f"unknown encoding {d['encoding']!r} (e.g. utf-8, cp1250)")
         if d.get("header_row", 1) < 1:
             self.bad("header_row", "counts rows from 1")
-        if d.get("decimal", "auto") not in (",", ".", "auto"):
-            self.bad("decimal", "must be ',' or '.' or 'auto'")
+        for key in ("decimal", "coordinate_decimal"):
+            if d.get(key, "auto") not in (",", ".", "auto"):
+                self.bad(key, "must be ',' or '.' or 'auto'")
         fmt = d.get("date_format", "iso")
         if fmt not in ("iso", "dmy", "mdy") and "%" not in fmt:
             self.bad(

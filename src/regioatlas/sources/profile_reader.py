@@ -16,8 +16,8 @@ from pathlib import Path
 from regioatlas.geo.nuts import nuts_code_problem
 from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
 from regioatlas.sources.base import ReadResult
-from regioatlas.sources.money import to_eur
-from regioatlas.sources.parsing import parse_amount, parse_date, read_text
+from regioatlas.sources.money import cents, to_eur
+from regioatlas.sources.parsing import parse_amount, parse_coordinate, parse_date, read_text
 from regioatlas.sources.profile import MAPPABLE, NUTS_CODE, Profile, find_profile
 
 # --------------------------------------------------------------------------- reading
@@ -156,8 +156,8 @@ class _Cells:
 
     def coordinate(self, fld: str, limit: float) -> float | None:
         value = self.text(fld)
-        try:
-            number = parse_amount(value, self.profile.decimal)
+        try:  # coordinates have their own decimal style: "560016.186" beside "15.414.794 €"
+            number = parse_coordinate(value, self.profile.coordinate_decimal)
         except ValueError as exc:
             self.fail(fld, str(exc), value)
             return None
@@ -190,7 +190,7 @@ def _place(c: _Cells) -> PlaceHint:
         if problem:
             c.fail("nuts_code", problem, nuts)
     place = PlaceHint(
-        country=p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
+        country=c.text("country") or p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
         lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
         city=_city(c), lau_code=c.text("lau_code"),
     )  # fmt: skip
@@ -225,10 +225,11 @@ def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Particip
     if start and end and end < start:
         c.fail("end_date", f"end date {end} is before start date {start}", c.text("end_date"))
     total, eu, share = c.amount("total_cost"), c.amount("eu_contribution"), c.rate("eu_rate")
+    public = c.amount("public_funding")
     if eu is None and share is not None and total is not None:
-        eu = total * share
+        eu = cents(total * share)
     year = start.year if start else p.rate_year
-    if p.currency != "EUR" and year is None and (total is not None or eu is not None):
+    if p.currency != "EUR" and year is None and (total, eu, public) != (None, None, None):
         c.fail("start_date", "no date to choose the exchange-rate year: set rate_year", None)
     texts = {f: c.text(f) for f in ("title", "beneficiary", "summary", "url")}
     mapped = {f: c.mapped(f) for f in MAPPABLE}
@@ -239,12 +240,13 @@ def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Particip
     seen[native] = (c.file, c.line)
     rate_date: date | None
     if p.currency == "EUR" or year is None:  # year is None only when there is no amount
-        total_eur, eu_eur = total, eu
+        total_eur, eu_eur, public_eur = total, eu, public
         rate, rate_date = (1.0, None) if p.currency == "EUR" else (None, None)
     else:
         conv = to_eur(total, p.currency, year)
         total_eur, rate, rate_date = conv.eur, conv.rate, conv.rate_date
         eu_eur = to_eur(eu, p.currency, year).eur
+        public_eur = to_eur(public, p.currency, year).eur
     project_id = f"{p.name}:{native}"
     category = mapped["category"]
     project = Project(
@@ -254,7 +256,8 @@ def _row(c: _Cells, seen: dict[str, tuple[str, int]]) -> tuple[Project, Particip
         status=mapped["status"], start_date=start, end_date=end,
         total_cost_eur=total_eur, eu_contribution_eur=eu_eur, currency=p.currency,
         total_cost_original=total, eu_contribution_original=eu, exchange_rate=rate,
-        rate_date=rate_date, country=p.country, language=p.language, url=texts["url"],
+        public_funding_eur=public_eur, public_funding_original=public,
+        rate_date=rate_date, country=c.text("country") or p.country, language=p.language, url=texts["url"],
         source_line=c.line,
     )  # fmt: skip
     participant = Participant(

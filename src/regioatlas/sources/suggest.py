@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
 import re
@@ -18,94 +19,23 @@ from pathlib import Path
 
 from regioatlas.model import InputError, RowError
 from regioatlas.sources.money import UnknownCurrency, rate_for
+from regioatlas.sources.parsing import detect_decimal, parse_amount
 from regioatlas.sources.profile import COUNTRIES, parse_profile
-
-#: Header words per field, as regular expressions over the lower-cased header, with a weight.
-FIELD_WORDS: dict[str, list[tuple[str, int]]] = {
-    "id": [(r"\b(id|code|koodi|kennung|kennziffer|numer|nr|no|n°|identifiant|codice|código|"
-            r"hankekoodi|hankenumero|numéro|numero|reference|referenz|cup)\b", 3)],
-    "title": [(r"hankkeen nimi|operation name|project name|name of (the )?operation|title|"
-               r"tytuł|bezeichnung des vorhabens|projekttitel|projektname|intitulé|titre|"
-               r"nom (du |de l.)?(projet|opération)|titolo|denominazione|título|"
-               r"nombre (del|de la) (proyecto|operación)", 4),
-              (r"\b(name|nimi|nazwa|nom|nome|nombre|bezeichnung|vorhaben|projekt|project)\b", 1)],
-    "summary": [(r"summary|zusammenfassung|description|beschreibung|kuvaus|tiivistelmä|opis|"
-                 r"streszczenie|résumé|descrizione|sintesi|resumen|descripción|objective|"
-                 r"objectif|obiettivo|objetivo|cel projektu|tavoite", 4)],
-    "beneficiary": [(r"beneficiar|begünstigt|toteuttaj|tuensaaja|beneficjent|bénéficiaire|"
-                     r"beneficiario|organisation|organization|träger|hakija|wnioskodawca|"
-                     r"soggetto|partner", 4)],
-    "start_date": [(r"start|beginn|aloitus|alkamis|rozpocz|début|debut|inizio|inicio|\bfrom\b|"
-                    r"\bvon\b|\balku", 4)],
-    "end_date": [(r"\bend\b|\bende\b|päättymis|loppu|zakończ|\bfin\b|\bfine\b|conclus|\bto\b|"
-                  r"\bbis\b|until", 4)],
-    "total_cost": [(r"total|gesamt|yhteensä|kokonais|wartość|całkowit|coût|montant|costo|"
-                    r"importo|coste|gasto|eligible|förderfähig|kustannus|budget", 4),
-                   (r"toteutunut|paid|ausgezahlt|wypłac|realis|payé|pagat|pagad|spent", -3)],
-    "eu_contribution": [(r"\beu\b|\bue\b|union|unions|eakr|\besr\b|erdf|\besf|efre|feder|fesr|"
-                         r"\bfse\b|dofinansowanie|co-?financ|kofinanz|contribution|beitrag|"
-                         r"myönnetty|grant", 4),
-                        (r"rate|satz|%|stopa|taux|tasso|tasa|osuus|toteutunut|paid|ausgezahlt|"
-                         r"wypłac|realis|payé", -3)],
-    "eu_rate": [(r"rate|satz|%|stopa|taux|tasso|tasa|prozent|percent|osuus", 4)],
-    "status": [(r"\b(status|tila|stan|état|etat|stato|estado)\b", 4)],
-    "category": [(r"categor|kategori|dziedzina|theme|thema|teema|topic|\bfield\b|domaine|"
-                  r"settore|sector|priority|prioritätsachse|toimintalinja|\btl\b|oś", 3)],
-    "fund": [(r"\b(fund|rahasto|fonds|fundusz|fondo)\b", 4)],
-    "programme": [(r"programme|program|ohjelma|programm|programma|programa", 3)],
-    "postcode": [(r"post ?code|postal|\bzip\b|\bplz\b|postleitzahl|postinumero|kod pocztowy|"
-                  r"code postal|\bcap\b|código postal", 5)],
-    "nuts_code": [(r"\bnuts\b", 5)],
-    "lau_code": [(r"\blau\b|gemeindekennziffer|gemeindecode|regionalcode|location indicator|"
-                  r"kuntakoodi|kuntanumero|teryt|code insee|codice istat|municipality code", 4)],
-    "municipality": [(r"municipality|gemeinde|\bkunta\b|gmina|commune|comune|municipio|\bcity\b|"
-                      r"stadt|kaupunki|miasto|ville|città|ciudad|\bort\b|lieu|località|"
-                      r"miejscowość|sijainti", 3)],
-}  # fmt: skip
-BODY_WORDS = (
-    r"viranomainen|intermediate body|zwischengeschaltet|instytucja pośrednicząca|"
-    r"organisme intermédiaire|organismo intermedio|välittävä toimielin"
+from regioatlas.sources.suggest_regions import rule_lines
+from regioatlas.sources.suggest_regions import toml_string as _toml
+from regioatlas.sources.suggest_words import (
+    COORDINATE_WORDS,
+    COUNTRY_CRS,
+    COUNTRY_NAMES,
+    COUNTRY_WORDS,
+    CURRENCIES,
+    CURRENCY_SIGNS,
+    FIELD_WORDS,
+    FUND_NAMES,
+    LANGUAGE_COUNTRY,
+    LANGUAGE_WORDS,
+    VALUE_WORDS,
 )
-COUNTRY_WORDS = r"\b(country|land|maa|kraj|pays|paese|país|pais|staat)\b"
-LANGUAGE_WORDS = {
-    "fi": r"hankkeen|nimi|rahasto|viranomainen|tila|aloitus|päättymis|toteuttaja|myönnetty|yhteensä",
-    "de": r"bezeichnung|vorhaben|begünstigt|gesamt|datum|beginn|ende|land|satz|gemeinde|betrag",
-    "pl": r"tytuł|projektu|nazwa|beneficjent|wartość|dofinansowanie|dziedzina|czy|gmina",
-    "fr": r"intitulé|projet|bénéficiaire|montant|coût|début|commune|opération|pays",
-    "it": r"titolo|progetto|beneficiario|importo|costo|inizio|comune|paese",
-    "es": r"título|proyecto|beneficiario|importe|coste|fecha|inicio|municipio|país",
-    "en": r"name|title|project|beneficiary|total|start|end|date|country|operation|amount",
-}
-#: Frequent small words of running text, to tell the language of the cells.
-VALUE_WORDS = {
-    "fi": r"\b(ja|sekä|hanke|kehittäminen|hankinta|uusi|oy)\b",
-    "de": r"\b(und|der|die|das|für|mit|von|des|gmbh)\b",
-    "pl": r"\b(oraz|dla|budowa|rozwój|przebudowa|sp\.|gmina|spółka)\b",
-    "fr": r"\b(le|la|les|des|et|pour|du|sur)\b",
-    "it": r"\b(il|di|della|dei|per|nel|degli)\b",
-    "es": r"\b(el|los|las|del|para|con|y)\b",
-    "en": r"\b(the|and|of|for|with|ltd)\b",
-}
-LANGUAGE_COUNTRY = {"fi": "FI", "pl": "PL", "de": "DE", "fr": "FR", "it": "IT", "es": "ES"}
-COUNTRY_NAMES = {
-    "austria": "AT", "österreich": "AT", "oesterreich": "AT", "finland": "FI", "suomi": "FI",
-    "poland": "PL", "polska": "PL", "germany": "DE", "deutschland": "DE", "france": "FR",
-    "italy": "IT", "italia": "IT", "spain": "ES", "españa": "ES", "greece": "EL",
-    "sweden": "SE", "sverige": "SE", "czechia": "CZ", "czech republic": "CZ", "hungary": "HU",
-    "magyarország": "HU", "romania": "RO", "românia": "RO", "bulgaria": "BG", "croatia": "HR",
-    "hrvatska": "HR", "slovenia": "SI", "slovenija": "SI", "slovakia": "SK", "slovensko": "SK",
-    "portugal": "PT", "belgium": "BE", "belgique": "BE", "belgië": "BE", "netherlands": "NL",
-    "nederland": "NL", "denmark": "DK", "danmark": "DK", "ireland": "IE", "estonia": "EE",
-    "eesti": "EE", "latvia": "LV", "latvija": "LV", "lithuania": "LT", "lietuva": "LT",
-    "luxembourg": "LU", "malta": "MT", "cyprus": "CY",
-}  # fmt: skip
-CURRENCIES = {"PL": "PLN", "CZ": "CZK", "HU": "HUF", "RO": "RON", "SE": "SEK", "DK": "DKK",
-              "BG": "BGN", "HR": "HRK"}  # fmt: skip
-FUND_NAMES = {
-    "EAKR": "ERDF", "ESR": "ESF", "EFRE": "ERDF", "ESF": "ESF", "ERDF": "ERDF", "FEDER": "ERDF",
-    "FSE": "ESF", "FESR": "ERDF", "EFRR": "ERDF", "EFS": "ESF", "ESF+": "ESF+", "CF": "CF",
-    "KF": "CF", "JTF": "JTF", "FC": "CF",
-}  # fmt: skip
 
 _DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ].*)?$")
@@ -113,6 +43,9 @@ _NUMBER = re.compile(r"^-?[\d\s\u00a0'.,]*\d[\d\s\u00a0'.,]*(€|eur|pln|zł)?$"
 _PERCENT = re.compile(r"^\s*\d+([.,]\d+)?\s*%\s*$")
 _CODE_NAME = re.compile(r"^\s*\d{4,6}\s*-\s*\S")
 _NUTS_VALUE = re.compile(r"^[A-Z]{2}[0-9A-Z]{1,3}$")
+_NUTS_LABEL = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}\s*/")  # "ITH35  / Venezia"
+_LISTS = re.compile(r"^[^,]+,[^,]+,")
+_CODE_LABEL = re.compile(r"^[A-Z]{2}\s+\S")  # "IT Italy / ITALIA"
 _POSTCODE = re.compile(r"^([A-Z]{1,2}-?)?\d{2}[- ]?\d{3}$|^\d{4,5}$")
 
 
@@ -187,7 +120,7 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-@dataclass
+@dataclass(eq=False)
 class _Column:
     """What the sample says about one column."""
 
@@ -210,9 +143,35 @@ class _Column:
             return "code-name"
         if self.share(_NUTS_VALUE) >= 0.8 and {v[:2] for v in self.values} <= COUNTRIES:
             return "nuts"
-        if self.share(_NUMBER) >= 0.8:
+        if self.share(_NUTS_LABEL) >= 0.8 and {v[:2] for v in self.values} <= COUNTRIES:
+            return "nuts-label"
+        if self.numbers >= 0.8:
             return "number"
         return "text"
+
+    @property
+    def numbers(self) -> float:
+        """Share of values that read as numbers ("5.172.338,50 kn" and "1 234" too)."""
+        if "_numbers" not in self.__dict__:
+            ok = 0
+            for v in self.values[:500]:
+                try:
+                    ok += parse_amount(v) is not None
+                except ValueError:
+                    pass
+            self.__dict__["_numbers"] = ok / min(len(self.values), 500) if self.values else 0.0
+        return self.__dict__["_numbers"]
+
+    def floats(self) -> list[float]:
+        out = []
+        for v in self.values[:500]:
+            try:
+                number = parse_amount(v)
+            except ValueError:
+                continue
+            if number is not None:
+                out.append(number)
+        return out
 
     @property
     def unique(self) -> bool:
@@ -225,7 +184,8 @@ class _Column:
 
 _FITS = {
     "start_date": {"date"}, "end_date": {"date"}, "total_cost": {"number"},
-    "eu_contribution": {"number"}, "eu_rate": {"percent", "number"}, "nuts_code": {"nuts"},
+    "eu_contribution": {"number"}, "public_funding": {"number"}, "eu_rate": {"percent", "number"},
+    "nuts_code": {"nuts", "nuts-label"},
     "postcode": {"number", "text"}, "lau_code": {"code-name", "number", "text"},
     "title": {"text"}, "summary": {"text"}, "beneficiary": {"text"}, "municipality": {"text"},
     "status": {"text"}, "category": {"text", "code-name", "number"}, "fund": {"text"},
@@ -240,6 +200,8 @@ def _score(fld: str, col: _Column) -> int:
         return 0
     if fld == "id" and not col.unique:
         return 0
+    if fld == "municipality" and col.share(_LISTS) > 0.2:
+        return 0  # "Arjeplog, Arvidsjaur, Bjurholm": several places, no one municipality
     if fld == "summary" and col.mean_length > 80:
         score += 2
     if fld == "eu_rate" and col.kind == "percent":
@@ -269,7 +231,12 @@ def _assign(columns: list[_Column]) -> dict[str, int]:
     return chosen
 
 
-def _decimal(columns: list[_Column]) -> str:
+def _decimal(columns: list[_Column], assigned: dict[str, int]) -> str:
+    """The amounts' decimal mark, read from the values: one "15.414.794" settles it."""
+    amounts = [columns[assigned[f]] for f in AMOUNTS if f in assigned]
+    found = detect_decimal([v for col in amounts for v in col.values])
+    if found is not None:
+        return found
     comma = dot = 0
     for col in columns:
         for v in col.values:
@@ -306,11 +273,34 @@ def _language(headers: list[str], columns: list[_Column]) -> str | None:
     return lang if hits[lang] else None
 
 
+def _country_code(value: str) -> str | None:
+    v = value.strip()
+    if _CODE_LABEL.match(v) and v[:2] in COUNTRIES:
+        return v[:2]
+    folded = v.casefold()
+    return COUNTRY_NAMES.get(folded) or (v.upper() if v.upper() in COUNTRIES else None)
+
+
+def _country_column(columns: list[_Column]) -> _Column | None:
+    """A column naming each row's country, when the rows lie in several countries."""
+    for col in columns:
+        if re.search(COUNTRY_WORDS, col.header.casefold().replace(".", " ")) and col.values:
+            codes = Counter(_country_code(v) for v in col.values)
+            top, n = codes.most_common(1)[0]
+            if (
+                top is not None
+                and n < 0.9 * len(col.values)
+                and codes[None] < 0.2 * len(col.values)
+            ):
+                return col
+    return None
+
+
 def _country(columns: list[_Column], assigned: dict[str, int], language: str | None):
     for col in columns:
         if re.search(COUNTRY_WORDS, col.header.casefold()) and col.values:
-            top = Counter(v.strip().casefold() for v in col.values).most_common(1)[0][0]
-            code = COUNTRY_NAMES.get(top) or (top.upper() if top.upper() in COUNTRIES else None)
+            top = Counter(v.strip() for v in col.values).most_common(1)[0][0]
+            code = _country_code(top)
             if code:
                 return code, f"from the column {col.header!r}"
     if "nuts_code" in assigned:
@@ -321,27 +311,56 @@ def _country(columns: list[_Column], assigned: dict[str, int], language: str | N
     return None, ""
 
 
-def _currency(columns: list[_Column], assigned: dict[str, int], country: str | None) -> str:
-    heads = " ".join(columns[assigned[f]].header for f in AMOUNTS if f in assigned)
-    for code in ("PLN", "CZK", "HUF", "RON", "SEK", "DKK", "BGN", "HRK", "EUR"):
-        if re.search(rf"\b{code}\b", heads, re.IGNORECASE):
-            return code
-    if re.search(r"\bzł\b", heads, re.IGNORECASE):
-        return "PLN"
-    return CURRENCIES.get(country or "", "EUR")
+def _currency(
+    columns: list[_Column], assigned: dict[str, int], country: str | None
+) -> tuple[str, str]:
+    """The currency and why: a sign in the amounts' headers or cells, else the country's."""
+    amounts = [columns[assigned[f]] for f in AMOUNTS if f in assigned]
+    heads = " ".join(c.header for c in amounts).casefold()
+    for sign, code in CURRENCY_SIGNS.items():
+        if re.search(rf"(?<![^\W\d_]){re.escape(sign)}(?![^\W\d_])", heads):
+            return code, f"from {sign!r} in the header"
+    signs: Counter[str] = Counter()
+    for col in amounts:
+        for v in col.values[:200]:
+            for word in re.findall(r"[^\W\d_]+|[€$£]", v.casefold()):
+                if word in CURRENCY_SIGNS:
+                    signs[CURRENCY_SIGNS[word]] += 1
+    if signs:
+        code = signs.most_common(1)[0][0]
+        return code, "from the signs in the amounts"
+    return CURRENCIES.get(country or "", "EUR"), "from the country"
 
 
-AMOUNTS = ("total_cost", "eu_contribution")
+AMOUNTS = ("total_cost", "eu_contribution", "public_funding")
 
 
-def _toml(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _regex(value: str) -> str:
-    """A TOML string holding a regex that matches ``value`` literally."""
-    escaped = re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", value)
-    return f"'{escaped}'" if "'" not in escaped else _toml(escaped)
+def _coordinates(columns: list[_Column], used: set[int], country: str | None):
+    """(x column, y column, CRS, why) of coordinate columns, or None."""
+    found: dict[str, int] = {}
+    for axis in ("lon", "lat"):
+        for i, col in enumerate(columns):
+            head = col.header.casefold().replace(".", " ").replace("_", " ")
+            if i in used or i in found.values() or col.kind != "number":
+                continue
+            if re.search(COORDINATE_WORDS[axis], head):
+                found[axis] = i
+                break
+    if len(found) < 2:
+        return None
+    xs, ys = columns[found["lon"]].floats(), columns[found["lat"]].floats()
+    if not xs or not ys:
+        return None
+    if all(-180 <= x <= 180 for x in xs) and all(-90 <= y <= 90 for y in ys):
+        crs, why = "EPSG:4326", "degrees"
+    elif all(2_000_000 <= x <= 8_000_000 for x in xs) and all(
+        1_000_000 <= y <= 6_000_000 for y in ys
+    ):
+        crs, why = "EPSG:3035", "metres in the European LAEA grid's range"
+    else:
+        crs = COUNTRY_CRS.get(country or "", "EPSG:3035")
+        why = f"metres; the national grid of {country}" if country in COUNTRY_CRS else "metres"
+    return columns[found["lon"]], columns[found["lat"]], crs, why
 
 
 def _year_of(columns: list[_Column], path: Path) -> tuple[int, str]:
@@ -357,12 +376,30 @@ def _year_of(columns: list[_Column], path: Path) -> tuple[int, str]:
     return date.fromtimestamp(path.stat().st_mtime).year, "the file's modification year"
 
 
+def _read(path: Path) -> bytes:
+    raw = path.read_bytes() if path.exists() else b""
+    if path.suffix.lower() == ".gz" and raw:
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InputError(RowError(str(path), None, None, f"broken gzip file: {exc}")) from None
+    if not raw.strip():
+        reason = "the file is empty" if path.exists() else "file not found"
+        raise InputError(RowError(str(path), None, None, reason))
+    return raw
+
+
 def suggest_profile(path: str | Path, *, name: str | None = None) -> str:
     """Draft a commented TOML profile for a CSV file; every guess is marked "guessed: check".
 
     Detects the encoding (utf-8, utf-8-sig, cp1250, cp1252, latin-1), the delimiter, the header
-    row, the decimal style and date format, guesses the column for each model field from header
-    words in EN/FI/DE/PL/FR/IT/ES and the values, and the country and currency.
+    row, the amounts' thousands and decimal separators (from the values: ``15.414.794`` is a
+    whole number), the date format, coordinate columns and their CRS (from the value ranges and
+    the country), the currency (from signs such as ``kn`` or ``Ft``, else the country), the
+    country (or a column of countries) and the language; guesses the column for each model field
+    from header words in EN/FI/DE/PL/FR/IT/ES/SV/HR/HU and the values; translates fund names; and
+    turns columns of county or region names into ``body_region`` rules. It always gives a draft
+    that loads: a file whose columns it cannot tell gets its first column as the title.
 
     Example
     -------
@@ -371,10 +408,7 @@ def suggest_profile(path: str | Path, *, name: str | None = None) -> str:
     True
     """
     path = Path(path)
-    raw = path.read_bytes() if path.exists() else b""
-    if not raw.strip():
-        reason = "the file is empty" if path.exists() else "file not found"
-        raise InputError(RowError(str(path), None, None, reason))
+    raw = _read(path)
     encoding = detect_encoding(raw)
     text = raw.decode(encoding).lstrip("\ufeff")
     delimiter = detect_delimiter(text)
@@ -394,14 +428,24 @@ def suggest_profile(path: str | Path, *, name: str | None = None) -> str:
             if i < len(row) and row[i].strip():
                 col.values.append(row[i].strip())
     assigned = _assign(columns)
+    _summary_by_length(columns, assigned)
+    if "title" not in assigned and "id" not in assigned:  # never end without a draft
+        assigned["title"] = next((i for i in range(len(columns)) if i not in assigned.values()), 0)
     language = _language(header, columns)
-    country, country_why = _country(columns, assigned, language)
-    currency = _currency(columns, assigned, country)
+    country_col = _country_column(columns)
+    if country_col is not None:
+        country, country_why = None, ""
+        assigned.pop("country", None)
+    else:
+        country, country_why = _country(columns, assigned, language)
+    currency, currency_why = _currency(columns, assigned, country)
     try:
         rate_for(currency, 2016)
     except UnknownCurrency:
-        currency = "EUR"
-    decimal, date_format = _decimal(columns), _date_format(columns)
+        currency, currency_why = "EUR", "the default"
+    used = set(assigned.values()) | ({columns.index(country_col)} if country_col else set())
+    coords = _coordinates(columns, used, country)
+    decimal, date_format = _decimal(columns, assigned), _date_format(columns)
     slug = re.sub(r"[^a-z0-9]+", "-", (name or path.stem).casefold()).strip("-")[:40] or "my-file"
 
     out = [
@@ -413,6 +457,8 @@ def suggest_profile(path: str | Path, *, name: str | None = None) -> str:
     ]
     if country:
         out.append(f'country = "{country}"  # guessed: check ({country_why})')
+    elif country_col is not None:
+        out.append(f"# No country: the column {country_col.header!r} gives each row's country.")
     else:
         out.append('# country = "XX"  # could not tell: set the NUTS country code (EL for Greece)')
     if language:
@@ -432,12 +478,15 @@ def suggest_profile(path: str | Path, *, name: str | None = None) -> str:
     ]
     if date_format:
         out.append(f'date_format = "{date_format}"  # guessed: check (from the dates)')
-    out.append(f'currency = "{currency}"  # guessed: check')
+    out.append(f'currency = "{currency}"  # guessed: check ({currency_why})')
     if currency != "EUR":
         year, why = _year_of(columns, path)
         out.append(
             f"rate_year = {year}  # guessed: check ({why}); rows without a start date use it"
         )
+    if coords is not None:
+        out.append(f'crs = "{coords[2]}"  # guessed: check (coordinates in {coords[3]})')
+        out.append('coordinate_decimal = "auto"  # coordinates keep their own decimal mark')
     if "id" not in assigned:
         out.append("# No unique id column found: ids are hashes of these fields' cells.")
         fields = [f for f in ("title", "beneficiary", "total_cost") if f in assigned] or ["title"]
@@ -446,35 +495,68 @@ def suggest_profile(path: str | Path, *, name: str | None = None) -> str:
     for fld in FIELD_WORDS:
         if fld in assigned:
             out.append(f"{fld} = {_toml(columns[assigned[fld]].header)}  # guessed: check")
+    if country_col is not None:
+        out.append(f"country = {_toml(country_col.header)}  # guessed: check")
+    if coords is not None:
+        out.append(f"lon = {_toml(coords[0].header)}  # guessed: check (x, easting)")
+        out.append(f"lat = {_toml(coords[1].header)}  # guessed: check (y, northing)")
     if "eu_contribution" in assigned and "eu_rate" in assigned:
         out.append("# eu_rate is used only where eu_contribution is empty")
-    unused = [c.header for i, c in enumerate(columns) if i not in assigned.values()]
+    if "public_funding" in assigned:
+        out.append("# public_funding: EU and national public money together, never EU money alone")
+    taken = set(assigned.values()) | {columns.index(c) for c in (country_col,) if c is not None}
+    taken |= {columns.index(c) for c in (coords or ())[:2]}
+    unused = [c.header for i, c in enumerate(columns) if i not in taken]
     if unused:
         out.append("# not mapped: " + ", ".join(_toml(h) for h in unused))
-    if "lau_code" in assigned and columns[assigned["lau_code"]].kind == "code-name":
-        out += [
-            "",
-            "[extract]",
-            r"lau_code = '^\s*(\d{4,6})\b'  # guessed: check",
-            r"municipality = '^\s*\d{4,6}\s*-\s*(.+?)\s*$'  # guessed: check",
-        ]
-    if "fund" in assigned:
-        seen = sorted({v for v in columns[assigned["fund"]].values if v.upper() in FUND_NAMES})
-        if seen:
-            out += ["", "[values.fund]"]
-            out += [f"{_toml(v)} = {_toml(FUND_NAMES[v.upper()])}  # guessed: check" for v in seen]
-    bodies = [c for c in columns if re.search(BODY_WORDS, c.header.casefold())]
-    for col in bodies:
-        top = Counter(col.values).most_common(1)[0][0] if col.values else "name of the body"
-        out += [
-            "",
-            f"# {col.header!r} looks like an intermediate body: rules put its area on the map,",
-            "# tried in order, first match wins (see docs/profiles.md, body_region).",
-            "# [[body_region]]",
-            f"# column = {_toml(col.header)}",
-            f"# pattern = {_regex(top.strip())}",
-            '# nuts = "XX123"  # the smallest NUTS 2021 region holding the whole area',
-        ]
+    out += _extracts(columns, assigned, country_col)
+    out += _value_tables(columns, assigned)
+    out += rule_lines([(c.header, c.values) for c in columns], country)
     draft = "\n".join(out) + "\n"
     parse_profile(draft, origin=f"profile suggested for {path}")  # the draft must load
     return draft
+
+
+def _summary_by_length(columns: list[_Column], assigned: dict[str, int]) -> None:
+    """No summary header: the unused text column of long texts (mean over 80 characters)."""
+    if "summary" in assigned:
+        return
+    free = [
+        (c.mean_length, i)
+        for i, c in enumerate(columns)
+        if i not in assigned.values() and c.kind == "text" and c.mean_length > 80
+    ]
+    if free:
+        assigned["summary"] = max(free)[1]
+
+
+def _extracts(columns, assigned, country_col) -> list[str]:
+    lines = []
+    if "lau_code" in assigned and columns[assigned["lau_code"]].kind == "code-name":
+        lines += [
+            r"lau_code = '^\s*(\d{4,6})\b'  # guessed: check",
+            r"municipality = '^\s*\d{4,6}\s*-\s*(.+?)\s*$'  # guessed: check",
+        ]
+    if "nuts_code" in assigned and columns[assigned["nuts_code"]].kind == "nuts-label":
+        lines.append(r"nuts_code = '^\s*(?:([A-Z]{2}[0-9A-Z]{1,3})\b)?'  # the code before ' / '")
+    if country_col is not None and country_col.share(_CODE_LABEL) >= 0.5:
+        lines.append(r"country = '^\s*([A-Z]{2})\b'  # the code before the name")
+    return ["", "[extract]", *lines] if lines else []
+
+
+def _value_tables(columns, assigned) -> list[str]:
+    lines = []
+    if "fund" in assigned:
+        seen = sorted({v for v in columns[assigned["fund"]].values if v.upper() in FUND_NAMES})
+        if seen:
+            lines += ["", "[values.fund]"]
+            lines += [
+                f"{_toml(v)} = {_toml(FUND_NAMES[v.upper()])}  # guessed: check" for v in seen
+            ]
+    if "category" in assigned:
+        counts = Counter(columns[assigned["category"]].values)
+        if 1 < len(counts) <= 15:
+            lines += ["", "# Categories as published; translate them here if you like:"]
+            lines += ["# [values.category]"]
+            lines += [f"# {_toml(v)} = {_toml(v)}" for v, _ in counts.most_common()]
+    return lines

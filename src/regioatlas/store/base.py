@@ -44,7 +44,7 @@ class Store(ABC):
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 3
+    SCHEMA_VERSION: int = 4  # 3: stations; 4: projects.public_funding_eur/_original
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""

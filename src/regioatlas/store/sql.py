@@ -51,6 +51,15 @@ PROJECT_COLUMNS = [
     ("url", "VARCHAR"),
     ("source_line", "INTEGER"),
 ]
+#: projects columns added after schema version 2 (appended, so older stores migrate in place).
+#: EU + national public funding is a measure of its own: a list that gives only that sum (the
+#: Finnish list) must not be read as EU contribution.
+PROJECT_COLUMNS_ADDED = [
+    ("public_funding_eur", "DOUBLE PRECISION"),
+    ("public_funding_original", "DOUBLE PRECISION"),
+]
+_PROJECT_COLUMNS_V1 = list(PROJECT_COLUMNS)
+PROJECT_COLUMNS = _PROJECT_COLUMNS_V1 + PROJECT_COLUMNS_ADDED
 PARTICIPANT_COLUMNS = [
     ("project_id", "VARCHAR NOT NULL"),
     ("seq", "INTEGER NOT NULL"),
@@ -139,7 +148,7 @@ STATION_VALUE_COLUMNS = [
 MIGRATIONS: list[list[str]] = [
     [
         _create("datasets", DATASET_COLUMNS),
-        _create("projects", PROJECT_COLUMNS),
+        _create("projects", _PROJECT_COLUMNS_V1),
         _create("participants", PARTICIPANT_COLUMNS, ",\n  PRIMARY KEY (project_id, seq)"),
         _create("region_figures", FIGURE_COLUMNS),
         "CREATE INDEX participants_project ON participants (project_id)",
@@ -156,7 +165,7 @@ MIGRATIONS: list[list[str]] = [
         *(
             statement
             for table, columns in (
-                ("projects", PROJECT_COLUMNS),
+                ("projects", _PROJECT_COLUMNS_V1),
                 ("participants", PARTICIPANT_COLUMNS),
             )
             for statement in (
@@ -174,6 +183,8 @@ MIGRATIONS: list[list[str]] = [
         _create("station_values", STATION_VALUE_COLUMNS),
         "CREATE INDEX station_values_dataset ON station_values (dataset_id, pollutant)",
     ],
+    # 4: EU + national public funding, a measure of its own (issue 10, part 6).
+    [f"ALTER TABLE projects ADD COLUMN {n} {t}" for n, t in PROJECT_COLUMNS_ADDED],
 ]
 
 #: every table whose rows belong to a dataset, children first (the order rows are deleted in)
