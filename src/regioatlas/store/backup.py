@@ -8,9 +8,9 @@ store it was taken from, the datasets, and per member its table, row count and S
 Rows go through the stores' own doors (``export_dataset`` → ``replace_dataset``), so a backup
 of a DuckDB store restores into PostGIS and back. Reading is consistent while the store serves
 and is written: a store that offers ``snapshot()`` (PostGIS: one REPEATABLE READ transaction) is
-read inside it; every store's ``data_version()`` is compared before and after reading, and a
-write in between means reading again (a DuckDB file opened read-only by another process cannot
-be written meanwhile at all). Restoring is all or nothing: one transaction on PostgreSQL
+read inside it; any other store's ``data_version()`` is compared before and after reading, and
+a write in between means reading again (a DuckDB file opened read-only by another process
+cannot be written meanwhile at all; this catches writers sharing the store in the process). Restoring is all or nothing: one transaction on PostgreSQL
 (``atomic()``); a DuckDB file is built beside the target and renamed over it.
 """
 
@@ -141,14 +141,13 @@ def backup_store(store: Store, path: str | Path, progress: Progress | None = Non
 
 def _read_consistently(store: Store, tick: Progress) -> list[tuple]:
     """Every dataset's export, all from one state of the store (see the module docstring)."""
+    snapshot = getattr(store, "snapshot", None)  # offered by stores with transactions
+    if snapshot is not None:
+        with snapshot():
+            return _export_all(store, tick)
     for _ in range(READ_ATTEMPTS):
         before = store.data_version()
-        snapshot = getattr(store, "snapshot", None)  # offered by stores with transactions
-        if snapshot is not None:
-            with snapshot():
-                exports = _export_all(store, tick)
-        else:
-            exports = _export_all(store, tick)
+        exports = _export_all(store, tick)
         if store.data_version() == before:
             return exports
     raise StoreError(
