@@ -26,13 +26,17 @@ FILTERS = [
 
 @pytest.fixture(scope="module")
 def source_path(tmp_path_factory, fixtures):
-    """A DuckDB store of three real datasets: Horizon Europe, Austrian ERDF, population."""
+    """A DuckDB store of four real datasets: Horizon Europe, Austrian ERDF, population, and
+    EEA hourly PM2.5 of four Berlin stations (stations and station values)."""
+    from regioatlas.sources.eea_aq import bundled_berlin_files
+
     path = tmp_path_factory.mktemp("migrate") / "source.duckdb"
     with open_store(str(path)) as store:
         cordis, cohesion = fixtures / "cordis", fixtures / "cohesion"
         ingest(store, "auto", [cordis / "he_projects.csv", cordis / "he_organizations.csv"])
         ingest(store, "at-efre", [cohesion / "AT_ERDF_2014-2020_Vorhabensliste.csv"])
         ingest(store, "auto", [fixtures / "kpi/eurostat_tgs00096_population_nuts2016_subset.csv"])
+        ingest(store, "eea-aq", bundled_berlin_files())
     return path
 
 
@@ -49,6 +53,9 @@ def _answers(store) -> dict:
     out["figures"] = store.figures("population")
     out["records"] = store.project_records()
     out["project"] = store.project("cordis-he-sample:101226563")
+    eea = next(d.id for d in store.datasets() if d.source == "eea-aq")
+    out["stations"] = store.stations(eea)
+    out["station_values"] = store.station_values(eea, "PM2.5")
     return out
 
 
@@ -66,13 +73,15 @@ def _close(a, b) -> bool:
 def test_duckdb_to_postgis_and_back_gives_the_same_answers(source_path, pg_url, tmp_path):
     result = CliRunner().invoke(main, ["migrate", "--from", str(source_path), "--to", pg_url])
     assert result.exit_code == 0, result.output
-    assert "copied 3 dataset(s); verified equal" in result.output
+    assert "copied 4 dataset(s); verified equal" in result.output
     back = tmp_path / "back.duckdb"
     with open_store(str(source_path), read_only=True) as source, open_store(pg_url) as pg:
         with open_store(f"duckdb://{back}") as duck:
             report = copy_store(pg, duck)
             assert report.tables["participants"].rows == 248
             assert report.tables["region_figures"].rows == 108
+            assert report.tables["stations"].rows == 4
+            assert report.tables["station_values"].rows == 8736  # Jan-Apr 2021, 4 stations
             expected = _answers(source)
             assert expected["aggregate0"][0] and expected["projects0"][0] == 69
             for copy in (pg, duck):

@@ -251,7 +251,26 @@ def test_export_gives_back_what_was_written(contract_store):
     dataset, (projects, participants, figures) = _dataset(), _rows()
     participants[0].place = PlaceHint(country="FI", city="Lahti", lat=60.98, lon=25.66)
     contract_store.replace_dataset(dataset, projects, participants, figures)
-    assert contract_store.export_dataset(dataset.id) == (dataset, projects, participants, figures)
+    assert contract_store.export_dataset(dataset.id) == (
+        dataset,
+        projects,
+        participants,
+        figures,
+        [],
+        [],
+    )
+    stations, values = _stations()
+    eea = _dataset("eea-aq:x.csv", "eea-aq")
+    contract_store.replace_dataset(eea, [], [], [], stations=stations, station_values=values)
+    # ordered by station, pollutant and hour, as station_values() gives them
+    assert contract_store.export_dataset(eea.id) == (
+        eea,
+        [],
+        [],
+        [],
+        stations,
+        [values[2], *values[:2]],
+    )
     with pytest.raises(NotFound):
         contract_store.export_dataset("src:nope")
 

@@ -102,7 +102,7 @@ SIMILARITY = Feature(
 )
 STORES = Feature(
     "stores",
-    "Store administration: copy a store between DuckDB and PostgreSQL/PostGIS",
+    "Store administration: copy, back up and restore stores (DuckDB, PostgreSQL/PostGIS)",
     cli="regioatlas.cli.store",
 )
 FETCH = Feature(

@@ -113,8 +113,16 @@ class Store(ABC):
     @abstractmethod
     def export_dataset(
         self, dataset_id: str
-    ) -> tuple[Dataset, list[Project], list[Participant], list[RegionFigure]]:
-        """Everything of one dataset, as ``replace_dataset`` takes it (to copy a store).
+    ) -> tuple[
+        Dataset,
+        list[Project],
+        list[Participant],
+        list[RegionFigure],
+        list[Station],
+        list[StationValue],
+    ]:
+        """Everything of one dataset, read from one snapshot, as ``replace_dataset`` takes it
+        (to copy a store): dataset, projects, participants, figures, stations, station values.
 
         Raises NotFound when there is no such dataset.
         """

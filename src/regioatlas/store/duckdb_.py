@@ -44,16 +44,6 @@ def duckdb_path(url: str) -> str:
     return rest
 
 
-def _row_columns(rows, dataset_id: str, spec) -> dict[str, list]:
-    """Columns of plain dataclass rows (stations, station values), ``dataset_id`` first."""
-    names = [n for n, _ in spec]
-    cols: dict[str, list] = {"dataset_id": [dataset_id] * len(rows)}
-    for n in names[1:]:
-        attr = "begin" if n == "begin_time" else n
-        cols[n] = [getattr(r, attr) for r in rows]
-    return cols
-
-
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
     "DATE": pa.date32(),
@@ -164,10 +154,9 @@ class DuckDBStore(Store):
             records.participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS
         )
         figs = _arrow(records.figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
-        stas = _arrow(_row_columns(stations, dataset.id, sql.STATION_COLUMNS), sql.STATION_COLUMNS)
+        stas = _arrow(records.station_columns(stations, dataset.id), sql.STATION_COLUMNS)
         vals = _arrow(
-            _row_columns(station_values, dataset.id, sql.STATION_VALUE_COLUMNS),
-            sql.STATION_VALUE_COLUMNS,
+            records.station_value_columns(station_values, dataset.id), sql.STATION_VALUE_COLUMNS
         )
         with self._lock:
             cur = self._cur()
@@ -257,6 +246,11 @@ class DuckDBStore(Store):
                 for r in rows("participants", records.PARTICIPANT_NAMES)
             ],
             [records.figure_from_row(r) for r in rows("region_figures", records.FIGURE_NAMES)],
+            [records.station_from_row(r) for r in rows("stations", records.STATION_NAMES)],
+            [
+                records.station_value_from_row(r)
+                for r in rows("station_values", records.STATION_VALUE_NAMES)
+            ],
         )
 
     def datasets(self) -> list[Dataset]:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from regioatlas.model import Dataset, Participant, Project, RegionFigure
 from regioatlas.model.query import ProjectFilter
-from regioatlas.store import records
+from regioatlas.model.stations import Station, StationValue
+from regioatlas.store import records, sql
 from regioatlas.store.base import Progress, Store, StoreError
 
-TABLES = ("datasets", "projects", "participants", "region_figures")
+#: every table a copy carries: the datasets and every table whose rows belong to one
+TABLES = ("datasets", *sql.DATASET_TABLES)
 _MOD = 2**256
 
 
@@ -51,6 +54,9 @@ def digest_dataset(
     projects: list[Project],
     participants: list[Participant],
     figures: list[RegionFigure],
+    stations: Sequence[Station] = (),
+    station_values: Sequence[StationValue] = (),
+    *,
     into: dict[str, TableDigest],
 ) -> None:
     """Add one dataset's rows, as a store writes them, to the per-table digests ``into``.
@@ -60,7 +66,7 @@ def digest_dataset(
     >>> from datetime import datetime
     >>> d = Dataset("s:f", "s", ["f.csv"], "0" * 64, "p", "CC BY 4.0", "a", datetime(2026, 1, 1))
     >>> digests = {t: TableDigest() for t in TABLES}
-    >>> digest_dataset(d, [Project("s:1", "s", "1")], [], [], digests)
+    >>> digest_dataset(d, [Project("s:1", "s", "1")], [], [], into=digests)
     >>> digests["projects"].rows, digests["participants"].rows
     (1, 0)
     """
@@ -69,9 +75,28 @@ def digest_dataset(
         ("projects", records.project_columns(projects, dataset.id)),
         ("participants", records.participant_columns(participants, dataset.id)),
         ("region_figures", records.figure_columns(figures, dataset.id)),
+        ("stations", records.station_columns(stations, dataset.id)),
+        ("station_values", records.station_value_columns(station_values, dataset.id)),
     ):
         for row in zip(*columns.values()):
             into[table].add(row)
+
+
+def write_dataset(store: Store, rows: tuple) -> None:
+    """Write one dataset as ``export_dataset`` gives it (dataset, projects, participants,
+    figures, stations, station values) into ``store``.
+
+    Example
+    -------
+    >>> from regioatlas.store import open_store
+    >>> source, target = open_store(":memory:"), open_store(":memory:")
+    >>> [write_dataset(target, source.export_dataset(d.id)) for d in source.datasets()]
+    []
+    """
+    dataset, projects, participants, figures, stations, station_values = rows
+    store.replace_dataset(
+        dataset, projects, participants, figures, stations=stations, station_values=station_values
+    )
 
 
 def store_digests(store: Store) -> dict[str, TableDigest]:
@@ -117,7 +142,7 @@ def copy_store(
     for done, dataset_id in enumerate(ids):
         tick("copy", done, len(ids))
         rows = source.export_dataset(dataset_id)
-        target.replace_dataset(*rows)
+        write_dataset(target, rows)
         digest_dataset(*rows, into=copied)
     tick("copy", len(ids), len(ids))
     tick("verify", 0, 2)

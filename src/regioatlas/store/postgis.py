@@ -16,10 +16,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import psycopg
-from psycopg import conninfo
+from psycopg import conninfo, pq
 
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
+from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import records, sql
 from regioatlas.store.base import Store, StoreError, StoreUnavailable
 
@@ -42,7 +43,8 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         # bumped by every write: data_version() changes even when a write repeats a dataset
         "CREATE TABLE store_writes (n BIGINT NOT NULL)",
         "INSERT INTO store_writes VALUES (0)",
-    ]
+    ],
+    3: ["CREATE INDEX stations_dataset ON stations (dataset_id, id)"],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
 _UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
@@ -50,6 +52,8 @@ _COPY_TABLES = (
     ("projects", records.PROJECT_NAMES),
     ("participants", records.PARTICIPANT_NAMES),
     ("region_figures", records.FIGURE_NAMES),
+    ("stations", records.STATION_NAMES),
+    ("station_values", records.STATION_VALUE_NAMES),
 )
 
 
@@ -83,7 +87,7 @@ class PostGISStore(Store):
     -------
     >>> store = PostGISStore("postgresql://postgres@127.0.0.1:5432/atlas")  # doctest: +SKIP
     >>> store.schema_version()  # doctest: +SKIP
-    2
+    3
     """
 
     def __init__(self, url: str, read_only: bool = False):
@@ -179,12 +183,50 @@ class PostGISStore(Store):
         if self._read_only:
             raise StoreError(f"the store at PostgreSQL {self.address} is opened read-only")
 
-    def replace_dataset(self, dataset, projects, participants, figures) -> None:
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads of this thread inside see one snapshot of the store (a REPEATABLE READ
+        transaction), whatever other connections commit meanwhile: a backup or an export
+        gets all of a dataset or none.
+
+        Example
+        -------
+        >>> with store.snapshot():  # doctest: +SKIP
+        ...     rows = [store.export_dataset(d.id) for d in store.datasets()]
+        """
+        conn = self._conn()
+        if conn.info.transaction_status != pq.TransactionStatus.IDLE:
+            yield  # inside a transaction already: its snapshot holds
+            return
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Writes of this thread inside commit together or not at all (one transaction; each
+        ``replace_dataset`` or ``remove_dataset`` inside is a savepoint of it).
+
+        Example
+        -------
+        >>> with store.atomic():  # doctest: +SKIP
+        ...     store.remove_dataset("src:a.csv")
+        ...     store.replace_dataset(dataset, projects, participants, figures)
+        """
+        self._writable()
+        with self._conn().transaction():
+            yield
+
+    def replace_dataset(
+        self, dataset, projects, participants, figures, *, stations=(), station_values=()
+    ) -> None:
         self._writable()
         columns = {
             "projects": records.project_columns(projects, dataset.id),
             "participants": records.participant_columns(participants, dataset.id),
             "region_figures": records.figure_columns(figures, dataset.id),
+            "stations": records.station_columns(stations, dataset.id),
+            "station_values": records.station_value_columns(station_values, dataset.id),
         }
         for table, keys in sql.KEYS.items():
             counts = Counter(zip(*(columns[table][k] for k in keys)))
@@ -210,9 +252,9 @@ class PostGISStore(Store):
                         + f" already come from dataset {clash[0][1]}; remove that dataset first "
                         "(`regioatlas datasets remove ID`)"
                     )
-                for table in ("participants", "projects", "region_figures", "datasets"):
-                    key = "id" if table == "datasets" else "dataset_id"
-                    cur.execute(f"DELETE FROM {table} WHERE {key} = %s", [dataset.id])
+                for table in sql.DATASET_TABLES:
+                    cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset.id])
+                cur.execute("DELETE FROM datasets WHERE id = %s", [dataset.id])
                 for table, names in _COPY_TABLES:
                     _copy(cur, table, names, columns[table])
                 cur.execute(
@@ -230,19 +272,19 @@ class PostGISStore(Store):
             cur.execute("DELETE FROM datasets WHERE id = %s", [dataset_id])
             if cur.rowcount == 0:
                 raise NotFound(f"no dataset {dataset_id!r}")
-            for table in ("participants", "projects", "region_figures"):
+            for table in sql.DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset_id])
 
     def export_dataset(self, dataset_id: str):
-        with self._transaction() as cur:  # one snapshot: consistent while another writes
+        with self.snapshot():  # consistent while another connection writes
 
             def rows(query: str) -> list[tuple]:
-                return cur.execute(_pg(query), [dataset_id]).fetchall()
+                return self._rows(query, [dataset_id])
 
             found = rows(f"SELECT {', '.join(records.DATASET_NAMES)} FROM datasets WHERE id = ?")
             if not found:
                 raise NotFound(f"no dataset {dataset_id!r}")
-            projects, participants, figures = (
+            projects, participants, figures, stations, values = (
                 rows(sql.dataset_rows_query(table, names)) for table, names in _COPY_TABLES
             )
         return (
@@ -250,6 +292,8 @@ class PostGISStore(Store):
             [records.project_from_row(r) for r in projects],
             [records.participant_from_row(r) for r in participants],
             [records.figure_from_row(r) for r in figures],
+            [records.station_from_row(r) for r in stations],
+            [records.station_value_from_row(r) for r in values],
         )
 
     def datasets(self) -> list[Dataset]:
@@ -310,6 +354,26 @@ class PostGISStore(Store):
             params,
         )
         return [RegionFigure(*r) for r in rows]
+
+    def stations(self, dataset_id: str) -> list[Station]:
+        rows = self._rows(
+            "SELECT id, name, nuts_code, nuts_version, lon, lat, method FROM stations "
+            "WHERE dataset_id = ? ORDER BY id",
+            [dataset_id],
+        )
+        return [Station(*r) for r in rows]
+
+    def station_values(self, dataset_id: str, pollutant: str | None = None) -> list[StationValue]:
+        where, params = "dataset_id = ?", [dataset_id]
+        if pollutant is not None:
+            where += " AND pollutant = ?"
+            params.append(pollutant)
+        rows = self._rows(
+            "SELECT station, pollutant, begin_time, value, validity FROM station_values "
+            f"WHERE {where} ORDER BY station, pollutant, begin_time",
+            params,
+        )
+        return [StationValue(*r) for r in rows]
 
     def project_records(self) -> list[dict]:
         rows = self._dicts(

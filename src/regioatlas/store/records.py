@@ -9,6 +9,7 @@ import json
 from datetime import UTC
 
 from regioatlas.model import Dataset, Location, Participant, PlaceHint, Project, RegionFigure
+from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import sql
 
 #: how a project's topics are kept in one text column
@@ -18,6 +19,8 @@ PROJECT_NAMES = [n for n, _ in sql.PROJECT_COLUMNS]
 PARTICIPANT_NAMES = [n for n, _ in sql.PARTICIPANT_COLUMNS]
 FIGURE_NAMES = [n for n, _ in sql.FIGURE_COLUMNS]
 DATASET_NAMES = [n for n, _ in sql.DATASET_COLUMNS]
+STATION_NAMES = [n for n, _ in sql.STATION_COLUMNS]
+STATION_VALUE_NAMES = [n for n, _ in sql.STATION_VALUE_COLUMNS]
 
 _OWN = (
     "project_id",
@@ -54,6 +57,8 @@ _LOCATION = {
     "loc_detail": ("detail", None),
 }
 _FIGURE_OWN = ("indicator", "nuts_code", "nuts_version", "year", "value", "unit", "flag")
+#: station_values column → StationValue attribute, where the names differ
+_VALUE_ATTRS = {"begin_time": "begin"}
 
 
 def project_columns(projects: list[Project], dataset_id: str) -> dict[str, list]:
@@ -218,3 +223,60 @@ def figure_from_row(row) -> RegionFigure:
     """
     values = dict(zip(FIGURE_NAMES, row))
     return RegionFigure(**{n: values[n] for n in (*_FIGURE_OWN, "source_line")})
+
+
+def station_columns(stations, dataset_id: str) -> dict[str, list]:
+    """The stations table's columns (name → values) for ``stations`` of one dataset.
+
+    Example
+    -------
+    >>> station_columns([Station("DEBE034", "Berlin Neukölln")], "eea-aq:x")["name"]
+    ['Berlin Neukölln']
+    """
+    return _plain_columns(stations, dataset_id, STATION_NAMES, {})
+
+
+def station_value_columns(values, dataset_id: str) -> dict[str, list]:
+    """The station_values table's columns (name → values) for ``values`` of one dataset.
+
+    Example
+    -------
+    >>> v = StationValue("DEBE034", "PM2.5", "2021-04-16T00:00:00+01:00", 5.93, 1)
+    >>> station_value_columns([v], "eea-aq:x")["begin_time"]
+    ['2021-04-16T00:00:00+01:00']
+    """
+    return _plain_columns(values, dataset_id, STATION_VALUE_NAMES, _VALUE_ATTRS)
+
+
+def _plain_columns(rows, dataset_id: str, names: list[str], attrs: dict) -> dict[str, list]:
+    """Columns of plain dataclass rows, ``dataset_id`` first (the schema's order)."""
+    cols: dict[str, list] = {"dataset_id": [dataset_id] * len(rows)}
+    for n in names[1:]:
+        attr = attrs.get(n, n)
+        cols[n] = [getattr(r, attr) for r in rows]
+    return cols
+
+
+def station_from_row(row) -> Station:
+    """The Station of a stations table row (columns in schema order, ``dataset_id`` first).
+
+    Example
+    -------
+    >>> cols = station_columns([Station("DEBE034", nuts_code="DE300")], "eea-aq:x")
+    >>> station_from_row([v[0] for v in cols.values()]).nuts_code
+    'DE300'
+    """
+    return Station(*row[1:])
+
+
+def station_value_from_row(row) -> StationValue:
+    """The StationValue of a station_values table row (columns in schema order).
+
+    Example
+    -------
+    >>> v = StationValue("DEBE034", "NO2", "2021-04-16T00:00:00+01:00", 20.5, 1)
+    >>> cols = station_value_columns([v], "eea-aq:x")
+    >>> station_value_from_row([c[0] for c in cols.values()]) == v
+    True
+    """
+    return StationValue(*row[1:])

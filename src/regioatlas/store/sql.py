@@ -130,8 +130,8 @@ STATION_COLUMNS = [
     ("name", "VARCHAR"),
     ("nuts_code", "VARCHAR"),
     ("nuts_version", "INTEGER"),
-    ("lon", "DOUBLE"),
-    ("lat", "DOUBLE"),
+    ("lon", "DOUBLE PRECISION"),  # the standard spelling: PostgreSQL has no DOUBLE
+    ("lat", "DOUBLE PRECISION"),
     ("method", "VARCHAR"),
 ]
 STATION_VALUE_COLUMNS = [
@@ -139,7 +139,7 @@ STATION_VALUE_COLUMNS = [
     ("station", "VARCHAR NOT NULL"),
     ("pollutant", "VARCHAR NOT NULL"),
     ("begin_time", "VARCHAR NOT NULL"),  # ISO 8601 with the publisher's UTC offset, kept as text
-    ("value", "DOUBLE"),
+    ("value", "DOUBLE PRECISION"),
     ("validity", "INTEGER NOT NULL"),
 ]
 
@@ -367,7 +367,10 @@ def search_queries(
 
 def dataset_rows_query(table: str, columns: list[str]) -> str:
     """SQL giving every row of one dataset (parameter: its id) in ``table``, in a stable order."""
-    order = {"projects": "id", "participants": "project_id, seq"}.get(
-        table, "indicator, nuts_code, nuts_version, year"
-    )
+    order = {
+        "projects": "id",
+        "participants": "project_id, seq",
+        "stations": "id",
+        "station_values": "station, pollutant, begin_time",
+    }.get(table, "indicator, nuts_code, nuts_version, year")
     return f"SELECT {', '.join(columns)} FROM {table} WHERE dataset_id = ? ORDER BY {order}"
