@@ -328,10 +328,11 @@ def _serve(store_url: str, host: str, port: int) -> None:
     import uvicorn
 
     from regioatlas.web.app import create_app
+    from regioatlas.web.security import UVICORN_LIMITS
 
     click.echo(f"RegioAtlas {__version__} serving {store_url}")
     click.echo(f"  open http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning", **UVICORN_LIMITS)
 
 
 @main.command()
