@@ -84,7 +84,7 @@ def test_ingest_killed_at_random_moments_leaves_before_or_after(tmp_path, fixtur
     rng = random.Random(9)
     for trial in range(TRIALS):
         files = two_versions[trial % 2]
-        _run_killed(["ingest", "cordis-h2020", str(files), *args], rng.uniform(0.15, 0.75) * whole)
+        _run_killed(["ingest", "cordis-h2020", str(files), *args], rng.uniform(0.1, 0.7) * whole)
         state = _state(store_path)
         assert state["at-efre:AT_ERDF_2014-2020_Vorhabensliste.csv"] == (49, 49)
         seen.add(state["cordis-h2020:" + H2020])
@@ -98,9 +98,11 @@ def test_ingest_killed_at_random_moments_leaves_before_or_after(tmp_path, fixtur
     assert seen <= complete, seen  # only whole versions, never a mix
 
 
+#: a demo build of the smaller datasets: region figures (where old stores broke) and lists
 REDUCED_DEMO = (
     "import sys, regioatlas.demo as d\n"
-    "d.DEMO_DATASETS = [x for x in d.DEMO_DATASETS if x[0] != 'cordis-h2020']\n"
+    "keep = ('eurostat-population', 'at-efre', 'keep-eu', 'eurostat-tsv', 'eurostat-sdmx-csv')\n"
+    "d.DEMO_DATASETS = [x for x in d.DEMO_DATASETS if x[0] in keep]\n"
     "d.build_demo(sys.argv[1], rebuild=True)\n"
 )
 
@@ -111,7 +113,7 @@ def test_demo_killed_then_opened_then_built_again(tmp_path):
     rng = random.Random(5)
     for _ in range(1):
         proc = subprocess.Popen([sys.executable, "-c", REDUCED_DEMO, str(store_path)], env=_env())
-        time.sleep(rng.uniform(2.5, 5.0))
+        time.sleep(rng.uniform(2.0, 4.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         listed = subprocess.run(
@@ -130,5 +132,5 @@ def test_demo_killed_then_opened_then_built_again(tmp_path):
     )
     assert built.returncode == 0, built.stderr
     state = _state(store_path)
-    assert state["fi-rakennerahastot:FI_ERDF_ESF_2014-2020_projektilista.csv"][0] > 0
-    assert len(state) >= 15
+    assert state["at-efre:AT_ERDF_2014-2020_Vorhabensliste.csv"][0] > 0
+    assert len(state) == 8

@@ -5,7 +5,6 @@ bad input raises ``ApiError`` (a 4xx problem body), never a 5xx.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from regioatlas.analytics.composite import CompositeError, CompositeOptions, com
 from regioatlas.analytics.indicators import CATALOGUE, PILLARS, get_indicator
 from regioatlas.analytics.panel import Recoder
 from regioatlas.analytics.scorecard import find_peers, indicator_figures, region_scorecard
+from regioatlas.api.downloads import SafeWriter
 from regioatlas.api.problems import ApiError, bad_request, not_found
 from regioatlas.api.scorecard_data import ANALYSIS_VERSION, ScorecardData
 from regioatlas.geo.typology import METROPOLIS, TYPES, Override, Typology, TypologyError
@@ -393,7 +393,7 @@ class Scorecards:
         """The scorecard as CSV: one row per indicator and subject (region, metropolis, peers)."""
         card = self.scorecard(code, **params)
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = SafeWriter(buf)
         w.writerow(
             ["indicator", "pillar", "unit", "direction", "subject", "code", "nuts_code",
              "nuts_version", "year", "value", "flag", "trend_5y", "trend_10y", "rank_country",
@@ -541,7 +541,7 @@ class Scorecards:
     def composite_csv(self, params: dict) -> str:
         data = self.composite(params)
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = SafeWriter(buf)
         pillars = list(data["pillar_weights"])
         w.writerow(
             ["code", "name", "country", "type", "score", "rank", "median_rank", "rank_p05",
