@@ -57,7 +57,19 @@ def _cell(v) -> str:
     return str(v)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The group; a store error no command caught (a store in use, too new) is one line."""
+
+    def invoke(self, ctx):
+        from regioatlas.store.base import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="regioatlas")
 def main():
     """RegioAtlas: EU-funded projects located on NUTS regions.
