@@ -134,3 +134,34 @@ def test_demo_killed_then_opened_then_built_again(tmp_path):
     state = _state(store_path)
     assert state["at-efre:AT_ERDF_2014-2020_Vorhabensliste.csv"][0] > 0
     assert len(state) == 8
+
+
+def test_a_store_broken_by_old_code_is_named_and_repaired_by_removing(tmp_path, fixtures):
+    """Participations left without projects and dataset row (what 2 kills in 105 did before)."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from regioatlas.cli import main
+
+    store_path = tmp_path / "atlas.duckdb"
+    with DuckDBStore(store_path) as store:
+        ingest(store, "cordis-h2020", [fixtures / "cordis" / H2020])
+    con = duckdb.connect(str(store_path))
+    con.execute("DELETE FROM projects")
+    con.execute("DELETE FROM datasets")
+    con.close()
+    broken = f"cordis-h2020:{H2020}"
+    with DuckDBStore(store_path) as store:
+        assert store.integrity_problems() == [
+            f"participants of dataset {broken}, which has no dataset row"
+        ]
+    austria = fixtures / "cohesion" / "AT_ERDF_2014-2020_Vorhabensliste.csv"
+    run = CliRunner().invoke(main, ["ingest", "at-efre", str(austria), "--store", str(store_path)])
+    assert run.exit_code == 1
+    assert "is inconsistent: participants of dataset " + broken in run.output
+    assert "datasets remove" in run.output
+    run = CliRunner().invoke(main, ["datasets", "remove", broken, "--store", str(store_path)])
+    assert run.exit_code == 0, run.output
+    run = CliRunner().invoke(main, ["ingest", "at-efre", str(austria), "--store", str(store_path)])
+    assert run.exit_code == 0, run.output
+    assert _state(store_path) == {"at-efre:AT_ERDF_2014-2020_Vorhabensliste.csv": (49, 49)}

@@ -134,7 +134,6 @@ class DuckDBStore(Store):
         self._con = duckdb_file.connect(self.path, read_only=read_only)
         if not read_only:
             self.migrate()
-            self._check_integrity_on_open()
 
     # a cursor per call: DuckDB connections must not be shared between threads
     def _cur(self) -> duckdb.DuckDBPyConnection:
@@ -190,7 +189,7 @@ class DuckDBStore(Store):
         for (name,) in _art_indexes(cur):
             cur.execute(f'DROP INDEX "{name}"')
 
-    def integrity_problems(self) -> list[str]:
+    def integrity_problems(self, cur: duckdb.DuckDBPyConnection | None = None) -> list[str]:
         """What is inconsistent in the store: rows of no dataset, counts that differ.
 
         Example
@@ -198,7 +197,7 @@ class DuckDBStore(Store):
         >>> DuckDBStore(":memory:").integrity_problems()
         []
         """
-        cur = self._cur()
+        cur = cur or self._cur()
         problems = []
         for table in ("projects", "participants", "region_figures"):
             for (orphan,) in cur.execute(
@@ -217,8 +216,11 @@ class DuckDBStore(Store):
             problems.append(f"dataset {ds} records {stored} {column} but has {actual}")
         return problems
 
-    def _check_integrity_on_open(self) -> None:
-        problems = self.integrity_problems()
+    def _refuse_inconsistent(self, cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+        """Checked before a write builds on the store; the dataset being replaced is exempt
+        (replacing it repairs it), so is removing a dataset (which is how others are repaired)."""
+        own = (f"dataset {dataset_id},", f"dataset {dataset_id} records")
+        problems = [p for p in self.integrity_problems(cur) if not any(o in p for o in own)]
         if problems:
             raise StoreError(
                 f"the store {self.path} is inconsistent: "
@@ -232,6 +234,7 @@ class DuckDBStore(Store):
         figs = _arrow(_figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
 
         def change(cur: duckdb.DuckDBPyConnection) -> None:
+            self._refuse_inconsistent(cur, dataset.id)
             cur.register("new_projects", proj)
             cur.register("new_participants", part)
             cur.register("new_figures", figs)
