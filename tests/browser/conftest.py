@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -77,7 +78,7 @@ def _waits_without_eval() -> None:
         return
 
     def wait_for_function(self, expression, **kwargs):
-        if "=>" not in expression and not expression.lstrip().startswith("function"):
+        if not re.match(r"\s*(async\s+)?(function\b|\([^)]*\)\s*=>|\w+\s*=>)", expression):
             expression = f"() => ({expression})"
         return wait(self, expression, **kwargs)
 
