@@ -20,7 +20,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from regioatlas.web.app import create_app
-from regioatlas.web.security import MAX_QUERY_BYTES, UVICORN_LIMITS
+from regioatlas.web.security import MAX_HEAD_BYTES, MAX_QUERY_BYTES
 
 PROFILE = """
 name = "formula-test"
@@ -227,7 +227,7 @@ def test_real_server_answers_a_64_kb_query_with_414_not_a_reset(demo_store_path)
         host="127.0.0.1",
         port=port,
         log_level="warning",
-        **UVICORN_LIMITS,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

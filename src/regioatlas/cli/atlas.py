@@ -329,11 +329,17 @@ def _serve(store_url: str, host: str, port: int) -> None:
     import uvicorn
 
     from regioatlas.web.app import create_app
-    from regioatlas.web.security import UVICORN_LIMITS
+    from regioatlas.web.security import MAX_HEAD_BYTES
 
     click.echo(f"RegioAtlas {__version__} serving {store_url}")
     click.echo(f"  open http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning", **UVICORN_LIMITS)
+    uvicorn.run(
+        create_app(store_url),
+        host=host,
+        port=port,
+        log_level="warning",
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+    )
 
 
 @main.command()

@@ -20,8 +20,9 @@ MAX_HEADER_BYTES = 32 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 #: paths that take larger bodies: (path prefix, limit); the posted EEA air-quality CSV
 BODY_LIMITS = (("/api/air-quality/", 20_000_000),)
-#: what uvicorn must accept so that the limits above answer (and not a reset connection)
-UVICORN_LIMITS = {"h11_max_incomplete_event_size": MAX_QUERY_BYTES + MAX_HEADER_BYTES + 8192}
+#: the request head uvicorn must accept (its h11_max_incomplete_event_size) so that the
+#: limits above answer with 414/431 instead of a reset connection
+MAX_HEAD_BYTES = MAX_QUERY_BYTES + MAX_HEADER_BYTES + 8192
 
 #: pages that other sites may show in a frame
 FRAMEABLE = ("/embed",)
