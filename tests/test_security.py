@@ -207,7 +207,10 @@ def test_streamed_oversized_body_is_refused_while_reading(demo_store_path):
         "client": ("127.0.0.1", 1),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # a thread of its own: the browser tests leave Playwright's event loop in the main thread
+    worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+    worker.start()
+    worker.join(timeout=60)
     assert sent[0]["status"] == 413
     assert pulled <= 21  # 20 MB limit in 1 MB chunks: refused while reading, not after 100
 
