@@ -12,14 +12,16 @@ import json
 import re
 from urllib.parse import urlsplit
 
-#: a query string longer than this is refused with 414 (the longest real filter URL is < 2 KB)
-MAX_QUERY_BYTES = 8 * 1024
+#: a query string longer than this is refused with 414. /api/similar?text= takes 20,000
+#: characters, up to 6 bytes each once percent-encoded: the handler then says how long it was
+MAX_QUERY_BYTES = 128 * 1024
 #: request headers (names + values) larger than this in all are refused with 431
 MAX_HEADER_BYTES = 32 * 1024
 #: a request body larger than this is refused with 413 while it is read
 MAX_BODY_BYTES = 1024 * 1024
-#: paths that take larger bodies: (path prefix, limit); the posted EEA air-quality CSV
-BODY_LIMITS = (("/api/air-quality/", 20_000_000),)
+#: paths that take larger bodies: (path prefix, limit): the posted EEA air-quality CSV, and
+#: texts to compare, whose handler explains its own 20,000-character limit up to 2 MiB
+BODY_LIMITS = (("/api/air-quality/", 20_000_000), ("/api/similar", 2 * 1024 * 1024))
 #: the request head uvicorn must accept (its h11_max_incomplete_event_size) so that the
 #: limits above answer with 414/431 instead of a reset connection
 MAX_HEAD_BYTES = MAX_QUERY_BYTES + MAX_HEADER_BYTES + 8192
