@@ -160,9 +160,20 @@ def test_truncated_and_empty_files(fixtures, tmp_path):
 def test_wrong_encoding_names_line(fixtures, tmp_path):
     src = fixtures / "cordis" / "he_organizations.csv"
     bad = tmp_path / "orgs.csv"
-    bad.write_bytes(src.read_text(encoding="utf-8").encode("utf-16"))
-    with pytest.raises(InputError):
+    bad.write_bytes(
+        src.read_text(encoding="utf-8").encode("cp1250", errors="replace")[:-1] + b"\x81"
+    )
+    with pytest.raises(InputError, match="line"):
         CordisHorizonEuropeSample().read([fixtures / "cordis" / "he_projects.csv", bad])
+
+
+def test_utf16_with_a_bom_is_read_like_utf8(fixtures, tmp_path):
+    src = fixtures / "cordis" / "he_organizations.csv"
+    utf16 = tmp_path / "orgs.csv"
+    utf16.write_bytes(src.read_text(encoding="utf-8").encode("utf-16"))
+    projects = fixtures / "cordis" / "he_projects.csv"
+    read = CordisHorizonEuropeSample().read([projects, utf16])
+    assert read.participants == CordisHorizonEuropeSample().read([projects, src]).participants
 
 
 def test_nuts_codes_and_geolocation_in_the_official_layout(fixtures, tmp_path):

@@ -23,6 +23,22 @@ class IngestReport:
     rejected: list[RowError] = field(default_factory=list)
     figures: int = 0
 
+    @property
+    def rejected_rows(self) -> int:
+        """Rows rejected (one row can have several errors: ``len(rejected)`` counts errors)."""
+        return rejected_row_count(self.rejected)
+
+
+def rejected_row_count(errors: list[RowError]) -> int:
+    """Distinct (file, line) among row errors; an error of no line counts once on its own.
+
+    Example
+    -------
+    >>> rejected_row_count([RowError("a.csv", 3, "x", "bad"), RowError("a.csv", 3, "y", "bad")])
+    1
+    """
+    return len({(e.file, e.line) if e.line is not None else id(e) for e in errors})
+
 
 def files_sha256(paths: list[Path]) -> str:
     """One SHA-256 over the files' bytes, in the order of their sorted names."""
@@ -133,7 +149,7 @@ def ingest(
         ingested_at=datetime.now(UTC),
         project_count=len(result.projects),
         participant_count=len(parts),
-        rejected_count=len(result.errors),
+        rejected_count=rejected_row_count(result.errors),
         location_report=location_report(locations) if parts else {},
         recognised_as=recognised or result.recognised_as,
         profile=result.profile,

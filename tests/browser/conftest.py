@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -64,9 +65,32 @@ def live_server(demo_store_path):
     server.stop()
 
 
+def _waits_without_eval() -> None:
+    """Make ``wait_for_function("expr")`` work under the app's Content-Security-Policy.
+
+    Playwright compiles a bare expression with eval, which the CSP forbids (as it should);
+    the same expression as an arrow function runs without eval.
+    """
+    from playwright.sync_api import Page
+
+    wait = Page.wait_for_function
+    if getattr(wait, "without_eval", False):
+        return
+
+    def wait_for_function(self, expression, **kwargs):
+        if not re.match(r"\s*(async\s+)?(function\b|\([^)]*\)\s*=>|\w+\s*=>)", expression):
+            expression = f"() => ({expression})"
+        return wait(self, expression, **kwargs)
+
+    wait_for_function.without_eval = True  # type: ignore[attr-defined]
+    Page.wait_for_function = wait_for_function  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
+    _waits_without_eval()
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: scripts/setup.sh test installs Debian's chromium package")

@@ -183,6 +183,10 @@ class Atlas:
         p = self.store.project(project_id)
         if p is None:
             raise not_found(f"no project {project_id!r} (ids look like 'cordis-h2020:221856')")
+        # a url from a published file is served only when it is a web address: a client that
+        # makes it a link must never get "javascript:" or "data:" (the web app checks too)
+        url = (p.get("url") or "").strip()
+        p["url"] = url if url.lower().startswith(("http://", "https://")) else None
         return jsonable(p)
 
     # --- aggregates --------------------------------------------------------------------

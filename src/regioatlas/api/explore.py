@@ -5,11 +5,11 @@ Framework-neutral like ``regioatlas.api.atlas``: plain values in, JSON-ready val
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from regioatlas.api.atlas import Atlas, jsonable, parse_zoom, region_json
+from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
@@ -132,7 +132,7 @@ def projects_csv(atlas: Atlas, params: dict) -> str:
     page.limit = EXPORT_LIMIT
     _total, rows = atlas.store.query_projects(flt, page)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer = SafeDictWriter(out, CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow(jsonable(row))

@@ -6,7 +6,6 @@ version go through ``regioatlas.geo.regions.resolve_region``.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import numpy as np
 from regioatlas.analytics.composite import CompositeOptions, composite_index
 from regioatlas.analytics.indicators import CATALOGUE, PILLARS, get_indicator
 from regioatlas.analytics.scorecard import find_peers, indicator_figures, region_scorecard
+from regioatlas.api.downloads import SafeWriter
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.api.scorecard_data import ANALYSIS_VERSION, ScorecardData
 from regioatlas.geo.regions import (
@@ -388,7 +388,7 @@ class Scorecards:
         """The scorecard as CSV: one row per indicator and subject (region, metropolis, peers)."""
         card = self.scorecard(code, **params)
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = SafeWriter(buf)
         w.writerow(
             ["indicator", "pillar", "unit", "direction", "subject", "code", "nuts_code",
              "nuts_version", "year", "value", "flag", "trend_5y", "trend_10y", "rank_country",
@@ -533,7 +533,7 @@ class Scorecards:
     def composite_csv(self, params: dict) -> str:
         data = self.composite(params)
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = SafeWriter(buf)
         pillars = list(data["pillar_weights"])
         w.writerow(
             ["code", "name", "country", "type", "score", "rank", "median_rank", "rank_p05",

@@ -7,7 +7,6 @@ index is kept current by ``TextIndexCache``.
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 from datetime import date
@@ -23,6 +22,7 @@ from regioatlas.analytics.similarity import (
 )
 from regioatlas.analytics.similarity_index import HYBRID_WEIGHT, SEMANTIC_MODEL, Encoder, top_k
 from regioatlas.analytics.similarity_text import fold, project_text, terms
+from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.api.params import parse_filter
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.api.text_index import METHODS, TextIndex, TextIndexCache
@@ -191,7 +191,7 @@ class Similarity:
 
     def overlaps_csv(self, code: str, params: dict) -> str:
         out = io.StringIO()
-        w = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        w = SafeDictWriter(out, CSV_COLUMNS)
         w.writeheader()
         for it in self.overlaps(code, params)["items"]:
             a, b = it["a"], it["b"]

@@ -57,6 +57,7 @@ def _print_report(report) -> None:
     click.echo(
         f"  projects: {d.project_count:,}  participations: {d.participant_count:,}"
         f"  region figures: {report.figures:,}  rejected rows: {d.rejected_count:,}"
+        + (f" ({len(report.rejected):,} errors)" if len(report.rejected) > d.rejected_count else "")
     )
     rep = d.location_report or {}
     if rep.get("total"):
@@ -294,10 +295,17 @@ def _serve(store_url: str, host: str, port: int) -> None:
     import uvicorn
 
     from regioatlas.web.app import create_app
+    from regioatlas.web.security import MAX_HEAD_BYTES
 
     click.echo(f"RegioAtlas {__version__} serving {store_url}")
     click.echo(f"  open http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(store_url),
+        host=host,
+        port=port,
+        log_level="warning",
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+    )
 
 
 @main.command()

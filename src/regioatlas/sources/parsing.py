@@ -24,6 +24,48 @@ _CURRENCY_TEXT = re.compile(
 _THOUSANDS_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3}){2,}$")
 
+#: longest CSV cell read. The csv module's default (131,072) is below real summaries and
+#: topic lists; above this a file is more likely broken than real (one unclosed quote).
+FIELD_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(FIELD_LIMIT)
+
+
+class CsvProblem(ValueError):
+    """A CSV that cannot be split into cells, with the physical line where it went wrong."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(f"line {line}: {reason}")
+        self.line, self.reason = line, reason
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What a csv.Error means for the person who gave the file.
+
+    Example
+    -------
+    >>> csv_problem(csv.Error("field larger than field limit (16777216)"))
+    'field longer than 16,777,216 characters'
+    """
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"field longer than {FIELD_LIMIT:,} characters"
+    if "end of data" in text or "unexpected end" in text:
+        return "a quoted field never closes: the file looks truncated"
+    return f"broken CSV quoting ({text})"
+
+
+def decode_text(raw: bytes, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """Bytes to text: a UTF-16 byte-order mark wins over ``encoding`` (Excel's "Unicode text").
+
+    Example
+    -------
+    >>> decode_text("Lahti".encode("utf-16"))
+    'Lahti'
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors=errors)
+    return raw.decode(encoding, errors=errors).lstrip("\ufeff")
+
 
 def parse_amount(text: str | float | int | None, decimal: str = "auto") -> float | None:
     """Parse an amount as published: ``"1971987,5"``, ``"1 234,56"``, ``"1,234.56"``, ``403514.06``.
@@ -219,12 +261,15 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
 
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except EOFError:
+            reason = "truncated gzip: the file ends before its end marker (an interrupted copy?)"
+            raise InputError(RowError(str(path), None, None, reason)) from None
+        except OSError as exc:
             raise InputError(RowError(str(path), None, None, f"broken gzip file: {exc}")) from None
     if not raw.strip():
         raise InputError(RowError(str(path), None, None, "the file is empty"))
     try:
-        text = raw.decode(encoding)
+        text = decode_text(raw, encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
@@ -247,6 +292,9 @@ def iter_csv_rows(text: str, delimiter: str):
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
-    for row in reader:
-        yield line, row
-        line = reader.line_num + 1
+    try:
+        for row in reader:
+            yield line, row
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise CsvProblem(line, csv_problem(exc)) from None

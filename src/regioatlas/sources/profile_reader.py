@@ -17,8 +17,16 @@ from regioatlas.geo.nuts import nuts_code_problem
 from regioatlas.model import InputError, Participant, PlaceHint, Project, RowError
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.money import cents, to_eur
-from regioatlas.sources.parsing import parse_amount, parse_coordinate, parse_date, read_text
+from regioatlas.sources.parsing import (
+    csv_problem,
+    decode_text,
+    parse_amount,
+    parse_coordinate,
+    parse_date,
+    read_text,
+)
 from regioatlas.sources.profile import MAPPABLE, NUTS_CODE, Profile, find_profile
+from regioatlas.sources.tables import duplicate_column
 
 # --------------------------------------------------------------------------- reading
 
@@ -43,11 +51,7 @@ def _records(text: str, profile: Profile, file: str) -> list[tuple[int, list[str
         except StopIteration:
             return out
         except csv.Error as exc:
-            if "end of data" in str(exc):
-                reason = "a quoted field never closes: the file looks truncated"
-            else:
-                reason = f"broken CSV quoting ({exc})"
-            raise InputError(RowError(file, line, None, reason)) from None
+            raise InputError(RowError(file, line, None, csv_problem(exc))) from None
         if any(c.strip() for c in cells):
             out.append((line, cells))
         line = reader.line_num + 1
@@ -299,6 +303,9 @@ def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> 
     if len(records) < profile.header_row:
         raise InputError(RowError(file, None, None, f"no header row {profile.header_row}"))
     header_line, header = records[profile.header_row - 1]
+    duplicate = duplicate_column(file, header_line, header)
+    if duplicate:
+        raise duplicate
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         index.setdefault(_norm(name), i)
@@ -367,7 +374,7 @@ def sniff_profile(profile: Profile, path: str | Path) -> bool:
             head = fh.read(262144)
     except OSError:
         return False
-    text = head.decode(profile.encoding, errors="ignore").lstrip("\ufeff")
+    text = decode_text(head, profile.encoding, errors="ignore")
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=profile.delimiter, quotechar=profile.quotechar
     )

@@ -130,6 +130,10 @@ def recognise(paths: list[Path]) -> tuple[Source, str]:
         found = source.sniff(paths)
         if found:
             return source, found
+    # a file that cannot be read at all has no layout: say why instead
+    problems = [RowError(str(p), None, None, why) for p in paths if (why := _unreadable(p))]
+    if problems:
+        raise InputError(problems)
     raise InputError(
         RowError(
             ", ".join(str(p) for p in paths),
@@ -140,3 +144,23 @@ def recognise(paths: list[Path]) -> tuple[Source, str]:
             "`regioatlas ingest profile:my.toml FILE`",
         )
     )
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a file has no layout to recognise (empty, truncated gzip), or None."""
+    import gzip
+    import zlib
+
+    if path.suffix.lower() != ".gz":
+        with path.open("rb") as f:
+            return None if f.read(65536).strip() else "the file is empty"
+    size = 0
+    try:
+        with gzip.open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                size += len(block.strip())
+    except EOFError:
+        return "truncated gzip: the file ends before its end marker (an interrupted copy?)"
+    except (OSError, zlib.error) as exc:
+        return f"not a readable gzip file: {exc}"
+    return None if size else "the file is empty"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from regioatlas.model import InputError, RowError
-from regioatlas.sources.parsing import iter_csv_rows, read_text
+from regioatlas.sources.parsing import CsvProblem, decode_text, iter_csv_rows, read_text
 
 
 def first_line(path: Path) -> str:
@@ -19,12 +19,39 @@ def first_line(path: Path) -> str:
         if path.suffix.lower() == ".gz":
             import gzip
 
-            with gzip.open(path, "rt", encoding="utf-8-sig", errors="replace") as f:
-                return f.readline().rstrip("\r\n")
-        with path.open(encoding="utf-8-sig", errors="replace") as f:
-            return f.readline().rstrip("\r\n")
-    except OSError:
+            with gzip.open(path, "rb") as f:
+                head = f.read(65536)
+        else:
+            with path.open("rb") as f:
+                head = f.read(65536)
+    except (OSError, EOFError):
         return ""
+    return decode_text(head, "utf-8", errors="replace").split("\n", 1)[0].rstrip("\r")
+
+
+def duplicate_column(file: str, line: int, header: list[str]) -> InputError | None:
+    """An InputError naming the first column name that occurs twice in ``header``.
+
+    A reader keyed by name would silently use one of the two columns.
+
+    Example
+    -------
+    >>> duplicate_column("a.csv", 1, ["id", "title", "id"]).errors[0].reason
+    "the column 'id' appears twice in the header (columns 1 and 3); rename one"
+    """
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        key = " ".join(name.split()).casefold()
+        if not key:
+            continue
+        if key in seen:
+            reason = (
+                f"the column {name!r} appears twice in the header "
+                f"(columns {seen[key]} and {i}); rename one"
+            )
+            return InputError(RowError(file, line, name, reason))
+        seen[key] = i
+    return None
 
 
 @dataclass
@@ -91,18 +118,21 @@ def read_table(
         fast = _arrow_rows(text, delimiter)
         if fast is not None:
             header, rows = fast
-            _check_required(name, 1, header, required, delimiter)
+            _check_header(name, 1, header, required, delimiter)
             if not rows:
                 raise InputError(
                     RowError(name, None, None, "the file has a header but no data rows")
                 )
             return Table(path, header, rows)
-        lines = list(iter_csv_rows(text, delimiter))
+        try:
+            lines = list(iter_csv_rows(text, delimiter))
+        except CsvProblem as exc:
+            raise InputError(RowError(name, exc.line, None, exc.reason)) from None
     lines = [(n, cells) for n, cells in lines if any(c.strip() for c in cells)]
     if not lines:
         raise InputError(RowError(name, None, None, "the file is empty"))
     header = [h.strip() for h in lines[0][1]]
-    _check_required(name, lines[0][0], header, required, delimiter)
+    _check_header(name, lines[0][0], header, required, delimiter)
     if len(lines) == 1:
         raise InputError(RowError(name, None, None, "the file has a header but no data rows"))
     rows = []
@@ -111,7 +141,10 @@ def read_table(
     return Table(path, header, rows)
 
 
-def _check_required(name: str, line: int, header: list[str], required, delimiter: str) -> None:
+def _check_header(name: str, line: int, header: list[str], required, delimiter: str) -> None:
+    duplicate = duplicate_column(name, line, header)
+    if duplicate:
+        raise duplicate
     missing = [c for c in required if c not in header]
     if not missing:
         return

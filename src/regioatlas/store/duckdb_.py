@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import records, sql
+from regioatlas.store import duckdb_file, records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
 
@@ -73,18 +73,19 @@ class DuckDBStore(Store):
         self.path = str(path)
         read_only = read_only and self.path != MEMORY  # DuckDB has no read-only memory store
         self.url = MEMORY_URL if self.path == MEMORY else f"duckdb://{Path(self.path).absolute()}"
-        if self.path != MEMORY:
-            if read_only and not Path(self.path).is_file():
-                raise StoreNotFound(
-                    f"no store at {self.path}; ingest something first, or run `regioatlas demo`",
-                    parameter="store",
-                )
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:  # missing file read-only, locked by another process, ...
-            raise StoreError(f"cannot open the DuckDB store {self.path}: {exc}") from exc
+        if self.path != MEMORY and read_only and not Path(self.path).is_file():
+            raise StoreNotFound(
+                f"no store at {self.path}; ingest something first, or run `regioatlas demo`",
+                parameter="store",
+            )
         self._lock = threading.Lock()
+        self._file_backed = self.path != ":memory:"
+        if self._file_backed and not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            duckdb_file.discard_staging(self.path)
+            if not Path(self.path).exists():
+                duckdb_file.rewrite(self.path, None, self._apply_migrations)
+        self._con = duckdb_file.connect(self.path, read_only=read_only)
         if not read_only:
             self.migrate()
 
@@ -109,123 +110,172 @@ class DuckDBStore(Store):
     def _cur(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
 
-    def schema_version(self) -> int:
-        cur = self._cur()
-        exists = _scalar(
-            cur,
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
-        )
-        if not exists:
-            return 0
-        return int(_scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
-
-    def migrate(self) -> int:
+    def _write(self, change) -> None:
+        """Run ``change(cursor)`` as one all-or-nothing write, safe against ``kill -9``."""
         with self._lock:
-            cur = self._cur()
-            cur.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, applied_at TIMESTAMP)"
-            )
-            current = self.schema_version()
-            if current > len(sql.MIGRATIONS):
-                raise StoreError(
-                    f"{self.path}: schema version {current} is newer than this RegioAtlas "
-                    f"({len(sql.MIGRATIONS)}); upgrade RegioAtlas"
-                )
-            for version in range(current, len(sql.MIGRATIONS)):
+            if not self._file_backed:
+                cur = self._cur()
                 cur.execute("BEGIN TRANSACTION")
                 try:
-                    for statement in sql.MIGRATIONS[version]:
-                        cur.execute(statement)
-                    cur.execute(
-                        "INSERT INTO schema_migrations VALUES (?, ?)",
-                        [version + 1, datetime.now(UTC).replace(tzinfo=None)],
-                    )
+                    change(cur)
                     cur.execute("COMMIT")
-                except Exception:
+                except BaseException:
                     cur.execute("ROLLBACK")
                     raise
-            return len(sql.MIGRATIONS)
+                return
+            try:
+                duckdb_file.rewrite(self.path, self._con, change)
+            finally:
+                # rewrite closed the connection only when it renamed; reconnect either way
+                if _closed(self._con):
+                    self._con = duckdb_file.connect(self.path)
+
+    def schema_version(self) -> int:
+        return _schema_version(self._cur())
+
+    def migrate(self) -> int:
+        if _schema_version(self._cur()) < len(sql.MIGRATIONS) or _art_indexes(self._cur()):
+            self._write(self._apply_migrations)
+        return len(sql.MIGRATIONS)
+
+    def _apply_migrations(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, applied_at TIMESTAMP)"
+        )
+        current = _schema_version(cur)
+        if current > len(sql.MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {current} is newer than this RegioAtlas "
+                f"({len(sql.MIGRATIONS)}); upgrade RegioAtlas"
+            )
+        for version in range(current, len(sql.MIGRATIONS)):
+            for statement in sql.MIGRATIONS[version]:
+                cur.execute(statement)
+            cur.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?)",
+                [version + 1, datetime.now(UTC).replace(tzinfo=None)],
+            )
+        # DuckDB-only: secondary ART indexes go. Their log replay after a crash is what broke
+        # stores for good (see duckdb_file); dropping one also repairs a store so broken.
+        for (name,) in _art_indexes(cur):
+            cur.execute(f'DROP INDEX "{name}"')
+
+    def integrity_problems(self, cur: duckdb.DuckDBPyConnection | None = None) -> list[str]:
+        """What is inconsistent in the store: rows of no dataset, counts that differ.
+
+        Example
+        -------
+        >>> DuckDBStore(":memory:").integrity_problems()
+        []
+        """
+        cur = cur or self._cur()
+        problems = []
+        for table in sql.DATASET_TABLES:
+            for (orphan,) in cur.execute(
+                f"SELECT DISTINCT dataset_id FROM {table} "
+                "WHERE dataset_id NOT IN (SELECT id FROM datasets) ORDER BY 1"
+            ).fetchall():
+                problems.append(f"{table} of dataset {orphan}, which has no dataset row")
+        for ds, column, stored, actual in cur.execute(
+            "SELECT d.id, c.name, c.stored, c.actual FROM datasets d, LATERAL (VALUES "
+            "('projects', d.project_count, "
+            "(SELECT count(*) FROM projects p WHERE p.dataset_id = d.id)), "
+            "('participants', d.participant_count, "
+            "(SELECT count(*) FROM participants p WHERE p.dataset_id = d.id))) "
+            "AS c(name, stored, actual) WHERE c.stored <> c.actual ORDER BY 1, 2"
+        ).fetchall():
+            problems.append(f"dataset {ds} records {stored} {column} but has {actual}")
+        return problems
+
+    def _refuse_inconsistent(self, cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+        """Checked before a write builds on the store; the dataset being replaced is exempt
+        (replacing it repairs it), so is removing a dataset (which is how others are repaired)."""
+        own = (f"dataset {dataset_id},", f"dataset {dataset_id} records")
+        problems = [p for p in self.integrity_problems(cur) if not any(o in p for o in own)]
+        if problems:
+            raise StoreError(
+                f"the store {self.path} is inconsistent: "
+                + "; ".join(problems[:3])
+                + "; remove those datasets (`regioatlas datasets remove ID`) and ingest them again"
+            )
 
     def replace_dataset(
         self, dataset, projects, participants, figures, *, stations=(), station_values=()
     ) -> None:
-        proj = _arrow(records.project_columns(projects, dataset.id), sql.PROJECT_COLUMNS)
-        part = _arrow(
-            records.participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS
-        )
-        figs = _arrow(records.figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS)
-        stas = _arrow(records.station_columns(stations, dataset.id), sql.STATION_COLUMNS)
-        vals = _arrow(
-            records.station_value_columns(station_values, dataset.id), sql.STATION_VALUE_COLUMNS
-        )
-        with self._lock:
-            cur = self._cur()
-            cur.register("new_projects", proj)
-            cur.register("new_participants", part)
-            cur.register("new_figures", figs)
-            cur.register("new_stations", stas)
-            cur.register("new_station_values", vals)
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                for staging in ("new_projects", "new_participants"):
-                    dup = cur.execute(sql.duplicate_keys_query(staging)).fetchall()
-                    if dup:
-                        raise StoreError(
-                            f"dataset {dataset.id} repeats the key(s) {dup[0][:-1]} of "
-                            f"{staging.removeprefix('new_')}; nothing was written"
-                        )
-                clash = cur.execute(
-                    "SELECT p.id, p.dataset_id FROM projects p JOIN new_projects n ON n.id = p.id "
-                    "WHERE p.dataset_id <> ? LIMIT 3",
-                    [dataset.id],
-                ).fetchall()
-                if clash:
+        staged = {
+            "new_projects": _arrow(
+                records.project_columns(projects, dataset.id), sql.PROJECT_COLUMNS
+            ),
+            "new_participants": _arrow(
+                records.participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS
+            ),
+            "new_figures": _arrow(records.figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS),
+            "new_stations": _arrow(
+                records.station_columns(stations, dataset.id), sql.STATION_COLUMNS
+            ),
+            "new_station_values": _arrow(
+                records.station_value_columns(station_values, dataset.id),
+                sql.STATION_VALUE_COLUMNS,
+            ),
+        }
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            self._refuse_inconsistent(cur, dataset.id)
+            for name, table in staged.items():
+                cur.register(name, table)
+            for staging in ("new_projects", "new_participants"):
+                dup = cur.execute(sql.duplicate_keys_query(staging)).fetchall()
+                if dup:
                     raise StoreError(
-                        "project id(s) "
-                        + ", ".join(c[0] for c in clash)
-                        + f" already come from dataset {clash[0][1]}; remove that dataset first "
-                        "(`regioatlas datasets remove ID`)"
+                        f"dataset {dataset.id} repeats the key(s) {dup[0][:-1]} of "
+                        f"{staging.removeprefix('new_')}; nothing was written"
                     )
-                for table in sql.DATASET_TABLES:
-                    cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset.id])
-                cur.execute("DELETE FROM datasets WHERE id = ?", [dataset.id])
-                cur.execute("INSERT INTO projects SELECT * FROM new_projects")
-                cur.execute("INSERT INTO participants SELECT * FROM new_participants")
-                cur.execute("INSERT INTO region_figures SELECT * FROM new_figures")
-                cur.execute("INSERT INTO stations SELECT * FROM new_stations")
-                cur.execute("INSERT INTO station_values SELECT * FROM new_station_values")
-                cur.execute(
-                    f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
-                    records.dataset_row(dataset, len(figures)),
-                )
-                cur.execute("COMMIT")
-            except Exception as exc:
-                cur.execute("ROLLBACK")
-                if isinstance(exc, duckdb.ConstraintException):
                     raise StoreError(
-                        f"dataset {dataset.id} breaks a store constraint: {exc}"
-                    ) from exc
-                raise
-            finally:
-                for name in (
-                    "new_projects",
-                    "new_participants",
-                    "new_figures",
-                    "new_stations",
-                    "new_station_values",
-                ):
-                    cur.unregister(name)
+                        f"dataset {dataset.id} repeats the key(s) {dup[0][:-1]} of "
+                        f"{staging.removeprefix('new_')}; nothing was written"
+                    )
+            clash = cur.execute(
+                "SELECT p.id, p.dataset_id FROM projects p JOIN new_projects n ON n.id = p.id "
+                "WHERE p.dataset_id <> ? LIMIT 3",
+                [dataset.id],
+            ).fetchall()
+            if clash:
+                raise StoreError(
+                    "project id(s) "
+                    + ", ".join(c[0] for c in clash)
+                    + f" already come from dataset {clash[0][1]}; remove that dataset first "
+                    "(`regioatlas datasets remove ID`)"
+                )
+            _delete_dataset_rows(cur, dataset.id)
+            cur.execute("INSERT INTO projects SELECT * FROM new_projects")
+            cur.execute("INSERT INTO participants SELECT * FROM new_participants")
+            cur.execute("INSERT INTO region_figures SELECT * FROM new_figures")
+            cur.execute("INSERT INTO stations SELECT * FROM new_stations")
+            cur.execute("INSERT INTO station_values SELECT * FROM new_station_values")
+            cur.execute(
+                f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
+                records.dataset_row(dataset, len(figures), len(projects), len(participants)),
+            )
+            for name in staged:
+                cur.unregister(name)
+
+        try:
+            self._write(change)
+        except duckdb.ConstraintException as exc:
+            raise StoreError(f"dataset {dataset.id} breaks a store constraint: {exc}") from exc
 
     def remove_dataset(self, dataset_id: str) -> None:
-        with self._lock:
-            cur = self._cur()
-            if not cur.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone():
-                raise NotFound(f"no dataset {dataset_id!r}")
-            cur.execute("BEGIN TRANSACTION")
-            for table in sql.DATASET_TABLES:
-                cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
-            cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
-            cur.execute("COMMIT")
+        # a dataset id found only on rows (a store broken before writes were crash-safe)
+        # can be removed too, which is how such a store is repaired
+        on_rows = " UNION ALL ".join(f"SELECT dataset_id FROM {t}" for t in sql.DATASET_TABLES)
+        known = self._cur().execute(
+            "SELECT 1 FROM datasets WHERE id = ? UNION ALL "
+            f"SELECT 1 FROM ({on_rows}) WHERE dataset_id = ? LIMIT 1",
+            [dataset_id, dataset_id],
+        )
+        if not known.fetchone():
+            raise NotFound(f"no dataset {dataset_id!r}")
+        self._write(lambda cur: _delete_dataset_rows(cur, dataset_id))
 
     def export_dataset(self, dataset_id: str):
         cur = self._cur()
@@ -400,6 +450,35 @@ class DuckDBStore(Store):
 
     def close(self) -> None:
         self._con.close()
+
+
+def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+    for table in sql.DATASET_TABLES:
+        cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+    cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+
+
+def _schema_version(cur: duckdb.DuckDBPyConnection) -> int:
+    exists = _scalar(
+        cur,
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+    )
+    if not exists:
+        return 0
+    return int(_scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
+
+
+def _art_indexes(cur: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
+    """Explicit (CREATE INDEX) indexes; key constraints are not listed here."""
+    return cur.execute("SELECT index_name FROM duckdb_indexes() ORDER BY 1").fetchall()
+
+
+def _closed(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.execute("SELECT 1")
+    except duckdb.ConnectionException:
+        return True
+    return False
 
 
 def _scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None):

@@ -259,7 +259,7 @@ class PostGISStore(Store):
                     _copy(cur, table, names, columns[table])
                 cur.execute(
                     f"INSERT INTO datasets VALUES ({', '.join('%s' for _ in records.DATASET_NAMES)})",
-                    records.dataset_row(dataset, len(figures)),
+                    records.dataset_row(dataset, len(figures), len(projects), len(participants)),
                 )
         except psycopg.errors.IntegrityError as exc:
             reason = " ".join(str(exc).split())

@@ -116,8 +116,16 @@ def figure_columns(figures: list[RegionFigure], dataset_id: str) -> dict[str, li
     return cols
 
 
-def dataset_row(d: Dataset, figure_count: int) -> list:
+def dataset_row(
+    d: Dataset,
+    figure_count: int,
+    project_count: int | None = None,
+    participant_count: int | None = None,
+) -> list:
     """The datasets table's row for ``d`` (timestamps naive UTC, lists and dicts as JSON).
+
+    A store writing a dataset passes the counts of the rows it writes, so that the row
+    always tells the truth about what the store holds (the integrity check compares them).
 
     Example
     -------
@@ -135,8 +143,8 @@ def dataset_row(d: Dataset, figure_count: int) -> list:
         d.licence,
         d.attribution,
         d.ingested_at.replace(tzinfo=None),
-        d.project_count,
-        d.participant_count,
+        d.project_count if project_count is None else project_count,
+        d.participant_count if participant_count is None else participant_count,
         figure_count,
         d.rejected_count,
         json.dumps(d.location_report),

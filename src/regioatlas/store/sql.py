@@ -201,6 +201,24 @@ def duplicate_keys_query(table: str) -> str:
     return f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY {cols} HAVING count(*) > 1 LIMIT 3"
 
 
+#: appended to every LIKE whose pattern comes from user text (see ``contains_pattern``)
+LIKE_ESCAPE = "ESCAPE '\\'"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, lower-cased, its wildcards taken literally.
+
+    Without this, ``q=%`` would match every project and ``_`` any character.
+
+    Example
+    -------
+    >>> print(contains_pattern("50%_Off"))
+    %50\\%\\_off%
+    """
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def region_level(code: str) -> int:
     """NUTS level of a code from its length: 'AT' 0, 'AT1' 1, 'AT13' 2, 'AT130' 3."""
     if not NUTS_CODE.match(code):
@@ -224,10 +242,12 @@ def project_conditions(flt: ProjectFilter, alias: str, params: list) -> list[str
     if flt.funds:
         out.append(_in(f"{a}.fund", flt.funds, params))
     if flt.text:
-        like = f"%{flt.text.lower()}%"
+        like = contains_pattern(flt.text)
+        e = LIKE_ESCAPE
         out.append(
-            f"(lower(coalesce({a}.title,'')) LIKE ? OR lower(coalesce({a}.acronym,'')) LIKE ? "
-            f"OR lower(coalesce({a}.objective,'')) LIKE ? OR lower(coalesce({a}.topics,'')) LIKE ?)"
+            f"(lower(coalesce({a}.title,'')) LIKE ? {e} OR lower(coalesce({a}.acronym,'')) LIKE ? {e} "
+            f"OR lower(coalesce({a}.objective,'')) LIKE ? {e} "
+            f"OR lower(coalesce({a}.topics,'')) LIKE ? {e})"
         )
         params.extend([like] * 4)
     if flt.period_from:
@@ -346,10 +366,10 @@ def search_queries(
     text: str, limit: int, dialect: Dialect = DUCKDB
 ) -> tuple[tuple[str, list], tuple[str, list]]:
     """(projects by title/acronym, organisations by name) containing ``text``, case-insensitive."""
-    like = f"%{text.lower()}%"
+    like, e = contains_pattern(text), LIKE_ESCAPE
     projects = (
         "SELECT id, acronym, title, source, start_date FROM projects "
-        "WHERE lower(coalesce(title, '')) LIKE ? OR lower(coalesce(acronym, '')) LIKE ? "
+        f"WHERE lower(coalesce(title, '')) LIKE ? {e} OR lower(coalesce(acronym, '')) LIKE ? {e} "
         "ORDER BY (lower(coalesce(acronym, '')) = ?) DESC, length(coalesce(title, acronym)), id "
         "LIMIT ?",
         [like, like, text.lower(), limit],
@@ -358,7 +378,7 @@ def search_queries(
         f"SELECT name, {dialect.any_value.format('nuts0')} AS country, "
         f"{dialect.mode.format('nuts3')} AS nuts3, "
         "count(DISTINCT project_id) AS projects FROM participants "
-        "WHERE name IS NOT NULL AND lower(name) LIKE ? GROUP BY name "
+        f"WHERE name IS NOT NULL AND lower(name) LIKE ? {e} GROUP BY name "
         "ORDER BY projects DESC, name LIMIT ?",
         [like, limit],
     )

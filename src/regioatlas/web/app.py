@@ -29,6 +29,7 @@ from regioatlas.plugins import load_target
 from regioatlas.store import open_store
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.query import reject_repeated
+from regioatlas.web.security import secure
 from regioatlas.web.ui import check_scripts, shell_html
 
 log = logging.getLogger("regioatlas.web")
@@ -59,6 +60,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    secure(app)  # before gzip, so that it sees (and hashes) uncompressed pages
     # geometry and aggregates are JSON text: gzip cuts the home page's bytes several times
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     static = resources.files("regioatlas.web").joinpath("static")

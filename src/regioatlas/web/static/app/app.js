@@ -109,6 +109,17 @@
   // replaceChildren() would print a null child as the text "null": drop empty children first
   function fill(node, ...children) { node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)); }
   function round(x, n) { const f = Math.pow(10, n); return Math.round(x * f) / f; }
+  // The one door for links built from data: only http(s) URLs become links ("javascript:",
+  // "data:" ... would run or show content under our origin); anything else gives null.
+  function safeUrl(value) {
+    if (typeof value !== "string" || !value.trim()) return null;
+    try {
+      const url = new URL(value.trim(), window.location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -116,6 +127,7 @@
       if (k === "class") node.className = v;
       else if (k === "text") node.textContent = v;
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (k === "style") node.style.cssText = v; // CSSOM: allowed by the CSP, a style attribute is not
       else node.setAttribute(k, v === true ? "" : v);
     }
     for (const c of children.flat(Infinity)) {
@@ -579,7 +591,7 @@
           el("td", { class: "num" }, fmt.eur(x.eu_contribution_eur)))))),
       el("section", { id: "similar" }),
       el("p", { class: "muted" }, _("Source:") + " " + (ds.publisher || p.source) + " · " + _("Licence:") + " " + (ds.licence || "–") + " · " + (ds.attribution || "")),
-      p.url ? el("p", {}, el("a", { href: p.url, rel: "noopener" }, _("Original record"))) : null);
+      safeUrl(p.url) ? el("p", {}, el("a", { href: safeUrl(p.url), rel: "noopener noreferrer" }, _("Original record"))) : null);
     drawProjectMap(miniMap, p);
     HOOKS.project.forEach((hook) => hook(document.getElementById("similar"), p));
     root.setAttribute("aria-busy", "false");
@@ -671,7 +683,7 @@
     return node;
   }
   window.RA = {
-    _: (x) => _(x), el: el, fill: fill, svg: svg, fmt: fmt, api: api, registerView: registerView, hooks: HOOKS, config: CONFIG,
+    _: (x) => _(x), el: el, safeUrl: safeUrl, fill: fill, svg: svg, fmt: fmt, api: api, registerView: registerView, hooks: HOOKS, config: CONFIG,
     navigate: (changes) => navigate(changes), state: () => state, link: (changes, text) => link(changes, text),
   };
   function link(changes, text) {
