@@ -10,6 +10,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -61,6 +62,10 @@ class Resolved:
         }
 
 
+@overload
+def _int(value: object, name: str, lo: int, hi: int, default: int) -> int: ...
+@overload
+def _int(value: object, name: str, lo: int, hi: int, default: None = None) -> int | None: ...
 def _int(value, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
     if value in (None, ""):
         return default
@@ -199,9 +204,10 @@ class Scorecards:
                 f"{ind.id} is published at NUTS {', '.join(map(str, ind.levels))}, not NUTS {lvl}",
                 "level",
             )
-        if table is None or table.year_range() is None:
+        span = table.year_range() if table is not None else None
+        if table is None or span is None:
             raise not_found(f"the store holds no values of {ind.id} at NUTS {lvl}")
-        first, last = table.year_range()
+        first, last = span
         y = _int(year, "year", 1900, 2100, last)
         if y not in table.col or np.isnan(table.column(y)).all():
             raise not_found(
