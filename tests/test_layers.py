@@ -22,7 +22,10 @@ ALLOWED: dict[str, set[str]] = {
     "sources": {"geo", "model"},
     "store": {"model"},
     "analytics": {"geo", "model"},
-    "api": {"analytics", "store", "geo", "sources", "model", "plugins"},
+    # the library door (analysts) is the API layer's Python face: the handlers share its
+    # computations (library/figures.py) and it uses the handlers' parsing
+    "api": {"library", "analytics", "store", "geo", "sources", "model", "plugins"},
+    "library": {"api", "analytics", "store", "geo", "sources", "model", "plugins"},
     "web": {"api", "analytics", "store", "geo", "sources", "model", "plugins", "features"},
 }
 #: Known violations being removed, exactly these imports and no more (a new one fails)
