@@ -73,9 +73,9 @@ class ScorecardData:
         with self._lock:
             current = self._state
             if current is None or (current.data_version, current.indicators) != (version, ids):
-                self._state = self._build(version)
+                current = self._state = self._build(version)
             self._checked = time.monotonic()
-            return self._state
+            return current
 
     # ------------------------------------------------------------------ building
 
