@@ -37,9 +37,10 @@ from _report import write_section  # noqa: E402
 from regioatlas.analytics.air_quality import harmonise_aqi  # noqa: E402
 from regioatlas.analytics.aq_indices import index_spec  # noqa: E402
 from regioatlas.analytics.aq_series import HourlyGrid  # noqa: E402
+from regioatlas.api.kpi import read_eea_timeseries  # noqa: E402
 from regioatlas.geo.nuts import NutsRegistry  # noqa: E402
 from regioatlas.geo.recoding import crosswalk, recode_values  # noqa: E402
-from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries  # noqa: E402
+from regioatlas.sources.eea_aq import bundled_berlin_files  # noqa: E402
 
 CET = timezone(timedelta(hours=1))
 

@@ -29,7 +29,7 @@ from regioatlas.analytics.composite import (  # noqa: E402
     base_weights,
     composite_index,
 )
-from regioatlas.analytics.indicators import CATALOGUE, PILLARS  # noqa: E402
+from regioatlas.analytics.indicators import PILLARS, catalogue  # noqa: E402
 from regioatlas.analytics.scorecard import cross_section  # noqa: E402
 from regioatlas.demo import DEMO_DATASETS, demo_file  # noqa: E402
 from regioatlas.ingest import ingest  # noqa: E402
@@ -116,7 +116,7 @@ def bench_composite(store_path: str) -> tuple[str, dict]:
                 sorted(
                     {
                         c
-                        for i in CATALOGUE
+                        for i in catalogue()
                         if (tab := state.panel.table(i.id, 2)) is not None
                         for c in tab.codes
                         if set(c[2:]) != {"Z"}
@@ -124,7 +124,7 @@ def bench_composite(store_path: str) -> tuple[str, dict]:
                 ),
             ),
         ):
-            ids = [i.id for i in CATALOGUE]
+            ids = [i.id for i in catalogue()]
             t0 = time.perf_counter()
             cs = cross_section(state.panel, 2, codes, ids)
             t1 = time.perf_counter()

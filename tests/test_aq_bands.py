@@ -9,10 +9,9 @@ import pytest
 from regioatlas.analytics.aq_indices import (
     caqi_value,
     classify,
-    definitions,
     index_spec,
-    pollutant_name,
 )
+from regioatlas.model.pollutants import definitions, pollutant_name
 
 # REFERENCE_VALUES.md: EEA European AQI, upper bounds of Good / Fair / Moderate / Poor / Very poor
 EAQI_2024 = {

@@ -17,8 +17,9 @@ from regioatlas.analytics.aq_series import (
     max_daily_8h_means,
     running_mean,
 )
+from regioatlas.api.kpi import read_eea_timeseries
 from regioatlas.model import InputError
-from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+from regioatlas.sources.eea_aq import bundled_berlin_files
 
 
 @pytest.fixture(scope="module")

@@ -144,10 +144,10 @@ def test_domain_errors_of_the_library_carry_their_class():
     """The library's own error classes are domain errors of the right kind."""
     from regioatlas.analytics.aq_indices import UnknownIndex
     from regioatlas.analytics.composite import CompositeError
-    from regioatlas.analytics.units import UnitError
     from regioatlas.geo.nuts import UnknownVersion
     from regioatlas.geo.recoding import RecodeError
     from regioatlas.geo.typology import TypologyError
+    from regioatlas.model.units import UnitError
     from regioatlas.sources.money import UnknownCurrency
     from regioatlas.sources.registry import UnknownSource
     from regioatlas.store.base import StoreError

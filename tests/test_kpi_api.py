@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from regioatlas.analytics.kpis import LANGUAGES, SDM_FREQUENCIES, STANDINGS, registry
-from regioatlas.analytics.units import UnitError, convert, parse_unit
 from regioatlas.cli import main
+from regioatlas.model.units import UnitError, convert, parse_unit
 from regioatlas.sources.eea_aq import bundled_berlin_files
 
 
@@ -81,7 +81,9 @@ def test_kpi_endpoints(app_client):
         ("/api/kpis/no_such_kpi", 404, None),
         ("/api/kpis?lang=xx", 400, "lang"),
         ("/api/kpis/aq_pm25_annual_mean?unit=persons", 400, "unit"),
-        ("/api/units/convert?value=1&from=ppb&to=ug/m3", 400, "unit"),
+        ("/api/units/convert?value=1&from=ppb&to=ug/m3", 400, "pollutant"),
+        ("/api/units/convert?value=1&from=blorp&to=ug/m3", 400, "from"),
+        ("/api/kpis/aq_pm25_annual_mean?unit=blorp", 400, "unit"),
         ("/api/units/convert?value=abc&from=ppb&to=ug/m3", 400, "value"),
         ("/api/air-quality/classify?index=eaqi_2024&pollutant=PM1&value=3", 400, "pollutant"),
         ("/api/air-quality/classify?index=eaqi_2024&pollutant=PM2.5&value=-3", 400, "value"),
@@ -219,7 +221,9 @@ def test_station_table_with_coordinates(tmp_path):
 @pytest.mark.parametrize(
     "module",
     [
-        "regioatlas.analytics.units",
+        "regioatlas.model.units",
+        "regioatlas.model.pollutants",
+        "regioatlas.geo.stations",
         "regioatlas.analytics.aq_series",
         "regioatlas.analytics.aq_indices",
         "regioatlas.analytics.aq_standards",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from regioatlas.analytics import measures as catalogue
-from regioatlas.analytics.indicators import CATALOGUE
+from regioatlas.analytics.indicators import catalogue as scorecard_catalogue
 from regioatlas.analytics.kpis import registry
 from regioatlas.model import BadInput, NotFound
 from regioatlas.model.measures import LANGUAGES, Measure
@@ -53,8 +53,10 @@ def test_every_measure_is_named_in_five_languages_with_source_and_licence():
         assert set(m.names) == set(LANGUAGES) and all(m.names.values()), m.id
         assert m.source["licence"] and m.source["attribution"], m.id
     # the scorecard reads its indicators from the catalogue, translated
-    assert [i.id for i in CATALOGUE] == [m.id for m in catalogue.measures("scorecard indicator")]
-    gdp = next(i for i in CATALOGUE if i.id == "gdp_per_head_pps")
+    assert [i.id for i in scorecard_catalogue()] == [
+        m.id for m in catalogue.measures("scorecard indicator")
+    ]
+    gdp = next(i for i in scorecard_catalogue() if i.id == "gdp_per_head_pps")
     assert gdp.names["fi"] == "BKT asukasta kohti" and gdp.direction == 1
     # the compass targets are targets of the KPIs they are measured by
     skills = catalogue.get_measure("dd_basic_digital_skills")
@@ -107,3 +109,28 @@ def test_a_measure_without_all_five_names_is_refused():
         )
     with pytest.raises(BadInput, match="direction"):
         Measure("x", "kpi", "a", dict.fromkeys(LANGUAGES, "X"), "d", "%", "up", source)
+
+
+SCORECARD_PLUGIN = """
+from dataclasses import replace
+
+from regioatlas.analytics.measures import get_measure
+
+# the same derivation as GDP per head in PPS, under another id: a scorecard indicator plug-in
+GDP_AGAIN = replace(get_measure("gdp_per_head_pps"), id="gdp_per_head_pps_again")
+"""
+
+
+def test_a_scorecard_indicator_registered_by_a_plugin_reaches_the_scorecard(
+    plugin, tmp_path, app_client
+):
+    (tmp_path / "gdp_plugin.py").write_text(SCORECARD_PLUGIN, encoding="utf-8")
+    r = app_client.get("/api/indicators/gdp_per_head_pps_again")
+    assert (r.status_code, r.json()["parameter"]) == (404, "indicator")
+    catalogue.register_measure("gdp_per_head_pps_again", "gdp_plugin:GDP_AGAIN")
+    ids = [i["id"] for i in app_client.get("/api/indicators").json()["items"]]
+    assert ids[-1] == "gdp_per_head_pps_again"
+    again = app_client.get("/api/indicators/gdp_per_head_pps_again", params={"level": 2})
+    gdp = app_client.get("/api/indicators/gdp_per_head_pps", params={"level": 2})
+    assert again.status_code == gdp.status_code == 200, again.text
+    assert again.json()["items"] == gdp.json()["items"] and gdp.json()["items"]

@@ -1,4 +1,4 @@
-"""The core packages type-check with mypy (configured in pyproject.toml); all code passes ruff."""
+"""The whole package type-checks with mypy (configured in pyproject.toml); all code passes ruff."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_core_packages_type_check():
+def test_package_type_checks():
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary"],
         cwd=ROOT,

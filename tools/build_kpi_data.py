@@ -2,8 +2,10 @@
 
 Every data file is a real published file or a row/column subset of one (no value changed);
 src/regioatlas/data/kpi/README.md names origin, licence, attribution and the subset.
-The hand-written definition files (kpis.json, air_quality.json, compass.json) are not built
-here: they carry their sources inside.
+The hand-written definition files are not built here: they carry their sources inside
+(``measures.json``, the one catalogue of scorecard indicators, KPIs and Digital Decade
+targets; ``air_quality.json``, the pollutants, indices and standards). The Compass's
+population by broad age group is a demo dataset (``tools/build_demo_data.py``).
 Run: ``python tools/build_kpi_data.py [../shared/data]``.
 """
 
@@ -51,8 +53,6 @@ DESI_2026 = {
     "desi_ict_spec",
     "desi_unicorns",
 }
-AGES = {"TOTAL", "Y_LT15", "Y15-64", "Y_GE65"}
-POP_YEARS = ("2019", "2020", "2021", "2022", "2023", "2024", "2025")
 
 
 def _gzip_copy(src: Path, dest: Path) -> None:
@@ -118,21 +118,6 @@ def build_desi(shared: Path) -> None:
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["file", "indicator", "breakdown", "unit", "country", "period", "value", "flag"])
         w.writerows(rows)
-
-
-def build_population_by_age(shared: Path) -> None:
-    """demo_r_pjanaggr3: sex=T, broad age groups and total, every geo, 2019-2025."""
-    src = shared / "eurostat_population_nuts3/estat_demo_r_pjanaggr3.tsv"
-    raw, g = _gzip_writer(OUT / "estat_demo_r_pjanaggr3_T_broad_age_2019_2025.tsv.gz")
-    with src.open(encoding="utf-8") as f, raw, g:
-        header = f.readline().rstrip("\n").split("\t")
-        keep = [0] + [i for i, h in enumerate(header) if h.strip() in POP_YEARS]
-        g.write(("\t".join(header[i] for i in keep) + "\n").encode())
-        for line in f:
-            cells = line.rstrip("\n").split("\t")
-            dims = cells[0].split(",")
-            if dims[2] == "T" and dims[3] in AGES:
-                g.write(("\t".join(cells[i] for i in keep) + "\n").encode())
 
 
 def build_regional_context(shared: Path) -> None:
@@ -225,7 +210,6 @@ def main(shared: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     build_air_quality(shared)
     build_desi(shared)
-    build_population_by_age(shared)
     build_regional_context(shared)
     build_nuts_mass(shared)
     build_test_fixtures(shared)

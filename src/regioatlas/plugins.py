@@ -46,6 +46,7 @@ class Registry:
         self.kind, self.group = kind, group
         self._builtins = dict(builtins)
         self._registered: dict[str, str] = {}
+        self._installed: dict[str, str] | None = None
 
     def register(self, name: str, target: str) -> None:
         """Add or replace an entry (``target`` is ``"package.module:attr"``)."""
@@ -55,9 +56,13 @@ class Registry:
 
     def entries(self) -> dict[str, str]:
         """Every name → target: built-ins, then entry points, then registered (later wins)."""
+        if self._installed is None:
+            # installed packages do not change while RegioAtlas runs, and scanning them takes
+            # tens of milliseconds: entries() is asked on every request of some routes
+            self._installed = {ep.name: ep.value for ep in entry_points(group=self.group)}
         out = dict(self._builtins)
-        for ep in entry_points(group=self.group):
-            out.setdefault(ep.name, ep.value)
+        for name, value in self._installed.items():
+            out.setdefault(name, value)
         out.update(self._registered)
         return out
 

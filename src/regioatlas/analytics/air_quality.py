@@ -11,7 +11,6 @@ import numpy as np
 
 from regioatlas.analytics.aq_indices import (
     band_summary,
-    definitions,
     index_bands,
     index_ids,
     index_spec,
@@ -25,6 +24,7 @@ from regioatlas.analytics.aq_series import (
     years_of,
 )
 from regioatlas.analytics.aq_standards import MET, NOT_ASSESSABLE, NOT_MET, compliance
+from regioatlas.model.pollutants import definitions
 
 
 def _averages(grid: HourlyGrid) -> list[dict]:
@@ -129,7 +129,8 @@ def harmonise_aqi(
 
     Example
     -------
-    >>> from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+    >>> from regioatlas.api.kpi import read_eea_timeseries
+    >>> from regioatlas.sources.eea_aq import bundled_berlin_files
     >>> data = read_eea_timeseries(bundled_berlin_files())
     >>> table = harmonise_aqi(data.grids, {s: {"nuts": "DE300"} for s in data.stations})
     >>> [r["code"] for r in table["regions"]], len(table["stations"])
@@ -276,7 +277,7 @@ def assess_air_quality(data, places: dict[str, dict] | None = None) -> dict:
     Parameters
     ----------
     data : AirQualityData
-        What ``regioatlas.sources.eea_aq.read_eea_timeseries`` returns (``grids``, ``issues``).
+        What ``regioatlas.api.kpi.read_eea_timeseries`` returns (``grids``, ``issues``).
     places : dict station -> {"nuts": code, ...}, optional
         Where each station is (``regioatlas.geo.stations.place_stations``).
 
@@ -288,7 +289,8 @@ def assess_air_quality(data, places: dict[str, dict] | None = None) -> dict:
 
     Example
     -------
-    >>> from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_timeseries
+    >>> from regioatlas.api.kpi import read_eea_timeseries
+    >>> from regioatlas.sources.eea_aq import bundled_berlin_files
     >>> table = assess_air_quality(read_eea_timeseries(bundled_berlin_files()))
     >>> len(table["stations"]), table["attribution"]
     (4, '© European Environment Agency (EEA)')

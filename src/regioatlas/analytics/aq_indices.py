@@ -13,43 +13,15 @@ valid value.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
-
 import numpy as np
 
 from regioatlas.analytics.aq_series import RUNNING_8H, RUNNING_24H, HourlyGrid, running_mean
 from regioatlas.model.errors import BadInput
+from regioatlas.model.pollutants import definitions
 
 
 class UnknownIndex(BadInput, ValueError):
-    """An index or pollutant the definitions do not have."""
-
-
-@lru_cache(maxsize=1)
-def definitions() -> dict:
-    """The index and standard definitions shipped in ``regioatlas/data/kpi/air_quality.json``."""
-    text = resources.files("regioatlas.data").joinpath("kpi", "air_quality.json").read_text("utf-8")
-    return json.loads(text)
-
-
-def pollutant_name(text: str) -> str:
-    """The canonical pollutant name for a spelling or EEA code (``"pm25"``, ``"6001"`` -> PM2.5).
-
-    Example
-    -------
-    >>> pollutant_name("http://dd.eionet.europa.eu/vocabulary/aq/pollutant/6001")
-    'PM2.5'
-    """
-    raw = str(text).strip()
-    key = raw.rstrip("/").rsplit("/", 1)[-1] if raw.startswith("http") else raw
-    for name, spec in definitions()["pollutants"].items():
-        if key == name or key in spec["names"] or key.lower() in spec["names"]:
-            return name
-    raise UnknownIndex(
-        f"unknown pollutant {text!r}; known: {', '.join(definitions()['pollutants'])}"
-    )
+    """An index, or a pollutant of an index, the definitions do not have."""
 
 
 def index_ids() -> list[str]:
@@ -60,7 +32,8 @@ def index_spec(index: str) -> dict:
     try:
         return definitions()["indices"][index]
     except KeyError:
-        raise UnknownIndex(f"unknown index {index!r}; known: {', '.join(index_ids())}") from None
+        known = ", ".join(index_ids())
+        raise UnknownIndex(f"unknown index {index!r}; known: {known}", parameter="index") from None
 
 
 def round_half_up(values: np.ndarray) -> np.ndarray:
@@ -88,7 +61,7 @@ def classify(values, index: str, pollutant: str) -> np.ndarray:
     """
     spec = index_spec(index)
     if pollutant not in spec["pollutants"]:
-        raise UnknownIndex(f"{spec['short']} has no band for {pollutant}")
+        raise UnknownIndex(f"{spec['short']} has no band for {pollutant}", parameter="pollutant")
     edges = np.asarray(spec["pollutants"][pollutant]["edges"], dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     missing = np.isnan(v)

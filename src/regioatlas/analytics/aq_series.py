@@ -21,6 +21,10 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
+from regioatlas.model import InputError, RowError
+from regioatlas.model.pollutants import definitions
+from regioatlas.model.stations import StationValue
+
 #: Coverage rules: (window in hours, minimum valid values).
 RUNNING_8H = (8, 6)
 RUNNING_24H = (24, 18)
@@ -247,3 +251,98 @@ def day_year_mask(dates: np.ndarray, year: int) -> np.ndarray:
 def local_datetime(grid: HourlyGrid, hour: int) -> datetime:
     """The aware datetime at which hour ``hour`` of the grid begins."""
     return grid.start + timedelta(hours=int(hour))
+
+
+# ----------------------------------------------------------------- assembling read values
+
+
+@dataclass
+class AirQualityData:
+    """Aligned hourly grids by pollutant, with what was flagged while reading."""
+
+    grids: dict[str, HourlyGrid]
+    stations: list[str]
+    issues: list[dict] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def assemble_series(
+    values: list[StationValue], names: list[str] | None = None, *, plausible: bool = True
+) -> AirQualityData:
+    """Aligned hourly grids per pollutant from stored or freshly read values: hours not given
+    are gaps, not-valid and implausible hours are excluded; each is reported in ``issues``.
+
+    Example
+    -------
+    >>> from regioatlas.sources.eea_aq import bundled_berlin_files, read_eea_values
+    >>> data = assemble_series(read_eea_values(bundled_berlin_files())[0])
+    >>> data.grids["PM2.5"].n_hours, sorted({i["kind"] for i in data.issues})
+    (2904, ['gap', 'not valid'])
+    """
+    records: dict[tuple[str, str], dict[datetime, float]] = {}
+    invalid: dict[tuple[str, str], int] = {}
+    for v in values:
+        key, begin = (v.station, v.pollutant), datetime.fromisoformat(v.begin)
+        if v.validity <= 0 or v.value is None:
+            invalid[key] = invalid.get(key, 0) + 1
+            records.setdefault(key, {}).setdefault(begin, np.nan)
+        else:
+            records.setdefault(key, {})[begin] = v.value
+    if not records:
+        raise InputError(
+            RowError(", ".join(names or []) or "input", None, None, "no hourly values")
+        )
+    return _align(records, invalid, [], list(names or []), plausible)
+
+
+def _align(records, invalid, issues, names, plausible) -> AirQualityData:
+    all_times = [t for hours in records.values() for t in hours]
+    first, last = min(all_times), max(all_times)
+    start = first  # keeps the earliest hour's own UTC offset: days are counted in it
+    n = int((last - first) / timedelta(hours=1)) + 1
+    stations = sorted({s for s, _ in records})
+    grids: dict[str, HourlyGrid] = {}
+    spec = definitions()["pollutants"]
+    for pollutant in sorted({p for _, p in records}):
+        values = np.full((len(stations), n), np.nan)
+        for i, station in enumerate(stations):
+            hours = records.get((station, pollutant))
+            if not hours:
+                continue
+            pos = np.fromiter(
+                (int((t - first) / timedelta(hours=1)) for t in hours), dtype=np.int64
+            )
+            values[i, pos] = np.fromiter(hours.values(), dtype=np.float64)
+            given = len(hours)
+            if invalid.get((station, pollutant)):
+                issues.append(
+                    {
+                        "station": station,
+                        "pollutant": pollutant,
+                        "kind": "not valid",
+                        "count": invalid[(station, pollutant)],
+                        "treated_as": "not valid (excluded from every average)",
+                        "reason": "the file marks the hour not valid (Validity <= 0)",
+                    }
+                )
+            missing = n - given
+            if missing:
+                issues.append(
+                    {
+                        "station": station,
+                        "pollutant": pollutant,
+                        "kind": "gap",
+                        "count": missing,
+                        "treated_as": "missing (never filled or zeroed)",
+                        "reason": "hours between the first and last hour that the file does not give",
+                    }
+                )
+        if plausible:
+            values, found = screen_values(
+                values, stations, pollutant, float(spec[pollutant]["plausible_max"])
+            )
+        else:
+            values, found = screen_values(values, stations, pollutant, np.inf)
+        issues.extend(found)
+        grids[pollutant] = HourlyGrid(pollutant, start, stations, values, issues=[])
+    return AirQualityData(grids, stations, issues, names)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from regioatlas.analytics.aq_indices import UnknownIndex, definitions
+from regioatlas.analytics.aq_indices import UnknownIndex
 from regioatlas.analytics.aq_series import (
     ANNUAL_MIN_SHARE,
     HourlyGrid,
@@ -29,7 +29,8 @@ from regioatlas.analytics.aq_series import (
     year_slice,
     years_of,
 )
-from regioatlas.analytics.units import convert
+from regioatlas.model.pollutants import definitions
+from regioatlas.model.units import convert
 
 MET, NOT_MET, NOT_ASSESSABLE = "met", "not met", "not assessable"
 PEAK_MONTH_MIN_SHARE = 0.75

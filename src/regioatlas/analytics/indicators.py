@@ -11,8 +11,10 @@ store), under which licence, and at which NUTS levels it is published. Pure data
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
-from regioatlas.analytics.measures import measures
+from regioatlas.analytics.measures import MEASURES, measures
+from regioatlas.model.errors import NotFound
 from regioatlas.model.measures import Measure
 
 PILLARS = ("people", "competence", "capital")
@@ -107,19 +109,49 @@ def _indicator(m: Measure) -> Indicator:
     )
 
 
-#: the scorecard's indicators: the measures of kind "scorecard indicator" (``measures.json``)
-CATALOGUE: tuple[Indicator, ...] = tuple(_indicator(m) for m in measures("scorecard indicator"))
-_BY_ID = {i.id: i for i in CATALOGUE}
+def catalogue() -> tuple[Indicator, ...]:
+    """The scorecard's indicators: the measures of kind "scorecard indicator".
+
+    Read from the measure registry when asked, so an indicator a plug-in registers joins the
+    scorecard; cached while the registry's entries stay the same.
+
+    Example
+    -------
+    >>> [i.id for i in catalogue()][:2]
+    ['population', 'population_change']
+    """
+    return _catalogue_of(tuple(MEASURES.entries().items()))
+
+
+@lru_cache(maxsize=8)
+def _catalogue_of(entries: tuple[tuple[str, str], ...]) -> tuple[Indicator, ...]:
+    # ``entries`` is only the cache key: measures() reads the same registry
+    return tuple(_indicator(m) for m in measures("scorecard indicator"))
 
 
 def get_indicator(indicator_id: str) -> Indicator:
-    """The catalogue entry, or KeyError naming the known ids."""
-    try:
-        return _BY_ID[indicator_id]
-    except KeyError:
-        raise KeyError(f"unknown indicator {indicator_id!r}; known: {', '.join(_BY_ID)}") from None
+    """The catalogue entry, or NotFound naming the known ids.
+
+    Example
+    -------
+    >>> get_indicator("tertiary_attainment").pillar
+    'competence'
+    """
+    found = {i.id: i for i in catalogue()}
+    if indicator_id not in found:
+        raise NotFound(
+            f"unknown indicator {indicator_id!r}; known: {', '.join(found)}", parameter="indicator"
+        )
+    return found[indicator_id]
 
 
-def series_needed(indicators=CATALOGUE) -> list[str]:
-    """Every series id the indicators are computed from."""
-    return sorted({s for i in indicators for s in i.derivation.inputs()})
+def series_needed(indicators: tuple[Indicator, ...] | None = None) -> list[str]:
+    """Every series id the indicators (default: the catalogue's) are computed from.
+
+    Example
+    -------
+    >>> "nama_10r_3gdp/A.PPS_EU27_2020_HAB" in series_needed()
+    True
+    """
+    chosen = catalogue() if indicators is None else indicators
+    return sorted({s for i in chosen for s in i.derivation.inputs()})

@@ -7,9 +7,9 @@ entity (key-values form, ready for NGSI-LD publishing) of a KPI value.
 from __future__ import annotations
 
 from regioatlas.analytics.measures import measures
-from regioatlas.analytics.units import convert
 from regioatlas.model import NotFound
 from regioatlas.model.measures import LANGUAGES, Measure
+from regioatlas.model.units import convert
 
 __all__ = [
     "LANGUAGES",
@@ -76,7 +76,11 @@ def kpi_json(kpi: Kpi, lang: str = "en", unit: str | None = None) -> dict:
     0.005
     """
     unit = unit or kpi.unit
-    factor = (lambda v: float(convert(v, kpi.unit, unit))) if unit != kpi.unit else float
+    factor = (
+        (lambda v: float(convert(v, kpi.unit, unit, parameters=("unit_as_defined", "unit"))))
+        if unit != kpi.unit
+        else float
+    )
     return {
         "id": kpi.id,
         "area": kpi.area,

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from regioatlas.analytics.indicators import CATALOGUE, Indicator
+from regioatlas.analytics.indicators import Indicator
+from regioatlas.analytics.indicators import catalogue as scorecard_catalogue
 from regioatlas.model import RegionFigure
 
 #: member states of the EU (NUTS country codes; EL is Greece)
@@ -253,7 +254,7 @@ def build_panel(
     registry,
     *,
     version: int = 2024,
-    catalogue: tuple[Indicator, ...] = CATALOGUE,
+    catalogue: tuple[Indicator, ...] | None = None,
 ) -> Panel:
     """Tables of every catalogue indicator in ``version`` from the figures of their series.
 
@@ -281,7 +282,7 @@ def build_panel(
     for sid, figs in figures.items():
         mapped[sid], dropped[sid] = map_series(figs, recode, version)
     tables: dict[tuple[str, int], IndicatorTable] = {}
-    for ind in catalogue:
+    for ind in scorecard_catalogue() if catalogue is None else catalogue:
         for level, table in _tables(ind, derive(ind, mapped)).items():
             tables[(ind.id, level)] = table
     return Panel(version, tables, dropped)

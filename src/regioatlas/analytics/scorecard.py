@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from regioatlas.analytics.indicators import CATALOGUE, Indicator
+from regioatlas.analytics.indicators import Indicator, catalogue
 from regioatlas.analytics.panel import IndicatorTable, Panel
 
 
@@ -160,7 +160,7 @@ def cross_section(
     (240, 11)
     """
     if indicator_ids is None:
-        indicator_ids = [i.id for i in CATALOGUE if i.composite]
+        indicator_ids = [i.id for i in catalogue() if i.composite]
     chosen, refs, excluded = [], [], {}
     columns, years = [], []
     for iid in indicator_ids:
@@ -291,7 +291,7 @@ def region_scorecard(
     """
     level = len(code) - 2
     items, series = [], {}
-    for ind in indicators or list(CATALOGUE):
+    for ind in indicators or list(catalogue()):
         table, lvl = _table_for(panel, ind, level)
         entry = {**_describe(ind), "level": lvl}
         if table is None:

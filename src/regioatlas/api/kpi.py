@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
+from pathlib import Path
 
 from regioatlas.analytics.air_quality import assess_air_quality
-from regioatlas.analytics.aq_indices import UnknownIndex, classify, definitions, index_spec
-from regioatlas.analytics.aq_indices import pollutant_name as _pollutant
+from regioatlas.analytics.aq_indices import classify, index_spec
+from regioatlas.analytics.aq_series import AirQualityData, assemble_series
 from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
-from regioatlas.analytics.units import UnitError, convert
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.stations import stations_in_region
 from regioatlas.model import Dataset, TooLarge, Unavailable
-from regioatlas.sources.eea_aq import assemble_series, read_eea_timeseries, station_places
+from regioatlas.model.pollutants import definitions, pollutant_name
+from regioatlas.model.units import convert
+from regioatlas.sources.eea_aq import read_eea_values, station_places
 
 #: Named air quality data sets: id -> description and the stored dataset (source ``eea-aq``
 #: and its files) the values are read from; the demo ingests them
@@ -79,10 +82,7 @@ class KpiApi:
     def kpi(self, kpi_id: str, lang=None, unit=None) -> dict:
         lang = _lang(lang)
         k = get_kpi(kpi_id)  # NotFound: a 404 naming the KPI
-        try:
-            return kpi_json(k, lang, unit or None)
-        except UnitError as exc:
-            raise bad_request(str(exc), "unit") from None
+        return kpi_json(k, lang, unit or None)  # UnitError names the parameter unit
 
     def kpi_entity(self, kpi_id: str, value, area, period_from, period_to, lang=None) -> dict:
         """A KPI value as a Smart Data Models KeyPerformanceIndicator entity."""
@@ -102,16 +102,9 @@ class KpiApi:
         if not from_unit or not to_unit:
             raise bad_request("from and to units are required", "from" if not from_unit else "to")
         t = _number(temperature_k, "temperature_k") if temperature_k not in (None, "") else 293.15
-        gas = None
-        if pollutant:
-            try:
-                gas = _pollutant(pollutant)
-            except UnknownIndex as exc:
-                raise bad_request(str(exc), "pollutant") from None
-        try:
-            out = convert(v, from_unit, to_unit, pollutant=gas, temperature_k=t)
-        except UnitError as exc:
-            raise bad_request(str(exc), "unit") from None
+        gas = pollutant_name(pollutant) if pollutant else None
+        # a UnitError names from, to, pollutant or temperature_k
+        out = convert(v, from_unit, to_unit, pollutant=gas, temperature_k=t)
         return {
             "value": v,
             "from": from_unit,
@@ -139,18 +132,12 @@ class KpiApi:
         """The band of one (already averaged) concentration; negative values are refused."""
         if not index:
             raise bad_request("index is required", "index")
-        try:
-            spec = index_spec(index)
-            gas = _pollutant(pollutant or "")
-        except UnknownIndex as exc:
-            raise bad_request(str(exc), "index" if "index" in str(exc) else "pollutant") from None
+        spec = index_spec(index)  # UnknownIndex names index
+        gas = pollutant_name(pollutant or "")  # UnknownPollutant names pollutant
         v = _number(value, "value")
         if v < 0:
             raise bad_request("a concentration cannot be negative", "value")
-        try:
-            band = int(classify([v], index, gas)[0])
-        except UnknownIndex as exc:
-            raise bad_request(str(exc), "pollutant") from None
+        band = int(classify([v], index, gas)[0])  # an index without the pollutant names it
         return {
             "index": index,
             "pollutant": gas,
@@ -200,6 +187,39 @@ class KpiApi:
         registry = self.atlas.registry
         places = stations_in_region(data.stations, nuts, version, registry) if nuts else {}
         return assess_air_quality(data, places)
+
+
+def read_eea_timeseries(
+    sources: Sequence[Path | str] | Sequence[tuple[str, str]], *, plausible: bool = True
+) -> AirQualityData:
+    """Read EEA hourly time-series files into aligned grids per pollutant.
+
+    Parameters
+    ----------
+    sources : list of paths, or of (name, text) pairs
+        EEA CSV files (gzip allowed); several stations and pollutants may be mixed.
+    plausible : bool
+        Exclude values above each pollutant's plausible maximum (``air_quality.json``).
+
+    Returns
+    -------
+    AirQualityData
+
+    Raises
+    ------
+    InputError
+        A file that is not an EEA series, an unknown pollutant or unit, a non-hourly
+        averaging time, an unreadable time, or two different values for one station hour.
+
+    Example
+    -------
+    >>> from regioatlas.sources.eea_aq import bundled_berlin_files
+    >>> data = read_eea_timeseries(bundled_berlin_files())
+    >>> data.stations, data.grids["PM2.5"].n_hours
+    (['DEBE034', 'DEBE064', 'DEBE065', 'DEBE125'], 2904)
+    """
+    values, names = read_eea_values(sources)
+    return assemble_series(values, names, plausible=plausible)
 
 
 def _stored_dataset(store, source: str, files: list[str]) -> Dataset:

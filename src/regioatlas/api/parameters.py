@@ -16,7 +16,7 @@ from typing import Any
 
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import ORG_TYPES, PROJECT_SORTS
-from regioatlas.model.regions import MAPPED_VERSIONS
+from regioatlas.model.regions import MAPPED_VERSIONS, NUTS_VERSIONS
 
 #: the largest row offset any list accepts (beyond it no store has rows; DuckDB overflows)
 MAX_OFFSET = 1_000_000_000
@@ -195,7 +195,8 @@ FILTERS: tuple[Param, ...] = (
           panel="text"),
     Param("region", "string", "NUTS code of any level and version; participants located in it"),
     Param("version", "string",
-          "NUTS version of `region` (" + ", ".join(map(str, MAPPED_VERSIONS)) + "; default 2024)"),
+          f"NUTS version of `region`, {NUTS_VERSIONS[0]}-{NUTS_VERSIONS[-1]} (default: the "
+          "latest the code is valid in); recoded to the atlas regions"),
 )  # fmt: skip
 
 LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=MAX_LIMIT, default=50)
@@ -208,7 +209,13 @@ SORT = Param(
 )
 PAGING: tuple[Param, ...] = (LIMIT, OFFSET, SORT)
 
-VERSION = Param("version", "string", "NUTS version of the code (default 2024)")
+VERSION = Param(
+    "version",
+    "string",
+    "NUTS version of the listing, one with maps ("
+    + ", ".join(map(str, MAPPED_VERSIONS))
+    + "; default 2024)",
+)
 LEVEL = Param("level", "integer", "NUTS level 0-3", minimum=0, maximum=3, default=2)
 ZOOM = Param("zoom", "number", "simplify the geometry for this map zoom", minimum=0, maximum=24)
 COUNTRY = Param("country", "string", "country code, EL for Greece")

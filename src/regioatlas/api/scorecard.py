@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
 from regioatlas.analytics.composite import CompositeOptions, composite_index
-from regioatlas.analytics.indicators import CATALOGUE, PILLARS, get_indicator
+from regioatlas.analytics.indicators import PILLARS, catalogue, get_indicator
 from regioatlas.analytics.scorecard import find_peers, indicator_figures, region_scorecard
 from regioatlas.api.downloads import SafeWriter
 from regioatlas.api.problems import bad_request, not_found
@@ -61,6 +62,10 @@ class Resolved:
         }
 
 
+@overload
+def _int(value: object, name: str, lo: int, hi: int, default: int) -> int: ...
+@overload
+def _int(value: object, name: str, lo: int, hi: int, default: None = None) -> int | None: ...
 def _int(value, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
     if value in (None, ""):
         return default
@@ -169,7 +174,7 @@ class Scorecards:
         """The catalogue with what the store holds of each indicator per level."""
         panel = self.data.state().panel
         items = []
-        for ind in CATALOGUE:
+        for ind in catalogue():
             d = ind.as_dict()
             d["available"] = []
             for lvl in ind.levels:
@@ -188,10 +193,7 @@ class Scorecards:
 
     def indicator(self, indicator_id: str, level=None, year=None, country=None) -> dict:
         """One indicator's values for every region of a level in a year (default: latest)."""
-        try:
-            ind = get_indicator(indicator_id)
-        except KeyError as exc:
-            raise not_found(str(exc.args[0])) from None
+        ind = get_indicator(indicator_id)  # NotFound naming the known ids
         lvl = _int(level, "level", 0, 3, ind.levels[-1] if 2 not in ind.levels else 2)
         table = self.data.state().panel.table(ind.id, lvl)
         if lvl not in ind.levels and table is None:
@@ -199,9 +201,10 @@ class Scorecards:
                 f"{ind.id} is published at NUTS {', '.join(map(str, ind.levels))}, not NUTS {lvl}",
                 "level",
             )
-        if table is None or table.year_range() is None:
+        span = table.year_range() if table is not None else None
+        if table is None or span is None:
             raise not_found(f"the store holds no values of {ind.id} at NUTS {lvl}")
-        first, last = table.year_range()
+        first, last = span
         y = _int(year, "year", 1900, 2100, last)
         if y not in table.col or np.isnan(table.column(y)).all():
             raise not_found(
@@ -461,10 +464,7 @@ class Scorecards:
         opts = self._options(params)
         ids = tuple(x.strip() for x in str(params.get("indicators") or "").split(",") if x.strip())
         for iid in ids:
-            try:
-                get_indicator(iid)
-            except KeyError as exc:
-                raise not_found(str(exc.args[0])) from None
+            get_indicator(iid)  # NotFound naming the known ids
         opts.check()
         result, section = self._composite_result(level, opts, ids)
         cc = (params.get("country") or "").strip().upper() or None

@@ -17,8 +17,8 @@ from regioatlas.analytics.indicators import (
     ATLAS_EU_FUNDING,
     ATLAS_H2020,
     ATLAS_INTERREG,
-    CATALOGUE,
     POPULATION,
+    catalogue,
     series_needed,
 )
 from regioatlas.analytics.panel import EU27, Panel, Recoder, build_panel
@@ -39,6 +39,8 @@ class State:
     sections: dict[int, CrossSection] = field(default_factory=dict)
     composites: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    #: the ids of the indicators the panel holds (a plug-in may register more)
+    indicators: tuple[str, ...] = ()
 
 
 class ScorecardData:
@@ -58,6 +60,10 @@ class ScorecardData:
         """The current state; the store's data version is checked at most once per
         ``recheck_seconds`` (a write by another process is seen within that time)."""
         state, now = self._state, time.monotonic()
+        # an indicator registered by a plug-in joins the panel at once
+        ids = tuple(i.id for i in catalogue())
+        if state is not None and state.indicators != ids:
+            state = None
         if state is not None and now - self._checked < self.recheck_seconds:
             return state
         version = self.store.data_version()
@@ -65,10 +71,11 @@ class ScorecardData:
             self._checked = now
             return state
         with self._lock:
-            if self._state is None or self._state.data_version != version:
-                self._state = self._build(version)
+            current = self._state
+            if current is None or (current.data_version, current.indicators) != (version, ids):
+                current = self._state = self._build(version)
             self._checked = time.monotonic()
-            return self._state
+            return current
 
     # ------------------------------------------------------------------ building
 
@@ -80,7 +87,8 @@ class ScorecardData:
         population = self._population(figures.get(POPULATION, []), recode)
         figures.update(self._atlas_figures(population, recode))
         panel = build_panel(figures, self.registry, version=ANALYSIS_VERSION)
-        return State(data_version, panel, self.store.datasets())
+        indicators = tuple(i.id for i in catalogue())
+        return State(data_version, panel, self.store.datasets(), indicators=indicators)
 
     def _population(self, figures: list[RegionFigure], recode) -> dict[str, dict[int, float]]:
         """Population by analysis code and year (the ``population`` indicator as a fallback)."""
@@ -159,7 +167,7 @@ class ScorecardData:
         state = state or self.state()
         with state.lock:
             if level not in state.sections:
-                ids = [i.id for i in CATALOGUE if i.composite]
+                ids = [i.id for i in catalogue() if i.composite]
                 state.sections[level] = cross_section(state.panel, level, self._regions(level), ids)
             return state.sections[level]
 

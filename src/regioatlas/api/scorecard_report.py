@@ -93,10 +93,8 @@ def render_report(card: dict, fmt: str = "png") -> bytes:
         ):
             if value is not None:
                 ax.plot(value, y, "o", color=COLOURS[key], ms=7 if key == "region" else 6)
-        peer_pos = [
-            _position(p) for p in ((ind.get("peers") or {}).get("items") or []) if p.get("rank_eu")
-        ]
-        peer_pos = [p for p in peer_pos if p is not None]
+        peers = (ind.get("peers") or {}).get("items") or []
+        peer_pos = [x for x in (_position(p) for p in peers if p.get("rank_eu")) if x is not None]
         if peer_pos:
             ax.plot(sorted(peer_pos)[len(peer_pos) // 2], y, "D", color=COLOURS["peers"], ms=5)
     ax.set_yticks(ys, labels, fontsize=6.5)

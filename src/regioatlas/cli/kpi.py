@@ -89,8 +89,9 @@ def aq(files, berlin, nuts, stations, fmt, store_url):
     """Air quality side by side: EEA AQI (2024 and pre-2024), UBA, CAQI, WHO 2021 and EU limit
     values for every station in FILES (EEA hourly time-series CSV) and every region."""
     from regioatlas.analytics.air_quality import assess_air_quality
+    from regioatlas.api.kpi import read_eea_timeseries
     from regioatlas.geo.stations import place_stations, stations_in_region
-    from regioatlas.sources.eea_aq import read_eea_timeseries, read_station_table
+    from regioatlas.sources.eea_aq import read_station_table
 
     if berlin == bool(files):
         fail("give EEA time-series FILES, or --berlin for the Berlin data set (not both)")
@@ -110,7 +111,7 @@ def aq(files, berlin, nuts, stations, fmt, store_url):
             if nuts:
                 places = stations_in_region(data.stations, nuts, None, reg)
             elif stations:
-                places = place_stations(read_station_table(stations), reg)
+                places = place_stations(read_station_table(stations), reg, name=stations)
             table = assess_air_quality(data, places)
             bar.update(1)
         missing = sorted(set(data.stations) - set(places)) if places else []

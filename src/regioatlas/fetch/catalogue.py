@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from regioatlas.model.errors import BadInput
@@ -87,13 +88,40 @@ class RemoteSource:
                 )
             return list(self.files)
         chosen = values or self.defaults
-        out = []
+        out: list[RemoteFile] = []
         for f in self.files:
             if "{value}" in f.url or "{value}" in json.dumps(f.post_json or {}):
                 out.extend(f.for_value(v) for v in chosen)
             else:
                 out.append(f)
         return out
+
+
+# What a publisher's sources share, spread into each RemoteSource; a TypedDict per group so
+# the type checker knows which fields the spread sets (and that none is given twice).
+class _Publisher(TypedDict):
+    publisher: str
+    licence: str
+    attribution: str
+
+
+class _Documented(_Publisher):
+    documentation: str
+
+
+class _Cordis(_Publisher):
+    ingest_as: str
+    allow_partial: bool
+
+
+class _Kohesio(_Documented):
+    not_ingested: str
+    parameter: str
+    defaults: tuple[str, ...]
+
+
+class _Gisco(_Documented):
+    not_ingested: str
 
 
 def resolve_url(url: str, base_url: str | None) -> str:
@@ -113,7 +141,7 @@ def resolve_url(url: str, base_url: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- CORDIS
-_CORDIS = dict(
+_CORDIS = _Cordis(
     publisher="European Commission, Publications Office of the EU (CORDIS)",
     licence="CC BY 4.0",
     attribution="© European Union, CORDIS",
@@ -173,7 +201,7 @@ CORDIS_FP7 = RemoteSource(
 )
 
 # --------------------------------------------------------------------------- Kohesio
-_KOHESIO = dict(
+_KOHESIO = _Kohesio(
     publisher="European Commission, DG REGIO (Kohesio)",
     licence="© European Union, re-use under the Commission's re-use policy (CC BY 4.0)",
     attribution="Source: Kohesio, European Commission",
@@ -211,7 +239,7 @@ KOHESIO_BENEFICIARIES = RemoteSource(
 
 # --------------------------------------------------------------------------- Eurostat
 _EUROSTAT_API = "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data"
-_EUROSTAT = dict(
+_EUROSTAT = _Documented(
     publisher="Eurostat",
     licence="© European Union, re-use authorised with acknowledgement (CC BY 4.0)",
     attribution="Source: Eurostat",
@@ -256,7 +284,7 @@ EUROSTAT_SCORECARD = RemoteSource(
 )
 
 # --------------------------------------------------------------------------- GISCO
-_GISCO = dict(
+_GISCO = _Gisco(
     publisher="Eurostat GISCO",
     licence="re-use with acknowledgement; commercial use of boundaries needs a EuroGeographics licence",
     attribution="© EuroGeographics for the administrative boundaries",

@@ -105,7 +105,9 @@ def fetch_source(
     ):
         previous = None  # other parts asked for: a new version, not an update of the old
     incoming = cache.start()
-    changed, requests, resumed, cached = False, 0, [], []
+    changed, requests = False, 0
+    resumed: list[str] = []
+    cached: list[CachedFile] = []
     try:
         for remote_file in files:
             entry, got, was_resumed = _download_one(
@@ -196,7 +198,15 @@ def describe_sources(config: FetchConfig) -> list[dict]:
     return rows
 
 
-def _download_one(remote_file: RemoteFile, remote, cache, previous, incoming, config, progress):
+def _download_one(
+    remote_file: RemoteFile,
+    remote: RemoteSource,
+    cache: SourceCache,
+    previous: Manifest | None,
+    incoming: Path,
+    config: FetchConfig,
+    progress: Progress | None,
+) -> tuple[CachedFile, bool, bool]:
     """Download one file (or learn it is unchanged); its cache entry, whether it changed."""
     before = previous.file(remote_file.name) if previous else None
     validators = Validators(before.etag, before.last_modified) if before else None
@@ -282,13 +292,17 @@ def _ingest_paths(folder: Path, entries: list[CachedFile]) -> list[Path]:
     return paths
 
 
-def _ingest(remote: RemoteSource, paths: list[Path], store_url: str, progress) -> IngestReport:
+def _ingest(
+    remote: RemoteSource, paths: list[Path], store_url: str, progress: Progress | None
+) -> IngestReport:
     from regioatlas.store import open_store
 
     assert remote.ingest_as is not None
+    # ingest() takes list[Path | str]; a list is invariant, so this list is typed as that
+    files: list[Path | str] = [*paths]
     with open_store(store_url) as store:
         return ingest(
-            store, remote.ingest_as, paths, allow_partial=remote.allow_partial, progress=progress
+            store, remote.ingest_as, files, allow_partial=remote.allow_partial, progress=progress
         )
 
 

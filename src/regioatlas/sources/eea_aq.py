@@ -6,11 +6,12 @@ One file per sampling point, one row per hour: ``AirQualityStationEoICode``, ``A
 ``Validity`` (1, 2, 3 valid; -1, -99 not valid) and ``Verification``. The newer EEA download
 layout (``Samplingpoint, Pollutant, Start, End, Value, Unit, AggType, Validity``) is read too.
 
-Files of several stations and pollutants become aligned :class:`HourlyGrid` objects (one per
-pollutant) covering every hour from the first to the last; hours a file does not give are
-gaps (NaN), counted and reported, never filled. Not-valid, negative and implausible values
-are excluded and reported as well. Wrong layouts, unknown pollutants and units, averaging
-periods other than an hour, and conflicting duplicate hours raise ``InputError``.
+The reader gives the hourly values as published (:func:`read_eea_values`); the analytics
+align them into grids (``regioatlas.analytics.aq_series.assemble_series``), and
+``regioatlas.api.kpi.read_eea_timeseries`` does both. Wrong layouts, unknown pollutants and
+units, averaging periods other than an hour, and conflicting duplicate hours raise
+``InputError``. A station table places the stations by the rules of
+:mod:`regioatlas.geo.stations`.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
-from regioatlas.analytics.aq_indices import UnknownIndex, definitions, pollutant_name
-from regioatlas.analytics.aq_series import HourlyGrid, screen_values
-from regioatlas.analytics.units import UnitError, convert
+from regioatlas.geo.stations import place_station_table
 from regioatlas.model import InputError, RowError
+from regioatlas.model.pollutants import UnknownPollutant, pollutant_name
+from regioatlas.model.regions import ATLAS_VERSION
 from regioatlas.model.stations import Station, StationValue
+from regioatlas.model.units import UnitError, convert
 from regioatlas.sources.base import ReadResult
 from regioatlas.sources.parsing import read_text
 from regioatlas.sources.tables import first_line
@@ -56,18 +55,6 @@ LAYOUTS = {
     },
 }
 ATTRIBUTION = "© European Environment Agency (EEA)"
-#: stations are placed on the NUTS version of the atlas
-ATLAS_NUTS_VERSION = 2024
-
-
-@dataclass
-class AirQualityData:
-    """Aligned hourly grids by pollutant, with what was flagged while reading."""
-
-    grids: dict[str, HourlyGrid]
-    stations: list[str]
-    issues: list[dict] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
 
 
 def _parse_time(text: str) -> datetime:
@@ -110,44 +97,17 @@ def _rows(name: str, text: str):
     return reader, idx, len(header)
 
 
-def read_eea_timeseries(
-    sources: Sequence[Path | str] | Sequence[tuple[str, str]], *, plausible: bool = True
-) -> AirQualityData:
-    """Read EEA hourly time-series files into aligned grids per pollutant.
-
-    Parameters
-    ----------
-    sources : list of paths, or of (name, text) pairs
-        EEA CSV files (gzip allowed); several stations and pollutants may be mixed.
-    plausible : bool
-        Exclude values above each pollutant's plausible maximum (``air_quality.json``).
-
-    Returns
-    -------
-    AirQualityData
+def read_eea_values(
+    sources: Sequence[Path | str] | Sequence[tuple[str, str]],
+) -> tuple[list[StationValue], list[str]]:
+    """The hourly values of EEA time-series files as published (not-valid hours included, in
+    µg/m³), and the files' names.
 
     Raises
     ------
     InputError
         A file that is not an EEA series, an unknown pollutant or unit, a non-hourly
         averaging time, an unreadable time, or two different values for one station hour.
-
-    Example
-    -------
-    >>> from regioatlas.sources.eea_aq import bundled_berlin_files
-    >>> data = read_eea_timeseries(bundled_berlin_files())
-    >>> data.stations, data.grids["PM2.5"].n_hours
-    (['DEBE034', 'DEBE064', 'DEBE065', 'DEBE125'], 2904)
-    """
-    values, names = read_eea_values(sources)
-    return assemble_series(values, names, plausible=plausible)
-
-
-def read_eea_values(
-    sources: Sequence[Path | str] | Sequence[tuple[str, str]],
-) -> tuple[list[StationValue], list[str]]:
-    """The hourly values of EEA time-series files as published (not-valid hours included, in
-    µg/m³), and the files' names; raises ``InputError`` as :func:`read_eea_timeseries`.
 
     Example
     -------
@@ -177,7 +137,7 @@ def read_eea_values(
                 pollutant = pollutant_name(
                     row[idx["pollutant"]] or row[idx.get("pollutant_code", 0)]
                 )
-            except UnknownIndex as exc:
+            except UnknownPollutant as exc:
                 errors.append(RowError(name, line, "AirPollutant", str(exc), row[idx["pollutant"]]))
                 continue
             averaging = row[idx["averaging"]].strip().lower()
@@ -249,87 +209,6 @@ def read_eea_values(
     return values, names
 
 
-def assemble_series(
-    values: list[StationValue], names: list[str] | None = None, *, plausible: bool = True
-) -> AirQualityData:
-    """Aligned hourly grids per pollutant from stored or freshly read values: hours not given
-    are gaps, not-valid and implausible hours are excluded; each is reported in ``issues``.
-
-    Example
-    -------
-    >>> data = assemble_series(read_eea_values(bundled_berlin_files())[0])
-    >>> data.grids["PM2.5"].n_hours, sorted({i["kind"] for i in data.issues})
-    (2904, ['gap', 'not valid'])
-    """
-    records: dict[tuple[str, str], dict[datetime, float]] = {}
-    invalid: dict[tuple[str, str], int] = {}
-    for v in values:
-        key, begin = (v.station, v.pollutant), datetime.fromisoformat(v.begin)
-        if v.validity <= 0 or v.value is None:
-            invalid[key] = invalid.get(key, 0) + 1
-            records.setdefault(key, {}).setdefault(begin, np.nan)
-        else:
-            records.setdefault(key, {})[begin] = v.value
-    if not records:
-        raise InputError(
-            RowError(", ".join(names or []) or "input", None, None, "no hourly values")
-        )
-    return _align(records, invalid, [], list(names or []), plausible)
-
-
-def _align(records, invalid, issues, names, plausible) -> AirQualityData:
-    all_times = [t for hours in records.values() for t in hours]
-    first, last = min(all_times), max(all_times)
-    start = first  # keeps the earliest hour's own UTC offset: days are counted in it
-    n = int((last - first) / timedelta(hours=1)) + 1
-    stations = sorted({s for s, _ in records})
-    grids: dict[str, HourlyGrid] = {}
-    spec = definitions()["pollutants"]
-    for pollutant in sorted({p for _, p in records}):
-        values = np.full((len(stations), n), np.nan)
-        for i, station in enumerate(stations):
-            hours = records.get((station, pollutant))
-            if not hours:
-                continue
-            pos = np.fromiter(
-                (int((t - first) / timedelta(hours=1)) for t in hours), dtype=np.int64
-            )
-            values[i, pos] = np.fromiter(hours.values(), dtype=np.float64)
-            given = len(hours)
-            if invalid.get((station, pollutant)):
-                issues.append(
-                    {
-                        "station": station,
-                        "pollutant": pollutant,
-                        "kind": "not valid",
-                        "count": invalid[(station, pollutant)],
-                        "treated_as": "not valid (excluded from every average)",
-                        "reason": "the file marks the hour not valid (Validity <= 0)",
-                    }
-                )
-            missing = n - given
-            if missing:
-                issues.append(
-                    {
-                        "station": station,
-                        "pollutant": pollutant,
-                        "kind": "gap",
-                        "count": missing,
-                        "treated_as": "missing (never filled or zeroed)",
-                        "reason": "hours between the first and last hour that the file does not give",
-                    }
-                )
-        if plausible:
-            values, found = screen_values(
-                values, stations, pollutant, float(spec[pollutant]["plausible_max"])
-            )
-        else:
-            values, found = screen_values(values, stations, pollutant, np.inf)
-        issues.extend(found)
-        grids[pollutant] = HourlyGrid(pollutant, start, stations, values, issues=[])
-    return AirQualityData(grids, stations, issues, names)
-
-
 def bundled_berlin_files() -> list[Path]:
     """The four real EEA PM2.5 files of Berlin (Jan-Apr 2021) shipped in the package."""
     from importlib import resources
@@ -361,11 +240,11 @@ def read_station_table(path: Path | str) -> dict[str, dict]:
     return out
 
 
-def place_stations(table: dict[str, dict], name: str = "station table", registry=None):
-    """Place stations on NUTS 2024 from a station table (see :func:`read_station_table`).
-
-    A row naming ``nuts`` (+ ``nuts_version``, default 2024) is recoded to NUTS 2024; a row
-    with ``lon`` and ``lat`` (WGS 84) is placed by point in polygon on NUTS 3.
+def stations_of_table(
+    table: dict[str, dict], name: str = "station table", registry=None
+) -> tuple[dict[str, Station], list[RowError]]:
+    """Stations placed on NUTS 2024 by a station table (see :func:`read_station_table`), by the
+    one set of rules of :func:`regioatlas.geo.stations.place_station`.
 
     Returns
     -------
@@ -374,54 +253,24 @@ def place_stations(table: dict[str, dict], name: str = "station table", registry
 
     Example
     -------
-    >>> placed, errors = place_stations({"DEBE034": {"nuts": "DE300", "nuts_version": "2021"},
-    ...                                  "X": {"lon": "13.43", "lat": "52.48"}})
+    >>> placed, errors = stations_of_table({"DEBE034": {"nuts": "DE300", "nuts_version": "2021"},
+    ...                                     "X": {"lon": "13.43", "lat": "52.48"}})
     >>> placed["DEBE034"].nuts_code, placed["X"].nuts_code, placed["X"].method, errors
     ('DE300', 'DE300', 'point in polygon (NUTS 2024)', [])
     """
-    from regioatlas.geo.nuts import NutsRegistry
-
-    registry = registry or NutsRegistry.default()
-    placed: dict[str, Station] = {}
-    errors: list[RowError] = []
-    locator = None
-    for line, (station, r) in enumerate(table.items(), start=2):
-        label = r.get("name") or None
-        if r.get("nuts"):
-            code = r["nuts"].strip().upper()
-            try:
-                version = int(r.get("nuts_version") or ATLAS_NUTS_VERSION)
-            except ValueError:
-                errors.append(RowError(name, line, "nuts_version", "not a year", r["nuts_version"]))
-                continue
-            flows = registry.recode(code, version, ATLAS_NUTS_VERSION)
-            if not flows:
-                errors.append(RowError(name, line, "nuts", f"not a NUTS {version} code", code))
-                continue
-            placed[station] = Station(
-                station,
-                label,
-                flows[0][0],
-                ATLAS_NUTS_VERSION,
-                method=f"station table (NUTS {version} {code}; the EEA files carry no coordinates)",
-            )
-            continue
-        try:
-            lon, lat = float(r["lon"]), float(r["lat"])
-        except (KeyError, ValueError):
-            errors.append(RowError(name, line, "lon", "give nuts, or lon and lat as numbers"))
-            continue
-        if locator is None:
-            from regioatlas.geo.points import PointLocator
-
-            locator = PointLocator()
-        code = locator.locate([lon], [lat]).tolist()[0]
-        if code is None:
-            errors.append(RowError(name, line, "lon", f"({lon}, {lat}) lies in no NUTS 3 region"))
-            continue
-        placed[station] = Station(
-            station, label, code, ATLAS_NUTS_VERSION, lon, lat, "point in polygon (NUTS 2024)"
+    places, errors = place_station_table(table, name, registry)
+    placed = {
+        station: Station(
+            station,
+            table[station].get("name") or None,
+            p.nuts,
+            ATLAS_VERSION,
+            p.lon,
+            p.lat,
+            p.method,
         )
+        for station, p in places.items()
+    }
     return placed, errors
 
 
@@ -465,7 +314,7 @@ class EeaAirQuality:
         result.station_values, _names = read_eea_values([p for p in paths if p not in tables])
         placed: dict[str, Station] = {}
         for table in tables:
-            found, errors = place_stations(read_station_table(table), str(table))
+            found, errors = stations_of_table(read_station_table(table), str(table))
             placed.update(found)
             result.errors.extend(errors)
         ids = sorted({v.station for v in result.station_values})

@@ -74,13 +74,13 @@ def registry() -> pint.UnitRegistry:
     return ureg
 
 
-def parse_unit(text: str):
+def parse_unit(text: str, parameter: str = "unit"):
     """A pint unit for ``text`` (``"µg/m3"``, ``"ppb"``, ``"%"``, ``"persons"`` ...).
 
     Raises
     ------
     UnitError
-        When the unit is unknown.
+        When the unit is unknown, naming ``parameter`` (the option or field it came from).
 
     Example
     -------
@@ -94,7 +94,9 @@ def parse_unit(text: str):
         return ureg.Unit(expr)
     except Exception:  # pint raises several error types for unparsable text
         known = ", ".join(sorted(ALIASES))
-        raise UnitError(f"unknown unit {text!r}; known spellings include {known}") from None
+        raise UnitError(
+            f"unknown unit {text!r}; known spellings include {known}", parameter=parameter
+        ) from None
 
 
 def convert(
@@ -105,6 +107,7 @@ def convert(
     pollutant: str | None = None,
     temperature_k: float = REFERENCE_TEMPERATURE_K,
     pressure_pa: float = REFERENCE_PRESSURE_PA,
+    parameters: tuple[str, str] = ("from", "to"),
 ):
     """Convert a number or an array between units; mass concentration <-> mixing ratio for gases.
 
@@ -117,6 +120,10 @@ def convert(
         Needed between mass concentration (µg/m³) and mixing ratio (ppb/ppm): NO2, O3, SO2, CO.
     temperature_k, pressure_pa : float
         Reference conditions of the mixing ratio (default: the EU directives' 293.15 K, 101.325 kPa).
+    parameters : (str, str)
+        The parameters the two units came from, named by a ``UnitError`` about one of them; a
+        gas conversion without a known gas names ``pollutant``, bad conditions
+        ``temperature_k``.
 
     Raises
     ------
@@ -133,7 +140,7 @@ def convert(
     10000.0
     """
     ureg = registry()
-    src, dst = parse_unit(from_unit), parse_unit(to_unit)
+    src, dst = parse_unit(from_unit, parameters[0]), parse_unit(to_unit, parameters[1])
     arr = np.asarray(values, dtype=float)
     q = ureg.Quantity(arr, src)
     mass = ureg.Unit("microgram / meter ** 3").dimensionality
@@ -144,10 +151,11 @@ def convert(
         if pollutant not in MOLAR_MASS:
             raise UnitError(
                 f"converting {from_unit} to {to_unit} needs a gas with a molar mass "
-                f"({', '.join(MOLAR_MASS)}), not {pollutant!r}"
+                f"({', '.join(MOLAR_MASS)}), not {pollutant!r}",
+                parameter="pollutant",
             )
         if temperature_k <= 0 or pressure_pa <= 0:
-            raise UnitError("temperature and pressure must be positive")
+            raise UnitError("temperature and pressure must be positive", parameter="temperature_k")
         m = ureg.Quantity(MOLAR_MASS[pollutant], "g/mol")
         p, t = ureg.Quantity(pressure_pa, "Pa"), ureg.Quantity(temperature_k, "K")
         r = ureg.Quantity(8.314462618, "J/(mol*K)")
@@ -157,7 +165,10 @@ def convert(
         else:
             out = (q / (molar_density * m)).to("dimensionless").to(dst).magnitude
     else:
-        raise UnitError(f"cannot convert {from_unit!r} to {to_unit!r}: different quantities")
+        raise UnitError(
+            f"cannot convert {from_unit!r} to {to_unit!r}: different quantities",
+            parameter=parameters[1],
+        )
     return float(out) if np.ndim(out) == 0 else np.asarray(out)
 
 
