@@ -158,7 +158,7 @@ def test_cli_commands_resolve_alike(demo_store_path):
     commands = {
         "region": lambda c: ["region", c],
         "validate": lambda c: ["validate", c],
-        "compass": lambda c: ["compass", c, "--format", "json"],
+        "compass": lambda c: ["compass", c, "--format", "json", *store],
         "scorecard": lambda c: ["scorecard", c, "--format", "json", *store],
         "typology": lambda c: ["typology", c, "--format", "json"],
         "projects": lambda c: ["projects", "--region", c, "--format", "json", *store],

@@ -149,8 +149,8 @@ class AtlasFrames:
 
         Example
         -------
-        >>> top = atlas.projects(region="FI1C6", sort="-eu_contribution_eur", limit=3)
-        >>> len(top), top.attrs["total"] > 3, top.eu_contribution_eur.is_monotonic_decreasing
+        >>> top = atlas.projects(region="FI1C6", sort="-total_cost_eur", limit=3)
+        >>> len(top), top.attrs["total"] > 3, top.total_cost_eur.is_monotonic_decreasing
         (3, True, True)
         """
         flt = self.filter(**filters)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from datetime import date
 from typing import TypeVar
 
 from regioatlas.model import RowError
@@ -54,13 +54,13 @@ class RowParser:
             return None
         return value
 
-    def date(self, column: str, style: str = "iso") -> date | None:
+    def date(self, column: str, style: str = "iso") -> dt.date | None:
         return self._parse(column, lambda s: parse_date(s, style))
 
     def flag(self, column: str) -> bool | None:
         return self._parse(column, parse_bool)
 
-    def check_period(self, start: date | None, end: date | None, end_column: str) -> None:
+    def check_period(self, start: dt.date | None, end: dt.date | None, end_column: str) -> None:
         if start and end and end < start:
             self.errors.append(
                 RowError(

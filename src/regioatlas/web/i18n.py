@@ -38,7 +38,12 @@ def catalog(lang: str) -> dict[str, str]:
     path = resources.files("regioatlas.web").joinpath("locale", lang, "LC_MESSAGES", "messages.po")
     with path.open("rb") as f:
         cat = read_po(f, locale=lang)
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+    # singular messages only: babel types ids and strings as str or a tuple of plural forms
+    return {
+        m.id: m.string
+        for m in cat
+        if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy
+    }
 
 
 def pick_language(requested: str | None, accept_language: str | None) -> str:

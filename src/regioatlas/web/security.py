@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 #: a query string longer than this is refused with 414. /api/similar?text= takes 20,000
@@ -46,7 +47,7 @@ CSP = {
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 
 
-def content_security_policy(path: str, inline_scripts: list[bytes] = ()) -> str:
+def content_security_policy(path: str, inline_scripts: Sequence[bytes] = ()) -> str:
     """The Content-Security-Policy of a response to ``path``.
 
     ``inline_scripts`` are scripts the server wrote into the page itself (Swagger UI's start
