@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"model"},
     "analytics": {"geo", "model"},
     # the library door (analysts) is the API layer's Python face: the handlers share its
-    # computations (library/figures.py) and it uses the handlers' parsing
-    "api": {"library", "analytics", "store", "geo", "sources", "model", "plugins"},
+    # computations (library/figures.py) and it uses the handlers' parsing; api/jobs.py runs
+    # the one ingest (sources → geo → store) for uploads through the API
+    "api": {"library", "analytics", "store", "geo", "sources", "model", "plugins", "ingest"},
     "library": {"api", "analytics", "store", "geo", "sources", "model", "plugins"},
     "web": {"api", "analytics", "store", "geo", "sources", "model", "plugins", "features"},
 }

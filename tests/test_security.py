@@ -105,7 +105,7 @@ def test_the_page_shell_has_no_inline_script_and_docs_script_is_allowed_by_hash(
 
 
 def test_redirects_are_never_built_from_the_host_header(app_client):
-    for path in ("/docs/", "/api/datasets/"):
+    for path in ("/docs/", "/api/facets/"):
         r = app_client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
         assert r.status_code in (301, 307, 308), path
         assert r.headers["location"] == path.rstrip("/")

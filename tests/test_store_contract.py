@@ -381,3 +381,121 @@ def test_a_schema_2_duckdb_store_migrates_to_public_funding(tmp_path):
         projects, participants, figures = _rows()
         store.replace_dataset(_dataset(), projects, participants, figures)
         assert store.project("src:101180091")["public_funding_eur"] is None
+
+
+# --- server mode: tokens, jobs and their write locks, the audit log (issue 14, parts 4-6) ----
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def _job(id_: str, target: str = "cordis-he:a.csv", at: datetime = T0) -> dict:
+    return {
+        "id": id_,
+        "kind": "ingest",
+        "target": target,
+        "status": "queued",
+        "created_by": "alice",
+        "created_at": at,
+        "result": None,
+    }
+
+
+def test_tokens_are_kept_by_hash_and_revoked(contract_store):
+    contract_store.add_token("alice", "editor", "a" * 64, T0)
+    contract_store.add_token("bob", "viewer", "b" * 64, T0)
+    assert contract_store.token_by_hash("a" * 64)["name"] == "alice"
+    assert contract_store.token_by_hash("c" * 64) is None
+    listed = contract_store.tokens()
+    assert [(t["name"], t["role"], t["revoked_at"]) for t in listed] == [
+        ("alice", "editor", None),
+        ("bob", "viewer", None),
+    ]
+    assert "token_sha256" not in listed[0] and listed[0]["created_at"] == T0
+    contract_store.revoke_token("alice", T0)
+    assert contract_store.token_by_hash("a" * 64) is None
+    assert contract_store.tokens()[0]["revoked_at"] == T0
+    with pytest.raises(NotFound, match="alice"):
+        contract_store.revoke_token("alice", T0)
+    with pytest.raises(StoreError, match="never reused"):  # even after its revocation
+        contract_store.add_token("alice", "admin", "d" * 64, T0)
+
+
+def test_a_job_holds_the_write_lock_of_its_target_until_it_ends(contract_store):
+    contract_store.begin_job(_job("j1"), stale_before=datetime(2000, 1, 1, tzinfo=UTC))
+    with pytest.raises(StoreError, match="being written by job j1") as refused:
+        contract_store.begin_job(_job("j2"), stale_before=datetime(2000, 1, 1, tzinfo=UTC))
+    assert refused.value.extra == {"job": "j1"}
+    assert contract_store.job("j2") is None  # the refused job left nothing behind
+    contract_store.begin_job(_job("j3", target="other"), datetime(2000, 1, 1, tzinfo=UTC))
+    contract_store.update_job("j1", status="running", stage="locate", done=5, total=10)
+    job = contract_store.job("j1")
+    assert (job["status"], job["stage"], job["done"], job["total"]) == ("running", "locate", 5, 10)
+    with pytest.raises(StoreError):  # running still holds the lock
+        contract_store.begin_job(_job("j2"), datetime(2000, 1, 1, tzinfo=UTC))
+    contract_store.update_job("j1", status="succeeded", result={"dataset": {"id": "x"}})
+    assert contract_store.job("j1")["result"] == {"dataset": {"id": "x"}}
+    contract_store.begin_job(_job("j2"), datetime(2000, 1, 1, tzinfo=UTC))  # lock freed
+    assert contract_store.job("j2")["status"] == "queued"
+    assert contract_store.job("nope") is None
+    with pytest.raises(ValueError, match="job fields"):
+        contract_store.update_job("j2", created_by="mallory")
+
+
+def test_a_lock_left_by_a_dead_process_is_dropped_after_the_cutoff(contract_store):
+    contract_store.begin_job(_job("old", at=T0), stale_before=datetime(2000, 1, 1, tzinfo=UTC))
+    later = datetime(2026, 12, 2, tzinfo=UTC)
+    contract_store.begin_job(
+        _job("new", at=later), stale_before=datetime(2026, 12, 1, 12, tzinfo=UTC)
+    )
+    old = contract_store.job("old")
+    assert old["status"] == "failed" and "abandoned" in old["message"]
+
+
+def test_the_audit_log_is_appended_and_read_newest_first(contract_store):
+    for n in range(3):
+        contract_store.append_audit(
+            {
+                "id": f"a{n}",
+                "happened_at": datetime(2026, 12, 1, 9, n, tzinfo=UTC),
+                "actor": "alice",
+                "action": "dataset.upload",
+                "target": "cordis-he:a.csv",
+                "details": {"files": [{"name": "a.csv", "sha256": "0" * 64}]},
+                "result": "succeeded",
+            }
+        )
+    total, entries = contract_store.audit_entries(limit=2)
+    assert total == 3 and [e["id"] for e in entries] == ["a2", "a1"]
+    assert entries[0]["details"]["files"][0]["sha256"] == "0" * 64
+    assert entries[0]["happened_at"] == datetime(2026, 12, 1, 9, 2, tzinfo=UTC)
+    assert [e["id"] for e in contract_store.audit_entries(limit=2, offset=2)[1]] == ["a0"]
+    # the product offers no way to change an entry: the interface has no such method
+    assert not [
+        m
+        for m in dir(contract_store)
+        if "audit" in m and m not in ("append_audit", "audit_entries")
+    ]
+
+
+def test_postgresql_refuses_to_change_the_audit_log(pg_url):
+    import psycopg
+
+    with open_store(pg_url) as store:
+        store.append_audit(
+            {
+                "id": "a1",
+                "happened_at": T0,
+                "actor": "alice",
+                "action": "x",
+                "details": {},
+                "result": "ok",
+            }
+        )
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for statement in (
+            "UPDATE audit SET actor = 'mallory'",
+            "DELETE FROM audit",
+            "TRUNCATE audit",
+        ):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                conn.execute(statement)
+        assert conn.execute("SELECT actor FROM audit").fetchall() == [("alice",)]

@@ -110,6 +110,12 @@ FETCH = Feature(
     "Fetch the official publications (CORDIS, Kohesio, Eurostat, GISCO, keep.eu, EEA) and keep them current",
     cli="regioatlas.cli.fetch",
 )
+SERVER = Feature(
+    "server",
+    "Server mode: API tokens and roles, uploads as jobs, dataset removal, the audit log",
+    routes="regioatlas.web.routes_server:register",
+    cli="regioatlas.cli.server",
+)
 
 #: every feature, the atlas first (its page script defines the shared ``RA`` the others use)
 FEATURES = Registry(
@@ -121,6 +127,7 @@ FEATURES = Registry(
         "similarity": "regioatlas.features:SIMILARITY",
         "stores": "regioatlas.features:STORES",
         "fetch": "regioatlas.features:FETCH",
+        "server": "regioatlas.features:SERVER",
     },
     group="regioatlas.features",
 )

@@ -18,9 +18,11 @@ from regioatlas.model.errors import (
     NotFound,
     RegioAtlasError,
     TooLarge,
+    TooManyRequests,
     Unauthorized,
     Unavailable,
     Unprocessable,
+    UnsupportedMedia,
 )
 
 PROBLEM_TYPE = "application/problem+json"
@@ -43,6 +45,8 @@ ERROR_MAP: dict[type[Exception], ErrorKind] = {
     TooLarge: ErrorKind(413, "Content too large", 2),
     Unauthorized: ErrorKind(401, "Unauthorized", 6),
     Forbidden: ErrorKind(403, "Forbidden", 6),
+    TooManyRequests: ErrorKind(429, "Too many requests", 6),
+    UnsupportedMedia: ErrorKind(415, "Unsupported media type", 1),
     Conflict: ErrorKind(409, "Conflict", 4),
     Unavailable: ErrorKind(503, "Service unavailable", 5),
     RegioAtlasError: ErrorKind(400, "Bad request", 1),

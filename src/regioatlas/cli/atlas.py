@@ -291,18 +291,24 @@ def aggregate(store_url, fmt, **kwargs):
 
 
 # --- serving ----------------------------------------------------------------------------------
-def _serve(store_url: str, host: str, port: int) -> None:
+def _serve(store_url: str, host: str, port: int, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
-    from regioatlas.web.app import create_app
     from regioatlas.web.security import MAX_HEAD_BYTES
 
-    click.echo(f"RegioAtlas {__version__} serving {store_url}")
+    click.echo(f"RegioAtlas {__version__} serving {store_url} with {workers} worker(s)")
     click.echo(f"  open http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
+    # every worker builds its app from the settings: hand them the chosen ones
+    os.environ[settings.SETTINGS["store"].env] = store_url
+    os.environ[settings.SETTINGS["workers"].env] = str(workers)
     uvicorn.run(
-        create_app(store_url),
+        "regioatlas.web.app:app_from_settings",
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
         log_level="warning",
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
@@ -312,13 +318,20 @@ def _serve(store_url: str, host: str, port: int) -> None:
 @store_option
 @click.option("--host", default=lambda: settings.get("host"), show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(settings.get("port")), type=int, show_default="8000")
-def serve(store_url, host, port):
+@click.option(
+    "--workers",
+    default=lambda: settings.get_int("workers"),
+    type=click.IntRange(1, 64),
+    show_default="$REGIOATLAS_WORKERS or 1",
+    help=settings.SETTINGS["workers"].help,
+)
+def serve(store_url, host, port, workers):
     """Serve the JSON API (and its docs page) over a store."""
     from regioatlas.store import store_exists
 
     if not store_exists(store_url):
         fail(f"no store at {store_url}; ingest something first, or run `regioatlas demo`", 1)
-    _serve(store_url, host, port)
+    _serve(store_url, host, port, workers)
 
 
 @main.command()

@@ -44,6 +44,18 @@ class Forbidden(RegioAtlasError):
     """Valid credentials whose role does not allow the action."""
 
 
+class TooManyRequests(RegioAtlasError):
+    """Too many failed attempts from one client; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str = "", *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class UnsupportedMedia(Unprocessable):
+    """An upload whose files are not a layout RegioAtlas reads (says what it recognised)."""
+
+
 class Conflict(RegioAtlasError):
     """A write that conflicts with the current state (e.g. a concurrent write)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit, urlunsplit
@@ -44,10 +45,12 @@ class Store(ABC):
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 4  # 3: stations; 4: projects.public_funding_eur/_original
+    SCHEMA_VERSION: int = 5  # 3: stations; 4: public funding; 5: tokens, jobs, audit
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""
+    #: opened for reading only: every write raises (the API answers its writes with 503)
+    read_only: bool = False
 
     # --- opening: what lets callers hold a URL, never a file path -----------------------
     @classmethod
@@ -190,6 +193,50 @@ class Store(ABC):
     @abstractmethod
     def facets(self) -> dict[str, list]:
         """Distinct values for the filters: sources, programmes, funds, countries, org types."""
+
+    # --- server mode: tokens, write jobs and their locks, the audit log ---------------------
+    @abstractmethod
+    def add_token(self, name: str, role: str, token_sha256: str, created_at: datetime) -> None:
+        """Keep a new API token by its hash; Conflict when a token has had that name."""
+
+    @abstractmethod
+    def tokens(self) -> list[dict]:
+        """Every token (name, role, created_at, revoked_at; never the hash), by name."""
+
+    @abstractmethod
+    def token_by_hash(self, token_sha256: str) -> dict | None:
+        """The unrevoked token with this hash (name, role, token_sha256, created_at), or None."""
+
+    @abstractmethod
+    def revoke_token(self, name: str, at: datetime) -> None:
+        """Revoke the token ``name``; NotFound when there is no unrevoked token of that name."""
+
+    @abstractmethod
+    def begin_job(self, job: dict, stale_before: datetime) -> None:
+        """Record a new job (``sql.JOB_COLUMNS``; ``result`` a dict or None) and take the write
+        lock of its ``target`` in one transaction.
+
+        Locks taken before ``stale_before`` are dropped first and their jobs marked failed
+        (their process died). Raises Conflict, recording nothing, when another job holds the
+        lock of the target.
+        """
+
+    @abstractmethod
+    def update_job(self, job_id: str, **fields) -> None:
+        """Change fields of a job (``sql.JOB_UPDATABLE``); a final ``status`` frees its lock."""
+
+    @abstractmethod
+    def job(self, job_id: str) -> dict | None:
+        """One job (``result`` as a dict), or None."""
+
+    @abstractmethod
+    def append_audit(self, entry: dict) -> None:
+        """Append one audit entry (``sql.AUDIT_COLUMNS``; ``details`` a dict). There is no
+        method to change or remove one."""
+
+    @abstractmethod
+    def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
+        """(total, a page of audit entries, newest first; ``details`` as a dict)."""
 
     @abstractmethod
     def close(self) -> None: ...

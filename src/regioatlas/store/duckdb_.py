@@ -72,6 +72,7 @@ class DuckDBStore(Store):
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = str(path)
         read_only = read_only and self.path != MEMORY  # DuckDB has no read-only memory store
+        self.read_only = read_only
         self.url = MEMORY_URL if self.path == MEMORY else f"duckdb://{Path(self.path).absolute()}"
         if self.path != MEMORY and read_only and not Path(self.path).is_file():
             raise StoreNotFound(
@@ -447,6 +448,104 @@ class DuckDBStore(Store):
             "countries": distinct("SELECT DISTINCT nuts0 FROM participants ORDER BY 1"),
             "org_types": distinct("SELECT DISTINCT org_type FROM participants ORDER BY 1"),
         }
+
+    # --- server mode ----------------------------------------------------------------------
+    def _write_rows(self, statements: list[tuple[str, list]]) -> None:
+        """Run small row writes (tokens, jobs, audit) in one plain transaction: no copy of the
+        file (progress is written often), and safe to replay, as the store has no secondary
+        indexes (see duckdb_file); a failing statement undoes them all."""
+        with self._lock:
+            cur = self._cur()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                for query, params in statements:
+                    cur.execute(query, [sql.to_db(p) for p in params])
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+
+    def add_token(self, name, role, token_sha256, created_at) -> None:
+        query = sql.insert_query("tokens", sql.TOKEN_COLUMNS)
+        try:
+            self._write_rows([(query, [name, role, token_sha256, created_at, None])])
+        except duckdb.ConstraintException as exc:
+            raise StoreError(sql.token_name_taken(name), parameter="name") from exc
+
+    def tokens(self) -> list[dict]:
+        cur = self._cur().execute(
+            "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name"
+        )
+        return [sql.from_db(r, "tokens") for r in _dicts(cur)]
+
+    def token_by_hash(self, token_sha256: str) -> dict | None:
+        cur = self._cur().execute(
+            "SELECT name, role, token_sha256, created_at FROM tokens "
+            "WHERE token_sha256 = ? AND revoked_at IS NULL",
+            [token_sha256],
+        )
+        rows = _dicts(cur)
+        return sql.from_db(rows[0], "tokens") if rows else None
+
+    def revoke_token(self, name: str, at) -> None:
+        with self._lock:
+            cur = self._cur()
+            if not cur.execute(
+                "SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", [name]
+            ).fetchone():
+                raise NotFound(f"no unrevoked token named {name!r}", parameter="name")
+            cur.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", [sql.to_db(at), name])
+
+    def begin_job(self, job: dict, stale_before) -> None:
+        now, stale = sql.to_db(job["created_at"]), sql.to_db(stale_before)
+        row = [sql.to_db(job.get(n)) for n, _ in sql.JOB_COLUMNS]
+        with self._lock:
+            cur = self._cur()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(sql.ABANDON_JOBS, [now, stale])
+                cur.execute(sql.DROP_STALE_LOCKS, [stale])
+                cur.execute(sql.TAKE_LOCK, [job["target"], job["id"], now])
+                holder = cur.execute(sql.LOCK_HOLDER, [job["target"]]).fetchone()
+                if holder is None or holder[0] != job["id"]:
+                    raise StoreError(
+                        f"{job['target']} is being written by job {holder[0] if holder else '?'}; "
+                        "try again when it has finished",
+                        job=holder[0] if holder else None,
+                    )
+                cur.execute(sql.insert_query("jobs", sql.JOB_COLUMNS), row)
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+
+    def update_job(self, job_id: str, **fields) -> None:
+        names = list(fields)
+        statements = [(sql.job_update_query(names), [*fields.values(), job_id])]
+        if fields.get("status") in sql.JOB_FINAL:
+            statements.append(("DELETE FROM write_locks WHERE job_id = ?", [job_id]))
+        self._write_rows(statements)
+
+    def job(self, job_id: str) -> dict | None:
+        names = ", ".join(n for n, _ in sql.JOB_COLUMNS)
+        rows = _dicts(self._cur().execute(f"SELECT {names} FROM jobs WHERE id = ?", [job_id]))
+        return sql.from_db(rows[0], "jobs") if rows else None
+
+    def append_audit(self, entry: dict) -> None:
+        row = [entry.get(n) for n, _ in sql.AUDIT_COLUMNS]
+        self._write_rows([(sql.insert_query("audit", sql.AUDIT_COLUMNS), row)])
+
+    def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
+        cur = self._cur()
+        total = int(_scalar(cur, "SELECT count(*) FROM audit"))
+        names = ", ".join(n for n, _ in sql.AUDIT_COLUMNS)
+        rows = _dicts(
+            cur.execute(
+                f"SELECT {names} FROM audit ORDER BY happened_at DESC, id DESC LIMIT ? OFFSET ?",
+                [limit, offset],
+            )
+        )
+        return total, [sql.from_db(r, "audit") for r in rows]
 
     def close(self) -> None:
         self._con.close()

@@ -45,6 +45,16 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "INSERT INTO store_writes VALUES (0)",
     ],
     3: ["CREATE INDEX stations_dataset ON stations (dataset_id, id)"],
+    # the audit log is append-only in the database itself: no role changes it through SQL
+    # either (a superuser can still drop the triggers; that is outside the product)
+    5: [
+        "CREATE FUNCTION regioatlas_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the RegioAtlas audit log is append-only'; END $$",
+        "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit "
+        "FOR EACH ROW EXECUTE FUNCTION regioatlas_audit_append_only()",
+        "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION regioatlas_audit_append_only()",
+    ],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
 _UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
@@ -93,7 +103,7 @@ class PostGISStore(Store):
     def __init__(self, url: str, read_only: bool = False):
         self.url = url
         self.address = server_address(url)
-        self._read_only = read_only
+        self._read_only = self.read_only = read_only
         self._local = threading.local()
         self._all: list[psycopg.Connection] = []
         self._all_lock = threading.Lock()
@@ -414,6 +424,96 @@ class PostGISStore(Store):
             "countries": distinct("nuts0", "participants"),
             "org_types": distinct("org_type", "participants"),
         }
+
+    # --- server mode ----------------------------------------------------------------------
+    def _execute(self, cur: psycopg.Cursor, query: str, params: list) -> psycopg.Cursor:
+        return cur.execute(_pg(query), [sql.to_db(p) for p in params])
+
+    def add_token(self, name, role, token_sha256, created_at) -> None:
+        self._writable()
+        try:
+            with self._transaction() as cur:
+                self._execute(
+                    cur,
+                    sql.insert_query("tokens", sql.TOKEN_COLUMNS),
+                    [name, role, token_sha256, created_at, None],
+                )
+        except psycopg.errors.UniqueViolation as exc:
+            raise StoreError(sql.token_name_taken(name), parameter="name") from exc
+
+    def tokens(self) -> list[dict]:
+        rows = self._dicts("SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name")
+        return [sql.from_db(r, "tokens") for r in rows]
+
+    def token_by_hash(self, token_sha256: str) -> dict | None:
+        rows = self._dicts(
+            "SELECT name, role, token_sha256, created_at FROM tokens "
+            "WHERE token_sha256 = ? AND revoked_at IS NULL",
+            [token_sha256],
+        )
+        return sql.from_db(rows[0], "tokens") if rows else None
+
+    def revoke_token(self, name: str, at) -> None:
+        self._writable()
+        with self._transaction() as cur:
+            self._execute(
+                cur,
+                "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                [at, name],
+            )
+            if cur.rowcount == 0:
+                raise NotFound(f"no unrevoked token named {name!r}", parameter="name")
+
+    def begin_job(self, job: dict, stale_before) -> None:
+        self._writable()
+        now = job["created_at"]
+        with self._transaction() as cur:
+            self._execute(cur, sql.ABANDON_JOBS, [now, stale_before])
+            self._execute(cur, sql.DROP_STALE_LOCKS, [stale_before])
+            self._execute(cur, sql.TAKE_LOCK, [job["target"], job["id"], now])
+            holder = self._execute(cur, sql.LOCK_HOLDER, [job["target"]]).fetchone()
+            if holder is None or holder[0] != job["id"]:
+                raise StoreError(
+                    f"{job['target']} is being written by job {holder[0] if holder else '?'}; "
+                    "try again when it has finished",
+                    job=holder[0] if holder else None,
+                )
+            self._execute(
+                cur,
+                sql.insert_query("jobs", sql.JOB_COLUMNS),
+                [job.get(n) for n, _ in sql.JOB_COLUMNS],
+            )
+
+    def update_job(self, job_id: str, **fields) -> None:
+        self._writable()
+        with self._transaction() as cur:
+            self._execute(cur, sql.job_update_query(list(fields)), [*fields.values(), job_id])
+            if fields.get("status") in sql.JOB_FINAL:
+                self._execute(cur, "DELETE FROM write_locks WHERE job_id = ?", [job_id])
+
+    def job(self, job_id: str) -> dict | None:
+        names = ", ".join(n for n, _ in sql.JOB_COLUMNS)
+        rows = self._dicts(f"SELECT {names} FROM jobs WHERE id = ?", [job_id])
+        return sql.from_db(rows[0], "jobs") if rows else None
+
+    def append_audit(self, entry: dict) -> None:
+        self._writable()
+        with self._transaction() as cur:
+            self._execute(
+                cur,
+                sql.insert_query("audit", sql.AUDIT_COLUMNS),
+                [entry.get(n) for n, _ in sql.AUDIT_COLUMNS],
+            )
+
+    def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
+        names = ", ".join(n for n, _ in sql.AUDIT_COLUMNS)
+        with self._transaction():
+            total = int(self._rows("SELECT count(*) FROM audit")[0][0])
+            rows = self._dicts(
+                f"SELECT {names} FROM audit ORDER BY happened_at DESC, id DESC LIMIT ? OFFSET ?",
+                [limit, offset],
+            )
+        return total, [sql.from_db(r, "audit") for r in rows]
 
     def close(self) -> None:
         with self._all_lock:

@@ -5,8 +5,10 @@ Placeholders are written as ``?``; a dialect with another style rewrites them (`
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from regioatlas.model.query import PROJECT_SORTS, Page, ProjectFilter
 
@@ -144,6 +146,120 @@ STATION_VALUE_COLUMNS = [
 ]
 
 
+#: API tokens: the SHA-256 of the token, never the token; a name is never reused, so the audit
+#: log's actors stay unambiguous after a revocation
+TOKEN_COLUMNS = [
+    ("name", "VARCHAR PRIMARY KEY"),
+    ("role", "VARCHAR NOT NULL"),
+    ("token_sha256", "VARCHAR NOT NULL"),
+    ("created_at", "TIMESTAMP NOT NULL"),
+    ("revoked_at", "TIMESTAMP"),
+]
+JOB_COLUMNS = [
+    ("id", "VARCHAR PRIMARY KEY"),
+    ("kind", "VARCHAR NOT NULL"),
+    ("target", "VARCHAR NOT NULL"),
+    ("status", "VARCHAR NOT NULL"),
+    ("stage", "VARCHAR"),
+    ("done", "BIGINT"),
+    ("total", "BIGINT"),
+    ("message", "VARCHAR"),
+    ("result", "VARCHAR"),  # JSON text
+    ("created_by", "VARCHAR NOT NULL"),
+    ("created_at", "TIMESTAMP NOT NULL"),
+    ("started_at", "TIMESTAMP"),
+    ("finished_at", "TIMESTAMP"),
+]
+#: one row per target (dataset id) being written: a second writer finds it and gets a conflict
+LOCK_COLUMNS = [
+    ("target", "VARCHAR PRIMARY KEY"),
+    ("job_id", "VARCHAR NOT NULL"),
+    ("since", "TIMESTAMP NOT NULL"),
+]
+AUDIT_COLUMNS = [
+    ("id", "VARCHAR PRIMARY KEY"),
+    ("happened_at", "TIMESTAMP NOT NULL"),
+    ("actor", "VARCHAR NOT NULL"),
+    ("action", "VARCHAR NOT NULL"),
+    ("target", "VARCHAR"),
+    ("details", "VARCHAR"),  # JSON text
+    ("result", "VARCHAR NOT NULL"),
+]
+#: the job fields a writer may change, and the statuses that end a job (and free its lock)
+JOB_UPDATABLE = (
+    "status",
+    "stage",
+    "done",
+    "total",
+    "message",
+    "result",
+    "started_at",
+    "finished_at",
+)
+JOB_FINAL = ("succeeded", "failed")
+
+
+def insert_query(table: str, columns: list[tuple[str, str]]) -> str:
+    """``INSERT INTO table (columns) VALUES (?, ...)`` for a list of column declarations."""
+    names = [n for n, _ in columns]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+
+
+#: a write lock is taken only if nobody holds it (then the select finds the holder's job)
+TAKE_LOCK = (
+    "INSERT INTO write_locks (target, job_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+)
+LOCK_HOLDER = "SELECT job_id FROM write_locks WHERE target = ?"
+#: locks older than a cutoff belong to a process that died: their jobs failed, the locks go
+ABANDON_JOBS = (
+    "UPDATE jobs SET status = 'failed', finished_at = ?, "
+    "message = 'abandoned: its server process stopped before the job ended' "
+    "WHERE id IN (SELECT job_id FROM write_locks WHERE since < ?)"
+)
+DROP_STALE_LOCKS = "DELETE FROM write_locks WHERE since < ?"
+
+
+def token_name_taken(name: str) -> str:
+    """The message of a token name used before."""
+    return (
+        f"a token named {name!r} exists or existed; token names are never reused "
+        "(the audit log names tokens), choose another name"
+    )
+
+
+def to_db(value):
+    """A server-mode value as stored: dicts as JSON text, times as naive UTC."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+#: the columns kept as JSON text, per table
+JSON_COLUMNS = {"jobs": ("result",), "audit": ("details",), "tokens": ()}
+
+
+def from_db(row: dict, table: str) -> dict:
+    """A stored server-mode row back: JSON text as dicts, times as UTC datetimes."""
+    out = {}
+    for key, value in row.items():
+        if key in JSON_COLUMNS[table] and isinstance(value, str):
+            value = json.loads(value)
+        elif isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        out[key] = value
+    return out
+
+
+def job_update_query(fields: list[str]) -> str:
+    """``UPDATE jobs SET field = ?, ... WHERE id = ?`` for fields of :data:`JOB_UPDATABLE`."""
+    unknown = [f for f in fields if f not in JOB_UPDATABLE]
+    if unknown or not fields:
+        raise ValueError(f"job fields must be some of {', '.join(JOB_UPDATABLE)}, not {unknown}")
+    return f"UPDATE jobs SET {', '.join(f'{f} = ?' for f in fields)} WHERE id = ?"
+
+
 #: migrations[i] brings a store from schema version i to i + 1
 MIGRATIONS: list[list[str]] = [
     [
@@ -185,6 +301,16 @@ MIGRATIONS: list[list[str]] = [
     ],
     # 4: EU + national public funding, a measure of its own (issue 10, part 6).
     [f"ALTER TABLE projects ADD COLUMN {n} {t}" for n, t in PROJECT_COLUMNS_ADDED],
+    # 5: server mode (issue 14, parts 4-6): API tokens (hashed), write jobs with their locks,
+    # and the append-only audit log. Jobs and locks live here, not in a server process, so any
+    # of N API workers answers for a job another one runs.
+    [
+        _create("tokens", TOKEN_COLUMNS),
+        _create("jobs", JOB_COLUMNS),
+        _create("write_locks", LOCK_COLUMNS),
+        _create("audit", AUDIT_COLUMNS),
+        "CREATE INDEX audit_happened_at ON audit (happened_at)",
+    ],
 ]
 
 #: every table whose rows belong to a dataset, children first (the order rows are deleted in)

@@ -8,6 +8,7 @@ through ``regioatlas.api.problems``.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from importlib import resources
 
@@ -19,14 +20,15 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from regioatlas import __version__
+from regioatlas import __version__, settings
 from regioatlas.api.atlas import Atlas
 from regioatlas.api.parameters import filter_panel
 from regioatlas.api.problems import PROBLEM_TYPE, ApiError, problem_for, problem_headers
 from regioatlas.features import load_features
 from regioatlas.model import RegioAtlasError
 from regioatlas.plugins import load_target
-from regioatlas.store import open_store
+from regioatlas.store import open_store, store_kind
+from regioatlas.web import auth
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.query import reject_repeated
 from regioatlas.web.security import secure
@@ -61,6 +63,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         redoc_url=None,
     )
     secure(app)  # before gzip, so that it sees (and hashes) uncompressed pages
+    auth.install(app)  # before the routes: a token in the query is refused everywhere
     # geometry and aggregates are JSON text: gzip cuts the home page's bytes several times
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     static = resources.files("regioatlas.web").joinpath("static")
@@ -138,7 +141,12 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
 
     @app.get("/healthz", tags=["meta"])
     def healthz():
-        return {"status": "ok", "version": __version__, "schema": store.schema_version()}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "schema": store.schema_version(),
+            "worker": os.getpid(),  # which of `serve --workers N` answered
+        }
 
     features = load_features()
     for feature in features:  # a feature whose module fails to import stops the start-up
@@ -148,3 +156,15 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     scripts = check_scripts([feature.script for feature in features if feature.script])
     app.router.on_shutdown.append(store.close)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The app over the ``store`` setting: the factory ``regioatlas serve`` starts every
+    worker with (``uvicorn regioatlas.web.app:app_from_settings --factory``).
+
+    The store is opened for writing (uploads, jobs, the audit log) unless it is a DuckDB file
+    served by several workers: DuckDB lets many processes read a file but only one write it.
+    """
+    url = settings.get("store")
+    several = settings.get_int("workers") > 1
+    return create_app(url, read_only=several and store_kind(url) == "duckdb")

@@ -23,6 +23,18 @@ MAX_BODY_BYTES = 1024 * 1024
 #: paths that take larger bodies: (path prefix, limit): the posted EEA air-quality CSV, and
 #: texts to compare, whose handler explains its own 20,000-character limit up to 2 MiB
 BODY_LIMITS = (("/api/air-quality/", 20_000_000), ("/api/similar", 2 * 1024 * 1024))
+#: uploads of datasets (POST /api/datasets) are limited by the upload_max_bytes setting
+UPLOAD_PATH = "/api/datasets"
+
+
+def _body_limit(path: str) -> int:
+    if path == UPLOAD_PATH:
+        from regioatlas import settings
+
+        return settings.get_int("upload_max_bytes")
+    return next((n for prefix, n in BODY_LIMITS if path.startswith(prefix)), MAX_BODY_BYTES)
+
+
 #: the request head uvicorn must accept (its h11_max_incomplete_event_size) so that the
 #: limits above answer with 414/431 instead of a reset connection
 MAX_HEAD_BYTES = MAX_QUERY_BYTES + MAX_HEADER_BYTES + 8192
@@ -174,9 +186,7 @@ class SizeLimits:
                 "Request header fields too large",
                 f"the request headers are over {MAX_HEADER_BYTES:,} bytes",
             )
-        limit = next(
-            (n for prefix, n in BODY_LIMITS if scope["path"].startswith(prefix)), MAX_BODY_BYTES
-        )
+        limit = _body_limit(scope["path"])
         too_large = f"the request body is over {limit:,} bytes"
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
