@@ -52,6 +52,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("host", "REGIOATLAS_HOST", "127.0.0.1", "Address the server listens on."),
         Setting("port", "REGIOATLAS_PORT", "8000", "Port the server listens on."),
         Setting(
+            "public_url",
+            "REGIOATLAS_PUBLIC_URL",
+            "",
+            "The URL people reach the server at (https://atlas.example.eu): the base of the "
+            "DCAT-AP catalogue's URIs and permalinks; empty: http://<host>:<port>.",
+        ),
+        Setting(
             "fetch_cache",
             "REGIOATLAS_FETCH_CACHE",
             str(_data_home() / "downloads"),

@@ -139,6 +139,7 @@ class _Builder:
         self.g, self.store, self.registry, self.base = g, store, registry, base
         self.datasets = store.datasets()
         self.countries = self._country_shapes()
+        self.everything = self.coverage(ProjectFilter())  # the atlas tables share it
 
     def uri(self, path: str) -> URIRef:
         return URIRef(self.base + path)
@@ -304,7 +305,7 @@ class _Builder:
             g.add((node, DCAT.theme, v.theme(g, code)))
         for word in ("EU funding", "NUTS", "cohesion policy", "Horizon"):
             g.add((node, DCAT.keyword, Literal(word, lang="en")))
-        codes, start, end = self.coverage(ProjectFilter())
+        codes, start, end = self.everything
         g.add((node, DCTERMS.temporal, self.period(start, end)))
         self.spatial(node, codes)
         for source in stored:

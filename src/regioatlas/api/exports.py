@@ -217,8 +217,12 @@ def to_geojson(table: Table) -> bytes:
         props = {c: _cell(row.get(c)) for c in table.columns}
         key = row.get("code") if table.name == "regions" else None
         features.append(
-            {"type": "Feature", **({"id": key} if key else {}), "properties": props,
-             "geometry": geom}  # fmt: skip
+            {
+                "type": "Feature",
+                **({"id": key} if key else {}),
+                "properties": props,
+                "geometry": geom,
+            }  # fmt: skip
         )
     body = {
         "type": "FeatureCollection",
