@@ -16,7 +16,7 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
-from regioatlas.model import Dataset, Location, Participant, Project
+from regioatlas.model import Dataset, Location, Participant, PlaceHint, Project
 
 FILTERS = {
     "projects": "region=FI1C6&from=2016",
@@ -99,17 +99,23 @@ def test_a_geopackage_opens_in_gdal(app_client, tmp_path):
     assert "Warning" not in out.stderr
 
 
-def test_a_geoparquet_opens_in_gdal_where_gdal_reads_parquet(app_client, tmp_path):
+def test_a_geoparquet_opens_in_gdal_where_gdal_reads_parquet(tmp_path):
     """GDAL reads GeoParquet from 3.8 with its Arrow driver; Debian 12's ogrinfo (3.6) has
-    none, so there the file is checked against the GeoParquet metadata GDAL reads."""
+    none, so there the file is checked against the GeoParquet metadata GDAL reads. (The demo's
+    sources give no coordinates: a store whose participant has them.)"""
+    from starlette.testclient import TestClient
+
+    from regioatlas.web.app import create_app
+
     path = tmp_path / "participants.parquet"
-    path.write_bytes(app_client.get("/api/export/participants.parquet?country=AT").content)
+    with TestClient(create_app(_hostile_store(tmp_path))) as client:
+        path.write_bytes(client.get("/api/export/participants.parquet").content)
     meta = json.loads(pq.read_schema(path).metadata[b"geo"])
     assert meta["version"].startswith("1.") and meta["columns"]["geometry"]["encoding"] == "WKB"
     import geopandas
 
     points = geopandas.read_parquet(path).geometry.dropna()
-    assert len(points) > 0 and set(points.geom_type) == {"Point"}
+    assert [(p.x, p.y) for p in points] == [(25.66, 60.98)]
     formats = subprocess.run(["ogrinfo", "--formats"], capture_output=True, text=True).stdout
     if "Parquet" in formats:
         out = subprocess.run(["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True)
@@ -134,7 +140,8 @@ def _hostile_store(tmp_path):
             eu_contribution_eur=-5.0, country="FI",
         )  # fmt: skip
         location = Location(2024, "nuts_code", 1.0, "FI", "FI1", "FI1C", "FI1C6")
-        participant = Participant("evil:1", 1, name="@SUM(A1:A9)", location=location)
+        place = PlaceHint(country="FI", lat=60.98, lon=25.66)  # Lahti, as a source gives it
+        participant = Participant("evil:1", 1, name="@SUM(A1:A9)", place=place, location=location)
         store.replace_dataset(dataset, [project], [participant], [])
     return url
 
