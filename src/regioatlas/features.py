@@ -100,6 +100,12 @@ SIMILARITY = Feature(
     script="similarity",
     cli="regioatlas.cli.similarity",
 )
+OPEN_DATA = Feature(
+    "open-data",
+    "Open data: DCAT-AP 3 catalogue, downloads in CSV, GeoJSON, GeoPackage, Parquet and XLSX, "
+    "permalinks",
+    routes="regioatlas.web.routes_dcat:register",
+)
 STORES = Feature(
     "stores",
     "Store administration: copy, back up and restore stores (DuckDB, PostgreSQL/PostGIS)",
@@ -125,6 +131,7 @@ FEATURES = Registry(
         "scorecard": "regioatlas.features:SCORECARD",
         "kpi": "regioatlas.features:KPI",
         "similarity": "regioatlas.features:SIMILARITY",
+        "open-data": "regioatlas.features:OPEN_DATA",
         "stores": "regioatlas.features:STORES",
         "fetch": "regioatlas.features:FETCH",
         "server": "regioatlas.features:SERVER",

@@ -161,6 +161,13 @@ SETTINGS: dict[str, Setting] = {
             1,
         ),
         Setting(
+            "public_url",
+            "REGIOATLAS_PUBLIC_URL",
+            "",
+            "The URL people reach the server at (https://atlas.example.eu): the base of the "
+            "DCAT-AP catalogue's URIs and permalinks; empty: http://<host>:<port>.",
+        ),
+        Setting(
             "fetch_cache",
             "REGIOATLAS_FETCH_CACHE",
             str(_data_home() / "downloads"),

@@ -308,3 +308,19 @@ def filter_panel() -> list[dict[str, Any]]:
     ['source', 'programme', 'fund']
     """
     return [p.panel_field() for p in FILTERS if p.label]
+
+
+# open data (issue 12): downloads and the DCAT-AP catalogue
+EXPORT_FORMAT = Param(
+    "format", "string", "download format", choices=("csv", "geojson", "gpkg", "parquet", "xlsx")
+)
+CATALOGUE_FORMAT = Param(
+    "format",
+    "string",
+    "catalogue serialisation (default: from the Accept header, else JSON-LD)",
+    choices=("jsonld", "ttl", "rdf"),
+)
+REGION_EXPORT: tuple[Param, ...] = (
+    LEVEL,
+    ZOOM.with_(help="simplify the polygons for this map zoom (default: the full geometry)"),
+)

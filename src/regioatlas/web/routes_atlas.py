@@ -7,7 +7,6 @@ the query parameters come from their declarations in ``regioatlas.api.parameters
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
 
 from regioatlas.api import explore
 from regioatlas.api.atlas import Atlas
@@ -22,14 +21,6 @@ from regioatlas.api.parameters import (
     ZOOM,
 )
 from regioatlas.web.query import declared, query
-
-
-def _download(body: str | bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def register(app: FastAPI, atlas: Atlas) -> None:
@@ -138,25 +129,7 @@ def register(app: FastAPI, atlas: Atlas) -> None:
     def region_summary(code: str, request: Request):
         return explore.region_summary(atlas, code, query(request))
 
-    @app.get(
-        "/api/export/projects.csv",
-        tags=["downloads"],
-        summary="Projects under the filters as CSV",
-        **declared(FILTERS, PAGING),
-    )
-    def export_projects(request: Request):
-        body = explore.projects_csv(atlas, query(request))
-        return _download(body, "text/csv; charset=utf-8", "regioatlas-projects.csv")
-
-    @app.get(
-        "/api/export/regions.geojson",
-        tags=["downloads"],
-        summary="Regions of a level with their figures under the filters, as GeoJSON",
-        **declared(FILTERS, [LEVEL, ZOOM]),
-    )
-    def export_regions(request: Request):
-        body = explore.regions_geojson(atlas, query(request))
-        return _download(body, "application/geo+json", "regioatlas-regions.geojson")
+    # the downloads (/api/export/<table>.<format>) are the open-data feature's (routes_dcat)
 
     @app.get(
         "/api/datasets",
