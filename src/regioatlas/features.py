@@ -110,6 +110,11 @@ FETCH = Feature(
     "Fetch the official publications (CORDIS, Kohesio, Eurostat, GISCO, keep.eu, EEA) and keep them current",
     cli="regioatlas.cli.fetch",
 )
+NGSI_LD = Feature(
+    "ngsi-ld",
+    "NGSI-LD (ETSI GS CIM 009) with Smart Data Models entities under /ngsi-ld/v1",
+    routes="regioatlas.web.routes_ngsi_ld:register",
+)
 
 #: every feature, the atlas first (its page script defines the shared ``RA`` the others use)
 FEATURES = Registry(
@@ -121,6 +126,7 @@ FEATURES = Registry(
         "similarity": "regioatlas.features:SIMILARITY",
         "stores": "regioatlas.features:STORES",
         "fetch": "regioatlas.features:FETCH",
+        "ngsi-ld": "regioatlas.features:NGSI_LD",
     },
     group="regioatlas.features",
 )
