@@ -210,7 +210,7 @@ class EntityCatalogue:
     def _build_Organization(self) -> list[dict]:
         seen: dict[str, dict] = {}
         for p in self.store.participants(ProjectFilter()):
-            key = p.get("org_id")
+            key = p.get("org_id") or p.get("name")  # as Store.project_records names them
             if not key or key in seen:
                 continue
             region = p.get("nuts3") or p.get("nuts2") or p.get("nuts1") or p.get("nuts0")

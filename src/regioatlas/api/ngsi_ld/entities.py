@@ -10,7 +10,7 @@ Which model for which thing, and why:
   hourly series is its temporal representation;
 - every funded project → ``Project`` of dataModel.SDG, the only Smart Data Model of a funded
   project with objectives (there is none for EU grants: see ../shared/standards);
-- every participant with an organisation id (CORDIS PIC) → ``Organization``
+- every participant (by its organisation id, e.g. a CORDIS PIC, else its name) → ``Organization``
   (dataModel.Organization, schema.org-derived): participants are universities, companies and
   public bodies alike, and CPSV-AP ``PublicOrganization`` fits the public bodies only;
 - every NUTS region → ``NutsRegion``: no Smart Data Model describes a statistical region, so

@@ -106,7 +106,7 @@ class _Parser:
                 break
             end += 1
         raw, self.pos = self.text[self.pos : end].strip(), end
-        if not raw:
+        if not raw or raw[0] in "<>=!~":
             self.fail("expected a value")
         if op in ("~=", "!~="):
             try:
