@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -326,6 +327,7 @@ class NgsiLdApi:
             line = dataset.files.index(entity_id)
             figures = [f for f in figures if f.source_line != line]
             figures.append(writes.figure({**parsed, "value": change["value"]}, line))
+            dataset.ingested_at = datetime.now(UTC)  # when the values last changed
             self.atlas.store.replace_dataset(dataset, [], [], figures)
         return 204, {}, None
 
@@ -341,9 +343,10 @@ class NgsiLdApi:
             line = dataset.files.index(entity_id)
             keep = [f for f in figures if f.source_line != line]
             dataset.files = [f for f in dataset.files if f != entity_id]
+            dataset.ingested_at = datetime.now(UTC)
             for f in keep:  # renumber: source_line is the place in files
-                assert f.source_line is not None
-                f.source_line -= f.source_line > line
+                if f.source_line is not None and f.source_line > line:
+                    f.source_line -= 1
             self.atlas.store.replace_dataset(dataset, [], [], keep)
         return 204, {}, None
 
