@@ -16,7 +16,13 @@ if not STANDARDS.exists():
 SDM = STANDARDS / "smart-data-models"
 #: a small real store: Digital Decade (NUTS 0), regional digital, EEA Berlin, GDP per head
 #: (a scorecard measure), population, the Austrian list of operations
-DATASETS = ["eurostat-population", "digital-decade", "eurostat-regional-digital", "eea-aq", "at-efre"]
+DATASETS = [
+    "eurostat-population",
+    "digital-decade",
+    "eurostat-regional-digital",
+    "eea-aq",
+    "at-efre",
+]
 GDP = ("eurostat-tsv", ["estat_nama_10r_3gdp_2024-05_pps_hab.tsv.gz"])
 BASE = "/ngsi-ld/v1"
 
@@ -117,7 +123,9 @@ def test_kpi_values_come_from_the_store_figures(client):
     assert e["calculationPeriod"] == {"from": "2025-01-01", "to": "2025-12-31"}
     assert open_store  # imported for the type only
     # a scorecard measure (GDP per head, NUTS 2024) is served per region and year
-    gdp = _entities(client, type="KeyPerformanceIndicator", q='measure=="gdp_per_head_pps";area=="FI1C"')
+    gdp = _entities(
+        client, type="KeyPerformanceIndicator", q='measure=="gdp_per_head_pps";area=="FI1C"'
+    )
     assert len({g["calculationPeriod"]["from"] for g in gdp}) > 5
 
 

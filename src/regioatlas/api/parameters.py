@@ -305,7 +305,7 @@ NGSI_QUERY: tuple[Param, ...] = (
     Param("type", "string", "entity types (comma-separated)", repeatable=True),
     Param("id", "string", "entity ids (comma-separated)", repeatable=True),
     Param("idPattern", "string", "a regular expression the entity id matches"),
-    Param("q", "string", "NGSI-LD query, e.g. kpiValue>10;area==\"FI1C3\""),
+    Param("q", "string", 'NGSI-LD query, e.g. kpiValue>10;area=="FI1C3"'),
     *NGSI_ENTITY,
     Param("georel", "string", "near;maxDistance==<m>, within, intersects, disjoint, equals..."),
     Param("geometry", "string", "Point, Polygon, MultiPolygon, LineString..."),

@@ -34,7 +34,9 @@ def _send(answer) -> Response:
     status, headers, body = answer
     media = headers.pop("Content-Type", "application/json")
     content = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
-    return Response(content, status_code=status, headers=headers, media_type=media if content else None)
+    return Response(
+        content, status_code=status, headers=headers, media_type=media if content else None
+    )
 
 
 def _base(request: Request) -> str:

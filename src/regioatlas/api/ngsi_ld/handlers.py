@@ -191,7 +191,9 @@ class NgsiLdApi:
 
     def attributes(self, accept: str | None, base_url: str) -> Answer:
         media = ctx.negotiate(accept, geo=False)
-        names = sorted({a for t in self.catalogue.LIGHT for a in self._type_info(t)["attributeNames"]})
+        names = sorted(
+            {a for t in self.catalogue.LIGHT for a in self._type_info(t)["attributeNames"]}
+        )
         body = {
             "id": "urn:ngsi-ld:AttributeList:regioatlas",
             "type": "AttributeList",
@@ -357,4 +359,6 @@ def _pattern(pattern):
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise errors.bad_request_data(f"idPattern is not a regular expression ({exc})", "idPattern") from None
+        raise errors.bad_request_data(
+            f"idPattern is not a regular expression ({exc})", "idPattern"
+        ) from None

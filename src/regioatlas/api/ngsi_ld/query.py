@@ -154,7 +154,9 @@ def _compare(actual, op: str, expected) -> bool:
         hit = any(_compare(actual, "==", v) for v in expected[1])
         return hit if op == "==" else not hit
     if isinstance(actual, list):  # a list attribute matches when one of its items does
-        return any(_compare(a, op, expected) for a in actual) if op != "!=" else expected not in actual
+        return (
+            any(_compare(a, op, expected) for a in actual) if op != "!=" else expected not in actual
+        )
     if isinstance(expected, re.Pattern):
         hit = isinstance(actual, str) and expected.search(actual) is not None
         return hit if op == "~=" else not hit

@@ -90,8 +90,10 @@ def read_entity(payload: object, where: str = "entity", *, partial: bool = False
             unknown[0],
         )
     value = data.get("kpiValue")
-    if "kpiValue" in data and value is not None and (
-        isinstance(value, bool) or not isinstance(value, (int, float))
+    if (
+        "kpiValue" in data
+        and value is not None
+        and (isinstance(value, bool) or not isinstance(value, (int, float)))
     ):
         raise errors.bad_request_data(f"{where}: kpiValue must be a number or null", "kpiValue")
     if partial:
