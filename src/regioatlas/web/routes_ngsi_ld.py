@@ -103,7 +103,7 @@ def register(app: FastAPI, atlas) -> None:
         return _send(api.context(name))
 
     @app.post(f"{PREFIX}/entities", tags=TAGS, summary="Publish a KPI value (editor)")
-    async def create(request: Request, principal=Depends(editor)):
+    async def create(request: Request, principal=Depends(editor)):  # noqa: B008
         return _send(api.create_entity(await request.body(), principal, _base(request)))
 
     @app.post(
@@ -111,7 +111,7 @@ def register(app: FastAPI, atlas) -> None:
         tags=TAGS,
         summary="Publish a batch of KPI values as one dataset (editor)",
     )
-    async def create_batch(request: Request, principal=Depends(editor)):
+    async def create_batch(request: Request, principal=Depends(editor)):  # noqa: B008
         return _send(api.create_batch(await request.body(), principal))
 
     @app.patch(
@@ -119,7 +119,7 @@ def register(app: FastAPI, atlas) -> None:
         tags=TAGS,
         summary="Change a published KPI value (editor)",
     )
-    async def update(entity_id: str, request: Request, principal=Depends(editor)):
+    async def update(entity_id: str, request: Request, principal=Depends(editor)):  # noqa: B008
         return _send(api.update_attributes(entity_id, await request.body(), principal))
 
     @app.delete(
@@ -127,5 +127,5 @@ def register(app: FastAPI, atlas) -> None:
         tags=TAGS,
         summary="Delete a published KPI value (editor)",
     )
-    def delete(entity_id: str, principal=Depends(editor)):
+    def delete(entity_id: str, principal=Depends(editor)):  # noqa: B008
         return _send(api.delete_entity(entity_id, principal))
