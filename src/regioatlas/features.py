@@ -122,6 +122,11 @@ SERVER = Feature(
     routes="regioatlas.web.routes_server:register",
     cli="regioatlas.cli.server",
 )
+NGSI_LD = Feature(
+    "ngsi-ld",
+    "NGSI-LD (ETSI GS CIM 009) with Smart Data Models entities under /ngsi-ld/v1",
+    routes="regioatlas.web.routes_ngsi_ld:register",
+)
 
 #: every feature, the atlas first (its page script defines the shared ``RA`` the others use)
 FEATURES = Registry(
@@ -135,6 +140,7 @@ FEATURES = Registry(
         "stores": "regioatlas.features:STORES",
         "fetch": "regioatlas.features:FETCH",
         "server": "regioatlas.features:SERVER",
+        "ngsi-ld": "regioatlas.features:NGSI_LD",
     },
     group="regioatlas.features",
 )

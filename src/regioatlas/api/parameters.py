@@ -299,6 +299,38 @@ PARTNERS: tuple[Param, ...] = (
 )
 
 
+# --- NGSI-LD (/ngsi-ld/v1, ETSI GS CIM 009 names) ---------------------------------------
+NGSI_LIMIT = Param("limit", "integer", "entities per page", minimum=0, maximum=1000, default=20)
+NGSI_OFFSET = Param("offset", "integer", "entities to skip", minimum=0, maximum=10**9, default=0)
+NGSI_OPTIONS = Param(
+    "options", "string", "keyValues (simplified), normalized, count", repeatable=True
+)
+NGSI_ATTRS = Param("attrs", "string", "attribute names (comma-separated)", repeatable=True)
+NGSI_FORMAT = Param("format", "string", "keyValues, simplified or normalized")
+NGSI_ENTITY: tuple[Param, ...] = (NGSI_ATTRS, NGSI_OPTIONS, NGSI_FORMAT)
+NGSI_QUERY: tuple[Param, ...] = (
+    Param("type", "string", "entity types (comma-separated)", repeatable=True),
+    Param("id", "string", "entity ids (comma-separated)", repeatable=True),
+    Param("idPattern", "string", "a regular expression the entity id matches"),
+    Param("q", "string", 'NGSI-LD query, e.g. kpiValue>10;area=="FI1C3"'),
+    *NGSI_ENTITY,
+    Param("georel", "string", "near;maxDistance==<m>, within, intersects, disjoint, equals..."),
+    Param("geometry", "string", "Point, Polygon, MultiPolygon, LineString..."),
+    Param("coordinates", "string", "GeoJSON coordinates of the geometry, e.g. [24.9,60.2]"),
+    Param("count", "string", "true: the total in the NGSILD-Results-Count header"),
+    NGSI_LIMIT,
+    NGSI_OFFSET,
+)
+NGSI_TEMPORAL: tuple[Param, ...] = (
+    *NGSI_QUERY,
+    Param("timerel", "string", "before, after or between", choices=("before", "after", "between")),
+    Param("timeAt", "string", "an ISO 8601 date-time with a time zone"),
+    Param("endTimeAt", "string", "the end of a between interval"),
+    Param("lastN", "integer", "only the last N instances", minimum=0, maximum=100_000),
+)
+NGSI_DETAILS = Param("details", "string", "true: the type details")
+
+
 def filter_panel() -> list[dict[str, Any]]:
     """The fields of the web filter panel, in order (from :data:`FILTERS`).
 

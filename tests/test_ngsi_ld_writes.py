@@ -1,0 +1,87 @@
+"""Publishing KPI values through the NGSI-LD handlers (a principal with the editor role; the
+routes add the role check): each batch a dataset with provenance, atomic, on a real DuckDB."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from regioatlas.api.atlas import Atlas
+from regioatlas.api.ngsi_ld.errors import ETSI_ERRORS
+from regioatlas.api.ngsi_ld.handlers import NgsiLdApi
+from regioatlas.model.errors import Forbidden, RegioAtlasError, Unauthorized
+
+EID = "urn:ngsi-ld:KeyPerformanceIndicator:lahti:dd_5g_coverage:FI1C6:2025-01-01"
+BASE = "http://127.0.0.1"
+
+
+@pytest.fixture()
+def api(store):
+    return NgsiLdApi(Atlas(store))
+
+
+def _kv(api, **query):
+    return api.entities({"options": "keyValues", **query}, None, BASE)[2]
+
+
+def test_create_query_update_delete_a_published_kpi(api, store):
+    body = json.dumps({"id": EID, "type": "KeyPerformanceIndicator", "kpiValue": 91.5}).encode()
+    status, headers, _ = api.create_entity(body, "lahti", BASE)
+    assert status == 201 and headers["Location"].endswith(EID)
+    (dataset,) = [d for d in store.datasets() if d.source == "ngsi-ld"]
+    assert dataset.publisher == "lahti" and dataset.files == [EID] and len(dataset.sha256) == 64
+    (e,) = _kv(api, type="KeyPerformanceIndicator", q="kpiValue==91.5")
+    assert e["id"] == EID and e["calculatedBy"] == "lahti" and e["dataset"] == dataset.id
+    with pytest.raises(RegioAtlasError) as exc:
+        api.create_entity(body, "lahti", BASE)
+    assert exc.value.extra["type"] == ETSI_ERRORS + "AlreadyExists"
+    api.update_attributes(EID, b'{"kpiValue": {"type": "Property", "value": 93}}', "lahti")
+    assert _kv(api, id=EID)[0]["kpiValue"] == 93
+    with pytest.raises(Forbidden):
+        api.delete_entity(EID, "hollola")
+    assert api.delete_entity(EID, "lahti")[0] == 204
+    assert not _kv(api, id=EID) and not [d for d in store.datasets() if d.source == "ngsi-ld"]
+
+
+def test_a_batch_is_one_dataset_and_deleting_one_keeps_the_rest(api, store):
+    ids = [EID.replace("FI1C6", code) for code in ("FI1C6", "FI1C5", "FI1B1")]
+    batch = [{"id": i, "type": "KeyPerformanceIndicator", "kpiValue": n} for n, i in enumerate(ids)]
+    assert api.create_batch(json.dumps(batch).encode(), "lahti")[2] == ids
+    api.delete_entity(ids[1], "lahti")
+    left = {e["id"]: e["kpiValue"] for e in _kv(api, type="KeyPerformanceIndicator")}
+    assert left == {ids[0]: 0, ids[2]: 2}
+
+
+@pytest.mark.parametrize(
+    ("body", "etsi", "parameter"),
+    [
+        (b"{not json", "InvalidRequest", None),
+        (b"[]", "InvalidRequest", None),
+        (json.dumps({"id": EID, "type": "Building", "kpiValue": 1}).encode(), "BadRequestData", "type"),
+        (json.dumps({"id": EID, "type": "KeyPerformanceIndicator"}).encode(), "BadRequestData", "kpiValue"),
+        (json.dumps({"id": EID, "type": "KeyPerformanceIndicator", "kpiValue": "high"}).encode(),
+         "BadRequestData", "kpiValue"),
+        (json.dumps({"id": EID.replace("FI1C6", "FI1C3"), "type": "KeyPerformanceIndicator",
+                     "kpiValue": 1}).encode(), "BadRequestData", "id"),
+        (json.dumps({"id": EID.replace("dd_5g", "dd_6g"), "type": "KeyPerformanceIndicator",
+                     "kpiValue": 1}).encode(), "BadRequestData", "id"),
+        (json.dumps({"id": EID, "type": "KeyPerformanceIndicator", "kpiValue": 1,
+                     "colour": "red"}).encode(), "BadRequestData", "colour"),
+    ],
+)  # fmt: skip
+def test_a_malformed_payload_is_400_and_writes_nothing(api, store, body, etsi, parameter):
+    before = store.data_version()
+    with pytest.raises(RegioAtlasError) as exc:
+        api.create_entity(body, "lahti", BASE)
+    assert exc.value.extra["type"] == ETSI_ERRORS + etsi
+    assert exc.value.parameter == parameter
+    assert store.data_version() == before
+
+
+def test_no_principal_is_unauthorized_and_others_values_are_forbidden(api):
+    body = json.dumps({"id": EID, "type": "KeyPerformanceIndicator", "kpiValue": 1}).encode()
+    with pytest.raises(Unauthorized):
+        api.create_entity(body, None, BASE)
+    with pytest.raises(Forbidden):
+        api.create_entity(body, "hollola", BASE)
