@@ -27,3 +27,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
   touch "$stamp"
 fi
+
+# NGSI-LD's client test drives the real ngsildclient, whose pins (httpx<0.24) clash with the
+# test tools: it gets a virtualenv of its own (tests/test_ngsi_ld_client.py).
+if [ "${1:-}" = "test" ] && [ ! -x .venv-ngsildclient/bin/python ]; then
+  "$PYTHON" -m venv .venv-ngsildclient
+  .venv-ngsildclient/bin/python -m pip install -q ngsildclient==0.5.2
+fi
