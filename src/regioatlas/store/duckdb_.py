@@ -275,6 +275,43 @@ class DuckDBStore(Store):
         total = int(_scalar(cur, count_sql, cparams))
         return total, _dicts(cur.execute(page_sql, pparams))
 
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+        count_sql, page_sql, cparams, pparams, located = sql.features_query(
+            collection, self._feature_columns(collection), where, sortby, limit, offset
+        )
+        if "ST_" in count_sql:
+            self._load_spatial()
+        cur = self._cur()
+        total = int(_scalar(cur, count_sql, cparams))
+        rows = _dicts(cur.execute(page_sql, pparams))
+        if not located and rows:
+            places = _dicts(cur.execute(*sql.locations_query([r["id"] for r in rows])))
+            rows = sql.add_locations(rows, places)
+        return total, rows
+
+    def _feature_columns(self, collection: str) -> set[str]:
+        if collection not in sql.FEATURE_SOURCES:
+            raise sql.FeatureFilterError(f"no feature collection {collection!r}")
+        cache = self.__dict__.setdefault("_columns", {})
+        if collection not in cache:
+            cur = self._cur().execute(sql.feature_columns_query(collection))
+            cache[collection] = {d[0] for d in cur.description or []}
+        return cache[collection]
+
+    def _load_spatial(self) -> None:
+        """Load DuckDB's spatial extension from its wheel (never downloaded) for ST_ functions."""
+        if getattr(self, "_spatial", False):
+            return
+        import duckdb_extension_spatial
+
+        folder = Path(duckdb_extension_spatial.__file__).parent / "extensions"
+        found = sorted(folder.glob(f"v{duckdb.__version__}/spatial.duckdb_extension"))
+        if not found:
+            raise StoreError(f"no DuckDB spatial extension for DuckDB {duckdb.__version__}")
+        with self._lock:
+            self._con.execute(f"LOAD '{found[0]}'")
+            self._spatial = True
+
     def project(self, project_id: str) -> dict | None:
         cur = self._cur()
         rows = _dicts(cur.execute("SELECT * FROM projects WHERE id = ?", [project_id]))

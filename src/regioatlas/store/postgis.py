@@ -264,6 +264,28 @@ class PostGISStore(Store):
             total = int(self._rows(count_sql, cparams)[0][0])
             return total, self._dicts(page_sql, pparams)
 
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+        columns = self._feature_columns(collection)
+        count_sql, page_sql, cparams, pparams, located = sql.features_query(
+            collection, columns, where, sortby, limit, offset
+        )
+        with self._transaction():  # the count and the page from one snapshot
+            total = int(self._rows(count_sql, cparams)[0][0])
+            rows = self._dicts(page_sql, pparams)
+            if not located and rows:
+                places = self._dicts(*sql.locations_query([r["id"] for r in rows]))
+                rows = sql.add_locations(rows, places)
+        return total, rows
+
+    def _feature_columns(self, collection: str) -> set[str]:
+        if collection not in sql.FEATURE_SOURCES:
+            raise sql.FeatureFilterError(f"no feature collection {collection!r}")
+        cache = self.__dict__.setdefault("_columns", {})
+        if collection not in cache:
+            cur = self._conn().execute(sql.feature_columns_query(collection))
+            cache[collection] = {d.name for d in cur.description or []}
+        return cache[collection]
+
     def project(self, project_id: str) -> dict | None:
         with self._transaction():
             rows = self._dicts(
