@@ -100,6 +100,11 @@ SIMILARITY = Feature(
     script="similarity",
     cli="regioatlas.cli.similarity",
 )
+OGC = Feature(
+    "ogc",
+    "OGC API – Features under /ogc: NUTS regions, projects, operations, participants, aggregates",
+    routes="regioatlas.web.routes_ogc:register",
+)
 STORES = Feature(
     "stores",
     "Store administration: copy a store between DuckDB and PostgreSQL/PostGIS",
@@ -119,6 +124,7 @@ FEATURES = Registry(
         "scorecard": "regioatlas.features:SCORECARD",
         "kpi": "regioatlas.features:KPI",
         "similarity": "regioatlas.features:SIMILARITY",
+        "ogc": "regioatlas.features:OGC",
         "stores": "regioatlas.features:STORES",
         "fetch": "regioatlas.features:FETCH",
     },
