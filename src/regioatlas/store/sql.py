@@ -464,14 +464,35 @@ def _operand_sql(value, columns: set[str], params: list) -> str:
     return "?"
 
 
-def _ends(value, columns: set[str], params: list) -> tuple[str, str]:
-    """(low, high) SQL of a temporal operand; an open or NULL end is the far past/future."""
+def _ends(value, columns: set[str]) -> tuple[tuple[str, list], tuple[str, list]]:
+    """((low SQL, params), (high SQL, params)) of a temporal operand; an open or NULL end is
+    the far past/future."""
     if isinstance(value, Interval):
-        low = _operand_sql(value.start, columns, params) if value.start is not None else "NULL"
-        high = _operand_sql(value.end, columns, params) if value.end is not None else "NULL"
+        start, end = value.start, value.end
     else:
-        low = high = _operand_sql(value, columns, params)
-    return f"coalesce({low}, {_OPEN_LOW})", f"coalesce({high}, {_OPEN_HIGH})"
+        start = end = value
+    out = []
+    for bound, far in ((start, _OPEN_LOW), (end, _OPEN_HIGH)):
+        params: list = []
+        sql = _operand_sql(bound, columns, params) if bound is not None else "NULL"
+        out.append((f"coalesce({sql}, {far})", params))
+    return out[0], out[1]
+
+
+def _temporal_sql(expr: Call, columns: set[str], params: list) -> str:
+    """A temporal relation; each end is written (and its values bound) where it is used."""
+    (al, ah), (bl, bh) = _ends(expr.args[0], columns), _ends(expr.args[1], columns)
+    ends = {"al": al, "ah": ah, "bl": bl, "bh": bh}
+    parts = re.split(r"\{(al|ah|bl|bh)\}", _TEMPORAL_SQL[expr.op])
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            sql, values = ends[part]
+            out.append(sql)
+            params.extend(values)
+        else:
+            out.append(part)
+    return "(" + "".join(out) + ")"
 
 
 def _spatial_sql(expr: Call, params: list) -> str:
@@ -510,9 +531,7 @@ def expression_sql(expr, columns: set[str], params: list) -> str:
     if op in _SPATIAL_SQL:
         return _spatial_sql(expr, params)
     if op in _TEMPORAL_SQL:
-        al, ah = _ends(args[0], columns, params)
-        bl, bh = _ends(args[1], columns, params)
-        return "(" + _TEMPORAL_SQL[op].format(al=al, ah=ah, bl=bl, bh=bh) + ")"
+        return _temporal_sql(expr, columns, params)
     if op == "isnull":
         return f"({_operand_sql(args[0], columns, params)} IS NULL)"
     left = _operand_sql(args[0], columns, params)
