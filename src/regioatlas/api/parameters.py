@@ -306,8 +306,9 @@ OGC_ITEMS: tuple[Param, ...] = (
     Param("properties", "string", "the properties to return, comma-separated"),
     Param("sortby", "string", "queryables to sort by, comma-separated; prefix - for descending"),
     Param("filter", "string", "a CQL2 filter (text or JSON, see filter-lang)"),
-    Param("filter-lang", "string", "cql2-text (default) or cql2-json",
-          choices=("cql2-text", "cql2-json")),
+    Param("filter-lang", "string",
+          "cql2-text (default) or cql2-json; cql-text, the draft's name, is read as cql2-text",
+          choices=("cql2-text", "cql2-json", "cql-text")),
     Param("filter-crs", "string", "CRS of the geometries in filter (default CRS84)"),
     OGC_FORMAT,
 )  # fmt: skip

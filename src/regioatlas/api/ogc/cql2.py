@@ -405,7 +405,7 @@ def parse_filter(text: str, lang: str | None) -> Value:
     Call(op='like', args=(Prop(name='name_latin'), 'Päijät%'))
     """
     lang = (lang or "cql2-text").strip().lower()
-    if lang == "cql2-text":
+    if lang in ("cql2-text", "cql-text"):  # cql-text: the draft's name, still sent by GDAL 3.6
         return parse_text(text)
     if lang == "cql2-json":
         return parse_json(text)

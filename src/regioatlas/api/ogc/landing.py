@@ -132,11 +132,14 @@ def _parameter(param) -> dict:
     return spec
 
 
-def openapi_document(base: str, collection_ids: list[str]) -> dict:
+def openapi_document(base: str, collections: dict[str, Collection]) -> dict:
     """The OpenAPI 3.0 definition of the OGC API (Part 1 building blocks + Parts 2 and 3)."""
     blocks = copy.deepcopy(_building_blocks())
     components = blocks["components"]
-    components["parameters"]["collectionId"]["schema"] = {"type": "string", "enum": collection_ids}
+    components["parameters"]["collectionId"]["schema"] = {
+        "type": "string",
+        "enum": list(collections),
+    }
     ref = {
         name: {"$ref": f"#/components/parameters/{name}"} for name in ("bbox", "datetime", "limit")
     }
@@ -173,6 +176,28 @@ def openapi_document(base: str, collection_ids: list[str]) -> dict:
         "description": "the OpenAPI 3.0 definition",
         "content": {OPENAPI_JSON: {"schema": {"type": "object"}}},
     }
+    paths = {
+        "/": op("the landing page", "LandingPage", [], "getLandingPage"),
+        "/conformance": op("conformance classes", "ConformanceDeclaration", [], "getConformance"),
+        "/api": api,
+        "/collections": op("the collections", "Collections", [], "getCollections"),
+        "/collections/{collectionId}": op("one collection", "Collection", collection, "describeCollection"),
+        "/collections/{collectionId}/queryables": queryables,
+        "/collections/{collectionId}/items": op("features of a collection", "Features", items_params, "getFeatures"),
+        "/collections/{collectionId}/items/{featureId}": op("one feature", "Feature", item_params, "getFeature"),
+    }  # fmt: skip
+    # each collection's items with its queryables as query parameters (Part 3
+    # queryables-query-parameters); clients such as GDAL read them here
+    for c in collections.values():
+        own = [
+            {"name": name, "in": "query", "required": False, "style": "form", "explode": False,
+             "description": f"features whose {name} is one of these values (comma-separated)",
+             "schema": TYPES[kind]}
+            for name, kind in c.queryables.items()
+        ]  # fmt: skip
+        paths[f"/collections/{c.id}/items"] = op(
+            f"features of {c.id}", "Features", [*items_params[1:], *own], f"getFeatures_{c.id}"
+        )
     return {
         "openapi": "3.0.3",
         "info": {
@@ -182,15 +207,6 @@ def openapi_document(base: str, collection_ids: list[str]) -> dict:
             "license": {"name": "EUPL-1.2"},
         },
         "servers": [{"url": base}],
-        "paths": {
-            "/": op("the landing page", "LandingPage", [], "getLandingPage"),
-            "/conformance": op("conformance classes", "ConformanceDeclaration", [], "getConformance"),
-            "/api": api,
-            "/collections": op("the collections", "Collections", [], "getCollections"),
-            "/collections/{collectionId}": op("one collection", "Collection", collection, "describeCollection"),
-            "/collections/{collectionId}/queryables": queryables,
-            "/collections/{collectionId}/items": op("features of a collection", "Features", items_params, "getFeatures"),
-            "/collections/{collectionId}/items/{featureId}": op("one feature", "Feature", item_params, "getFeature"),
-        },
+        "paths": paths,
         "components": components,
     }  # fmt: skip

@@ -101,7 +101,7 @@ class OgcApi:
         return _json(doc)
 
     def api(self, base: str, query: dict, accept: str | None) -> Answer:
-        doc = landing.openapi_document(base, list(self.collections))
+        doc = landing.openapi_document(base, self.collections)
         if wants_html(query, accept):
             return Answer(
                 html.page(
@@ -143,7 +143,9 @@ class OgcApi:
             return Answer(
                 html.page(f"{c.title}: queryables", body, [(base, "OGC API")]), landing.HTML
             )
-        return _json(doc, "application/schema+json")
+        # a client that asks only for JSON (GDAL) gets the same schema as application/json
+        wanted = "application/schema+json" if "schema+json" in (accept or "") else landing.JSON
+        return _json(doc, wanted)
 
     def items(self, base: str, collection_id: str, query: dict, accept: str | None) -> Answer:
         c = self.collection(collection_id)
