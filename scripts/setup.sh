@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # build; `playwright install` would download one and fails offline); PostgreSQL with PostGIS
 # for the PostGIS store's tests (they start a throwaway cluster of their own, tests/pg.py).
 APT_PACKAGES=()
-if [ "${1:-}" = "test" ]; then APT_PACKAGES+=(chromium postgresql postgresql-15-postgis-3); fi
+if [ "${1:-}" = "test" ]; then APT_PACKAGES+=(chromium postgresql postgresql-15-postgis-3 gdal-bin); fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 if [ ${#missing[@]} -gt 0 ]; then
