@@ -220,8 +220,8 @@ def count_bench(folder: Path, demo: Path) -> dict:
     n = con.execute("SELECT count(*) FROM participants").fetchone()[0]
     copies = -(-1_500_000 // n)
     con.execute(
-        "INSERT INTO participants SELECT * REPLACE (project_id || '~' || CAST(k AS VARCHAR) "
-        f"AS project_id) FROM participants, range(1, {copies}) r(k)"
+        "INSERT INTO participants SELECT p.* REPLACE (p.project_id || '~' || CAST(r.k AS VARCHAR) "
+        f"AS project_id) FROM participants p, range(1, {copies}) r(k)"
     )
     rows = con.execute("SELECT count(*) FROM participants").fetchone()[0]
     con.close()
@@ -255,6 +255,7 @@ def main() -> None:
             results["RegioAtlas /ogc (DuckDB store, NUTS from the shipped Parquet)"] = load(
                 ours_port, "/ogc", "nuts-2024-3", matched
             )
+            print(results, flush=True)
         finally:
             ours_proc.terminate()
             ours_proc.wait()
@@ -268,6 +269,7 @@ def main() -> None:
                     for name, coll in (("GeoJSON", "nuts3geojson"), ("GeoPackage", "nuts3gpkg")):
                         load(port, "", coll, matched)
                         results[f"pygeoapi 0.21, {name} provider"] = load(port, "", coll, matched)
+                        print(results, flush=True)
                 finally:
                     proc.terminate()
                     proc.wait()
