@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import records, sql
+from regioatlas.store import feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
 
@@ -276,25 +276,27 @@ class DuckDBStore(Store):
         return total, _dicts(cur.execute(page_sql, pparams))
 
     def features(self, collection, where=None, sortby=(), limit=10, offset=0):
-        count_sql, page_sql, cparams, pparams, located = sql.features_query(
+        q = feature_sql.features_query(
             collection, self._feature_columns(collection), where, sortby, limit, offset
         )
-        if "ST_" in count_sql:
+        if "ST_" in q.count_sql:
             self._load_spatial()
         cur = self._cur()
-        total = int(_scalar(cur, count_sql, cparams))
-        rows = _dicts(cur.execute(page_sql, pparams))
-        if not located and rows:
-            places = _dicts(cur.execute(*sql.locations_query([r["id"] for r in rows])))
-            rows = sql.add_locations(rows, places)
+        total = int(_scalar(cur, q.count_sql, q.count_params))
+        rows = _dicts(cur.execute(q.page_sql, q.page_params))
+        for row in rows:
+            row.pop("_row", None)  # the order of the participants' pages, not a property
+        if not q.located and rows:
+            places = _dicts(cur.execute(*feature_sql.locations_query([r["id"] for r in rows])))
+            rows = feature_sql.add_locations(rows, places)
         return total, rows
 
     def _feature_columns(self, collection: str) -> set[str]:
-        if collection not in sql.FEATURE_SOURCES:
-            raise sql.FeatureFilterError(f"no feature collection {collection!r}")
+        if collection not in feature_sql.FEATURE_SOURCES:
+            raise feature_sql.FeatureFilterError(f"no feature collection {collection!r}")
         cache = self.__dict__.setdefault("_columns", {})
         if collection not in cache:
-            cur = self._cur().execute(sql.feature_columns_query(collection))
+            cur = self._cur().execute(feature_sql.feature_columns_query(collection))
             cache[collection] = {d[0] for d in cur.description or []}
         return cache[collection]
 

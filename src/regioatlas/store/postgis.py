@@ -20,7 +20,7 @@ from psycopg import conninfo
 
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
-from regioatlas.store import records, sql
+from regioatlas.store import feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreUnavailable
 
 #: statements added to generic migration step N (index N - 1) for PostgreSQL
@@ -266,23 +266,24 @@ class PostGISStore(Store):
 
     def features(self, collection, where=None, sortby=(), limit=10, offset=0):
         columns = self._feature_columns(collection)
-        count_sql, page_sql, cparams, pparams, located = sql.features_query(
-            collection, columns, where, sortby, limit, offset
-        )
+        row_key = feature_sql.ROW_KEYS["postgres"]
+        q = feature_sql.features_query(collection, columns, where, sortby, limit, offset, row_key)
         with self._transaction():  # the count and the page from one snapshot
-            total = int(self._rows(count_sql, cparams)[0][0])
-            rows = self._dicts(page_sql, pparams)
-            if not located and rows:
-                places = self._dicts(*sql.locations_query([r["id"] for r in rows]))
-                rows = sql.add_locations(rows, places)
+            total = int(self._rows(q.count_sql, q.count_params)[0][0])
+            rows = self._dicts(q.page_sql, q.page_params)
+            for row in rows:
+                row.pop("_row", None)  # the order of the participants' pages, not a property
+            if not q.located and rows:
+                places = self._dicts(*feature_sql.locations_query([r["id"] for r in rows]))
+                rows = feature_sql.add_locations(rows, places)
         return total, rows
 
     def _feature_columns(self, collection: str) -> set[str]:
-        if collection not in sql.FEATURE_SOURCES:
-            raise sql.FeatureFilterError(f"no feature collection {collection!r}")
+        if collection not in feature_sql.FEATURE_SOURCES:
+            raise feature_sql.FeatureFilterError(f"no feature collection {collection!r}")
         cache = self.__dict__.setdefault("_columns", {})
         if collection not in cache:
-            cur = self._conn().execute(sql.feature_columns_query(collection))
+            cur = self._conn().execute(feature_sql.feature_columns_query(collection))
             cache[collection] = {d.name for d in cur.description or []}
         return cache[collection]
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
 import shapely
 
 from regioatlas.model.expressions import Call
@@ -91,14 +90,6 @@ class Collection:
 
     def get(self, feature_id: str) -> Feature | None:
         raise NotImplementedError
-
-
-def _sort_key(name: str, descending: bool):
-    def key(feature: Feature):
-        value = feature.properties.get(name)
-        return (value is None, value if value is not None else 0)
-
-    return key
 
 
 def page_in_memory(
@@ -351,8 +342,3 @@ def load_collections(atlas) -> dict[str, Collection]:
         for collection in provider(atlas):
             out[collection.id] = collection
     return out
-
-
-def bbox_of(features: list[Feature]) -> list[float] | None:
-    shapes = np.array([f.geometry for f in features if f.geometry is not None], dtype=object)
-    return list(shapely.total_bounds(shapes)) if len(shapes) else None

@@ -164,7 +164,7 @@ def compile_filter(expr: Value) -> Predicate:
         return lambda props, geom: left(props, geom) is None
     if op in COMPARISONS:
         right, compare = _getter(args[1]), _safe(_COMPARE[op])
-        return lambda props, geom: compare(_day_if_date(left(props, geom)), right(props, geom))
+        return lambda props, geom: compare(left(props, geom), right(props, geom))
     if op == "like":
         pattern = _getter(args[1])
         return lambda props, geom: _safe(lambda v, p: _like(p).fullmatch(v) is not None)(
@@ -180,7 +180,3 @@ def compile_filter(expr: Value) -> Predicate:
             (v := left(props, geom)) is not None and any(v == item(props, geom) for item in items)
         )
     raise ValueError(f"unsupported operator {op!r}")
-
-
-def _day_if_date(value):
-    return value

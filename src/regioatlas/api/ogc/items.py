@@ -28,6 +28,8 @@ from .cql2 import parse_filter
 #: the query parameters of the items route (the rest are property filters)
 ITEM_PARAMETERS = {p.name for p in OGC_ITEMS}
 _FLIP = {"s_within": "s_contains", "s_contains": "s_within"}
+#: a comparison read from the other side (``5 < projects`` is ``projects > 5``)
+_MIRROR = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 @dataclass
@@ -158,6 +160,8 @@ class FilterPreparer:
             return self._spatial(op, args)
         if op in TEMPORAL:
             return Call(op, tuple(self._temporal(a) for a in args))
+        if op in _MIRROR and not _is_property(args[0]) and _is_property(args[1]):
+            return self.prepare(Call(_MIRROR[op], (args[1], args[0])))
         left, kind = args[0], "string"
         if isinstance(left, Call) and left.op == "casei":
             inner = left.args[0]
@@ -215,6 +219,12 @@ class FilterPreparer:
         if self.c.needs_regions:
             regions = matching_regions(self.registry, op, shape)
         return Call(op, (left, Geometry(shape.wkt, regions)))
+
+
+def _is_property(value) -> bool:
+    return isinstance(value, Prop) or (
+        isinstance(value, Call) and value.op == "casei" and isinstance(value.args[0], Prop)
+    )
 
 
 def matching_regions(registry, op: str, shape: shapely.Geometry) -> tuple[str, ...]:
