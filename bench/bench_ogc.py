@@ -119,7 +119,7 @@ def pygeoapi_venv() -> str | None:
         subprocess.run([_base_python(), "-m", "venv", str(VENV)], check=True)
     if subprocess.run([str(python), "-c", "import pygeoapi"], capture_output=True).returncode:
         done = subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "pygeoapi", "uvicorn"],
+            [str(python), "-m", "pip", "install", "-q", "pygeoapi", "uvicorn", "starlette"],
             capture_output=True,
             text=True,
         )
