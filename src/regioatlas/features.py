@@ -106,6 +106,11 @@ OPEN_DATA = Feature(
     "permalinks",
     routes="regioatlas.web.routes_dcat:register",
 )
+OGC = Feature(
+    "ogc",
+    "OGC API – Features under /ogc: NUTS regions, projects, operations, participants, aggregates",
+    routes="regioatlas.web.routes_ogc:register",
+)
 STORES = Feature(
     "stores",
     "Store administration: copy, back up and restore stores (DuckDB, PostgreSQL/PostGIS)",
@@ -137,6 +142,7 @@ FEATURES = Registry(
         "kpi": "regioatlas.features:KPI",
         "similarity": "regioatlas.features:SIMILARITY",
         "open-data": "regioatlas.features:OPEN_DATA",
+        "ogc": "regioatlas.features:OGC",
         "stores": "regioatlas.features:STORES",
         "fetch": "regioatlas.features:FETCH",
         "server": "regioatlas.features:SERVER",

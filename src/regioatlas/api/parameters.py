@@ -329,6 +329,30 @@ NGSI_TEMPORAL: tuple[Param, ...] = (
     Param("lastN", "integer", "only the last N instances", minimum=0, maximum=100_000),
 )
 NGSI_DETAILS = Param("details", "string", "true: the type details")
+# OGC API – Features (issue 12). ``limit`` has no declared maximum: OGC asks a larger limit to
+# be served as the largest page, not refused.
+OGC_MAX_LIMIT = 10_000
+OGC_FORMAT = Param("f", "string", "encoding: json or html", choices=("json", "html"))
+OGC_ITEMS: tuple[Param, ...] = (
+    Param("limit", "integer", f"features per page (at most {OGC_MAX_LIMIT})", minimum=1, default=10),
+    OFFSET.with_(help="features to skip (the next and prev links carry it)"),
+    Param("bbox", "string", "west,south,east,north (4 or 6 numbers) in bbox-crs"),
+    Param("bbox-crs", "string", "CRS of bbox (default CRS84)"),
+    Param("datetime", "string", "a date-time, a date, or an interval a/b ('..' open)"),
+    Param("crs", "string", "CRS of the answer's coordinates (see the collection's crs list)"),
+    Param("properties", "string", "the properties to return, comma-separated"),
+    Param("sortby", "string", "queryables to sort by, comma-separated; prefix - for descending"),
+    Param("filter", "string", "a CQL2 filter (text or JSON, see filter-lang)"),
+    Param("filter-lang", "string",
+          "cql2-text (default) or cql2-json; cql-text, the draft's name, is read as cql2-text",
+          choices=("cql2-text", "cql2-json", "cql-text")),
+    Param("filter-crs", "string", "CRS of the geometries in filter (default CRS84)"),
+    OGC_FORMAT,
+)  # fmt: skip
+OGC_ITEM: tuple[Param, ...] = (
+    Param("crs", "string", "CRS of the answer's coordinates"),
+    OGC_FORMAT,
+)
 
 
 def filter_panel() -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from regioatlas import settings
 from regioatlas.model import Dataset, Participant, Project, RegionFigure
 from regioatlas.model.errors import Conflict, NotFound, Unavailable
+from regioatlas.model.expressions import Call
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 
@@ -136,6 +137,24 @@ class Store(ABC):
     @abstractmethod
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
         """(total matching, one page of project rows)."""
+
+    @abstractmethod
+    def features(
+        self,
+        collection: str,
+        where: Call | bool | None = None,
+        sortby: Sequence[tuple[str, bool]] = (),
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[int, list[dict]]:
+        """(number matched, one page of rows) of an OGC API feature collection.
+
+        ``collection`` is ``projects``, ``operations`` or ``participants``
+        (``sql.FEATURE_SOURCES``); ``where`` a filter tree of ``model.expressions`` whose
+        geometry literals carry the region codes they match; ``sortby`` (property,
+        descending) pairs. Each row has ``id``, the properties, ``region``, ``lon`` and ``lat``.
+        A property the collection does not have is a ``BadInput`` on ``filter``.
+        """
 
     @abstractmethod
     def project(self, project_id: str) -> dict | None:

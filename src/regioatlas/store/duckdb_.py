@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import duckdb_file, records, sql
+from regioatlas.store import duckdb_file, feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
 
@@ -319,6 +319,45 @@ class DuckDBStore(Store):
         cur = self._cur()
         total = int(_scalar(cur, count_sql, cparams))
         return total, _dicts(cur.execute(page_sql, pparams))
+
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+        q = feature_sql.features_query(
+            collection, self._feature_columns(collection), where, sortby, limit, offset
+        )
+        if "ST_" in q.count_sql:
+            self._load_spatial()
+        cur = self._cur()
+        total = int(_scalar(cur, q.count_sql, q.count_params))
+        rows = _dicts(cur.execute(q.page_sql, q.page_params))
+        for row in rows:
+            row.pop("_row", None)  # the order of the participants' pages, not a property
+        if not q.located and rows:
+            places = _dicts(cur.execute(*feature_sql.locations_query([r["id"] for r in rows])))
+            rows = feature_sql.add_locations(rows, places)
+        return total, rows
+
+    def _feature_columns(self, collection: str) -> set[str]:
+        if collection not in feature_sql.FEATURE_SOURCES:
+            raise feature_sql.FeatureFilterError(f"no feature collection {collection!r}")
+        cache = self.__dict__.setdefault("_columns", {})
+        if collection not in cache:
+            cur = self._cur().execute(feature_sql.feature_columns_query(collection))
+            cache[collection] = {d[0] for d in cur.description or []}
+        return cache[collection]
+
+    def _load_spatial(self) -> None:
+        """Load DuckDB's spatial extension from its wheel (never downloaded) for ST_ functions."""
+        if getattr(self, "_spatial", False):
+            return
+        import duckdb_extension_spatial
+
+        folder = Path(duckdb_extension_spatial.__file__).parent / "extensions"
+        found = sorted(folder.glob(f"v{duckdb.__version__}/spatial.duckdb_extension"))
+        if not found:
+            raise StoreError(f"no DuckDB spatial extension for DuckDB {duckdb.__version__}")
+        with self._lock:
+            self._con.execute(f"LOAD '{found[0]}'")
+            self._spatial = True
 
     def project(self, project_id: str) -> dict | None:
         cur = self._cur()

@@ -21,7 +21,7 @@ from psycopg import conninfo, pq
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import records, sql
+from regioatlas.store import feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreUnavailable
 
 #: statements added to generic migration step N (index N - 1) for PostgreSQL
@@ -317,6 +317,29 @@ class PostGISStore(Store):
         with self._transaction():  # the count and the page from one snapshot
             total = int(self._rows(count_sql, cparams)[0][0])
             return total, self._dicts(page_sql, pparams)
+
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+        columns = self._feature_columns(collection)
+        row_key = feature_sql.ROW_KEYS["postgres"]
+        q = feature_sql.features_query(collection, columns, where, sortby, limit, offset, row_key)
+        with self._transaction():  # the count and the page from one snapshot
+            total = int(self._rows(q.count_sql, q.count_params)[0][0])
+            rows = self._dicts(q.page_sql, q.page_params)
+            for row in rows:
+                row.pop("_row", None)  # the order of the participants' pages, not a property
+            if not q.located and rows:
+                places = self._dicts(*feature_sql.locations_query([r["id"] for r in rows]))
+                rows = feature_sql.add_locations(rows, places)
+        return total, rows
+
+    def _feature_columns(self, collection: str) -> set[str]:
+        if collection not in feature_sql.FEATURE_SOURCES:
+            raise feature_sql.FeatureFilterError(f"no feature collection {collection!r}")
+        cache = self.__dict__.setdefault("_columns", {})
+        if collection not in cache:
+            cur = self._conn().execute(feature_sql.feature_columns_query(collection))
+            cache[collection] = {d.name for d in cur.description or []}
+        return cache[collection]
 
     def project(self, project_id: str) -> dict | None:
         with self._transaction():
