@@ -130,6 +130,7 @@ class DuckDBStore(Store):
                 # rewrite closed the connection only when it renamed; reconnect either way
                 if _closed(self._con):
                     self._con = duckdb_file.connect(self.path)
+                    self._spatial = False  # a new connection: the extension loads again
 
     def schema_version(self) -> int:
         return _schema_version(self._cur())
