@@ -49,6 +49,7 @@
       const m = path.match(view.pattern);
       if (!m) continue;
       st.view = view.name;
+      if (view.read) view.read(st, p);
       view.keys.forEach((key, i) => {
         if (m[i + 1] === undefined) return;
         st[key] = key === "project" ? decodeURIComponent(m[i + 1]) : m[i + 1].toUpperCase();
@@ -72,7 +73,8 @@
   }
 
   // A view: { path: "/compass/:region?" (":key" a path part, "?" optional, "*" the rest),
-  //   title(), render(main, state), query(state, params) adding its own URL parameters,
+  //   title(), render(main, state), query(state, params) adding its own URL parameters and
+  //   read(state, params) reading them back, update(prev) redrawing in place (true when done),
   //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
   //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn) }
   function registerView(name, view) {
@@ -149,6 +151,12 @@
     return promise;
   }
   function announce(text) { const live = document.getElementById("live"); if (live) live.textContent = text; }
+  // NUTS writes Greece EL and the United Kingdom UK; Intl knows them as GR and GB
+  const ISO = { EL: "GR", UK: "GB" };
+  function countryName(code) {
+    try { return new Intl.DisplayNames([state.lang], { type: "region" }).of(ISO[code] || code) || code; }
+    catch (e) { return code; }
+  }
   const SVG_NS = "http://www.w3.org/2000/svg";
   function svg(tag, attrs) {
     const node = document.createElementNS(SVG_NS, tag);
@@ -224,8 +232,10 @@
   function footer() {
     const attributions = new Set(CONFIG.attributions);
     (datasets || []).forEach((d) => d.attribution && attributions.add(d.attribution));
+    // "Data: Source: Eurostat" reads twice: the attributions follow "Data:" without their own prefix
+    const bare = Array.from(attributions).map((a) => a.replace(/^Source:\s*/, ""));
     return el("footer", { class: "bottom" },
-      el("p", {}, _("Data:"), " ", Array.from(attributions).join(" · ")),
+      el("p", {}, _("Data:"), " ", Array.from(new Set(bare)).join(" · ")),
       el("p", {}, el("a", { href: "/docs" }, _("API documentation")), " · ",
         link({ view: "data" }, _("Datasets and licences")), " · RegioAtlas " + CONFIG.version));
   }
@@ -261,7 +271,7 @@
   window.RA = {
     _: (x) => _(x), el: el, fill: fill, svg: svg, fmt: fmt, api: api, registerView: registerView, hooks: HOOKS, config: CONFIG,
     navigate: (changes, replace) => navigate(changes, replace), state: () => state, link: link, stateUrl: stateUrl,
-    filterParams: filterParams, metrics: METRICS, formatMetric: formatMetric, round: round, announce: announce,
+    filterParams: filterParams, countryName: countryName, metrics: METRICS, formatMetric: formatMetric, round: round, announce: announce,
     root: root, facets: () => facets || {}, datasets: () => datasets || [], render: () => render(),
   };
 

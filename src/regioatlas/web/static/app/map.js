@@ -1,62 +1,26 @@
-/* The map view: filters, choropleth, legend, ranked list and the region panel. */
+/* The map view: the choropleth with colour classes over the regions shown, its legend, place
+ * names to orient by, the ranked list (or the full table) and the panel of a selected region.
+ */
 (function () {
   "use strict";
   const RA = window.RA;
-  const { _, el, fill, fmt, api, navigate, stateUrl, filterParams, formatMetric } = RA;
+  const { _, el, fill, fmt, api, navigate, filterParams, formatMetric } = RA;
   const METRICS = RA.metrics;
   const CONFIG = RA.config;
+  const S = () => RA.state();
   // Colour-blind-safe sequential palette (viridis, 5 classes), light = low.
   const PALETTE = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"];
   const NO_DATA = "#d9d9d9";
+  const COUNTS = new Set(["projects", "participations"]);
   const metricValue = (item, metric) => (item ? item[metric] : null);
+  const finite = (v) => v !== null && v !== undefined && isFinite(v);
 
-  // ---- filters ---------------------------------------------------------------------------------
-  function filterForm() {
-    const f = RA.state().filters;
-    const set = (name) => (e) => {
-      const filters = Object.assign({}, RA.state().filters);
-      if (e.target.value) filters[name] = e.target.value; else delete filters[name];
-      navigate({ filters: filters, page: 0 });
-    };
-    const select = (name, label, values, labeller) => el("label", {}, el("span", {}, label),
-      el("select", { name: name, onchange: set(name) }, el("option", { value: "" }, _("All")),
-        values.map((v) => el("option", { value: v, selected: f[name] === String(v) }, labeller ? labeller(v) : String(v)))));
-    const years = []; for (let y = 2014; y <= 2030; y++) years.push(y);
-    const orgTypes = { HES: _("Higher education"), PRC: _("Private company"), REC: _("Research organisation"), PUB: _("Public body"), OTH: _("Other") };
-    // a declared field offers its choices, or the values the data has (/api/facets)
-    const FACETS = { source: "sources", programme: "programmes", fund: "funds", country: "countries" };
-    const LABELLERS = { org_type: (k) => orgTypes[k] || k };
-    let textTimer = null;
-    const field = (d) => {
-      if (d.kind === "years") return select(d.name, _(d.label), years);
-      if (d.kind === "text") {
-        return el("label", {}, el("span", {}, _(d.label)), el("input", {
-          type: "text", name: d.name, value: f[d.name] || "", placeholder: _("e.g. hydrogen"),
-          oninput: (e) => { clearTimeout(textTimer); const v = e.target.value; textTimer = setTimeout(() => set(d.name)({ target: { value: v } }), 400); },
-        }));
-      }
-      const values = d.choices && d.choices.length ? d.choices : (RA.facets()[FACETS[d.name]]) || [];
-      return select(d.name, _(d.label), values, LABELLERS[d.name]);
-    };
-    const level = el("select", { id: "level", name: "level", onchange: (e) => navigate({ level: e.target.value }) },
-      el("option", { value: "auto", selected: RA.state().level === "auto" }, _("Follow the zoom")),
-      [0, 1, 2, 3].map((l) => el("option", { value: String(l), selected: RA.state().level === String(l) }, "NUTS " + l)));
-    const metric = el("select", { id: "metric", name: "metric", onchange: (e) => navigate({ metric: e.target.value }) },
-      Object.entries(METRICS).map(([k, label]) => el("option", { value: k, selected: RA.state().metric === k }, label())));
-    return el("form", { class: "filters", role: "search", "aria-label": _("Filters"), onsubmit: (e) => e.preventDefault() },
-      el("label", {}, el("span", {}, _("Show")), metric),
-      el("label", {}, el("span", {}, _("NUTS level")), level),
-      (CONFIG.filters || []).map(field),
-      el("button", { type: "button", id: "clear-filters", class: "link", hidden: !Object.keys(f).length,
-        onclick: () => { navigate({ filters: {}, page: 0 }); RA.render(); } }, _("Clear filters")));
-  }
-
-  // ---- map view --------------------------------------------------------------------------------
-  let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null;
+  let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null, placeLayer = null;
   let drawnKey = null, aggregate = { items: [] }, firstDrawn = false;
+  const bounds = new Map();  // region code → its bounds, to know which regions are in view
 
   function levelForZoom(z) { return z < 4.5 ? 0 : z < 5.5 ? 1 : z < 6.5 ? 2 : 3; }
-  function currentLevel() { return RA.state().level === "auto" ? levelForZoom(RA.state().z) : parseInt(RA.state().level, 10); }
+  function currentLevel() { return S().level === "auto" ? levelForZoom(S().z) : parseInt(S().level, 10); }
   function zoomBand(z) { return z < 5 ? 4 : z < 7 ? 6 : 8; }
 
   function ensureMap(host) {
@@ -66,41 +30,74 @@
       host.appendChild(mapHost);
       map = L.map(mapHost, { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, maxZoom: 10, worldCopyJump: false, attributionControl: true });
       map.attributionControl.setPrefix(false);
-      map.setView([RA.state().lat, RA.state().lon], RA.state().z);
+      map.setView([S().lat, S().lon], S().z);
+      placeLayer = L.layerGroup().addTo(map);
       map.on("moveend", () => {
         const c = map.getCenter();
-        if (RA.state().view !== "map") return;
+        if (S().view !== "map") return;
         const z = map.getZoom();
-        if (z === RA.state().z && Math.abs(c.lat - RA.state().lat) < 1e-3 && Math.abs(c.lng - RA.state().lon) < 1e-3) return;
+        if (z === S().z && Math.abs(c.lat - S().lat) < 1e-3 && Math.abs(c.lng - S().lon) < 1e-3) return;
         navigate({ z: z, lat: c.lat, lon: c.lng }, true);
       });
     }
     host.appendChild(mapHost);
     map.invalidateSize();
     const c = map.getCenter();
-    if (Math.abs(c.lat - RA.state().lat) > 1e-3 || Math.abs(c.lng - RA.state().lon) > 1e-3 || map.getZoom() !== RA.state().z) {
-      map.setView([RA.state().lat, RA.state().lon], RA.state().z, { animate: false });
+    if (Math.abs(c.lat - S().lat) > 1e-3 || Math.abs(c.lng - S().lon) > 1e-3 || map.getZoom() !== S().z) {
+      map.setView([S().lat, S().lon], S().z, { animate: false });
     }
+    // One short line over the map; every dataset's attribution is in the footer and the data page.
     map.attributionControl._attributions = {};
-    new Set(CONFIG.attributions.concat(RA.datasets().map((d) => d.attribution))).forEach((a) => a && map.attributionControl.addAttribution(a.replace(/</g, "&lt;")));
+    const sources = el("a", { href: "/data?lang=" + S().lang, target: CONFIG.embed ? "_blank" : null }, _("Data sources"));
+    map.attributionControl.addAttribution(CONFIG.attributions[0].replace(/</g, "&lt;") + " · " + sources.outerHTML);
   }
 
-  function breaks(values) {
-    const v = values.filter((x) => x !== null && x !== undefined && isFinite(x)).sort((a, b) => a - b);
+  // ---- colour classes -----------------------------------------------------------------------
+  function quantileBreaks(values) {
+    const v = values.filter(finite).sort((a, b) => a - b);
     if (!v.length) return [];
     const out = [];
-    for (let i = 1; i < PALETTE.length; i++) out.push(v[Math.min(v.length - 1, Math.floor((i * v.length) / PALETTE.length))]);
-    return Array.from(new Set(out));
+    for (let i = 1; i < PALETTE.length; i++) out.push(v[Math.max(0, Math.ceil((i * v.length) / PALETTE.length) - 1)]);
+    return Array.from(new Set(out)).filter((b) => b < v[v.length - 1]);
+  }
+  function equalBreaks(values) {
+    const v = values.filter(finite);
+    if (!v.length) return [];
+    const lo = Math.min(...v), hi = Math.max(...v);
+    if (lo === hi) return [];
+    const step = (hi - lo) / PALETTE.length;
+    return [1, 2, 3, 4].map((i) => lo + i * step);
   }
   function colour(value, br) {
-    if (value === null || value === undefined) return NO_DATA;
+    if (!finite(value)) return NO_DATA;
     let i = 0; while (i < br.length && value > br[i]) i++;
     return PALETTE[Math.min(i, PALETTE.length - 1)];
   }
+  function inView(code) {
+    const b = bounds.get(code);
+    return !!b && map.getBounds().intersects(b);
+  }
+  // The classes: over the regions in view (quantiles or equal intervals), or fixed over every
+  // region of Europe and every year, so maps of two periods can be compared.
+  async function classesFor(level, items) {
+    const metric = S().metric;
+    const kind = S().classes || "quantile";
+    let values, note;
+    if (kind === "fixed") {
+      values = (await api("/api/aggregates?level=" + level)).items.map((i) => metricValue(i, metric)).filter(finite);
+      note = _("Fixed classes: quantiles of every region of Europe, all years") + " (" + fmt.num(values.length) + ")";
+    } else {
+      values = items.filter((i) => inView(i.code)).map((i) => metricValue(i, metric)).filter(finite);
+      note = (kind === "equal" ? _("Equal intervals over the regions in view") : _("Quantiles of the regions in view")) + " (" + fmt.num(values.length) + ")";
+    }
+    const br = kind === "equal" ? equalBreaks(values) : quantileBreaks(values);
+    return { breaks: br, min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null, note: note, count: values.length };
+  }
 
+  // ---- drawing ------------------------------------------------------------------------------
   async function drawChoropleth() {
     const level = currentLevel();
-    const band = zoomBand(RA.state().z);
+    const band = zoomBand(S().z);
     const t0 = performance.now();
     const [geo, agg, base] = await Promise.all([
       api("/api/geometries?level=" + level + "&zoom=" + band),
@@ -109,121 +106,187 @@
     ]);
     aggregate = agg;
     const byCode = new Map(agg.items.map((i) => [i.code, i]));
-    const br = breaks(agg.items.map((i) => metricValue(i, RA.state().metric)));
-    const key = level + ":" + band;
     if (!baseLayer || baseLayer._band !== band) {
       if (baseLayer) baseLayer.remove();
       baseLayer = L.geoJSON(base, { interactive: false, style: { color: "#ffffff", weight: 0.8, fillColor: "#eeeeee", fillOpacity: 1 } }).addTo(map);
       baseLayer._band = band;
+      baseLayer.bringToBack();
     }
+    const key = level + ":" + band;
     if (drawnKey !== key) {
       if (regionLayer) regionLayer.remove();
+      bounds.clear();
       regionLayer = L.geoJSON(geo, {
         style: () => ({ color: "#ffffff", weight: 0.6, fillOpacity: 0.9 }),
         onEachFeature: (feat, layer) => {
-          layer.on("click", () => selectRegion(feat.id));
+          bounds.set(feat.id, layer.getBounds());
+          layer.on("click", () => navigate({ sel: feat.id }));
           layer.bindTooltip(() => {
-            const item = byCodeNow().get(feat.id);
+            const item = new Map(aggregate.items.map((i) => [i.code, i])).get(feat.id);
             return el("div", {}, el("strong", {}, feat.properties.name_latin + " (" + feat.id + ")"), el("br"),
-              METRICS[RA.state().metric]() + ": " + formatMetric(metricValue(item, RA.state().metric), RA.state().metric));
+              METRICS[S().metric]() + ": " + formatMetric(metricValue(item, S().metric), S().metric));
           }, { sticky: true });
         },
       }).addTo(map);
       drawnKey = key;
     }
+    const classes = await classesFor(level, agg.items);
     regionLayer.eachLayer((layer) => {
       const item = byCode.get(layer.feature.id);
-      const selected = RA.state().sel === layer.feature.id;
-      layer.setStyle({ fillColor: colour(metricValue(item, RA.state().metric), br), color: selected ? "#000000" : "#ffffff", weight: selected ? 2.5 : 0.6 });
+      const selected = S().sel === layer.feature.id;
+      layer.setStyle({ fillColor: colour(metricValue(item, S().metric), classes.breaks), color: selected ? "#000000" : "#ffffff", weight: selected ? 2.5 : 0.6 });
       if (selected) layer.bringToFront();
     });
-    drawLegend(br, level);
+    drawLegend(classes, level);
     drawList();
+    drawPlaces().catch(() => null);
     if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
     // read by the browser tests and the benchmark: what is drawn, how fast, and the map itself
-    window.__ra = { ready: true, level: level, drawMs: performance.now() - t0, regions: agg.items.length, map: map };
+    window.__ra = { ready: true, level: level, drawMs: performance.now() - t0, regions: agg.items.length, map: map, classes: classes };
     RA.root.setAttribute("aria-busy", "false");
-    RA.announce(METRICS[RA.state().metric]() + " · NUTS " + level + " · " + agg.items.length + " " + _("regions"));
+    RA.announce(METRICS[S().metric]() + " · NUTS " + level + " · " + agg.items.length + " " + _("regions"));
   }
-  function byCodeNow() { return new Map(aggregate.items.map((i) => [i.code, i])); }
 
-  function drawLegend(br, level) {
+  function legendRows(c) {
+    const metric = S().metric;
+    const f = (v) => formatMetric(v, metric);
+    const edges = [c.min].concat(c.breaks, [c.max]);
+    const rows = [];
+    for (let i = 0; i + 1 < edges.length; i++) {
+      // counts are whole numbers: the next class starts one above the previous class's top
+      const lo = i === 0 ? edges[0] : COUNTS.has(metric) ? Math.floor(edges[i]) + 1 : edges[i];
+      const hi = edges[i + 1];
+      rows.push(el("li", {}, el("span", { class: "swatch", style: "background:" + PALETTE[Math.min(i, PALETTE.length - 1)] }), lo >= hi ? f(hi) : f(lo) + " – " + f(hi)));
+    }
+    return rows;
+  }
+  function drawLegend(classes, level) {
     if (legend) legend.remove();
     legend = L.control({ position: "bottomright" });
     legend.onAdd = () => {
-      const rows = [];
-      const lows = [null].concat(br);
-      for (let i = 0; i < lows.length; i++) {
-        const lo = lows[i], hi = br[i];
-        const text = lo === null ? "≤ " + formatMetric(hi, RA.state().metric) : hi === undefined ? "> " + formatMetric(lo, RA.state().metric) : formatMetric(lo, RA.state().metric) + " – " + formatMetric(hi, RA.state().metric);
-        rows.push(el("li", {}, el("span", { class: "swatch", style: "background:" + PALETTE[Math.min(i, PALETTE.length - 1)] }), text));
-      }
+      const rows = classes.count ? legendRows(classes) : [el("li", {}, _("No data for this selection"))];
       rows.push(el("li", {}, el("span", { class: "swatch", style: "background:" + NO_DATA }), _("No data")));
-      return el("div", { class: "legend", id: "legend", role: "group", "aria-label": _("Legend") },
-        el("strong", {}, METRICS[RA.state().metric]() + " · NUTS " + level), el("ul", {}, rows));
+      const box = el("details", { class: "legend", id: "legend", open: window.matchMedia("(min-width: 761px)").matches },
+        el("summary", {}, el("strong", {}, METRICS[S().metric]() + " · NUTS " + level)),
+        el("ul", {}, rows),
+        el("p", { class: "small", id: "legend-classes" }, classes.note));
+      L.DomEvent.disableClickPropagation(box);
+      return box;
     };
     legend.addTo(map);
   }
 
+  // Place names to orient by: more and smaller places as one zooms in, at most 30 in view.
+  function placeFloor(z) { return z < 5 ? 1500000 : z < 6 ? 500000 : z < 7 ? 150000 : z < 8 ? 60000 : 20000; }
+  async function drawPlaces() {
+    const places = (await api("/api/places?min_population=" + placeFloor(map.getZoom()))).items;
+    const view = map.getBounds().pad(-0.03);
+    placeLayer.clearLayers();
+    // largest first; a place whose label would overlap one already placed is left out
+    const taken = [];
+    const free = (p) => {
+      const pt = map.latLngToContainerPoint([p.lat, p.lon]);
+      const box = { x0: pt.x - 4 * p.name.length - 8, x1: pt.x + 4 * p.name.length + 8, y0: pt.y - 10, y1: pt.y + 10 };
+      if (taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) return false;
+      taken.push(box);
+      return true;
+    };
+    places.filter((p) => view.contains([p.lat, p.lon])).filter(free).slice(0, 30).forEach((p) => {
+      const icon = L.divIcon({ className: "place", html: el("span", {}, p.name), iconSize: null });
+      L.marker([p.lat, p.lon], { icon: icon, interactive: false, keyboard: false }).addTo(placeLayer);
+    });
+  }
+
+  // The country chosen in the filter fills the map (its main landmass: overseas parts and
+  // far islands would zoom out to half the globe).
+  async function zoomToCountry(code) {
+    const base = await api("/api/geometries?level=0&zoom=4");
+    const feat = base.features.find((f) => f.id === code);
+    if (!feat) return;
+    const polys = feat.geometry.type === "MultiPolygon" ? feat.geometry.coordinates : [feat.geometry.coordinates];
+    const boxes = polys.map((poly) => L.geoJSON({ type: "Polygon", coordinates: poly }).getBounds());
+    const area = (b) => (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+    const main = boxes.reduce((a, b) => (area(b) > area(a) ? b : a));
+    const near = main.pad(0.5);
+    const box = L.latLngBounds(main.getSouthWest(), main.getNorthEast());
+    boxes.forEach((b) => { if (near.contains(b.getCenter())) box.extend(b); });
+    map.fitBounds(box, { padding: [16, 16], animate: false });
+  }
+
+  function regionLink(i) {
+    return RA.link({ view: "region", region: i.code, page: 0 }, (i.name || i.code) + " (" + i.code + ")");
+  }
   function drawList() {
     const host = document.getElementById("region-list");
     if (!host) return;
-    const items = aggregate.items.slice().sort((a, b) => (metricValue(b, RA.state().metric) || 0) - (metricValue(a, RA.state().metric) || 0));
-    const shown = RA.state().table ? items : items.slice(0, 25);
-    fill(host, el("table", { class: "data" },
-      el("caption", {}, _("Regions ranked by") + " " + METRICS[RA.state().metric]().toLowerCase() + " (" + items.length + ")"),
-      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, _("Region")), el("th", { scope: "col", class: "num" }, METRICS[RA.state().metric]()))),
-      el("tbody", {}, shown.map((i) => el("tr", {},
-        el("td", {}, el("a", { href: stateUrl(Object.assign({}, RA.state(), { view: "region", region: i.code })), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: i.code, page: 0 }); } }, (i.name || i.code) + " (" + i.code + ")")),
-        el("td", { class: "num" }, formatMetric(metricValue(i, RA.state().metric), RA.state().metric)))))));
-  }
-
-  async function selectRegion(code) {
-    navigate({ sel: code });
+    const metric = S().metric;
+    const items = aggregate.items.slice().sort((a, b) => (metricValue(b, metric) || 0) - (metricValue(a, metric) || 0));
+    const caption = el("caption", {}, _("Regions ranked by") + ": " + METRICS[metric]() + " (" + fmt.num(items.length) + ")");
+    if (!S().table) {
+      fill(host, el("table", { class: "data" }, caption,
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, _("Region")), el("th", { scope: "col", class: "num" }, METRICS[metric]()))),
+        el("tbody", {}, items.slice(0, 25).map((i) => el("tr", {},
+          el("td", {}, regionLink(i)), el("td", { class: "num" }, formatMetric(metricValue(i, metric), metric)))))));
+      return;
+    }
+    const cols = ["projects", "participations", "eu_contribution_eur", "eu_contribution_per_inhabitant"];
+    fill(host, el("div", { class: "scroll" }, el("table", { class: "data wide", id: "region-table" }, caption,
+      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "#"), el("th", { scope: "col" }, _("Region")), el("th", { scope: "col" }, _("Country")),
+        cols.map((c) => el("th", { scope: "col", class: "num" + (c === metric ? " sorted" : "") }, METRICS[c]())), el("th", { scope: "col", class: "num" }, _("Population")))),
+      el("tbody", {}, items.map((i, n) => el("tr", {},
+        el("td", { class: "num" }, String(n + 1)), el("td", {}, regionLink(i)), el("td", {}, RA.countryName(i.code.slice(0, 2))),
+        cols.map((c) => el("td", { class: "num" }, formatMetric(metricValue(i, c), c))),
+        el("td", { class: "num" }, fmt.num(i.population))))))));
   }
 
   async function drawPanel() {
     const host = document.getElementById("panel");
     if (!host) return;
-    if (!RA.state().sel) { fill(host, ); host.hidden = true; return; }
+    if (!S().sel) { fill(host); host.hidden = true; return; }
     host.hidden = false;
     fill(host, el("p", {}, _("Loading…")));
     try {
-      const s = await api("/api/regions/" + encodeURIComponent(RA.state().sel) + "/summary?" + filterParams());
-      fill(host, 
+      const s = await api("/api/regions/" + encodeURIComponent(S().sel) + "/summary?" + filterParams());
+      fill(host,
         el("button", { type: "button", class: "close", "aria-label": _("Close"), onclick: () => navigate({ sel: null }) }, "×"),
         el("h2", { id: "panel-title" }, s.region.name_latin),
         s.region.name_national && s.region.name_national !== s.region.name_latin ? el("p", { class: "muted", lang: "" }, s.region.name_national) : null,
-        el("p", { class: "muted" }, s.region.code + " · NUTS " + s.region.level + " · " + _("version") + " " + s.region.version),
+        el("p", { class: "muted" }, s.region.code + " · NUTS " + s.region.level + " · " + RA.countryName(s.region.country)),
         RA.keyFigures(s),
-        el("p", {}, el("a", { class: "button", href: stateUrl(Object.assign({}, RA.state(), { view: "region", region: s.region.code })), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: s.region.code, page: 0 }); } }, _("Open region page"))));
+        el("p", { class: "actions" }, RA.link({ view: "region", region: s.region.code, page: 0 }, _("Open region page"), { class: "button" })));
       host.setAttribute("aria-labelledby", "panel-title");
     } catch (e) {
-      fill(host, el("p", { class: "error" }, e.message));
+      fill(host, el("p", { class: "error", role: "alert" }, e.message));
     }
   }
 
-  function updateMap() {
+  function updateMap(prev) {
+    const country = S().filters.country;
+    if (prev && country && country !== (prev.filters || {}).country) zoomToCountry(country).catch(() => null);
     drawChoropleth().catch((e) => RA.announce(e.message));
     drawPanel();
     for (const a of document.querySelectorAll("a[data-export]")) {
       a.href = a.dataset.export === "geojson" ? "/api/export/regions.geojson?" + filterParams({ level: currentLevel(), zoom: 6 }) : "/api/export/projects.csv?" + filterParams();
     }
     const clear = document.getElementById("clear-filters");
-    if (clear) clear.hidden = !Object.keys(RA.state().filters).length;
+    if (clear) clear.hidden = !Object.keys(S().filters).length;
   }
 
   function renderMap(main) {
-    const side = el("aside", { class: "side" },
-      filterForm(),
+    const table = S().table;
+    main.classList.toggle("as-table", table);
+    const side = el("aside", { class: "side", "aria-label": _("Filters and regions") },
+      el("details", { class: "filter-box", open: table || window.matchMedia("(min-width: 761px)").matches },
+        el("summary", {}, _("Filters")), RA.filterForm()),
       el("div", { class: "actions" },
-        el("button", { type: "button", id: "toggle-table", "aria-pressed": RA.state().table ? "true" : "false", onclick: () => navigate({ table: !RA.state().table }) }, RA.state().table ? _("Show the map") : _("Show as table")),
+        el("button", { type: "button", id: "toggle-table", "aria-pressed": table ? "true" : "false", onclick: () => navigate({ table: !table }) }, table ? _("Show the map") : _("Show as table")),
         el("a", { class: "button", "data-export": "geojson", href: "/api/export/regions.geojson?" + filterParams({ level: currentLevel(), zoom: 6 }), download: "regioatlas-regions.geojson" }, _("Download GeoJSON")),
         el("a", { class: "button", "data-export": "csv", href: "/api/export/projects.csv?" + filterParams(), download: "regioatlas-projects.csv" }, _("Download CSV"))),
       el("div", { id: "region-list" }));
-    const mapWrap = el("div", { class: "mapwrap" + (RA.state().table ? " hidden-map" : "") });
+    const mapWrap = el("div", { class: "mapwrap" + (table ? " hidden-map" : "") });
     const panel = el("section", { id: "panel", class: "panel", hidden: true, "aria-live": "polite" });
-    main.append(el("h1", { class: "sr" }, _("EU-funded projects by region")), CONFIG.embed ? null : side, mapWrap, panel);
+    // map first in the document: on a phone it comes first, the filters and list below it
+    fill(main, el("h1", { class: "sr" }, _("EU-funded projects by region")), mapWrap, panel, CONFIG.embed ? null : side);
     ensureMap(mapWrap);
     drawChoropleth().catch((e) => RA.announce(e.message));
     drawPanel();
@@ -231,11 +294,13 @@
 
   RA.registerView("map", {
     path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true,
-    update: (prev) => { if (prev.table !== RA.state().table) return false; updateMap(); return true; },
+    update: (prev) => { if (prev.table !== S().table) return false; updateMap(prev); return true; },
+    read: (st, p) => { st.classes = ["equal", "fixed"].includes(p.get("classes")) ? p.get("classes") : "quantile"; },
     query: (st, p) => {
       p.set("z", String(RA.round(st.z, 2))); p.set("lat", String(RA.round(st.lat, 3))); p.set("lon", String(RA.round(st.lon, 3)));
       if (st.sel) p.set("sel", st.sel);
       if (st.table) p.set("table", "1");
+      if (st.classes && st.classes !== "quantile") p.set("classes", st.classes);
     },
   });
 })();

@@ -6,13 +6,18 @@
   const METRICS = RA.metrics;
   const CONFIG = RA.config;
 
+  // The key figures of a region; a note under a figure says what it counts (the region's own
+  // participants' shares, not the projects' whole EU contribution) and where it comes from.
   function keyFigures(s) {
     const pop = s.population;
+    const note = (text) => el("dd", { class: "note" }, text);
     return el("dl", { class: "figures" },
       el("dt", {}, _("Projects")), el("dd", { "data-field": "projects" }, fmt.num(s.projects)),
       el("dt", {}, _("Participations")), el("dd", { "data-field": "participations" }, fmt.num(s.participations)),
       el("dt", {}, _("EU contribution")), el("dd", { "data-field": "eu_contribution_eur" }, fmt.eur(s.eu_contribution_eur)),
-      el("dt", {}, _("Population")), el("dd", { "data-field": "population" }, pop ? fmt.num(pop.value) + " (" + pop.year + ", " + _("Source: Eurostat") + ")" : "–"),
+      note(_("to the participants located in this region (their shares, not the projects' whole contribution)")),
+      el("dt", {}, _("Population")), el("dd", { "data-field": "population" }, pop ? fmt.num(pop.value) : "–"),
+      pop ? note(pop.year + " · Eurostat") : null,
       el("dt", {}, _("EU contribution per inhabitant")), el("dd", { "data-field": "per_inhabitant" }, fmt.eur(s.eu_contribution_per_inhabitant, 2)));
   }
 
