@@ -11,7 +11,7 @@ from regioatlas.web.i18n import LANGUAGES, catalog
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 #: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
-ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data")
+ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data", "compare")
 
 
 def page_scripts(features: list[str]) -> list[str]:

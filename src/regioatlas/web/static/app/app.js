@@ -211,6 +211,8 @@
         try {
           const r = await api("/api/search?limit=6&q=" + encodeURIComponent(q));
           items = [
+            // a town first: "Lahti" means the municipality and its region, not Haapalahti
+            ...(r.towns || []).map((x) => ({ kind: _("Town"), label: x.name + " → " + x.region.name_latin + " (" + x.region.code + ")", go: () => navigate({ view: "region", region: x.region.code, page: 0 }) })),
             ...r.regions.map((x) => ({ kind: _("Region"), label: x.name_latin + " (" + x.code + ")", go: () => navigate({ view: "region", region: x.code, page: 0 }) })),
             ...r.projects.map((x) => ({ kind: _("Project"), label: (x.acronym ? x.acronym + " – " : "") + (x.title || x.id), go: () => navigate({ view: "project", project: x.id }) })),
             ...r.organisations.map((x) => ({ kind: _("Organisation"), label: x.name + (x.country ? " (" + x.country + ")" : ""), go: () => x.nuts3 ? navigate({ view: "region", region: x.nuts3, page: 0 }) : navigate({ view: "map", filters: Object.assign({}, state.filters, { q: x.name }) }) })),

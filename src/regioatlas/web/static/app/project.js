@@ -7,6 +7,16 @@
   const CONFIG = RA.config;
 
   // ---- project page ---------------------------------------------------------------------------------
+  const ORG_TYPES = () => ({ HES: _("Higher education"), PRC: _("Private company"), REC: _("Research organisation"), PUB: _("Public body"), OTH: _("Other") });
+  // Some sources (Horizon Europe) publish the contribution per participant only: then the
+  // project's figure is their sum, and the page says so.
+  function euContribution(p, money) {
+    if (p.eu_contribution_eur !== null && p.eu_contribution_eur !== undefined) return money(p.eu_contribution_eur, p.eu_contribution_original);
+    const shares = p.participants.map((x) => x.eu_contribution_eur).filter((v) => v !== null && v !== undefined);
+    if (!shares.length) return _("not published");
+    return [fmt.eur(shares.reduce((a, b) => a + b, 0)), el("span", { class: "note" }, " " + _("(sum of the participants' contributions)"))];
+  }
+
   async function renderProject(main) {
     main.append(el("p", {}, _("Loading…")));
     const p = await api("/api/projects/" + encodeURIComponent(RA.state().project));
@@ -21,7 +31,7 @@
         el("dt", {}, _("Programme")), el("dd", {}, [p.programme, p.fund].filter(Boolean).join(" · ") || "–"),
         el("dt", {}, _("Period")), el("dd", {}, fmt.date(p.start_date) + " – " + fmt.date(p.end_date)),
         el("dt", {}, _("Budget")), el("dd", {}, money(p.total_cost_eur, p.total_cost_original)),
-        el("dt", {}, _("EU contribution")), el("dd", {}, money(p.eu_contribution_eur, p.eu_contribution_original)),
+        el("dt", {}, _("EU contribution")), el("dd", { "data-field": "eu_contribution" }, euContribution(p, money)),
         p.topics && p.topics.length ? [el("dt", {}, _("Topics")), el("dd", {}, p.topics.join("; "))] : null),
       p.objective ? el("section", {}, el("h2", {}, _("Objective")), el("p", { class: "objective" }, p.objective)) : null,
       el("h2", {}, _("Participants")),
@@ -29,7 +39,7 @@
       el("table", { class: "data" },
         el("thead", {}, el("tr", {}, [_("Name"), _("Role"), _("Organisation type"), _("Region"), _("Located by"), _("Confidence"), _("EU contribution")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, p.participants.map((x) => el("tr", {},
-          el("td", {}, x.name || x.org_id || "–"), el("td", {}, x.role || "–"), el("td", {}, x.org_type || "–"),
+          el("td", {}, x.name || x.org_id || "–"), el("td", {}, x.role || "–"), el("td", {}, ORG_TYPES()[x.org_type] || x.org_type || "–"),
           el("td", {}, x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0 ? el("a", { href: "/region/" + (x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0, page: 0 }); } }, x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0) : "–"),
           el("td", { title: x.loc_detail || "" }, methodLabel(x.loc_method)), el("td", { class: "num" }, fmt.num(x.loc_confidence, 2)),
           el("td", { class: "num" }, fmt.eur(x.eu_contribution_eur)))))),

@@ -2,9 +2,7 @@
 (function () {
   "use strict";
   const RA = window.RA;
-  const { _, el, fill, fmt, api, navigate, stateUrl, filterParams, formatMetric } = RA;
-  const METRICS = RA.metrics;
-  const CONFIG = RA.config;
+  const { _, el, fmt, svg } = RA;
 
   // The key figures of a region; a note under a figure says what it counts (the region's own
   // participants' shares, not the projects' whole EU contribution) and where it comes from.
@@ -22,32 +20,76 @@
   }
 
 
-  function barChart(rows, valueKey, labelKey, title) {
+  // A column chart of values over years: every year from the first to the last (a year without
+  // projects is a zero, not a gap), a value axis with gridlines, the value over each column.
+  function yearChart(rows, valueKey, title, format) {
     const data = rows.filter((r) => r[valueKey] !== null && r[valueKey] !== undefined);
-    const w = 560, h = 180, pad = 28;
-    const max = Math.max(1, ...data.map((r) => r[valueKey]));
-    const bw = data.length ? Math.min(80, (w - pad) / data.length) : 0;
-    const NS = "http://www.w3.org/2000/svg";
-    const svg = document.createElementNS(NS, "svg");
-    svg.setAttribute("viewBox", "0 0 " + w + " " + (h + 24));
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", title);
-    data.forEach((r, i) => {
-      const bh = (r[valueKey] / max) * h;
-      const rect = document.createElementNS(NS, "rect");
-      rect.setAttribute("x", String(pad + i * bw + 2)); rect.setAttribute("y", String(h - bh));
-      rect.setAttribute("width", String(Math.max(1, bw - 4))); rect.setAttribute("height", String(bh));
-      rect.setAttribute("fill", "#21918c");
-      const tip = document.createElementNS(NS, "title"); tip.textContent = r[labelKey] + ": " + formatMetric(r[valueKey], valueKey); rect.appendChild(tip);
-      const label = document.createElementNS(NS, "text");
-      label.setAttribute("x", String(pad + i * bw + bw / 2)); label.setAttribute("y", String(h + 16));
-      label.setAttribute("text-anchor", "middle"); label.setAttribute("font-size", "11"); label.textContent = String(r[labelKey]);
-      svg.append(rect, label);
+    if (!data.length) return emptyChart(title);
+    const byYear = new Map(data.map((r) => [Number(r.key), r[valueKey]]));
+    const years = [];
+    for (let y = Math.min(...byYear.keys()); y <= Math.max(...byYear.keys()); y++) years.push(y);
+    const w = 560, h = 200, pl = 64, pb = 22, pt = 18;
+    const max = niceMax(Math.max(...byYear.values()));
+    const bw = (w - pl) / years.length;
+    const Y = (v) => pt + (h - pt - pb) * (1 - v / max);
+    const chart = svg("svg", { viewBox: "0 0 " + w + " " + h, role: "img", "aria-label": title });
+    [0, max / 2, max].forEach((v) => {
+      chart.appendChild(svg("line", { x1: pl, x2: w, y1: Y(v), y2: Y(v), stroke: "#d0d0d0" }));
+      chart.appendChild(text(pl - 6, Y(v) + 4, format(v), { "text-anchor": "end" }));
     });
-    return el("figure", { class: "chart" }, el("figcaption", {}, title), svg,
-      el("table", { class: "data sr-table" }, el("tbody", {}, data.map((r) => el("tr", {}, el("th", { scope: "row" }, String(r[labelKey])), el("td", { class: "num" }, formatMetric(r[valueKey], valueKey)))))));
+    years.forEach((y, i) => {
+      const v = byYear.get(y) || 0;
+      const x = pl + i * bw;
+      const rect = svg("rect", { x: x + bw * 0.15, y: Y(v), width: Math.max(1, bw * 0.7), height: Y(0) - Y(v), fill: "#21918c" });
+      const tip = svg("title"); tip.textContent = y + ": " + format(v); rect.appendChild(tip);
+      chart.append(rect, text(x + bw / 2, h - 6, String(y), { "text-anchor": "middle" }));
+      if (years.length <= 12 && v) chart.appendChild(text(x + bw / 2, Y(v) - 4, format(v, true), { "text-anchor": "middle", "font-size": 10 }));
+    });
+    return figure(title, chart, years.map((y) => [String(y), format(byYear.get(y) || 0)]));
+  }
+  // Horizontal bars for categories: the label left of its bar, the value right of it, so
+  // long names ("Research organisation") never run into each other.
+  function categoryChart(rows, title, format) {
+    const data = rows.filter((r) => r.value);
+    if (!data.length) return emptyChart(title);
+    const w = 560, row = 26, pl = 190, pr = 70;
+    const h = data.length * row + 6;
+    const max = Math.max(...data.map((r) => r.value));
+    const chart = svg("svg", { viewBox: "0 0 " + w + " " + h, role: "img", "aria-label": title });
+    data.forEach((r, i) => {
+      const y = 3 + i * row;
+      const bw = ((w - pl - pr) * r.value) / max;
+      chart.append(text(pl - 8, y + 16, r.label, { "text-anchor": "end" }),
+        svg("rect", { x: pl, y: y + 4, width: Math.max(1, bw), height: row - 8, fill: "#3b528b" }),
+        text(pl + bw + 6, y + 16, format(r.value)));
+    });
+    return figure(title, chart, data.map((r) => [r.label, format(r.value)]));
+  }
+  function emptyChart(title) {
+    return el("figure", { class: "chart empty" }, el("figcaption", {}, title), el("p", { class: "muted" }, _("No data for this selection")));
+  }
+  function niceMax(v) {
+    if (!(v > 0)) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v);
+  }
+  function text(x, y, content, attrs) {
+    const t = svg("text", Object.assign({ x: x, y: y, "font-size": 11, fill: "#1b1b1b" }, attrs || {}));
+    t.textContent = content;
+    return t;
+  }
+  // the chart, and the same numbers as a table for screen readers
+  function figure(title, chart, rows) {
+    return el("figure", { class: "chart" }, el("figcaption", {}, title), chart,
+      el("table", { class: "data sr-table" }, el("tbody", {}, rows.map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", { class: "num" }, v))))));
+  }
+  // compact money for chart labels: €1.6M, 950k €, in the page's language
+  function eurShort(v, compact) {
+    return new Intl.NumberFormat(RA.state().lang, { style: "currency", currency: "EUR", notation: compact || v >= 1e5 ? "compact" : "standard", maximumFractionDigits: v >= 1e5 ? 1 : 0 }).format(v);
   }
 
   RA.keyFigures = keyFigures;
-  RA.barChart = barChart;
+  RA.yearChart = yearChart;
+  RA.categoryChart = categoryChart;
+  RA.eurShort = eurShort;
 })();
