@@ -812,6 +812,12 @@ T = {
         "ad es. Bassa Austria o FI1C6",
         "p. ex. Basse-Autriche ou FI1C6",
     ),
+    "Table, scrolls sideways": (
+        "Taulukko, vierittyy sivusuunnassa",
+        "Tabelle, seitlich scrollbar",
+        "Tabella, scorre lateralmente",
+        "Tableau, défile horizontalement",
+    ),
 }
 LANGS = ("fi", "de", "it", "fr")
 LOCALE = Path(__file__).resolve().parents[1] / "src/regioatlas/web/locale"

@@ -52,7 +52,7 @@
     ];
     const remove = (code) => el("button", { type: "button", class: "link", "aria-label": _("Remove") + " " + code, onclick: () => navigate({ regions: codes.filter((c) => c !== code) }) }, _("Remove"));
     fill(main, head,
-      el("div", { class: "scroll" }, el("table", { class: "data compare", id: "compare-table" },
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data compare", id: "compare-table" },
         el("thead", {}, el("tr", {}, el("td", {}), rows.map(([s]) => el("th", { scope: "col", "data-code": s.region.code },
           RA.link({ view: "region", region: s.region.code, page: 0 }, s.region.name_latin), el("br"),
           el("span", { class: "muted small" }, s.region.code + " · " + RA.countryName(s.region.country)), " ", remove(s.region.code))))),

@@ -17,7 +17,7 @@
       el("h1", {}, _("Data and licences")),
       el("p", {}, _("Every figure in the atlas comes from one of these published datasets; each is used under its licence.")),
       el("p", { class: "muted" }, CONFIG.attributions[0]),
-      el("div", { class: "scroll" }, el("table", { class: "data", id: "datasets" },
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data", id: "datasets" },
         el("thead", {}, el("tr", {}, [_("Publisher"), _("Files"), _("Licence"), _("Attribution"), _("Projects"),
           _("Participations"), _("Located to NUTS 3"), _("Ingested")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, items.map((d) => el("tr", { "data-source": d.source },

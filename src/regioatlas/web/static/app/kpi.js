@@ -116,7 +116,7 @@
     fill(main,
       el("h1", {}, _("Air quality side by side")),
       el("p", { class: "muted" }, sets.items[0].title + " · " + sets.items[0].placement),
-      el("div", { class: "scroll" }, el("table", { class: "data aq", id: "aq-table" },
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data aq", id: "aq-table" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, _("Station or region")),
           r.indices.map((d) => el("th", { scope: "col", title: d.convention }, d.short || d.name, el("div", { class: "muted" }, Object.values(d.pollutants || {}).map((p) => p.averaging).join(", ")))),
           r.standards.map((d) => el("th", { scope: "col", title: d.note || "" }, d.body + " " + d.pollutant + " " + d.statistic.replace(/_/g, " "), el("div", { class: "muted" }, d.level_as_published + (d.allowed !== null && d.allowed !== undefined ? " · " + _("allowed") + " " + d.allowed : "")))))),

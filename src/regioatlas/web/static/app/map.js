@@ -230,7 +230,7 @@
       return;
     }
     const cols = ["projects", "participations", "eu_contribution_eur", "eu_contribution_per_inhabitant"];
-    fill(host, el("div", { class: "scroll" }, el("table", { class: "data wide", id: "region-table" }, caption,
+    fill(host, el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data wide", id: "region-table" }, caption,
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "#"), el("th", { scope: "col" }, _("Region")), el("th", { scope: "col" }, _("Country")),
         cols.map((c) => el("th", { scope: "col", class: "num" + (c === metric ? " sorted" : "") }, METRICS[c]())), el("th", { scope: "col", class: "num" }, _("Population")))),
       el("tbody", {}, items.map((i, n) => el("tr", {},

@@ -22,7 +22,7 @@
     const p = await api("/api/projects/" + encodeURIComponent(RA.state().project));
     const ds = RA.datasets().find((d) => d.id === p.dataset_id) || {};
     const money = (eur, orig) => p.currency && p.currency !== "EUR" && orig !== null ? fmt.eur(eur) + " (" + fmt.money(orig, p.currency) + ", " + _("rate") + " " + fmt.num(p.exchange_rate, 4) + " " + _("of") + " " + (p.rate_date || "") + ")" : fmt.eur(eur);
-    const miniMap = el("div", { id: "project-map", class: "minimap", role: "img", "aria-label": _("Map of participants' regions") });
+    const miniMap = el("div", { id: "project-map", class: "minimap", role: "region", "aria-label": _("Map of participants' regions") });
     fill(main, 
       el("nav", { class: "crumbs", "aria-label": _("Breadcrumb") }, el("a", { href: "/", onclick: (e) => { e.preventDefault(); navigate({ view: "map" }); } }, _("Map")), " › " + (p.acronym || p.native_id)),
       el("h1", { id: "project-title" }, p.title || p.acronym || p.id),

@@ -109,7 +109,7 @@
       el("p", { class: "small muted" }, _("Each project's whole EU contribution; the key figure above counts only the shares of this region's participants.")),
       el("p", {}, el("a", { class: "button", href: csv, download: "regioatlas-" + code + "-projects.csv" }, _("Download CSV")), " ",
         el("a", { class: "button", href: geojson, download: "regioatlas-" + code + ".geojson" }, _("Download GeoJSON"))),
-      el("div", { class: "scroll" }, el("table", { class: "data", id: "projects" },
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data", id: "projects" },
         el("thead", {}, el("tr", {}, header("title", _("Title")), header("start_date", _("Start")), header("end_date", _("End")), header("eu_contribution_eur", _("EU contribution (whole project)")))),
         el("tbody", {}, projects.items.map((p) => el("tr", {},
           el("td", {}, RA.link({ view: "project", project: p.id }, (p.acronym ? p.acronym + " – " : "") + (p.title || p.id))),

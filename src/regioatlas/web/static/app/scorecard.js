@@ -119,7 +119,7 @@
       el("p", { class: "muted small" }, el("span", { class: "key", style: "border-color:" + COLOURS.region }), r.region.name,
         el("span", { class: "key", style: "border-color:" + COLOURS.metropolis }), metro.name || _("Metropolis"),
         el("span", { class: "key", style: "border-color:" + COLOURS.peers_median }), _("Peer median")),
-      el("div", { class: "scroll" }, profile),
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, profile),
       el("h2", {}, _("Over time")),
       el("div", { class: "charts" }, charts),
       rankingTable,
