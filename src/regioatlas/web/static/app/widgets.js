@@ -88,6 +88,23 @@
     return new Intl.NumberFormat(RA.state().lang, { style: "currency", currency: "EUR", notation: compact || v >= 1e5 ? "compact" : "standard", maximumFractionDigits: v >= 1e5 ? 1 : 0 }).format(v);
   }
 
+  // A region picker instead of a typed NUTS code: the input suggests "name (code)" of every
+  // NUTS 1-3 region; pickedCode() reads the code back from what was chosen or typed.
+  function regionPicker(name, region) {
+    const id = "picker-" + name;
+    const list = el("datalist", { id: id });
+    Promise.all([1, 2, 3].map((l) => RA.api("/api/regions?level=" + l))).then((levels) => {
+      levels.flatMap((r) => r.items).forEach((x) => list.appendChild(el("option", { value: x.name_latin + " (" + x.code + ")" })));
+    }).catch(() => null);
+    return [el("input", { name: name, list: id, autocomplete: "off", value: region ? region.name + " (" + region.code + ")" : "", size: 28 }), list];
+  }
+  function pickedCode(text) {
+    const m = /\(([A-Za-z0-9]+)\)\s*$/.exec(text || "") || /^\s*([A-Za-z]{2}[A-Za-z0-9]{0,3})\s*$/.exec(text || "");
+    return m ? m[1].toUpperCase() : null;
+  }
+
+  RA.regionPicker = regionPicker;
+  RA.pickedCode = pickedCode;
   RA.keyFigures = keyFigures;
   RA.yearChart = yearChart;
   RA.categoryChart = categoryChart;
