@@ -167,7 +167,7 @@
       el("h2", {}, _("Over time")),
       el("div", { class: "charts" }, charts),
       rankingTable,
-      el("p", { class: "muted" }, _("Data:") + " " + (r.sources || []).map((x) => String(x).replace(/^Source:\s*/, "")).join(" · ")));
+      el("p", { class: "muted" }, _("Data:") + " " + (r.sources || []).map((x) => String(x).replace(/^Source:\s*/, "").replace(/\s*\(see \/api\/[^)]*\)/, "")).join(" · ")));
   }
 
   RA.registerView("scorecard", { path: "/scorecard/:region?", title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6" });
