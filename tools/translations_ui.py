@@ -1099,6 +1099,33 @@ T = {
         "possono trovarsi in qualsiasi paese.",
         "elles peuvent se trouver dans n'importe quel pays.",
     ),
+    "All years": ("Kaikki vuodet", "Alle Jahre", "Tutti gli anni", "Toutes les années"),
+    "all years": ("kaikki vuodet", "alle Jahre", "tutti gli anni", "toutes les années"),
+    "EU funding by programme": (
+        "EU-rahoitus ohjelmittain",
+        "EU-Förderung nach Programm",
+        "Finanziamento UE per programma",
+        "Financement de l'UE par programme",
+    ),
+    "Projects running in": (
+        "Käynnissä olevat hankkeet vuonna",
+        "Laufende Projekte im Jahr",
+        "Progetti in corso nel",
+        "Projets en cours en",
+    ),
+    "Structural funds, Finland": (
+        "Rakennerahastot, Suomi",
+        "Strukturfonds, Finnland",
+        "Fondi strutturali, Finlandia",
+        "Fonds structurels, Finlande",
+    ),
+    "ERDF, Austria": ("EAKR, Itävalta", "EFRE, Österreich", "FESR, Austria", "FEDER, Autriche"),
+    "EU funds, Poland": (
+        "EU-rahastot, Puola",
+        "EU-Fonds, Polen",
+        "Fondi UE, Polonia",
+        "Fonds de l'UE, Pologne",
+    ),
 }
 LANGS = ("fi", "de", "it", "fr")
 LOCALE = Path(__file__).resolve().parents[1] / "src/regioatlas/web/locale"

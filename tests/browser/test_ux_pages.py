@@ -136,3 +136,32 @@ def test_item11_compare_puts_regions_side_by_side_with_a_shareable_url(web):
     page.wait_for_selector("#compare-table th[data-code=AT127]")  # the URL restores it
     web.shot("compare")
     assert web.errors == []
+
+
+def test_item11_a_time_slider_shows_the_projects_running_in_one_year(web):
+    page = web.open(
+        "/?lang=en&level=0&classes=fixed",
+        "window.__ra && window.__ra.ready && window.__ra.regions > 0",
+    )
+    page.locator("#year").fill("2016")
+    page.locator("#year").dispatch_event("change")
+    page.wait_for_function(
+        "location.search.includes('from=2016') && location.search.includes('to=2016')"
+    )
+    page.wait_for_function("document.querySelector('#year-out').textContent === '2016'")
+    api = _api(web.base, "/api/aggregates?level=0&from=2016&to=2016")
+    page.wait_for_function(f"window.__ra.regions === {len(api['items'])}")
+    assert "every region" in page.locator("#legend").inner_text()  # classes comparable over time
+    page.click(".timebar button:has-text('All years')")
+    page.wait_for_function("!location.search.includes('from=2016')")
+    assert web.errors == []
+
+
+def test_item11_region_page_breaks_funding_down_by_programme(web):
+    page = web.open("/region/FI1B1?lang=en", REGION_READY)
+    summary = _api(web.base, "/api/regions/FI1B1/summary")
+    chart = page.locator("figure.chart", has_text="EU funding by programme")
+    labels = chart.locator("svg text").evaluate_all("els => els.map(e => e.textContent)")
+    assert sum(1 for r in summary["by_source"] if r["eu_contribution_eur"]) == len(labels) // 2
+    assert "Horizon Europe" in labels and "Structural funds, Finland" in labels
+    assert web.errors == []

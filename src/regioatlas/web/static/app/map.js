@@ -15,7 +15,7 @@
   const metricValue = (item, metric) => (item ? item[metric] : null);
   const finite = (v) => v !== null && v !== undefined && isFinite(v);
 
-  let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null, placeLayer = null;
+  let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null, placeLayer = null, timebar = null;
   let drawnKey = null, aggregate = { items: [] }, firstDrawn = false;
   const bounds = new Map();  // region code → its bounds, to know which regions are in view
 
@@ -174,6 +174,32 @@
       return box;
     };
     legend.addTo(map);
+    if (timebar) timebar.remove();
+    timebar = yearSlider();
+    timebar.addTo(map);
+  }
+
+  // A time slider: the projects running in one year (with fixed classes, years compare).
+  function setYear(year) {
+    const filters = Object.assign({}, S().filters);
+    if (year) { filters.from = String(year); filters.to = String(year); } else { delete filters.from; delete filters.to; }
+    navigate({ filters: filters, page: 0 });
+  }
+  function yearSlider() {
+    const ctl = L.control({ position: "bottomleft" });
+    ctl.onAdd = () => {
+      const f = S().filters;
+      const year = f.from && f.from === f.to ? parseInt(f.from, 10) : null;
+      const out = el("output", { id: "year-out", for: "year" }, year ? String(year) : _("all years"));
+      const input = el("input", { type: "range", id: "year", min: "2014", max: "2029", step: "1", value: String(year || 2014),
+        oninput: (e) => { out.textContent = e.target.value; }, onchange: (e) => setYear(e.target.value) });
+      const box = el("div", { class: "legend timebar" },
+        el("label", { for: "year" }, _("Projects running in"), " ", el("strong", {}, out)), input,
+        year ? el("button", { type: "button", class: "link", onclick: () => setYear(null) }, _("All years")) : null);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    return ctl;
   }
 
   // Place names to orient by: more and smaller places as one zooms in, at most 30 in view.

@@ -49,6 +49,14 @@
       el("p", { class: "small muted" }, _("The scorecard compares these figures with the metropolis, the peers and the EU.")));
   }
 
+  function sourceName(key) {
+    const d = RA.datasets().find((x) => x.source === key);
+    return ({
+      "cordis-h2020": "Horizon 2020", "cordis-he-sample": "Horizon Europe", "keep-eu": "Interreg",
+      "fi-rakennerahastot": _("Structural funds, Finland"), "at-efre": _("ERDF, Austria"), "pl-mapadotacji": _("EU funds, Poland"),
+    })[key] || (d && d.publisher) || key;
+  }
+
   // A small map locating the region in its country.
   async function drawLocator(host, region) {
     const m = L.map(host, { zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false });
@@ -104,7 +112,9 @@
         types.length
           ? RA.categoryChart(types.map((r) => ({ label: typeNames[r.key] || r.key, value: r.participations })), _("Participants by organisation type"), (v) => fmt.num(v))
           : el("figure", { class: "chart empty" }, el("figcaption", {}, _("Participants by organisation type")),
-            el("p", { class: "muted" }, _("The lists of operations behind these projects do not publish the type of organisation.") + (unknownTypes ? " (" + fmt.num(unknownTypes.participations) + ")" : "")))),
+            el("p", { class: "muted" }, _("The lists of operations behind these projects do not publish the type of organisation.") + (unknownTypes ? " (" + fmt.num(unknownTypes.participations) + ")" : ""))),
+        // a breakdown by programme: who funds the region's participants
+        RA.categoryChart((s.by_source || []).map((r) => ({ label: sourceName(r.key), value: r.eu_contribution_eur })), _("EU funding by programme"), RA.eurShort)),
       el("h2", {}, _("Projects") + " (" + fmt.num(projects.total) + ")"),
       el("p", { class: "small muted" }, _("Each project's whole EU contribution; the key figure above counts only the shares of this region's participants.")),
       el("p", {}, el("a", { class: "button", href: csv, download: "regioatlas-" + code + "-projects.csv" }, _("Download CSV")), " ",
