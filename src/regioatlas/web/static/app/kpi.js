@@ -102,7 +102,7 @@
       el("dl", { class: "figures" },
         el("dt", {}, _("Current value")), el("dd", {}, t.current ? fmt.num(t.current.value, t.current.value > 99.9 && t.current.value < 100 ? 3 : 1) + " " + t.unit + " (" + t.current.year + ", " + label(t.current.label) + ")" : "–"),
         el("dt", {}, _("Target")), el("dd", {}, fmt.num(t.target, 0) + " " + t.unit + " " + _("by") + " " + t.target_year),
-        el("dt", {}, _("Gap")), el("dd", { "data-field": "gap" }, (t.gap_points === null || t.gap_points === undefined ? "–" : fmt.num(t.gap_points, 1) + " " + _("points")) + " · " + gapText(t)),
+        el("dt", {}, _("Gap")), el("dd", { "data-field": "gap" }, (t.gap_points === null || t.gap_points === undefined ? "–" : fmt.num(t.gap_points, t.gap_points > 0 && t.gap_points < 0.1 ? 3 : 1) + " " + _("points")) + " · " + gapText(t)),
         el("dt", {}, _("Needed per year")), el("dd", {}, t.needed_per_year === null || t.needed_per_year === undefined ? "–" : fmt.num(t.needed_per_year, 2) + " " + _("points")),
         el("dt", {}, _("Current pace per year")), el("dd", {}, t.trend_per_year === null || t.trend_per_year === undefined ? "–" : fmt.num(t.trend_per_year, 2) + " " + _("points")),
         el("dt", {}, _("Target reached")), el("dd", { "data-field": "year_reached" }, t.year_reached === "reached" ? _("already reached") : t.year_reached ? _("expected in") + " " + t.year_reached + " " + _("at the current pace") : _("not at the current pace"))),
