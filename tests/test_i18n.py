@@ -37,3 +37,25 @@ def test_unknown_language_is_a_404_problem(app_client):
     r = app_client.get("/i18n/xx.json")
     assert r.status_code == 404 and r.json()["status"] == 404
     assert app_client.get("/i18n/fi.json").json()["Projects"] == "Hankkeet"
+
+
+@pytest.mark.parametrize("path", ["/api/kpis", "/api/indicators"])
+def test_every_measure_name_from_the_data_is_in_every_language(app_client, path):
+    """Labels that come from data (measure names on the feature pages) exist in all five."""
+    items = app_client.get(path).json()["items"]
+    assert items
+    missing = [
+        (item["id"], lang)
+        for item in items
+        for lang in LANGUAGES
+        if not (item.get("names") or {}).get(lang)
+    ]
+    assert missing == []
+
+
+def test_feature_page_scripts_are_extracted():
+    """The feature pages (scorecard, kpi, similarity, compare) are part of the catalogue."""
+    text = {p.name: p.read_text(encoding="utf-8") for p in (WEB / "static/app").glob("*.js")}
+    for name in ("scorecard.js", "kpi.js", "similarity.js", "compare.js", "region.js", "map.js"):
+        assert re.search(r'\b_\("', text[name]), name
+    assert {"Compare regions", "Published figures", "weak match"} <= _js_strings()

@@ -61,7 +61,14 @@ ATLAS = Feature(
     "atlas",
     "Projects on NUTS regions: map, region and project pages, search, downloads, datasets",
     routes="regioatlas.web.routes_atlas:register",
-    pages=("/", "/region/{code}", "/project/{project_id:path}", "/data", "/data/{code}"),
+    pages=(
+        "/",
+        "/region/{code}",
+        "/project/{project_id:path}",
+        "/data",
+        "/data/{code}",
+        "/compare",
+    ),
     script="app",
     cli="regioatlas.cli.atlas",
     datasets=(

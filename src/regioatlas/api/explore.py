@@ -13,6 +13,8 @@ from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
+from regioatlas.geo.towns import find_towns, major_places
+from regioatlas.model import NotFound
 from regioatlas.model.regions import ATLAS_VERSION
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
@@ -34,7 +36,10 @@ CSV_COLUMNS = [
 
 
 def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
-    """Regions (Latin or national name, or code), projects and organisations matching ``q``.
+    """Regions (Latin or national name, or code), towns, projects and organisations matching ``q``.
+
+    A town is a municipality of that name (or starting with it) with the NUTS 2024 region it
+    lies in, so "Lahti" finds Päijät-Häme.
 
     Example
     -------
@@ -64,8 +69,46 @@ def search(atlas: Atlas, q: str | None, limit: int | str | None = 8) -> dict:
     return {
         "q": text,
         "regions": [region_json(t[3]) for t in regions[:n]],
+        "towns": _towns(atlas, text, min(n, 5)),
         "projects": [jsonable(p) for p in found["projects"]],
         "organisations": found["organisations"],
+    }
+
+
+def _towns(atlas: Atlas, text: str, n: int) -> list[dict]:
+    out = []
+    for town in find_towns(text, n):
+        target = atlas.registry.recode(town.nuts3_2016, 2016, ATLAS_VERSION)
+        if not target:
+            continue
+        region = atlas.registry.get(target[0][0], ATLAS_VERSION)
+        out.append(
+            {"name": town.name, "name_latin": town.name_latin, "country": town.country}
+            | {"population": town.population, "region": region_json(region)}
+        )
+    return out
+
+
+def places(min_population: int | str | None = 100_000) -> dict:
+    """Large populated places with coordinates, largest first: the map's place names.
+
+    Example
+    -------
+    >>> places(3_000_000)["items"][0]["name"]
+    'Istanbul'
+    """
+    try:
+        floor = int(min_population if min_population is not None else 100_000)
+    except ValueError:
+        raise bad_request("min_population must be a whole number", "min_population") from None
+    if floor < 20_000:
+        raise bad_request("min_population must be at least 20000", "min_population")
+    return {
+        "items": [
+            {"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon}
+            | {"population": p.population}
+            for p in major_places(floor)
+        ]
     }
 
 

@@ -222,6 +222,9 @@ COUNTRY = Param("country", "string", "country code, EL for Greece")
 LANG = Param("lang", "string", "language of names: en, fi, de, it, fr", default="en")
 YEAR = Param("year", "integer", "year (default: the latest)", minimum=1900, maximum=2100)
 SEARCH_TEXT = Param("q", "string", "the name or part of it")
+MIN_POPULATION = Param(
+    "min_population", "integer", "smallest population", minimum=20_000, maximum=50_000_000
+)
 
 # scorecard (issue 4)
 SCORECARD: tuple[Param, ...] = (

@@ -6,6 +6,8 @@ the query parameters come from their declarations in ``regioatlas.api.parameters
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import FastAPI, Request
 
 from regioatlas.api import explore
@@ -15,16 +17,20 @@ from regioatlas.api.parameters import (
     FILTERS,
     LEVEL,
     LIMIT,
+    MIN_POPULATION,
     PAGING,
     SEARCH_TEXT,
     VERSION,
     ZOOM,
 )
+from regioatlas.geo import towns
 from regioatlas.web.query import declared, query
 
 
 def register(app: FastAPI, atlas: Atlas) -> None:
     """Add the atlas routes to the app."""
+    # the town gazetteer takes seconds to index: build it now, not on a user's first search
+    threading.Thread(target=towns.warm, daemon=True).start()
 
     @app.get(
         "/api/regions",
@@ -119,6 +125,15 @@ def register(app: FastAPI, atlas: Atlas) -> None:
     def search(request: Request):
         q = query(request)
         return explore.search(atlas, q.get("q"), q.get("limit"))
+
+    @app.get(
+        "/api/places",
+        tags=["search"],
+        summary="Large places with coordinates, for the map's place names",
+        **declared([MIN_POPULATION]),
+    )
+    def places(request: Request):
+        return explore.places(query(request).get("min_population"))
 
     @app.get(
         "/api/regions/{code}/summary",

@@ -10,6 +10,24 @@ from regioatlas import __version__
 from regioatlas.web.i18n import LANGUAGES, catalog
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
+#: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
+ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data", "compare")
+
+
+def page_scripts(features: list[str]) -> list[str]:
+    """The scripts the shell loads: each feature's page script, the atlas core followed by its views.
+
+    Example
+    -------
+    >>> page_scripts(["app", "kpi"])[:3]
+    ['app', 'widgets', 'filters']
+    """
+    out: list[str] = []
+    for name in features:
+        out.append(name)
+        if name == "app":
+            out.extend(ATLAS_VIEWS)
+    return out
 
 
 def shell_html(
@@ -46,7 +64,8 @@ def shell_html(
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
     tags = "\n".join(
-        f'<script src="/static/app/{name}.js?v={__version__}"></script>' for name in scripts or []
+        f'<script src="/static/app/{name}.js?v={__version__}"></script>'
+        for name in page_scripts(scripts or [])
     )
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
@@ -73,7 +92,7 @@ def check_scripts(names: list[str]) -> list[str]:
     ['app']
     """
     static = resources.files("regioatlas.web").joinpath("static", "app")
-    for name in names:
+    for name in page_scripts(names):
         if not static.joinpath(f"{name}.js").is_file():
             raise FileNotFoundError(f"the page script static/app/{name}.js of a feature is missing")
     return names

@@ -10,15 +10,30 @@
   const pillarName = (p) => ({ people: _("People"), competence: _("Competence"), capital: _("Capital") })[p] || p;
   const typeName = (t) => ({ metropolis: _("metropolis"), next_to_metropolis: _("next to a metropolis"), other: _("other") })[t] || t;
 
+  // Units as the indicators declare them, in the page's language.
+  const unitName = (u) => ({
+    persons: _("persons"), "% over 5 years": _("% over 5 years"), "% of population": _("% of population"),
+    "per 1,000 inhabitants per year": _("per 1,000 inhabitants per year"), "% of persons aged 25-64": _("% of persons aged 25–64"),
+    "% of persons aged 25-64 with ISCED 5-8": _("% of persons aged 25–64 with tertiary education"), "% of GDP": _("% of GDP"),
+    "FTE per 1,000 inhabitants": _("FTE per 1,000 inhabitants"), "per million inhabitants": _("per million inhabitants"),
+    "PPS per inhabitant": _("PPS per inhabitant"), "% of persons aged 15-64": _("% of persons aged 15–64"),
+    "EUR per inhabitant": _("EUR per inhabitant"),
+  })[u] || u;
+  let NAMES = {};  // indicator id → its name in the page's language (the measure catalogue's names)
+  const indicatorName = (i) => NAMES[i.id] || i.title;
+
   function value(v, unit, digits) {
     if (v === null || v === undefined) return "–";
     if (unit === "EUR" || unit === "EUR per inhabitant") return fmt.eur(v, digits === undefined ? 0 : digits);
-    return fmt.num(v, digits === undefined ? (Math.abs(v) < 100 ? 1 : 0) : digits) + (unit && unit !== "persons" ? " " + unit : "");
+    return fmt.num(v, digits === undefined ? (Math.abs(v) < 100 ? 1 : 0) : digits) + (unit && unit !== "persons" ? " " + unitName(unit) : "");
   }
 
   function trend(t) {
     if (!t) return "–";
-    if (t.value === null || t.value === undefined) return t.reason ? "– (" + t.reason + ")" : "–";
+    if (t.value === null || t.value === undefined) {
+      const year = /no value for (\d{4})/.exec(t.reason || "");
+      return year ? "– (" + _("no value for") + " " + year[1] + ")" : "–";
+    }
     const sign = t.value > 0 ? "+" : "";
     return sign + fmt.num(t.value, 1) + (t.kind === "pct" ? " %" : " " + _("points")) + (t.break_in_series ? " (" + _("break in series") + ")" : "");
   }
@@ -37,7 +52,17 @@
     const lines = ["region", "metropolis", "peers_median"].filter((k) => s[k] && s[k].some((v) => v !== null));
     const values = lines.flatMap((k) => s[k]).filter((v) => v !== null && v !== undefined);
     if (!values.length) return null;
-    const lo = Math.min(...values), hi = Math.max(...values);
+    const years = s.years.filter((y, i) => lines.some((k) => s[k][i] !== null && s[k][i] !== undefined));
+    if (years.length < 2) {  // one year is a figure, not a line
+      return el("figure", { class: "chart small-chart" }, el("figcaption", {}, name + (unit ? " (" + unitName(unit) + ")" : "")),
+        el("p", { class: "muted" }, _("Published for one year only:") + " " + years.join(", ")),
+        el("ul", {}, lines.map((k) => el("li", {}, el("span", { class: "key", style: "border-color:" + COLOURS[k] }), fmt.num(s[k].find((v) => v !== null), 1)))));
+    }
+    // a span of a few tenths drawn over the full height would look like a cliff: keep at least
+    // a tenth of the value's size between the bottom and the top of the axis
+    let lo = Math.min(...values), hi = Math.max(...values);
+    const least = Math.abs(hi || lo) * 0.1;
+    if (hi - lo < least) { const mid = (hi + lo) / 2; lo = mid - least / 2; hi = mid + least / 2; }
     const X = (i) => pl + (i / Math.max(1, s.years.length - 1)) * (w - pl - pr);
     const Y = (v) => pt + (1 - (v - lo) / ((hi - lo) || 1)) * (h - pt - pb);
     const chart = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": name });
@@ -51,13 +76,29 @@
     [[lo, h - pb], [hi, pt + 8]].forEach(([v, y]) => { const t = svg("text", { x: 2, y: y, "font-size": 10 }); t.textContent = fmt.num(v, Math.abs(v) < 100 ? 1 : 0); chart.appendChild(t); });
     [0, s.years.length - 1].forEach((i) => { const t = svg("text", { x: X(i), y: h - 4, "font-size": 10, "text-anchor": i ? "end" : "start" }); t.textContent = String(s.years[i]); chart.appendChild(t); });
     const table = el("table", { class: "data sr-table" }, el("tbody", {}, s.years.map((y, i) => el("tr", {}, el("th", {}, String(y)), lines.map((k) => el("td", {}, s[k][i] === null ? "–" : fmt.num(s[k][i], 2)))))));
-    return el("figure", { class: "chart small-chart" }, el("figcaption", {}, name + (unit ? " (" + unit + ")" : "")), chart, table);
+    return el("figure", { class: "chart small-chart" }, el("figcaption", {}, name + (unit ? " (" + unitName(unit) + ")" : "")), chart, table);
+  }
+
+  // Why the region has its type, said from the typology's facts in the page's language.
+  function typeReason(t) {
+    const parts = [];
+    if (t.relation === "adjacent" && t.metropolises && t.metropolises.length) parts.push(_("borders the metropolis") + " " + t.metropolises.join(", "));
+    if (t.metro_region && t.metro_region.name) parts.push(_("part of the metropolitan region of") + " " + t.metro_region.name);
+    return parts.length ? " — " + parts.join("; ") : "";
+  }
+  // The peers are found by their figures, not by geography: say so, so five German regions for
+  // an Austrian one are no surprise.
+  function peerMethod(r) {
+    const p = r.peers || {};
+    const n = (p.items || []).length ? Math.max(...p.items.map((x) => x.indicators_compared || 0)) : 0;
+    return _("Peers are the regions of the EU whose figures are closest to this region's on the indicators both publish") + (n ? " (" + n + ")" : "") + "; " + _("they can lie in any country.");
   }
 
   async function renderScorecard(main, state) {
     const code = state.region || "FI1C6";
     fill(main, el("p", {}, _("Loading…")));
-    const r = await api("/api/scorecard/" + encodeURIComponent(code));
+    const [r, catalogue] = await Promise.all([api("/api/scorecard/" + encodeURIComponent(code)), api("/api/indicators").catch(() => ({ items: [] }))]);
+    NAMES = Object.fromEntries(catalogue.items.map((i) => [i.id, (i.names && i.names[state.lang]) || i.title]));
     const ranking = await api("/api/composite?level=" + r.region.level + "&country=" + r.region.country).catch(() => null);
     const metro = r.metropolis || {};
     const comp = r.composite || {};
@@ -67,7 +108,7 @@
       el("thead", {}, el("tr", {},
         el("th", { scope: "col" }, _("Indicator")), el("th", { scope: "col", class: "num" }, r.region.name),
         el("th", { scope: "col" }, _("Year")), el("th", { scope: "col" }, _("5-year trend")), el("th", { scope: "col" }, _("10-year trend")),
-        el("th", { scope: "col" }, _("Rank in country")), el("th", { scope: "col" }, _("EU position")),
+        el("th", { scope: "col" }, _("Rank in country")), el("th", { scope: "col", id: "eu-position" }, _("EU position"), el("br"), el("span", { class: "small muted" }, _("a longer bar is better"))),
         el("th", { scope: "col", class: "num" }, (metro.name || _("Metropolis"))), el("th", { scope: "col", class: "num" }, _("Peer median")))),
       Object.entries(byPillar).map(([pillar, items]) => el("tbody", {},
         el("tr", { class: "pillar" }, el("th", { colspan: 9, scope: "rowgroup" }, pillarName(pillar))),
@@ -76,7 +117,7 @@
           const peerRanks = (pe.items || []).map((x) => x.rank_eu).filter(Boolean).sort((a, b) => a - b);
           const peerRank = peerRanks.length ? peerRanks[Math.floor(peerRanks.length / 2)] : null;
           return el("tr", { "data-indicator": i.id },
-            el("th", { scope: "row", title: i.source }, i.title, i.level !== r.region.level ? el("span", { class: "badge" }, "NUTS " + i.level) : null),
+            el("th", { scope: "row", title: i.source }, indicatorName(i), i.level !== r.region.level ? el("span", { class: "badge" }, "NUTS " + i.level) : null),
             el("td", { class: "num" }, rg.status === "ok" ? value(rg.value, i.unit) : el("span", { class: "muted" }, !rg.status || rg.status === "no data" ? _("no data") : rg.status), rg.flag ? el("sup", {}, rg.flag) : null),
             el("td", {}, rg.year ? String(rg.year) : "–"),
             el("td", {}, trend(rg.trend_5y)), el("td", {}, trend(rg.trend_10y)),
@@ -89,7 +130,7 @@
         }))));
     const charts = Object.entries(r.series || {}).map(([id, s]) => {
       const ind = r.indicators.find((x) => x.id === id) || { title: id, unit: "" };
-      return lineChart(ind.title, s, ind.unit);
+      return lineChart(indicatorName(ind), s, ind.unit);
     });
     const rankingTable = ranking ? el("section", {},
       el("h2", {}, _("Composite ranking") + " · " + r.region.country + " · NUTS " + r.region.level),
@@ -107,10 +148,13 @@
     fill(main,
       el("h1", {}, _("Scorecard") + ": " + r.region.name + " (" + r.region.code + ")"),
       el("p", { class: "muted" }, "NUTS " + r.region.version + (r.region.asked && r.region.asked.code !== r.region.code ? " · " + _("asked as") + " " + r.region.asked.code + " (NUTS " + r.region.asked.version + ")" : "")),
+      el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); const v = RA.pickedCode(e.target.elements.code.value); if (v) RA.navigate({ view: "scorecard", region: v }); } },
+        el("label", {}, _("Region") + " ", RA.regionPicker("code", r.region)), " ", el("button", { type: "submit" }, _("Show"))),
       el("dl", { class: "figures" },
-        el("dt", {}, _("Type")), el("dd", { "data-field": "type" }, typeName(r.typology.type) + (r.typology.reasons ? " — " + r.typology.reasons.join("; ") : "")),
+        el("dt", {}, _("Type")), el("dd", { "data-field": "type" }, typeName(r.typology.type) + typeReason(r.typology)),
         el("dt", {}, _("Metropolis")), el("dd", {}, metro.code ? RA.link({ view: "scorecard", region: metro.code }, metro.name + " (" + metro.code + ")") : "–"),
         el("dt", {}, _("Peers")), el("dd", { "data-field": "peers" }, (r.peers.items || []).map((p, i) => [i ? ", " : "", RA.link({ view: "scorecard", region: p.code }, p.name + " (" + p.code + ")")])),
+        el("dd", { class: "note", "data-field": "peer-method" }, peerMethod(r)),
         el("dt", {}, _("Composite rank")), el("dd", { "data-field": "composite" }, comp.status === "ok" ? comp.rank + " / " + comp.of + " (" + _("5–95 %") + ": " + comp.rank_p05 + "–" + comp.rank_p95 + ")" : (comp.reason || "–"))),
       el("p", {}, el("a", { class: "button", href: "/api/scorecard/" + r.region.code + "/csv", download: "scorecard-" + r.region.code + ".csv" }, _("Download CSV")), " ",
         el("a", { class: "button", href: "/api/scorecard/" + r.region.code + "/report.pdf" }, _("One-page report (PDF)")), " ",
@@ -119,12 +163,11 @@
       el("p", { class: "muted small" }, el("span", { class: "key", style: "border-color:" + COLOURS.region }), r.region.name,
         el("span", { class: "key", style: "border-color:" + COLOURS.metropolis }), metro.name || _("Metropolis"),
         el("span", { class: "key", style: "border-color:" + COLOURS.peers_median }), _("Peer median")),
-      el("div", { class: "scroll" }, profile),
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, profile),
       el("h2", {}, _("Over time")),
       el("div", { class: "charts" }, charts),
       rankingTable,
-      el("p", { class: "muted small" }, r.peers.method),
-      el("p", { class: "muted" }, _("Sources:") + " " + (r.sources || []).join(" · ")));
+      el("p", { class: "muted" }, _("Data:") + " " + (r.sources || []).map((x) => String(x).replace(/^Source:\s*/, "").replace(/\s*\(see \/api\/[^)]*\)/, "")).join(" · ")));
   }
 
   RA.registerView("scorecard", { path: "/scorecard/:region?", title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6" });

@@ -6,7 +6,21 @@
   const RA = window.RA;
   const { _, el, fill, fmt, api, svg } = RA;
 
-  const kindLabel = (k) => ({ synergy: _("synergy"), overlap: _("overlap") })[k] || k;
+  const kindLabel = (k) => ({ synergy: _("synergy"), overlap: _("overlap"), related: _("related project") })[k] || k;
+  // A score at or below zero is no match at all: never badged as a synergy or listed as an overlap.
+  const badge = (x) => (x.score > 0 ? kindLabel(x.kind) : _("weak match"));
+  // Region names instead of codes ("Pohjois- ja Itä-Suomi", not "FI1D"), one list per level.
+  const NAMES = new Map();
+  async function learnNames(codes) {
+    const levels = new Set(codes.filter((c) => c && !NAMES.has(c)).map((c) => Math.min(3, c.length - 2)));
+    await Promise.all(Array.from(levels).map((l) => api("/api/regions?level=" + l).then((r) => r.items.forEach((x) => NAMES.set(x.code, x.name_latin))).catch(() => null)));
+  }
+  const placeName = (code) => NAMES.get(code) || code;
+  function scoreMeter(score, best) {
+    return el("span", { class: "score" }, _("similarity") + " " + fmt.num(score, 2),
+      el("span", { class: "meter", role: "img", "aria-label": _("similarity") + " " + fmt.num(score, 2) + " / " + fmt.num(best, 2) },
+        el("span", { style: "width:" + Math.max(0, Math.min(100, (100 * score) / (best || 1))) + "%" })));
+  }
   const sourceLabel = (s) => ({
     "fi-rakennerahastot": _("Finnish operations"), "at-efre": _("Austrian operations"),
     "pl-mapadotacji": _("Polish operations"), "cordis-he-sample": _("Horizon Europe"), "cordis-h2020": _("Horizon 2020"),
@@ -20,17 +34,19 @@
     if (r.same_region && r.same_region.length) parts.push(_("same region") + " " + r.same_region.join(", "));
     if (r.same_beneficiary && r.same_beneficiary.length) parts.push(_("same beneficiary"));
     if (r.months_overlap) parts.push(fmt.num(r.months_overlap, 1) + " " + _("months of overlap"));
-    if (r.distance_km !== null && r.distance_km !== undefined) parts.push(fmt.num(r.distance_km) + " km");
+    // a distance is only meaningful between municipalities' regions, not to the centre of a NUTS 1
+    const fine = (x.regions || []).length && x.regions.every((c) => c.length >= 5);
+    if (fine && r.distance_km !== null && r.distance_km !== undefined) parts.push(fmt.num(r.distance_km) + " km");
     return parts.join(" · ");
   }
 
-  function resultItem(x) {
+  function resultItem(x, best) {
     const terms = (x.explanation && x.explanation.shared_terms) || [];
     return el("li", { class: "result kind-" + x.kind, "data-kind": x.kind },
-      el("span", { class: "badge" }, kindLabel(x.kind)), " ",
+      el("span", { class: "badge" + (x.score > 0 ? "" : " weak") }, badge(x)), " ",
       RA.link({ view: "project", project: x.id }, (x.acronym ? x.acronym + " – " : "") + (x.title || x.id)),
-      el("div", { class: "muted small" }, sourceLabel(x.source) + (x.regions && x.regions.length ? " · " + x.regions.join(", ") : "") +
-        " · " + _("score") + " " + fmt.num(x.score, 2) + (reasonText(x) ? " · " + reasonText(x) : "")),
+      el("div", { class: "muted small" }, sourceLabel(x.source) + (x.regions && x.regions.length ? " · " + x.regions.map(placeName).join(", ") : "") +
+        (reasonText(x) ? " · " + reasonText(x) : ""), " · ", scoreMeter(x.score, best)),
       terms.length ? el("div", { class: "small" }, _("Shared terms:") + " " + terms.join(", ")) : null);
   }
 
@@ -39,13 +55,18 @@
     const r = await api("/api/similar/" + encodeURIComponent(p.id) + "?limit=8&per_source=3").catch(() => null);
     if (!r || !r.items || !r.items.length) return;
     const groups = Object.entries(r.by_source || {}).filter(([, items]) => items && items.length);
+    const all = r.items.concat(...groups.map(([, items]) => items));
+    await learnNames(all.flatMap((x) => x.regions || []));
+    const best = Math.max(...all.map((x) => x.score));
+    const item = (x) => resultItem(x, best);
     fill(host,
       el("h2", {}, _("Similar projects")),
       el("p", { class: "muted small" }, _("Method:") + " " + r.method),
-      el("ol", { class: "results", id: "similar-list" }, r.items.map(resultItem)),
+      el("p", { class: "muted small" }, _("The bar compares each score with the best match shown; a score of 0 or less means no match.")),
+      el("ol", { class: "results", id: "similar-list" }, r.items.map(item)),
       groups.length ? el("h3", {}, _("Most similar in other sources")) : null,
       groups.map(([source, items]) => el("section", { class: "by-source", "data-source": source },
-        el("h4", {}, sourceLabel(source)), el("ol", { class: "results" }, items.map(resultItem)))));
+        el("h4", {}, sourceLabel(source)), el("ol", { class: "results" }, items.map(item)))));
   }
 
   async function synergiesOnRegion(host, s) {
@@ -55,17 +76,22 @@
       api("/api/synergies/" + code + "?limit=8").catch(() => null),
       api("/api/overlaps/" + code + "?limit=10").catch(() => null),
     ]);
-    const pairs = (ov && (ov.items || ov.pairs)) || [];
+    const allPairs = (ov && (ov.items || ov.pairs)) || [];
+    const pairs = allPairs.filter((x) => x.score > 0);
+    const synItems = (syn && syn.items) || [];
+    await learnNames(synItems.flatMap((x) => x.regions || []));
+    const best = Math.max(0, ...synItems.map((x) => x.score));
+    const bestPair = Math.max(0, ...pairs.map((x) => x.score));
     fill(host,
       el("h2", {}, _("Synergies and overlaps")),
       el("div", { class: "two" },
         el("section", { id: "synergies" }, el("h3", {}, _("Similar projects elsewhere")),
-          syn && syn.items && syn.items.length ? el("ol", { class: "results" }, syn.items.map(resultItem)) : el("p", { class: "muted" }, _("None found."))),
+          synItems.length ? el("ol", { class: "results" }, synItems.map((x) => resultItem(x, best))) : el("p", { class: "muted" }, _("None found."))),
         el("section", { id: "overlaps" }, el("h3", {}, _("Possible overlaps in the region")),
           el("p", {}, el("a", { class: "button", href: "/api/overlaps/" + code + "?format=csv", download: "overlaps-" + code + ".csv" }, _("Download CSV"))),
           pairs.length ? el("ol", { class: "results" }, pairs.map((x) => el("li", { class: "result" },
             RA.link({ view: "project", project: x.a.id }, x.a.title || x.a.id), " ↔ ", RA.link({ view: "project", project: x.b.id }, x.b.title || x.b.id),
-            el("div", { class: "muted small" }, _("score") + " " + fmt.num(x.score, 2) +
+            el("div", { class: "muted small" }, scoreMeter(x.score, bestPair),
               (x.months_overlap ? " · " + fmt.num(x.months_overlap, 1) + " " + _("months of overlap") : "") +
               (present(x.same_beneficiary) ? " · " + _("same beneficiary") : "") + (x.identical_title ? " · " + _("identical title") : ""))))) :
             el("p", { class: "muted" }, _("None found.")))));
