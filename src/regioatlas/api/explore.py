@@ -14,7 +14,6 @@ from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
 from regioatlas.geo.towns import find_towns, major_places
-from regioatlas.model import NotFound
 from regioatlas.model.regions import ATLAS_VERSION
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
