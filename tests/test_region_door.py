@@ -50,6 +50,8 @@ def _region_operations(spec: dict) -> list[tuple[str, str, str]]:
 def _url(path: str, name: str, where: str, code: str) -> tuple[str, dict]:
     params = dict(REQUIRED.get(path, {}))
     values = dict(PATH_VALUES)
+    if path.startswith("/api/export/"):
+        values["fmt"] = "csv"  # the downloads' formats (the report's is png)
     for other in re.findall(r"{(\w+)}", path):
         values.setdefault(other, "FI1C6")  # another region path parameter: a valid one
     if where == "path":

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -176,7 +177,14 @@ def test_an_upload_over_the_size_setting_is_refused_while_it_is_read(duckdb_url,
         )
         assert declared.status_code == 413 and "100,000 bytes" in declared.json()["detail"]
         tokens_header = tokens["editor"]["Authorization"].encode()
-        received, status = anyio.run(_post_streamed, client.app, tokens_header, 32)
+        # its own event loop in a thread: Playwright's loop may be running in this one
+        answer: list = []
+        worker = threading.Thread(
+            target=lambda: answer.append(anyio.run(_post_streamed, client.app, tokens_header, 32))
+        )
+        worker.start()
+        worker.join(60)
+        received, status = answer[0]
         assert status == 413
         assert received <= 100_000 + 65536  # it stopped reading at the limit, not at 2 MiB
         assert client.get("/api/datasets").json()["items"] == []

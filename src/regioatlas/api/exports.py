@@ -5,13 +5,12 @@ and ``regions`` (the aggregates of a NUTS level) — under the atlas filters, in
 Where a table has geometry (the regions' polygons; the participants' points where the source
 gave coordinates) the geographic formats carry it: GeoJSON, GeoPackage and GeoParquet, all in
 EPSG:4326. Text a spreadsheet would run as a formula is neutralised in CSV and XLSX
-(:func:`csv_safe_cell`). Framework-neutral: the handler returns bytes, a media type and a
+(``api.downloads``). Framework-neutral: the handler returns bytes, a media type and a
 file name; the web layer only sends them.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from regioatlas.api.atlas import Atlas, jsonable, parse_zoom
+from regioatlas.api.downloads import SafeWriter, csv_safe
 from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.model.errors import BadInput, NotFound, Unavailable
 from regioatlas.model.regions import ATLAS_VERSION
@@ -43,7 +43,6 @@ FORMATS: dict[str, tuple[str, str]] = {
 MAX_ROWS = 200_000
 MAX_XLSX_ROWS = 100_000
 #: a cell starting with one of these is a formula to Excel and LibreOffice (OWASP CSV injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 PROJECT_COLUMNS = ["id", "source", "native_id", "programme", "fund", "title", "acronym", "status",
                    "start_date", "end_date", "total_cost_eur", "eu_contribution_eur", "currency",
@@ -74,21 +73,6 @@ class Table:
     geometries: list[dict | None] | None
     attribution: list[str]
     extra: dict[str, Any]
-
-
-def csv_safe_cell(value: Any) -> Any:
-    """``value`` with a leading quote when a spreadsheet would read it as a formula.
-
-    Numbers stay numbers (a negative amount is not a formula); only text is changed.
-
-    Example
-    -------
-    >>> csv_safe_cell("=HYPERLINK(1)"), csv_safe_cell("@SUM(A1)"), csv_safe_cell(-3.5)
-    ("'=HYPERLINK(1)", "'@SUM(A1)", -3.5)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export(atlas: Atlas, table: str, fmt: str, params: dict) -> Download:
@@ -200,12 +184,12 @@ def _cell(value: Any) -> Any:
 
 
 def to_csv(table: Table) -> bytes:
-    """UTF-8 CSV, one header line, formula-safe text (:func:`csv_safe_cell`)."""
+    """UTF-8 CSV, one header line, formula-safe text (``api.downloads``)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([csv_safe_cell(_cell(row.get(c))) for c in table.columns])
+        writer.writerow([_cell(row.get(c)) for c in table.columns])
     return out.getvalue().encode("utf-8")
 
 
@@ -308,11 +292,11 @@ def to_xlsx(table: Table) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.append(table.columns)
     for row in table.rows:
-        sheet.append([csv_safe_cell(_cell(row.get(c))) for c in table.columns])
+        sheet.append([csv_safe(_cell(row.get(c))) for c in table.columns])
     about = book.create_sheet("sources")
     about.append(["attribution"])
     for line in table.attribution:
-        about.append([csv_safe_cell(line)])
+        about.append([csv_safe(line)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -160,7 +160,7 @@ class EntityCatalogue:
         for d in self.store.datasets():
             if d.source != NGSI_SOURCE:
                 continue
-            _, _, _, figures = self.store.export_dataset(d.id)
+            _, _, _, figures, *_ = self.store.export_dataset(d.id)
             for f in figures:
                 measure = by_id.get(f.indicator.removeprefix(PUBLISHED_PREFIX))
                 if measure is None or f.year is None or f.source_line is None:

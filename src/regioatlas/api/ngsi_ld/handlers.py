@@ -325,7 +325,7 @@ class NgsiLdApi:
         writes.read_entity({"id": entity_id, "type": "KeyPerformanceIndicator", "kpiValue": change["value"], **({"calculationPeriod": change["period"]} if "period" in change else {}), **({"area": change["area"]} if "area" in change else {})})  # fmt: skip
         with self._write_lock:
             dataset_id = self._owned(entity_id, name)
-            dataset, _, _, figures = self.atlas.store.export_dataset(dataset_id)
+            dataset, _, _, figures, *_ = self.atlas.store.export_dataset(dataset_id)
             line = dataset.files.index(entity_id)
             figures = [f for f in figures if f.source_line != line]
             figures.append(writes.figure({**parsed, "value": change["value"]}, line))
@@ -338,7 +338,7 @@ class NgsiLdApi:
         name = writes.principal_name(principal)
         with self._write_lock:
             dataset_id = self._owned(entity_id, name)
-            dataset, _, _, figures = self.atlas.store.export_dataset(dataset_id)
+            dataset, _, _, figures, *_ = self.atlas.store.export_dataset(dataset_id)
             if len(dataset.files) == 1:
                 self.atlas.store.remove_dataset(dataset_id)
                 return 204, {}, None
