@@ -51,6 +51,24 @@ DOWNLOADS: dict[str, list[str]] = {
 }
 
 
+#: where writes are (behind a token with a role: ``web.auth``)
+WRITE_DOORS = ("/api/datasets", "/ngsi-ld/")
+#: the shape of path parameters that are region codes or formats (a value outside it is a
+#: 400, so the contract says so; a well-formed code that names no region is a 404)
+NUTS_CODE = "^[A-Za-z]{2}[0-9A-Za-z]{0,3}$"
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "code": {"type": "string", "pattern": NUTS_CODE},
+    "region": {"type": "string", "pattern": NUTS_CODE},
+    "lang": {"type": "string", "enum": ["en", "fi", "de", "it", "fr"]},
+}
+
+
+def _type_path_parameters(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", ()):
+        if parameter.get("in") == "path" and parameter["name"] in PATH_SCHEMAS:
+            parameter["schema"] = PATH_SCHEMAS[parameter["name"]]
+
+
 def _problem(status: int) -> dict[str, Any]:
     return {
         "description": _TITLES.get(status, "Error"),
@@ -58,12 +76,12 @@ def _problem(status: int) -> dict[str, Any]:
     }
 
 
-def problem_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
     """The problem statuses one operation can answer, from what it declares.
 
     Example
     -------
-    >>> sorted(problem_statuses("get", {"parameters": [{"name": "code", "in": "path"}]}))
+    >>> sorted(problem_statuses("/x/{code}", "get", {"parameters": [{"name": "code", "in": "path"}]}))
     [400, 404, 503]
     """
     statuses = {400, 503}
@@ -71,6 +89,10 @@ def problem_statuses(method: str, operation: dict[str, Any]) -> set[int]:
         statuses.add(404)
     if "requestBody" in operation or method in ("post", "put", "patch"):
         statuses |= {413, 415}
+    if path.startswith(WRITE_DOORS) and method != "get":  # writes pass the auth door
+        statuses |= {401, 403, 409, 429}
+    if path.startswith("/ngsi-ld/"):  # an unknown entity, type or attribute, or an Accept
+        statuses |= {404, 406}
     return statuses
 
 
@@ -98,7 +120,8 @@ def exact_responses(openapi: dict[str, Any]) -> dict[str, Any]:
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
-            statuses = problem_statuses(method, operation)
+            statuses = problem_statuses(path, method, operation)
+            _type_path_parameters(operation)
             statuses |= {int(code) for code in responses if code[0] in "45"}
             for status in sorted(statuses):
                 documented = responses.get(str(status)) or {}
