@@ -225,8 +225,13 @@ VERSION = Param(
 LEVEL = Param("level", "integer", "NUTS level 0-3", minimum=0, maximum=3, default=2)
 ZOOM = Param("zoom", "number", "simplify the geometry for this map zoom", minimum=0, maximum=24)
 COUNTRY = Param("country", "string", "country code, EL for Greece")
-LANG = Param("lang", "string", "language of names: en, fi, de, it, fr", default="en",
-             choices=("en", "fi", "de", "it", "fr"))
+LANG = Param(
+    "lang",
+    "string",
+    "language of names: en, fi, de, it, fr",
+    default="en",
+    choices=("en", "fi", "de", "it", "fr"),
+)
 YEAR = Param("year", "integer", "year (default: the latest)", minimum=1900, maximum=2100)
 SEARCH_TEXT = Param("q", "string", "the name or part of it")
 

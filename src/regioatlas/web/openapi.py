@@ -85,7 +85,7 @@ def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> set[i
     [400, 404, 503]
     """
     statuses = {400, 503}
-    if any(p.get("in") == "path" for p in operation.get("parameters", ())):
+    if operation.get("parameters"):  # a region, entity or format named that does not exist
         statuses.add(404)
     if "requestBody" in operation or method in ("post", "put", "patch"):
         statuses |= {413, 415}
