@@ -68,6 +68,7 @@ class Param:
     repeatable: bool = False
     label: str | None = None
     panel: str = "select"
+    pattern: str | None = None
 
     def check(self, value: str) -> None:
         """Raise BadInput when a number lies outside the declared range.
@@ -107,6 +108,8 @@ class Param:
             schema["maximum"] = self.maximum
         if self.choices:
             schema["enum"] = list(self.choices)
+        if self.pattern:
+            schema["pattern"] = self.pattern
         if self.default is not None:
             schema["default"] = self.default
         if self.repeatable:
@@ -175,6 +178,8 @@ def query_dict(items: Iterable[tuple[str, str]]) -> dict[str, str | list[str]]:
 
 # --- the declarations ------------------------------------------------------------------------
 YEARS = "YYYY-MM-DD or YYYY"
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"
+ALL_VERSIONS = tuple(str(v) for v in NUTS_VERSIONS)
 
 #: the atlas filters of the project list, the aggregates, the downloads and the similarity finder
 FILTERS: tuple[Param, ...] = (
@@ -188,15 +193,15 @@ FILTERS: tuple[Param, ...] = (
     Param("org_type", "string", "organisation type(s)", choices=ORG_TYPES,
           repeatable=True, label="Organisation type"),
     Param("from", "string", f"period start ({YEARS}): projects running on or after",
-          label="From year", panel="years"),
+          label="From year", panel="years", pattern=DATE_PATTERN),
     Param("to", "string", f"period end ({YEARS}): projects running on or before",
-          label="To year", panel="years"),
+          label="To year", panel="years", pattern=DATE_PATTERN),
     Param("q", "string", "text in title, acronym, objective or topics", label="Topic",
           panel="text"),
     Param("region", "string", "NUTS code of any level and version; participants located in it"),
     Param("version", "string",
           f"NUTS version of `region`, {NUTS_VERSIONS[0]}-{NUTS_VERSIONS[-1]} (default: the "
-          "latest the code is valid in); recoded to the atlas regions"),
+          "latest the code is valid in); recoded to the atlas regions", choices=ALL_VERSIONS),
 )  # fmt: skip
 
 LIMIT = Param("limit", "integer", "page size", minimum=1, maximum=MAX_LIMIT, default=50)
@@ -215,11 +220,18 @@ VERSION = Param(
     "NUTS version of the listing, one with maps ("
     + ", ".join(map(str, MAPPED_VERSIONS))
     + "; default 2024)",
+    choices=tuple(str(v) for v in MAPPED_VERSIONS),
 )
 LEVEL = Param("level", "integer", "NUTS level 0-3", minimum=0, maximum=3, default=2)
 ZOOM = Param("zoom", "number", "simplify the geometry for this map zoom", minimum=0, maximum=24)
 COUNTRY = Param("country", "string", "country code, EL for Greece")
-LANG = Param("lang", "string", "language of names: en, fi, de, it, fr", default="en")
+LANG = Param(
+    "lang",
+    "string",
+    "language of names: en, fi, de, it, fr",
+    default="en",
+    choices=("en", "fi", "de", "it", "fr"),
+)
 YEAR = Param("year", "integer", "year (default: the latest)", minimum=1900, maximum=2100)
 SEARCH_TEXT = Param("q", "string", "the name or part of it")
 MIN_POPULATION = Param(
@@ -228,7 +240,8 @@ MIN_POPULATION = Param(
 
 # scorecard (issue 4)
 SCORECARD: tuple[Param, ...] = (
-    Param("version", "string", "NUTS version of the code (2006-2024); default: the latest"),
+    Param("version", "string", "NUTS version of the code (2006-2024); default: the latest",
+          choices=ALL_VERSIONS),
     Param("peers", "integer", "number of peer regions", minimum=1, maximum=20, default=5),
     Param("as_of", "integer", "use values up to this year", minimum=1900, maximum=2100),
     Param("peer_scope", "string", "peers from", choices=("eu", "type", "country"), default="eu"),

@@ -30,6 +30,7 @@ from regioatlas.plugins import load_target
 from regioatlas.store import open_store, store_kind
 from regioatlas.web import auth
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
+from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
 from regioatlas.web.security import secure
 from regioatlas.web.ui import check_scripts, shell_html
@@ -154,6 +155,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
             load_target(feature.routes)(app, atlas)
     _add_pages(app, [path for feature in features for path in feature.pages], page)
     scripts = check_scripts([feature.script for feature in features if feature.script])
+    app.openapi = exact_openapi(app.openapi)  # type: ignore[method-assign]
     app.router.on_shutdown.append(store.close)
     return app
 
