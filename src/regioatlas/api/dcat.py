@@ -108,7 +108,8 @@ def serialise(graph: Graph, fmt: str) -> tuple[bytes, str]:
 def describe(graph: Graph, node: URIRef) -> Graph:
     """The node's description: its triples and those of the blank nodes it uses (a CBD)."""
     out = Graph(namespace_manager=graph.namespace_manager)
-    todo, seen = [node], set()
+    todo: list[URIRef | BNode] = [node]
+    seen: set[URIRef | BNode] = set()
     while todo:
         subject = todo.pop()
         if subject in seen:

@@ -135,7 +135,8 @@ class JobRunner:
             else:
                 source = get_source(source_name)
             now = datetime.now(UTC)
-            job = {
+            # a job row as Store.begin_job takes it: values of mixed column types
+            job: dict = {
                 "id": uuid.uuid4().hex,
                 "kind": "dataset.upload",
                 "target": dataset_id(source.name, files),
@@ -210,7 +211,8 @@ class JobRunner:
         """Remove a dataset now, under its write lock (Conflict while a job writes it)."""
         self._writable()
         now = datetime.now(UTC)
-        job = {
+        # a job row as Store.begin_job takes it: values of mixed column types
+        job: dict = {
             "id": uuid.uuid4().hex,
             "kind": "dataset.delete",
             "target": target,

@@ -183,7 +183,11 @@ def expression_sql(expr, columns: set[str], params: list) -> str:
         low = _operand_sql(args[1], columns, params)
         return f"({left} BETWEEN {low} AND {_operand_sql(args[2], columns, params)})"
     if op == "in":
-        items = ", ".join(_operand_sql(v, columns, params) for v in args[1])
+        listed = args[1]
+        # Both CQL2 parsers (text grammar, JSON schema) and the item parameters build IN's list
+        # as a tuple
+        assert isinstance(listed, tuple), f"IN takes a list, got {listed!r}"
+        items = ", ".join(_operand_sql(v, columns, params) for v in listed)
         return f"({left} IN ({items}))"
     raise FeatureFilterError(f"unsupported operator {op!r}")
 

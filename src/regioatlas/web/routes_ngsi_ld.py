@@ -4,6 +4,7 @@ handler of ``regioatlas.api.ngsi_ld.handlers`` and writes its (status, headers, 
 from __future__ import annotations
 
 import json
+from enum import Enum
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
@@ -14,7 +15,8 @@ from regioatlas.web.auth import requires
 from regioatlas.web.query import declared, query
 
 PREFIX = "/ngsi-ld/v1"
-TAGS = ["NGSI-LD"]
+# Typed as FastAPI declares `tags` (list is invariant, so list[str] would not fit)
+TAGS: list[str | Enum] = ["NGSI-LD"]
 
 
 def _send(answer) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -65,7 +65,7 @@ UPLOAD_BODY = {
 }
 
 
-async def _counted(request: Request, limit: int) -> AsyncIterator[bytes]:
+async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     """The request body, refused with TooLarge as soon as more than ``limit`` bytes came."""
     received = 0
     async for chunk in request.stream():

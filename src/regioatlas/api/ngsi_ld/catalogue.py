@@ -189,6 +189,7 @@ class EntityCatalogue:
                 if v.value is not None and v.validity > 0:
                     latest.setdefault(v.station, {})[v.pollutant] = (v.begin, v.value)
             for s in self.store.stations(d.id):
+                location: dict | None
                 if s.lon is not None and s.lat is not None:
                     location = sdm.point(s.lon, s.lat)
                 else:

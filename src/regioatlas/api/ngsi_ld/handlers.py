@@ -69,8 +69,15 @@ class NgsiLdApi:
         self._write_lock = threading.Lock()
 
     # --- answers -----------------------------------------------------------------------
-    def _answer(self, body, media: str, base_url: str, status: int = 200, **headers) -> Answer:
-        out = {"Content-Type": media, **headers}
+    def _answer(
+        self,
+        body,
+        media: str,
+        base_url: str,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        out = {"Content-Type": media, **(headers or {})}
         if media == ctx.JSON_LD:
             context = ctx.response_context(base_url)
             if isinstance(body, list):
@@ -106,7 +113,7 @@ class NgsiLdApi:
         headers = {}
         if str(_one(query, "count")).lower() == "true" or "count" in _options(query):
             headers["NGSILD-Results-Count"] = str(len(matches))
-        return self._answer(self._render(page, query, media), media, base_url, **headers)
+        return self._answer(self._render(page, query, media), media, base_url, headers=headers)
 
     def matching(self, query: dict) -> list[dict]:
         """Every entity matching a query's filters, in a stable order (type, then built)."""
@@ -230,7 +237,7 @@ class NgsiLdApi:
         headers = {}
         if str(_one(query, "count")).lower() == "true":
             headers["NGSILD-Results-Count"] = str(len(matches))
-        return self._answer(body, media, base_url, **headers)
+        return self._answer(body, media, base_url, headers=headers)
 
     def temporal_entity(self, entity_id: str, query: dict, accept, base_url: str) -> Answer:
         media = ctx.negotiate(accept, geo=False)

@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from typing import NoReturn
 
 import numpy as np
 import shapely
@@ -49,7 +50,7 @@ class _Parser:
     def __init__(self, text: str):
         self.text, self.pos = text, 0
 
-    def fail(self, reason: str):
+    def fail(self, reason: str) -> NoReturn:
         raise bad_request_data(f"q: {reason} at position {self.pos} of {self.text!r}", "q")
 
     def peek(self) -> str | None:

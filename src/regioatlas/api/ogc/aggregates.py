@@ -58,8 +58,9 @@ def _atlas_values(c, name: str) -> list[str] | None:
         return None
     if c.op == "=" and not isinstance(c.args[1], (Prop, Call)):
         return [_text(c.args[1])]
-    if c.op == "in" and all(not isinstance(v, (Prop, Call)) for v in c.args[1]):
-        return [_text(v) for v in c.args[1]]
+    listed = c.args[1] if c.op == "in" else None
+    if isinstance(listed, tuple) and all(not isinstance(v, (Prop, Call)) for v in listed):
+        return [_text(v) for v in listed]
     return None
 
 

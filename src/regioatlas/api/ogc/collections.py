@@ -207,6 +207,8 @@ class StoreCollection(Collection):
 
     def _feature(self, row: dict) -> Feature:
         lon, lat, region = row.pop("lon"), row.pop("lat"), row.get("region")
+        geometry: shapely.Geometry | None
+        geojson: dict | None
         if lat is not None and lon is not None:
             point = shapely.Point(lon, lat)
             geometry, geojson = point, {"type": "Point", "coordinates": [lon, lat]}

@@ -55,7 +55,8 @@ def shapely_predicate(op: str, geometry: shapely.Geometry) -> Callable[[object],
     # prepared geometries answer for the literal on the left: swap the asymmetric pairs
     flipped = {"within": "contains", "contains": "within"}.get(name, name)
     if name == "equals":
-        return lambda g: g is not None and g.equals(geometry)
+        # a feature's geometry is a shapely geometry or None (no geometry: never equal)
+        return lambda g: isinstance(g, shapely.Geometry) and bool(g.equals(geometry))
     if name in ("within", "contains", "intersects", "disjoint", "touches", "overlaps", "crosses"):
         test = getattr(prepared, flipped)
         return lambda g: g is not None and bool(test(g))
@@ -175,7 +176,11 @@ def compile_filter(expr: Value) -> Predicate:
         between = _safe(lambda v, a, b: a <= v <= b)
         return lambda props, geom: between(left(props, geom), low(props, geom), high(props, geom))
     if op == "in":
-        items = [_getter(v) for v in args[1]]
+        listed = args[1]
+        # Both CQL2 parsers (text grammar, JSON schema) and the item parameters build IN's list
+        # as a tuple
+        assert isinstance(listed, tuple), f"IN takes a list, got {listed!r}"
+        items = [_getter(v) for v in listed]
         return lambda props, geom: (
             (v := left(props, geom)) is not None and any(v == item(props, geom) for item in items)
         )
