@@ -15,7 +15,7 @@ from regioatlas.library.figures import aggregate_rows
 from regioatlas.model.errors import BadInput
 from regioatlas.model.expressions import Call, Prop, properties_of
 
-from .collections import Collection, Feature, _extent, page_in_memory, region_geometry
+from .collections import Collection, Feature, extent_json, page_in_memory, region_geometry
 
 ATLAS_FILTERS = ("source", "programme", "fund", "org_type", "from", "to", "q")
 
@@ -116,7 +116,7 @@ class AggregateCollection(Collection):
         codes, shapes = self.atlas.registry.shapes(2024, 0)
         import shapely
 
-        return _extent(list(shapely.total_bounds(shapes)), None)
+        return extent_json(list(shapely.total_bounds(shapes)), None)
 
     def query(self, where, sortby, limit, offset):
         params, rest = split_atlas_filters(where)

@@ -159,7 +159,7 @@ class NutsCollection(Collection):
     def extent(self) -> dict:
         _, shapes = self.registry.shapes(self.version, self.level)
         bbox = list(shapely.total_bounds(shapes)) if len(shapes) else None
-        return _extent(bbox, None)
+        return extent_json(bbox, None)
 
     def query(self, where, sortby, limit, offset):
         return page_in_memory(self.features(), where, sortby, limit, offset)
@@ -169,7 +169,7 @@ class NutsCollection(Collection):
         return self._by_id.get(feature_id.strip().upper())
 
 
-def _extent(bbox: list[float] | None, interval: list | None) -> dict:
+def extent_json(bbox: list[float] | None, interval: list | None) -> dict:
     out: dict[str, Any] = {}
     if bbox is not None:
         out["spatial"] = {
@@ -230,7 +230,7 @@ class StoreCollection(Collection):
                 f"{end.isoformat()}T23:59:59Z" if end else None,
             ]
         codes, shapes = self.atlas.registry.shapes(2024, 0)
-        return _extent(list(shapely.total_bounds(shapes)), interval)
+        return extent_json(list(shapely.total_bounds(shapes)), interval)
 
     def query(self, where, sortby, limit, offset):
         matched, rows = self.atlas.store.features(self.id, where, sortby, limit, offset)
