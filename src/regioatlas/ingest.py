@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from regioatlas.model import Dataset, InputError, RowError
-from regioatlas.sources.base import ReadResult
+from regioatlas.sources.base import ReadResult, Source
 from regioatlas.sources.registry import get_source, recognise
 from regioatlas.store.base import Progress, Store
 
@@ -84,6 +84,14 @@ def _check_figures(result: ReadResult, registry, files: list[Path]) -> None:
     result.figures = kept
 
 
+def choose_source(source_name: str, files: list[Path]) -> tuple[Source, str | None]:
+    """The source that reads ``files``: the one named, or for ``"auto"`` the one whose layout
+    they have (with what was recognised); InputError naming what was tried if none."""
+    if source_name == "auto":
+        return recognise(files)
+    return get_source(source_name), None
+
+
 def ingest(
     store: Store,
     source_name: str,
@@ -112,10 +120,7 @@ def ingest(
     for path in files:
         if not path.is_file():
             raise InputError(RowError(str(path), None, None, "file not found"))
-    if source_name == "auto":
-        source, recognised = recognise(files)
-    else:
-        source, recognised = get_source(source_name), None
+    source, recognised = choose_source(source_name, files)
     tick = progress or (lambda stage, done, total: None)
     tick("read", 0, 1)
     result = source.read(files)

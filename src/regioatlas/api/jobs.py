@@ -19,7 +19,7 @@ from pathlib import Path
 from regioatlas.api import audit
 from regioatlas.api.atlas import jsonable
 from regioatlas.api.auth import Principal
-from regioatlas.ingest import dataset_id, ingest
+from regioatlas.ingest import choose_source, dataset_id, ingest
 from regioatlas.model.errors import (
     Conflict,
     InputError,
@@ -28,7 +28,6 @@ from regioatlas.model.errors import (
     Unavailable,
     UnsupportedMedia,
 )
-from regioatlas.sources.registry import get_source, recognise
 from regioatlas.store.base import Store
 
 #: a write lock older than this belongs to a process that died (an ingest takes minutes)
@@ -123,17 +122,16 @@ class JobRunner:
         digests = audit.file_digests(files)
         details: dict = {"files": digests, "source": source_name}
         try:
-            if source_name == "auto":
-                try:
-                    source, _ = recognise(files)
-                except InputError as exc:
-                    raise UnsupportedMedia(
-                        f"no source reads these files; recognised: {_recognised(files)}. "
-                        f"{exc.errors[0].reason}",
-                        recognised=describe_files(files),
-                    ) from exc
-            else:
-                source = get_source(source_name)
+            try:
+                source, _ = choose_source(source_name, files)
+            except InputError as exc:
+                if source_name != "auto":
+                    raise
+                raise UnsupportedMedia(
+                    f"no source reads these files; recognised: {_recognised(files)}. "
+                    f"{exc.errors[0].reason}",
+                    recognised=describe_files(files),
+                ) from exc
             now = datetime.now(UTC)
             # a job row as Store.begin_job takes it: values of mixed column types
             job: dict = {
