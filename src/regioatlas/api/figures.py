@@ -116,7 +116,7 @@ def _version(value) -> int:
 
 
 def _kind(units: list[str]) -> str | None:
-    from regioatlas.sources.region_series import kind_of_unit
+    from regioatlas.model.units import kind_of_unit
 
     kinds = {UNIT_KIND.get(u.strip().lower()) or kind_of_unit(u) for u in units}
     return kinds.pop() if len(kinds) == 1 else None

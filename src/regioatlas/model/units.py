@@ -175,3 +175,50 @@ def convert(
 def same_quantity(a: str, b: str) -> bool:
     """Whether two units measure the same kind of quantity (so ``convert`` needs no pollutant)."""
     return parse_unit(a).dimensionality == parse_unit(b).dimensionality
+
+
+#: Eurostat unit codes -> extensive (adds up over territory) or intensive; prefixes allowed
+EXTENSIVE_UNITS = (
+    "NR",
+    "THS",
+    "MIO",
+    "KM2",
+    "HA",
+    "EUR",
+    "MIO_EUR",
+    "MIO_PPS",
+    "MIO_NAC",
+    "FTE",
+    "HC",
+)
+INTENSIVE_UNITS = (
+    "PC",
+    "RT",
+    "P",
+    "PPS_HAB",
+    "EUR_HAB",
+    "HAB",
+    "I10",
+    "I15",
+    "I20",
+    "YR",
+    "AVG",
+    "PM",
+    "PER",
+)
+
+
+def kind_of_unit(unit: str) -> str | None:
+    """``extensive`` or ``intensive`` for a Eurostat unit code; None when unsure.
+
+    Example
+    -------
+    >>> kind_of_unit("NR"), kind_of_unit("PPS_HAB"), kind_of_unit("PC_GDP"), kind_of_unit("XYZ")
+    ('extensive', 'intensive', 'intensive', None)
+    """
+    u = unit.strip().upper()
+    if any(u == x or u.startswith(x + "_") for x in INTENSIVE_UNITS) or "_HAB" in u:
+        return "intensive"
+    if any(u == x or u.startswith(x + "_") for x in EXTENSIVE_UNITS):
+        return "extensive"
+    return None

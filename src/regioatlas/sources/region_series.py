@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from regioatlas.model import InputError, RowError
+from regioatlas.model.units import kind_of_unit
 from regioatlas.sources.eurostat_tables import parse_value as parse_tsv_value
 from regioatlas.sources.parsing import read_text
 
@@ -33,36 +34,6 @@ SDMX_META = {
     "CONF_STATUS",
     "freq",
 }
-
-#: Eurostat unit codes -> extensive (adds up over territory) or intensive; prefixes allowed
-EXTENSIVE_UNITS = (
-    "NR",
-    "THS",
-    "MIO",
-    "KM2",
-    "HA",
-    "EUR",
-    "MIO_EUR",
-    "MIO_PPS",
-    "MIO_NAC",
-    "FTE",
-    "HC",
-)
-INTENSIVE_UNITS = (
-    "PC",
-    "RT",
-    "P",
-    "PPS_HAB",
-    "EUR_HAB",
-    "HAB",
-    "I10",
-    "I15",
-    "I20",
-    "YR",
-    "AVG",
-    "PM",
-    "PER",
-)
 
 
 @dataclass
@@ -225,22 +196,6 @@ def _read_csv(name: str, text: str) -> RegionSeries:
         vals.append(v)
     out.values = np.asarray(vals, dtype=np.float64)
     return out
-
-
-def kind_of_unit(unit: str) -> str | None:
-    """``extensive`` or ``intensive`` for a Eurostat unit code; None when unsure.
-
-    Example
-    -------
-    >>> kind_of_unit("NR"), kind_of_unit("PPS_HAB"), kind_of_unit("PC_GDP"), kind_of_unit("XYZ")
-    ('extensive', 'intensive', 'intensive', None)
-    """
-    u = unit.strip().upper()
-    if any(u == x or u.startswith(x + "_") for x in INTENSIVE_UNITS) or "_HAB" in u:
-        return "intensive"
-    if any(u == x or u.startswith(x + "_") for x in EXTENSIVE_UNITS):
-        return "extensive"
-    return None
 
 
 def infer_kind(series: RegionSeries) -> str | None:
