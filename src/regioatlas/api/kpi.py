@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
-from pathlib import Path
 
 from regioatlas.analytics.air_quality import assess_air_quality
 from regioatlas.analytics.aq_indices import classify, index_spec
-from regioatlas.analytics.aq_series import AirQualityData, assemble_series
+from regioatlas.analytics.aq_series import assemble_series
 from regioatlas.analytics.kpis import LANGUAGES, get_kpi, kpi_json, registry, to_smart_data_model
 from regioatlas.api.problems import bad_request, not_found
-from regioatlas.geo.stations import stations_in_region
+from regioatlas.geo.stations import station_places, stations_in_region
+from regioatlas.library.air_quality import read_eea_timeseries
 from regioatlas.model import Dataset, TooLarge, Unavailable
 from regioatlas.model.pollutants import definitions, pollutant_name
 from regioatlas.model.units import convert
-from regioatlas.sources.eea_aq import read_eea_values, station_places
 
 #: Named air quality data sets: id -> description and the stored dataset (source ``eea-aq``
 #: and its files) the values are read from; the demo ingests them
@@ -187,39 +185,6 @@ class KpiApi:
         registry = self.atlas.registry
         places = stations_in_region(data.stations, nuts, version, registry) if nuts else {}
         return assess_air_quality(data, places)
-
-
-def read_eea_timeseries(
-    sources: Sequence[Path | str] | Sequence[tuple[str, str]], *, plausible: bool = True
-) -> AirQualityData:
-    """Read EEA hourly time-series files into aligned grids per pollutant.
-
-    Parameters
-    ----------
-    sources : list of paths, or of (name, text) pairs
-        EEA CSV files (gzip allowed); several stations and pollutants may be mixed.
-    plausible : bool
-        Exclude values above each pollutant's plausible maximum (``air_quality.json``).
-
-    Returns
-    -------
-    AirQualityData
-
-    Raises
-    ------
-    InputError
-        A file that is not an EEA series, an unknown pollutant or unit, a non-hourly
-        averaging time, an unreadable time, or two different values for one station hour.
-
-    Example
-    -------
-    >>> from regioatlas.sources.eea_aq import bundled_berlin_files
-    >>> data = read_eea_timeseries(bundled_berlin_files())
-    >>> data.stations, data.grids["PM2.5"].n_hours
-    (['DEBE034', 'DEBE064', 'DEBE065', 'DEBE125'], 2904)
-    """
-    values, names = read_eea_values(sources)
-    return assemble_series(values, names, plausible=plausible)
 
 
 def _stored_dataset(store, source: str, files: list[str]) -> Dataset:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from regioatlas.geo.regions import parse_nuts_version, resolve_region
 from regioatlas.model.errors import BadInput, InputError, RegioAtlasError, RowError
 from regioatlas.model.regions import ATLAS_VERSION
+from regioatlas.model.stations import Station
 
 if TYPE_CHECKING:
     from regioatlas.geo.points import PointLocator
@@ -171,3 +172,12 @@ def stations_in_region(
     found = resolve_region(code, version, registry, parameter=parameter)
     method = f"given by the caller ({found.asked}, NUTS {found.asked_version})"
     return {s: {"nuts": found.code, "name": None, "method": method} for s in stations}
+
+
+def station_places(stations: list[Station]) -> dict[str, dict]:
+    """Station → place as the side-by-side table reads it (placed stations only)."""
+    return {
+        s.id: {"name": s.name, "nuts": s.nuts_code, "method": s.method}
+        for s in stations
+        if s.nuts_code
+    }

@@ -8,7 +8,7 @@ layout (``Samplingpoint, Pollutant, Start, End, Value, Unit, AggType, Validity``
 
 The reader gives the hourly values as published (:func:`read_eea_values`); the analytics
 align them into grids (``regioatlas.analytics.aq_series.assemble_series``), and
-``regioatlas.api.kpi.read_eea_timeseries`` does both. Wrong layouts, unknown pollutants and
+``regioatlas.library.air_quality.read_eea_timeseries`` does both. Wrong layouts, unknown pollutants and
 units, averaging periods other than an hour, and conflicting duplicate hours raise
 ``InputError``. A station table places the stations by the rules of
 :mod:`regioatlas.geo.stations`.
@@ -272,15 +272,6 @@ def stations_of_table(
         for station, p in places.items()
     }
     return placed, errors
-
-
-def station_places(stations: list[Station]) -> dict[str, dict]:
-    """Station → place as the side-by-side table reads it (placed stations only)."""
-    return {
-        s.id: {"name": s.name, "nuts": s.nuts_code, "method": s.method}
-        for s in stations
-        if s.nuts_code
-    }
 
 
 class EeaAirQuality:
