@@ -7,13 +7,13 @@ raised anywhere in a command becomes ``error: <message>`` on stderr and the exit
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
 import click
 
 from regioatlas import __version__, settings
+from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.api.parameters import FILTERS, LEVEL, LIMIT, OFFSET, SORT, Param
 from regioatlas.api.problems import exit_code_for
 from regioatlas.model.errors import RegioAtlasError
@@ -127,9 +127,8 @@ def print_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) -> 
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        w = csv.DictWriter(
-            sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n"
-        )
+        # formula-leading cells neutralised as in every API download (api/downloads.py)
+        w = SafeDictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import click
 
 from regioatlas import __version__, settings
+from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.cli._common import (
     FORMATS,
     fail,
@@ -110,7 +110,8 @@ def ingest(source, files, store_url, allow_partial, rejected_report):
         )
         if rejected_report:
             with rejected_report.open("w", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, fieldnames=["file", "line", "column", "reason", "value"])
+                # a rejected cell is the published text as read: it may start with "="
+                w = SafeDictWriter(f, fieldnames=["file", "line", "column", "reason", "value"])
                 w.writeheader()
                 w.writerows(e.as_dict() for e in report.rejected)
             click.echo(f"  rejected rows written to {rejected_report}")

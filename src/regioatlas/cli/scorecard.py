@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import click
 
 from regioatlas import settings
+from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.cli._common import FORMATS, fail, main, print_rows, store_option
 
 
@@ -284,9 +284,7 @@ def composite(store_url, fmt, top, ids, **options):  # fmt: skip
     rows = [{k: it[k] for k in ("rank", "code", "name", "type", "score", "median_rank", "rank_p05", "rank_p95")}
             for it in items]  # fmt: skip
     if fmt == "csv":
-        w = csv.DictWriter(
-            sys.stdout, fieldnames=list(rows[0]) if rows else ["rank"], lineterminator="\n"
-        )
+        w = SafeDictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["rank"])
         w.writeheader()
         w.writerows(rows)
     else:
