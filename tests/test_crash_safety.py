@@ -3,13 +3,17 @@
 Each trial starts a real `regioatlas ingest` process, kills it with SIGKILL at a random
 moment, then opens the store, checks it is consistent (a dataset is there with all its
 rows or not at all) and ingests again. Seeded, so a failure can be replayed.
+
+The killed ingests are forked from one process that has imported the CLI (a zygote), so a
+trial does not pay Python's start and the imports again; the kill moments are spread over a
+measured ingest of the same files, from its first instant to its end.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import shutil
+import select
 import signal
 import subprocess
 import sys
@@ -23,27 +27,65 @@ from regioatlas.ingest import ingest
 from regioatlas.store.duckdb_ import DuckDBStore
 
 REGIOATLAS = [sys.executable, "-c", "from regioatlas.cli import main; main()"]
-TRIALS = 30
+#: ingests killed (a trial whose ingest ends before its kill moment does not count)
+KILLS = 30
 H2020 = "h2020_participations_head.csv"
+#: rows of the two versions of the H2020 file (the fixture has 3,000): small enough for 30
+#: trials, large enough that an ingest writes for a while
+ROWS = (1200, 300)
+
+#: reads ``ingest`` argument lines (tab-separated) on stdin; forks a child running the CLI for
+#: each, prints the child's pid, then its exit status when it ends
+ZYGOTE = """
+import os, sys
+from regioatlas.cli import main
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        try:
+            main(line.rstrip("\\n").split("\\t"))
+        except SystemExit as exc:
+            os._exit(exc.code if isinstance(exc.code, int) else 1)
+        os._exit(0)
+    print(pid, flush=True)
+    print(os.waitpid(pid, 0)[1], flush=True)
+"""
+
+
+class Zygote:
+    """A process that has imported the CLI and forks real ``regioatlas`` commands on request."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE], env=_env(), stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def run(self, args: list[str], kill_after: float | None = None) -> tuple[float, bool]:
+        """(seconds it ran, whether it was killed) of one command, SIGKILLed after kill_after."""
+        self.proc.stdin.write("\t".join(args) + "\n")
+        self.proc.stdin.flush()
+        pid = int(self.proc.stdout.readline())
+        started = time.monotonic()
+        ended, _, _ = select.select([self.proc.stdout], [], [], kill_after)
+        if not ended:
+            os.kill(pid, signal.SIGKILL)
+        status = int(self.proc.stdout.readline())
+        assert ended or os.WIFSIGNALED(status), status
+        assert not ended or status == 0, f"the command failed with status {status}"
+        return time.monotonic() - started, not ended
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
 
 
 def _env() -> dict[str, str]:
     src = str(Path(__file__).resolve().parents[1] / "src")
     return {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-
-
-def _run_killed(args: list[str], after: float) -> None:
-    proc = subprocess.Popen(
-        [*REGIOATLAS, *args],
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        proc.wait(timeout=after)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
 
 
 def _state(path: Path) -> dict[str, tuple[int, int]]:
@@ -55,14 +97,14 @@ def _state(path: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture()
 def two_versions(tmp_path, fixtures) -> tuple[Path, Path]:
-    """The same H2020 file name (so the same dataset id) with 3,000 and with 800 rows."""
+    """The same H2020 file name (so the same dataset id) with 1,200 and with 300 rows."""
     full = tmp_path / "full" / H2020
     short = tmp_path / "short" / H2020
     for path in (full, short):
         path.parent.mkdir()
-    shutil.copy(fixtures / "cordis" / H2020, full)
-    lines = full.read_text(encoding="utf-8").splitlines(keepends=True)
-    short.write_text("".join(lines[:801]), encoding="utf-8")
+    lines = (fixtures / "cordis" / H2020).read_text(encoding="utf-8").splitlines(keepends=True)
+    for path, rows in zip((full, short), ROWS, strict=True):
+        path.write_text("".join(lines[: rows + 1]), encoding="utf-8")
     return full, short
 
 
@@ -70,9 +112,10 @@ def test_ingest_killed_at_random_moments_leaves_before_or_after(tmp_path, fixtur
     store_path = tmp_path / "atlas.duckdb"
     austria = fixtures / "cohesion" / "AT_ERDF_2014-2020_Vorhabensliste.csv"
     args = ["--store", str(store_path)]
-    started = time.monotonic()
-    subprocess.run([*REGIOATLAS, "ingest", "at-efre", str(austria), *args], env=_env(), check=True)
-    whole = time.monotonic() - started  # one whole ingest process, to place the kills
+    zygote = Zygote()
+    zygote.run(["ingest", "at-efre", str(austria), *args])
+    # one whole ingest of each version, to spread the kills over an ingest's life
+    whole = [zygote.run(["ingest", "cordis-h2020", str(f), *args])[0] for f in two_versions]
     locator = Locator()
     complete = set()  # (projects, participants) of each version, ingested whole
     for files in reversed(two_versions):
@@ -82,9 +125,13 @@ def test_ingest_killed_at_random_moments_leaves_before_or_after(tmp_path, fixtur
     assert len(complete) == 2
     seen = set()
     rng = random.Random(9)
-    for trial in range(TRIALS):
+    killed = trial = 0
+    while killed < KILLS:
+        trial += 1
+        assert trial <= 2 * KILLS, f"only {killed} of {trial} ingests ended after their kill"
         files = two_versions[trial % 2]
-        _run_killed(["ingest", "cordis-h2020", str(files), *args], rng.uniform(0.1, 0.7) * whole)
+        moment = rng.uniform(0.02, 1.0) * whole[trial % 2]
+        killed += zygote.run(["ingest", "cordis-h2020", str(files), *args], moment)[1]
         state = _state(store_path)
         assert state["at-efre:AT_ERDF_2014-2020_Vorhabensliste.csv"] == (49, 49)
         seen.add(state["cordis-h2020:" + H2020])
@@ -95,6 +142,7 @@ def test_ingest_killed_at_random_moments_leaves_before_or_after(tmp_path, fixtur
         assert not list(tmp_path.glob("*.wal")) or all(
             p.stat().st_size == 0 for p in tmp_path.glob("*.wal")
         )
+    zygote.close()
     assert seen <= complete, seen  # only whole versions, never a mix
 
 

@@ -10,10 +10,16 @@ declared range, are a :class:`~regioatlas.model.errors.BadInput`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from regioatlas.analytics.aq_indices import index_ids
+from regioatlas.analytics.kpis import registry as kpi_registry
+from regioatlas.geo.recoding import KINDS as RECODE_KINDS
+from regioatlas.geo.recoding import RECODE_VERSIONS
+from regioatlas.geo.recoding import WEIGHTS as RECODE_WEIGHTS
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import ORG_TYPES, PROJECT_SORTS
 from regioatlas.model.regions import MAPPED_VERSIONS, NUTS_VERSIONS
@@ -24,9 +30,20 @@ MAX_OFFSET = 1_000_000_000
 MAX_LIMIT = 500
 
 
+#: a whole number or a decimal as a query value (``int()`` and ``float()`` also take " 5",
+#: "٥", "nan" and "inf", which no OpenAPI integer or number is)
+INTEGER_TEXT = re.compile(r"-?[0-9]+")
+NUMBER_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
 @dataclass(frozen=True)
 class Param:
-    """One query parameter as every door shows it.
+    """One query parameter as every door shows it, and the checks its declaration promises.
+
+    What is declared here is both the OpenAPI schema (:meth:`openapi`) and what every route
+    checks before its handler runs (:meth:`check`), so the spec cannot promise a value that
+    the API refuses, nor refuse one it accepts. An optional text parameter given empty
+    (``?version=``) means "not given", and the schema says so.
 
     Parameters
     ----------
@@ -37,7 +54,7 @@ class Param:
     help : str
         One line for the OpenAPI description and ``--help``.
     minimum, maximum : int or None
-        The range of an integer (checked on every route).
+        The range of a number.
     choices : tuple of str
         The values allowed (an OpenAPI enum; a select in the web panel).
     default : Any
@@ -48,6 +65,14 @@ class Param:
         The web filter panel's label (an English gettext msgid); None keeps it out of the panel.
     panel : str
         How the panel asks for it: ``"select"`` (choices or facets), ``"years"`` or ``"text"``.
+    pattern : str or None
+        A regular expression the text must contain a match of (``re.search``, as JSON Schema).
+    required : bool
+        True when the route cannot answer without it (missing or empty: 400).
+    max_length : int or None
+        The longest text accepted.
+    shape : str or None
+        What ``pattern`` means in words, for the error message (``"a NUTS code"``).
 
     Example
     -------
@@ -61,30 +86,59 @@ class Param:
     name: str
     type: str
     help: str
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
     choices: tuple[str, ...] = ()
     default: Any = None
     repeatable: bool = False
     label: str | None = None
     panel: str = "select"
     pattern: str | None = None
+    required: bool = False
+    max_length: int | None = None
+    shape: str | None = None
 
     def check(self, value: str) -> None:
-        """Raise BadInput when a number lies outside the declared range.
+        """Raise BadInput naming the parameter when ``value`` is outside its declaration.
 
-        Values that are not numbers are left to the handler, which names what it expects.
+        Example
+        -------
+        >>> Param("lang", "string", "", choices=("en", "fi")).check("sv")
+        Traceback (most recent call last):
+        ...
+        regioatlas.model.errors.BadInput: lang must be one of en, fi, not 'sv'
         """
-        if self.type not in ("integer", "number") or (
-            self.minimum is None and self.maximum is None
-        ):
+        if value == "" and self.type == "string":
+            if self.required:
+                raise BadInput(f"{self.name} is required: {self.help}", parameter=self.name)
+            return  # empty text is "not given": the handler applies the default
+        if self.type in ("integer", "number"):
+            self._check_number(value)
             return
-        try:
-            number: float = int(value.strip()) if self.type == "integer" else float(value)
-        except ValueError:
-            return
-        if number != number:  # NaN: not a number at all, the handler says so
-            return
+        if self.max_length is not None and len(value) > self.max_length:
+            raise BadInput(
+                f"{self.name} is longer than {self.max_length:,} characters", parameter=self.name
+            )
+        if self.choices and not self.repeatable and value not in self.choices:
+            raise BadInput(
+                f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}",
+                parameter=self.name,
+            )
+        pattern = self.text_pattern
+        if pattern and not re.search(pattern, value):
+            raise BadInput(
+                f"{self.name} must be {self.shape or 'of the form ' + pattern}, not {value!r}",
+                parameter=self.name,
+            )
+
+    def _check_number(self, value: str) -> None:
+        whole = self.type == "integer"
+        if not (INTEGER_TEXT if whole else NUMBER_TEXT).fullmatch(value):
+            kind = "a whole number" if whole else "a number"
+            raise BadInput(f"{self.name} must be {kind}, not {value!r}", parameter=self.name)
+        number: float = int(value) if whole else float(value)
+        if number in (float("inf"), float("-inf")):  # "1e400"
+            raise BadInput(f"{self.name} must be a finite number", parameter=self.name)
         low = self.minimum if self.minimum is not None else "-∞"
         high = self.maximum if self.maximum is not None else "∞"
         if (self.minimum is not None and number < self.minimum) or (
@@ -95,21 +149,35 @@ class Param:
                 parameter=self.name,
             )
 
+    @property
+    def text_pattern(self) -> str | None:
+        """The declared pattern; for a repeatable choice, a comma-separated list of choices."""
+        if self.repeatable and self.choices and not self.pattern:
+            one = "(?:" + "|".join(re.escape(c) for c in self.choices) + ")"
+            return f"^{one}(?:,{one})*$"
+        return self.pattern
+
     def with_(self, **changes: Any) -> Param:
         """The same parameter with other help, range or default (e.g. a route's own limit)."""
         return replace(self, **changes)
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI 3.1 parameter object."""
+        """The OpenAPI 3.1 parameter object: exactly what :meth:`check` accepts."""
         schema: dict[str, Any] = {"type": self.type}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
             schema["maximum"] = self.maximum
-        if self.choices:
-            schema["enum"] = list(self.choices)
-        if self.pattern:
-            schema["pattern"] = self.pattern
+        optional_text = self.type == "string" and not self.required
+        if self.choices and not self.repeatable:
+            schema["enum"] = [*([""] if optional_text else []), *self.choices]
+        pattern = self.text_pattern
+        if pattern:
+            schema["pattern"] = f"^$|{pattern}" if optional_text else pattern
+        if self.required and self.type == "string":
+            schema["minLength"] = 1
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
         if self.default is not None:
             schema["default"] = self.default
         if self.repeatable:
@@ -117,7 +185,7 @@ class Param:
         return {
             "name": self.name,
             "in": "query",
-            "required": False,
+            "required": self.required,
             "description": self.help + (" (may be repeated)" if self.repeatable else ""),
             "schema": schema,
         }
@@ -151,6 +219,9 @@ def check_query(items: Iterable[tuple[str, str]], params: Sequence[Param]) -> No
         param = declared.get(name)
         if param is not None and count > 1 and not param.repeatable:
             raise BadInput(f"{name} is given {count} times; give it once", parameter=name)
+    for param in params:
+        if param.required and param.name not in seen:
+            raise BadInput(f"{param.name} is required: {param.help}", parameter=param.name)
 
 
 def openapi_parameters(params: Sequence[Param]) -> list[dict[str, Any]]:
@@ -178,7 +249,17 @@ def query_dict(items: Iterable[tuple[str, str]]) -> dict[str, str | list[str]]:
 
 # --- the declarations ------------------------------------------------------------------------
 YEARS = "YYYY-MM-DD or YYYY"
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"
+#: a year 0001-9999 (``date`` has no year 0), a real day of a month, 29 February of leap years
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+_MONTH_DAY = (
+    "(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    "|(?:0[13578]|1[02])-31)"
+)
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+#: YYYY or a calendar date: the pattern itself refuses 2021-02-30, so the spec promises only
+#: dates the handlers can read
+DATE_PATTERN = f"^(?:{_YEAR}(?:-{_MONTH_DAY})?|{_LEAP_YEAR}-02-29)$"
+COUNTRY_LIST = "^[A-Za-z]{2}(?:,[A-Za-z]{2})*$"
 ALL_VERSIONS = tuple(str(v) for v in NUTS_VERSIONS)
 
 #: the atlas filters of the project list, the aggregates, the downloads and the similarity finder
@@ -189,15 +270,16 @@ FILTERS: tuple[Param, ...] = (
           repeatable=True, label="Programme"),
     Param("fund", "string", "fund(s), e.g. ERDF, ESF", repeatable=True, label="Fund"),
     Param("country", "string", "participant country code(s), EL for Greece",
-          repeatable=True, label="Country"),
+          repeatable=True, label="Country", pattern=COUNTRY_LIST,
+          shape="two-letter country codes, comma-separated"),
     Param("org_type", "string", "organisation type(s)", choices=ORG_TYPES,
           repeatable=True, label="Organisation type"),
     Param("from", "string", f"period start ({YEARS}): projects running on or after",
-          label="From year", panel="years", pattern=DATE_PATTERN),
+          label="From year", panel="years", pattern=DATE_PATTERN, shape=f"a date ({YEARS})"),
     Param("to", "string", f"period end ({YEARS}): projects running on or before",
-          label="To year", panel="years", pattern=DATE_PATTERN),
+          label="To year", panel="years", pattern=DATE_PATTERN, shape=f"a date ({YEARS})"),
     Param("q", "string", "text in title, acronym, objective or topics", label="Topic",
-          panel="text"),
+          panel="text", max_length=500),
     Param("region", "string", "NUTS code of any level and version; participants located in it"),
     Param("version", "string",
           f"NUTS version of `region`, {NUTS_VERSIONS[0]}-{NUTS_VERSIONS[-1]} (default: the "
@@ -211,6 +293,8 @@ SORT = Param(
     "string",
     "sort by " + ", ".join(PROJECT_SORTS) + "; prefix - for descending",
     default="id",
+    pattern=f"^-?(?:{'|'.join(PROJECT_SORTS)})$",
+    shape="a sort key (" + ", ".join(PROJECT_SORTS) + "), prefix - for descending",
 )
 PAGING: tuple[Param, ...] = (LIMIT, OFFSET, SORT)
 
@@ -233,7 +317,15 @@ LANG = Param(
     choices=("en", "fi", "de", "it", "fr"),
 )
 YEAR = Param("year", "integer", "year (default: the latest)", minimum=1900, maximum=2100)
-SEARCH_TEXT = Param("q", "string", "the name or part of it")
+SEARCH_TEXT = Param(
+    "q",
+    "string",
+    "the name or part of it (2-200 characters)",
+    required=True,
+    pattern=r"\S[\s\S]*\S",  # two characters that are not spaces: the handler strips them
+    max_length=200,
+    shape="at least 2 characters besides spaces",
+)
 MIN_POPULATION = Param(
     "min_population", "integer", "smallest population", minimum=20_000, maximum=50_000_000
 )
@@ -249,37 +341,59 @@ SCORECARD: tuple[Param, ...] = (
           choices=("metropolis", "next_to_metropolis", "other")),
     Param("metropolis", "string", "override the metropolis to compare with (NUTS code)"),
 )  # fmt: skip
+#: ``id:2,other:0.5``: what ``scorecard.parse_weights`` reads
+_WEIGHT = "[A-Za-z0-9_]+:[0-9]+(?:\\.[0-9]+)?"
+WEIGHTS = f"^{_WEIGHT}(?:,{_WEIGHT})*$"
 COMPOSITE: tuple[Param, ...] = (
     LEVEL.with_(help="NUTS level", minimum=2, maximum=3, default=2),
     Param("normalisation", "string", "to [1, 100] or z-scores", choices=("minmax", "zscore")),
     Param("aggregation", "string", "geometric needs minmax", choices=("arithmetic", "geometric")),
     Param("weighting", "string", "weights", choices=("equal", "user", "pca")),
-    Param("weights", "string", "indicator weights for weighting=user, e.g. gdp_per_head_pps:2"),
-    Param("pillar_weights", "string", "pillar weights for weighting=user, e.g. competence:2"),
+    Param("weights", "string", "indicator weights for weighting=user, e.g. gdp_per_head_pps:2",
+          pattern=WEIGHTS, shape="id:weight pairs, e.g. gdp_per_head_pps:2,patents:1"),
+    Param("pillar_weights", "string", "pillar weights for weighting=user, e.g. competence:2",
+          pattern=WEIGHTS, shape="id:weight pairs, e.g. competence:2,capacity:1"),
     Param("indicators", "string", "indicator ids to use (comma-separated; default: all)"),
     Param("missing", "string", "missing values", choices=("reweight", "complete")),
-    Param("min_share", "number", "share of indicators a region needs (default 2/3)"),
+    Param("min_share", "number", "share of indicators a region needs (default 2/3)",
+          minimum=0.01, maximum=1.0),
     Param("runs", "integer", "uncertainty runs", minimum=0, maximum=10_000, default=1000),
     Param("seed", "integer", "random seed", minimum=0, maximum=2**32 - 1, default=0),
-    Param("spread", "number", "weight perturbation: factor uniform in [1-spread, 1+spread]"),
+    Param("spread", "number", "weight perturbation: factor uniform in [1-spread, 1+spread]",
+          minimum=0.0, maximum=0.95),
     COUNTRY.with_(help="show only this country's regions (ranks stay EU-wide)"),
 )  # fmt: skip
 
 # KPIs, units, air quality, figures (issue 5)
-AREA = Param("area", "string", "KPI area, e.g. air quality")
+#: the areas of the KPI catalogue (plug-in KPIs registered before the app starts included)
+KPI_AREAS = tuple(sorted({kpi.area for kpi in kpi_registry().values()}))
+AQ_INDICES = tuple(index_ids())
+AREA = Param("area", "string", "KPI area", choices=KPI_AREAS)
 FROM = Param("from", "string", "from (a unit, or the period start for an entity)")
 TO = Param("to", "string", "to (a unit, or the period end for an entity)")
-VALUE = Param("value", "number", "the value")
+VALUE = Param("value", "number", "the value", required=True)
 UNIT = Param("unit", "string", "express the thresholds in this unit, e.g. ppb")
 POLLUTANT = Param("pollutant", "string", "pollutant, e.g. NO2, O3, PM2.5")
-TEMPERATURE_K = Param("temperature_k", "number", "temperature of the conversion in kelvin")
-AQ_INDEX = Param("index", "string", "air-quality index: EAQI, UBA or CAQI")
+TEMPERATURE_K = Param(
+    "temperature_k", "number", "temperature of the conversion in kelvin", minimum=1
+)
+AQ_INDEX = Param("index", "string", "air-quality index", choices=AQ_INDICES, required=True)
 NUTS = Param("nuts", "string", "NUTS code of the stations' region")
 FIGURES: tuple[Param, ...] = (
-    Param("indicator", "string", "indicator id"),
-    Param("version", "string", "NUTS version to recode to"),
-    Param("kind", "string", "count or rate"),
-    Param("weight", "string", "weight of a split: area or population"),
+    Param("indicator", "string", "indicator id, e.g. population", required=True),
+    Param(
+        "version",
+        "string",
+        "NUTS version to recode to (default 2024)",
+        choices=tuple(str(v) for v in RECODE_VERSIONS),
+    ),
+    Param(
+        "kind",
+        "string",
+        "extensive (adds up: persons, EUR) or intensive (rates); default: from the unit",
+        choices=RECODE_KINDS,
+    ),
+    Param("weight", "string", "weight of a split (default population)", choices=RECODE_WEIGHTS),
     YEAR.with_(help="year"),
     Param("region", "string", "NUTS code"),
     LIMIT.with_(maximum=20_000, default=5000),
@@ -296,7 +410,13 @@ SIMILAR: tuple[Param, ...] = (
           minimum=0, maximum=20, default=3),
 )  # fmt: skip
 SIMILAR_TEXT: tuple[Param, ...] = (
-    Param("text", "string", "the text to compare: a project idea, an objective, a strategy"),
+    Param(
+        "text",
+        "string",
+        "the text to compare: a project idea, an objective, a strategy",
+        required=True,
+        max_length=20_000,
+    ),
     HOME,
     *SIMILAR,
 )

@@ -89,7 +89,9 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         title = "Not found" if exc.status_code == 404 else "Error"
-        return _problem(ApiError(exc.status_code, title, str(exc.detail)), request)
+        problem = _problem(ApiError(exc.status_code, title, str(exc.detail)), request)
+        problem.headers.update(exc.headers or {})  # a 405's Allow (RFC 9110 15.5.6)
+        return problem
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):  # a bug: log it, answer a problem body

@@ -15,7 +15,20 @@ from typing import Any
 
 from regioatlas.api.dcat import SERIALISATIONS
 from regioatlas.api.dcat_vocab import FILE_TYPES
+from regioatlas.api.ogc.landing import GEOJSON, OPENAPI_JSON
+from regioatlas.api.parameters import EXPORT_FORMAT
 from regioatlas.api.problems import ERROR_MAP, PROBLEM_TYPE
+from regioatlas.model.errors import (
+    BadInput,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooLarge,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+    UnsupportedMedia,
+)
 
 #: RFC 9457 problem details as the API writes them (``problems.problem_for``)
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -48,6 +61,11 @@ DOWNLOADS: dict[str, list[str]] = {
     "/api/catalogue": _RDF,
     "/id/": [*_RDF, "text/html"],
     "/ngsi-ld/": ["application/json", "application/ld+json", "application/geo+json"],
+    # every OGC resource also answers HTML (f=html or a browser's Accept)
+    "/ogc/api": [OPENAPI_JSON, "text/html"],
+    "/ogc/collections/{collectionId}/queryables": ["application/schema+json", "text/html"],
+    "/ogc/collections/{collectionId}/items": [GEOJSON, "text/html"],
+    "/ogc": ["application/json", "text/html"],
 }
 
 
@@ -61,12 +79,27 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "region": {"type": "string", "pattern": NUTS_CODE},
     "lang": {"type": "string", "enum": ["en", "fi", "de", "it", "fr"]},
 }
+#: path parameters whose values depend on the route: (path, name) → schema
+ROUTE_PATH_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
+    ("/api/scorecard/{code}/report.{fmt}", "fmt"): {"type": "string", "enum": ["png", "pdf"]},
+    **{
+        (f"/api/export/{table}.{{fmt}}", "fmt"): {
+            "type": "string",
+            "enum": [*EXPORT_FORMAT.choices],
+        }
+        for table in ("projects", "participants", "regions")
+    },
+}
 
 
-def _type_path_parameters(operation: dict[str, Any]) -> None:
+def _type_path_parameters(path: str, operation: dict[str, Any]) -> None:
     for parameter in operation.get("parameters", ()):
-        if parameter.get("in") == "path" and parameter["name"] in PATH_SCHEMAS:
-            parameter["schema"] = PATH_SCHEMAS[parameter["name"]]
+        if parameter.get("in") != "path":
+            continue
+        name = parameter["name"]
+        schema = ROUTE_PATH_SCHEMAS.get((path, name)) or PATH_SCHEMAS.get(name)
+        if schema:
+            parameter["schema"] = schema
 
 
 def _problem(status: int) -> dict[str, Any]:
@@ -76,23 +109,36 @@ def _problem(status: int) -> dict[str, Any]:
     }
 
 
+#: the domain errors every operation can raise: a malformed or repeated parameter (checked
+#: against its declaration before the handler runs), a store that cannot be read
+ANY_OPERATION: tuple[type[Exception], ...] = (BadInput, Unavailable)
+#: the errors of an operation that names something (a region, entity, format, dataset)
+NAMING: tuple[type[Exception], ...] = (NotFound,)
+#: the errors of an operation that reads a request body (size and media type)
+READING_A_BODY: tuple[type[Exception], ...] = (TooLarge, UnsupportedMedia)
+#: the errors of a write behind the auth door (``web.auth``)
+WRITING: tuple[type[Exception], ...] = (Unauthorized, Forbidden, Conflict, TooManyRequests)
+
+
 def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
-    """The problem statuses one operation can answer, from what it declares.
+    """The problem statuses one operation can answer: the statuses ``ERROR_MAP`` gives the
+    domain errors it can raise, chosen from what the operation declares.
 
     Example
     -------
     >>> sorted(problem_statuses("/x/{code}", "get", {"parameters": [{"name": "code", "in": "path"}]}))
     [400, 404, 503]
     """
-    statuses = {400, 503}
+    errors = list(ANY_OPERATION)
     if operation.get("parameters"):  # a region, entity or format named that does not exist
-        statuses.add(404)
+        errors += NAMING
     if "requestBody" in operation or method in ("post", "put", "patch"):
-        statuses |= {413, 415}
-    if path.startswith(WRITE_DOORS) and method != "get":  # writes pass the auth door
-        statuses |= {401, 403, 409, 429}
+        errors += READING_A_BODY
+    if path.startswith(WRITE_DOORS) and method != "get":
+        errors += WRITING
+    statuses = {ERROR_MAP[error].status for error in errors}
     if path.startswith("/ngsi-ld/"):  # an unknown entity, type or attribute, or an Accept
-        statuses |= {404, 406}
+        statuses |= {ERROR_MAP[NotFound].status, 406}
     return statuses
 
 
@@ -121,7 +167,7 @@ def exact_responses(openapi: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             statuses = problem_statuses(path, method, operation)
-            _type_path_parameters(operation)
+            _type_path_parameters(path, operation)
             statuses |= {int(code) for code in responses if code[0] in "45"}
             for status in sorted(statuses):
                 documented = responses.get(str(status)) or {}

@@ -27,10 +27,11 @@ class _Check:
         check_query(request.query_params.multi_items(), self.params)
 
 
-def declared(*groups: Iterable[Param]) -> dict[str, Any]:
+def declared(*groups: Iterable[Param], body: dict[str, Any] | None = None) -> dict[str, Any]:
     """Route keyword arguments documenting and checking the declared query parameters.
 
     Later declarations of a name replace earlier ones (a route's own ``limit`` over paging's).
+    ``body`` is the OpenAPI request body of a route that reads its body itself.
 
     Example
     -------
@@ -45,8 +46,11 @@ def declared(*groups: Iterable[Param]) -> dict[str, Any]:
             by_name.pop(param.name, None)
             by_name[param.name] = param
     params = tuple(by_name.values())
+    extra: dict[str, Any] = {"parameters": openapi_parameters(params)}
+    if body is not None:
+        extra["requestBody"] = body
     return {
-        "openapi_extra": {"parameters": openapi_parameters(params)},
+        "openapi_extra": extra,
         "dependencies": [Depends(_Check(params))],
     }
 

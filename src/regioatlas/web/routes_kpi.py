@@ -24,6 +24,13 @@ from regioatlas.api.parameters import (
 )
 from regioatlas.web.query import declared, query
 
+#: the body of POST /api/air-quality/side-by-side, for the OpenAPI spec
+EEA_CSV_BODY = {
+    "required": True,
+    "description": "An EEA air-quality e-Reporting time series (CSV, UTF-8), as downloaded",
+    "content": {"text/csv": {"schema": {"type": "string", "minLength": 1}}},
+}
+
 
 def register(app: FastAPI, atlas) -> None:
     kpis = KpiApi(atlas)
@@ -45,7 +52,9 @@ def register(app: FastAPI, atlas) -> None:
         "/api/kpis/{kpi_id}/entity",
         tags=["kpi"],
         summary="A KPI value as a Smart Data Models KeyPerformanceIndicator entity",
-        **declared([VALUE, AREA.with_(help="the area the value is for"), FROM, TO, LANG]),
+        **declared(
+            [VALUE, AREA.with_(help="the area the value is for", choices=()), FROM, TO, LANG]
+        ),
     )
     def kpi_entity(kpi_id: str, request: Request):
         q = query(request)
@@ -67,7 +76,9 @@ def register(app: FastAPI, atlas) -> None:
         "/api/units/convert",
         tags=["kpi"],
         summary="Convert a value between units (µg/m³ <-> ppb at a stated temperature)",
-        **declared([VALUE, FROM, TO, POLLUTANT, TEMPERATURE_K]),
+        **declared(
+            [VALUE, FROM.with_(required=True), TO.with_(required=True), POLLUTANT, TEMPERATURE_K]
+        ),
     )
     def units_convert(request: Request):
         q = query(request)
@@ -87,7 +98,7 @@ def register(app: FastAPI, atlas) -> None:
         "/api/air-quality/classify",
         tags=["air quality"],
         summary="The band of one averaged concentration in one index",
-        **declared([AQ_INDEX, POLLUTANT, VALUE]),
+        **declared([AQ_INDEX, POLLUTANT.with_(required=True), VALUE.with_(minimum=0)]),
     )
     def aq_classify(request: Request):
         q = query(request)
@@ -109,7 +120,7 @@ def register(app: FastAPI, atlas) -> None:
         "/api/air-quality/side-by-side",
         tags=["air quality"],
         summary="Side-by-side table of a posted EEA time-series CSV",
-        **declared([NUTS, VERSION]),
+        **declared([NUTS, VERSION], body=EEA_CSV_BODY),
     )
     async def aq_post(request: Request):
         q = query(request)
