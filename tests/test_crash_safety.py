@@ -34,11 +34,15 @@ H2020 = "h2020_participations_head.csv"
 #: trials, large enough that an ingest writes for a while
 ROWS = (1200, 300)
 
-#: reads ``ingest`` argument lines (tab-separated) on stdin; forks a child running the CLI for
-#: each, prints the child's pid, then its exit status when it ends
+#: ingests argv[1] into the store argv[2] once, so that the CLI is imported and the gazetteers
+#: and polygons are loaded (as in a long-running server); then reads ``regioatlas`` argument
+#: lines (tab-separated) on stdin, forks a child running each, prints the child's pid, then
+#: its exit status when it ends
 ZYGOTE = """
 import os, sys
 from regioatlas.cli import main
+main(["ingest", "cordis-h2020", sys.argv[1], "--store", sys.argv[2]], standalone_mode=False)
+print("ready", flush=True)
 for line in sys.stdin:
     pid = os.fork()
     if pid == 0:
@@ -58,11 +62,13 @@ for line in sys.stdin:
 class Zygote:
     """A process that has imported the CLI and forks real ``regioatlas`` commands on request."""
 
-    def __init__(self):
+    def __init__(self, warm_with: Path, scratch: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE], env=_env(), stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True,
+            [sys.executable, "-c", ZYGOTE, str(warm_with), str(scratch)], env=_env(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
+        while (line := self.proc.stdout.readline()) != "ready\n":  # the warm-up's report
+            assert line, "the zygote's warm-up ingest failed"
 
     def run(self, args: list[str], kill_after: float | None = None) -> tuple[float, bool]:
         """(seconds it ran, whether it was killed) of one command, SIGKILLed after kill_after."""
@@ -81,6 +87,7 @@ class Zygote:
     def close(self) -> None:
         self.proc.stdin.close()
         self.proc.wait(timeout=30)
+        self.proc.stdout.close()
 
 
 def _env() -> dict[str, str]:
@@ -112,7 +119,7 @@ def test_ingest_killed_at_random_moments_leaves_before_or_after(tmp_path, fixtur
     store_path = tmp_path / "atlas.duckdb"
     austria = fixtures / "cohesion" / "AT_ERDF_2014-2020_Vorhabensliste.csv"
     args = ["--store", str(store_path)]
-    zygote = Zygote()
+    zygote = Zygote(two_versions[1], tmp_path / "warm-up.duckdb")
     zygote.run(["ingest", "at-efre", str(austria), *args])
     # one whole ingest of each version, to spread the kills over an ingest's life
     whole = [zygote.run(["ingest", "cordis-h2020", str(f), *args])[0] for f in two_versions]

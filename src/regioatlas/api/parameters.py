@@ -259,6 +259,9 @@ _LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|
 #: YYYY or a calendar date: the pattern itself refuses 2021-02-30, so the spec promises only
 #: dates the handlers can read
 DATE_PATTERN = f"^(?:{_YEAR}(?:-{_MONTH_DAY})?|{_LEAP_YEAR}-02-29)$"
+#: the shape of a NUTS code of any level (a well-formed code naming no region is a 404)
+NUTS_CODE = "^[A-Za-z]{2}[0-9A-Za-z]{0,3}$"
+NUTS_SHAPE = "a NUTS code (two letters, then up to three letters or digits)"
 COUNTRY_LIST = "^[A-Za-z]{2}(?:,[A-Za-z]{2})*$"
 ALL_VERSIONS = tuple(str(v) for v in NUTS_VERSIONS)
 
@@ -280,7 +283,8 @@ FILTERS: tuple[Param, ...] = (
           label="To year", panel="years", pattern=DATE_PATTERN, shape=f"a date ({YEARS})"),
     Param("q", "string", "text in title, acronym, objective or topics", label="Topic",
           panel="text", max_length=500),
-    Param("region", "string", "NUTS code of any level and version; participants located in it"),
+    Param("region", "string", "NUTS code of any level and version; participants located in it",
+          pattern=NUTS_CODE, shape=NUTS_SHAPE),
     Param("version", "string",
           f"NUTS version of `region`, {NUTS_VERSIONS[0]}-{NUTS_VERSIONS[-1]} (default: the "
           "latest the code is valid in); recoded to the atlas regions", choices=ALL_VERSIONS),
@@ -339,7 +343,8 @@ SCORECARD: tuple[Param, ...] = (
     Param("peer_scope", "string", "peers from", choices=("eu", "type", "country"), default="eu"),
     Param("type", "string", "override the typology class",
           choices=("metropolis", "next_to_metropolis", "other")),
-    Param("metropolis", "string", "override the metropolis to compare with (NUTS code)"),
+    Param("metropolis", "string", "override the metropolis to compare with (NUTS code)",
+          pattern=NUTS_CODE, shape=NUTS_SHAPE),
 )  # fmt: skip
 #: ``id:2,other:0.5``: what ``scorecard.parse_weights`` reads
 _WEIGHT = "[A-Za-z0-9_]+:[0-9]+(?:\\.[0-9]+)?"
@@ -378,7 +383,9 @@ TEMPERATURE_K = Param(
     "temperature_k", "number", "temperature of the conversion in kelvin", minimum=1
 )
 AQ_INDEX = Param("index", "string", "air-quality index", choices=AQ_INDICES, required=True)
-NUTS = Param("nuts", "string", "NUTS code of the stations' region")
+NUTS = Param(
+    "nuts", "string", "NUTS code of the stations' region", pattern=NUTS_CODE, shape=NUTS_SHAPE
+)
 FIGURES: tuple[Param, ...] = (
     Param("indicator", "string", "indicator id, e.g. population", required=True),
     Param(
@@ -395,14 +402,20 @@ FIGURES: tuple[Param, ...] = (
     ),
     Param("weight", "string", "weight of a split (default population)", choices=RECODE_WEIGHTS),
     YEAR.with_(help="year"),
-    Param("region", "string", "NUTS code"),
+    Param("region", "string", "NUTS code", pattern=NUTS_CODE, shape=NUTS_SHAPE),
     LIMIT.with_(maximum=20_000, default=5000),
     OFFSET,
 )
 
 # similarity (issue 6)
 METHOD = Param("method", "string", "lexical, semantic or hybrid")
-HOME = Param("home", "string", "NUTS code of the asker's region: results there are overlaps")
+HOME = Param(
+    "home",
+    "string",
+    "NUTS code of the asker's region: results there are overlaps",
+    pattern=NUTS_CODE,
+    shape=NUTS_SHAPE,
+)
 SIMILAR: tuple[Param, ...] = (
     METHOD,
     LIMIT.with_(help="results", maximum=100, default=10),
@@ -438,11 +451,26 @@ PARTNERS: tuple[Param, ...] = (
 # --- NGSI-LD (/ngsi-ld/v1, ETSI GS CIM 009 names) ---------------------------------------
 NGSI_LIMIT = Param("limit", "integer", "entities per page", minimum=0, maximum=1000, default=20)
 NGSI_OFFSET = Param("offset", "integer", "entities to skip", minimum=0, maximum=10**9, default=0)
+#: the NGSI-LD representation options RegioAtlas serves (``options`` and ``format``)
+NGSI_OPTION_NAMES = ("keyValues", "simplified", "normalized", "sysAttrs", "count")
 NGSI_OPTIONS = Param(
-    "options", "string", "keyValues (simplified), normalized, count", repeatable=True
+    "options",
+    "string",
+    "keyValues (simplified), normalized, sysAttrs, count; comma-separated",
+    repeatable=True,
+    choices=NGSI_OPTION_NAMES,
 )
 NGSI_ATTRS = Param("attrs", "string", "attribute names (comma-separated)", repeatable=True)
-NGSI_FORMAT = Param("format", "string", "keyValues, simplified or normalized")
+NGSI_FORMAT = Param(
+    "format", "string", "the representation, as an option", choices=NGSI_OPTION_NAMES
+)
+GEOREL = (
+    r"^(?:near;(?:maxDistance|minDistance)==[0-9]+(?:\.[0-9]+)?"
+    "|within|contains|intersects|disjoint|equals)$"
+)
+GEO_QUERY_GEOMETRIES = (
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"
+)  # fmt: skip
 NGSI_ENTITY: tuple[Param, ...] = (NGSI_ATTRS, NGSI_OPTIONS, NGSI_FORMAT)
 NGSI_QUERY: tuple[Param, ...] = (
     Param("type", "string", "entity types (comma-separated)", repeatable=True),
@@ -450,8 +478,15 @@ NGSI_QUERY: tuple[Param, ...] = (
     Param("idPattern", "string", "a regular expression the entity id matches"),
     Param("q", "string", 'NGSI-LD query, e.g. kpiValue>10;area=="FI1C3"'),
     *NGSI_ENTITY,
-    Param("georel", "string", "near;maxDistance==<m>, within, intersects, disjoint, equals..."),
-    Param("geometry", "string", "Point, Polygon, MultiPolygon, LineString..."),
+    Param(
+        "georel",
+        "string",
+        "near;maxDistance==<m>, near;minDistance==<m>, within, "
+        "contains, intersects, disjoint or equals",
+        pattern=GEOREL,
+        shape="a georel",
+    ),
+    Param("geometry", "string", "the geometry of the geo-query", choices=GEO_QUERY_GEOMETRIES),
     Param("coordinates", "string", "GeoJSON coordinates of the geometry, e.g. [24.9,60.2]"),
     Param("count", "string", "true: the total in the NGSILD-Results-Count header"),
     NGSI_LIMIT,

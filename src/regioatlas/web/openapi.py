@@ -16,7 +16,7 @@ from typing import Any
 from regioatlas.api.dcat import SERIALISATIONS
 from regioatlas.api.dcat_vocab import FILE_TYPES
 from regioatlas.api.ogc.landing import GEOJSON, OPENAPI_JSON
-from regioatlas.api.parameters import EXPORT_FORMAT
+from regioatlas.api.parameters import EXPORT_FORMAT, NUTS_CODE
 from regioatlas.api.problems import ERROR_MAP, PROBLEM_TYPE
 from regioatlas.model.errors import (
     BadInput,
@@ -27,6 +27,7 @@ from regioatlas.model.errors import (
     TooManyRequests,
     Unauthorized,
     Unavailable,
+    Unprocessable,
     UnsupportedMedia,
 )
 
@@ -73,7 +74,6 @@ DOWNLOADS: dict[str, list[str]] = {
 WRITE_DOORS = ("/api/datasets", "/ngsi-ld/")
 #: the shape of path parameters that are region codes or formats (a value outside it is a
 #: 400, so the contract says so; a well-formed code that names no region is a 404)
-NUTS_CODE = "^[A-Za-z]{2}[0-9A-Za-z]{0,3}$"
 PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "code": {"type": "string", "pattern": NUTS_CODE},
     "region": {"type": "string", "pattern": NUTS_CODE},
@@ -114,8 +114,9 @@ def _problem(status: int) -> dict[str, Any]:
 ANY_OPERATION: tuple[type[Exception], ...] = (BadInput, Unavailable)
 #: the errors of an operation that names something (a region, entity, format, dataset)
 NAMING: tuple[type[Exception], ...] = (NotFound,)
-#: the errors of an operation that reads a request body (size and media type)
-READING_A_BODY: tuple[type[Exception], ...] = (TooLarge, UnsupportedMedia)
+#: the errors of an operation that reads a request body (size, media type, a file in it that
+#: cannot be read)
+READING_A_BODY: tuple[type[Exception], ...] = (TooLarge, UnsupportedMedia, Unprocessable)
 #: the errors of a write behind the auth door (``web.auth``)
 WRITING: tuple[type[Exception], ...] = (Unauthorized, Forbidden, Conflict, TooManyRequests)
 

@@ -9,10 +9,11 @@ net for routes that take query parameters in their signature instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from regioatlas.api.parameters import Param, check_query, openapi_parameters, query_dict
 
@@ -53,6 +54,40 @@ def declared(*groups: Iterable[Param], body: dict[str, Any] | None = None) -> di
         "openapi_extra": extra,
         "dependencies": [Depends(_Check(params))],
     }
+
+
+def body_model(name: str, params: Iterable[Param], **nested: type[BaseModel]) -> type[BaseModel]:
+    """A JSON request body of the declared parameters, with the same types, ranges, choices
+    and patterns as in a query (a repeatable one is one comma-separated text); ``nested`` adds
+    optional objects of other models. Unknown members are refused.
+
+    Example
+    -------
+    >>> from regioatlas.api.parameters import LIMIT
+    >>> Body = body_model("Paging", [LIMIT])
+    >>> Body(limit=20).limit, Body.model_json_schema()["additionalProperties"]
+    (20, False)
+    """
+    fields: dict[str, Any] = {}
+    for param in params:
+        kind: Any = {"string": str, "integer": int, "number": float}[param.type]
+        limits: dict[str, Any] = {"description": param.help}
+        if param.choices and not param.repeatable:
+            kind = Literal[param.choices]  # type: ignore[valid-type]
+        elif param.type == "string":
+            limits |= {"pattern": param.text_pattern, "max_length": param.max_length}
+            limits["min_length"] = 1 if param.required else None
+        else:
+            limits |= {"ge": param.minimum, "le": param.maximum}
+        limits = {k: v for k, v in limits.items() if v is not None}
+        if param.required:
+            fields[param.name] = (kind, Field(..., **limits))
+        else:
+            fields[param.name] = (kind | None, Field(None, **limits))
+    for member, model in nested.items():
+        fields[member] = (model | None, Field(None))
+    config = ConfigDict(extra="forbid", regex_engine="python-re")  # the pattern's dialect
+    return create_model(name, __config__=config, **fields)
 
 
 def query(request: Request) -> dict[str, Any]:

@@ -11,23 +11,17 @@ from typing import Annotated
 
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from regioatlas.api.parameters import FILTERS, OVERLAPS, PARTNERS, SIMILAR, SIMILAR_TEXT
 from regioatlas.api.problems import bad_request
 from regioatlas.api.similarity import Similarity
-from regioatlas.web.query import declared, query
+from regioatlas.web.query import body_model, declared, query
 
-
-class SimilarTextBody(BaseModel):
-    """The same as the GET query, for long texts (up to 20,000 characters)."""
-
-    text: str = Field(description="the text to compare")
-    home: str | None = None
-    method: str | None = None
-    limit: int | None = None
-    per_source: int | None = None
-    filters: dict[str, str] | None = Field(None, description="atlas filters, as in the GET query")
+#: the same as the GET query, for long texts (up to 20,000 characters); the atlas filters
+#: go in ``filters``
+SimilarTextBody = body_model(
+    "SimilarTextBody", SIMILAR_TEXT, filters=body_model("SimilarFilters", FILTERS)
+)
 
 
 def register(app: FastAPI, atlas) -> None:
@@ -54,8 +48,9 @@ def register(app: FastAPI, atlas) -> None:
         return sim.similar_to_text(query(request))
 
     @app.post("/api/similar", tags=tags, summary="The same for a long text sent as JSON")
-    def similar_text_post(body: Annotated[SimilarTextBody, Body()]):
-        params = dict(body.filters or {})
+    def similar_text_post(body: Annotated[SimilarTextBody, Body()]):  # type: ignore[valid-type]
+        filters = body.filters.model_dump() if body.filters else {}
+        params = {k: v for k, v in filters.items() if v is not None}
         params |= {k: v for k, v in body.model_dump(exclude={"filters"}).items() if v is not None}
         return sim.similar_to_text(params)
 
