@@ -73,6 +73,8 @@ class Param:
         The longest text accepted.
     shape : str or None
         What ``pattern`` means in words, for the error message (``"a NUTS code"``).
+    empty : bool
+        True when an empty text means "not given" (most routes); False when it is refused.
 
     Example
     -------
@@ -97,6 +99,7 @@ class Param:
     required: bool = False
     max_length: int | None = None
     shape: str | None = None
+    empty: bool = True
 
     def check(self, value: str) -> None:
         """Raise BadInput naming the parameter when ``value`` is outside its declaration.
@@ -109,8 +112,9 @@ class Param:
         regioatlas.model.errors.BadInput: lang must be one of en, fi, not 'sv'
         """
         if value == "" and self.type == "string":
-            if self.required:
-                raise BadInput(f"{self.name} is required: {self.help}", parameter=self.name)
+            if self.required or not self.empty:
+                need = "is required" if self.required else "must not be empty"
+                raise BadInput(f"{self.name} {need}: {self.help}", parameter=self.name)
             return  # empty text is "not given": the handler applies the default
         if self.type in ("integer", "number"):
             self._check_number(value)
@@ -168,7 +172,7 @@ class Param:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
             schema["maximum"] = self.maximum
-        optional_text = self.type == "string" and not self.required
+        optional_text = self.type == "string" and not self.required and self.empty
         if self.choices and not self.repeatable:
             schema["enum"] = [*([""] if optional_text else []), *self.choices]
         pattern = self.text_pattern
@@ -503,7 +507,7 @@ NGSI_DETAILS = Param("details", "string", "true: the type details")
 # OGC API – Features (issue 12). ``limit`` has no declared maximum: OGC asks a larger limit to
 # be served as the largest page, not refused.
 OGC_MAX_LIMIT = 10_000
-OGC_FORMAT = Param("f", "string", "encoding: json or html", choices=("json", "html"))
+OGC_FORMAT = Param("f", "string", "encoding: json or html", choices=("json", "html"), empty=False)
 OGC_ITEMS: tuple[Param, ...] = (
     Param("limit", "integer", f"features per page (at most {OGC_MAX_LIMIT})", minimum=1, default=10),
     OFFSET.with_(help="features to skip (the next and prev links carry it)"),
