@@ -12,7 +12,7 @@ a failure here reproduces, and the run takes about 3 minutes on a quiet 2-core m
 The spec is exact by construction: a query parameter's schema and the check every route runs
 before its handler come from the same declaration (``api.parameters.Param``). What no
 parameter schema can state, a rule over several parameters or over what the data holds, is
-listed in :data:`RULES`; only a 400 starting with such a rule's words is let through for a
+listed in :data:`RULES`; only a 400 stating such a rule is let through for a
 valid request, and every other check still runs on it.
 
 The operations are looped over in one test (schemathesis' pytest plugin does not run under
@@ -69,7 +69,17 @@ RULES: dict[str, tuple[str, ...]] = {
         for path in ("/api/composite", "/api/composite/csv")
     },
     # units, pollutants and indices are vocabularies with many spellings (model/units.py)
-    "GET /api/units/convert": ("unknown unit", "cannot convert", "converting "),
+    "GET /api/units/convert": (
+        "unknown unit",
+        "cannot convert",
+        "converting ",
+        "unknown pollutant",
+    ),
+    # a region merged or split since its version has no one-to-one equivalent to score
+    **{
+        f"GET /api/scorecard/{{code}}{tail}": ("has no one-to-one equivalent",)
+        for tail in ("", "/csv", "/report.{fmt}")
+    },
     "GET /api/air-quality/classify": ("unknown pollutant",),
     "GET /api/kpis/{kpi_id}": ("unknown unit", "cannot convert", "converting "),
     # NGSI-LD lists no entity without a type, id, attrs, q or geo-query (ETSI GS CIM 009 5.7.2)
@@ -102,11 +112,11 @@ def contract_schema(demo_store_path):
 
 
 def _follows_a_rule(label: str, response) -> bool:
-    """True when a 400 names one of the operation's rules that no parameter schema can state."""
+    """True when a 400 states one of the operation's rules that no parameter schema can state."""
     if response.status_code not in (400, 422):  # 422: a posted file that cannot be read
         return False
     detail = response.json().get("detail", "")
-    return any(detail.startswith(rule) for rule in (*FILTER_RULES, *RULES.get(label, ())))
+    return any(rule in detail for rule in (*FILTER_RULES, *RULES.get(label, ())))
 
 
 def _fuzz(operation, mode: GenerationMode, cases: list[str]) -> None:

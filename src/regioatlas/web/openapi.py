@@ -74,6 +74,7 @@ DOWNLOADS: dict[str, list[str]] = {
 WRITE_DOORS = ("/api/datasets", "/ngsi-ld/")
 #: the shape of path parameters that are region codes or formats (a value outside it is a
 #: 400, so the contract says so; a well-formed code that names no region is a 404)
+NUTS_2_OR_3 = "^[A-Za-z]{2}[0-9A-Za-z]{2,3}$"
 PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "code": {"type": "string", "pattern": NUTS_CODE},
     "region": {"type": "string", "pattern": NUTS_CODE},
@@ -82,6 +83,11 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
 #: path parameters whose values depend on the route: (path, name) → schema
 ROUTE_PATH_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/scorecard/{code}/report.{fmt}", "fmt"): {"type": "string", "enum": ["png", "pdf"]},
+    # the scorecard compares NUTS 2 and 3 regions: codes of 4 or 5 characters
+    **{
+        (f"/api/scorecard/{{code}}{tail}", "code"): {"type": "string", "pattern": NUTS_2_OR_3}
+        for tail in ("", "/csv", "/report.{fmt}")
+    },
     **{
         (f"/api/export/{table}.{{fmt}}", "fmt"): {
             "type": "string",
