@@ -109,7 +109,7 @@ class Param:
         >>> Param("lang", "string", "", choices=("en", "fi")).check("sv")
         Traceback (most recent call last):
         ...
-        regioatlas.model.errors.BadInput: lang must be one of en, fi, not 'sv'
+        regioatlas.model.errors.BadInput: lang 'sv' is not known; use one of en, fi
         """
         if value == "" and self.type == "string":
             if self.required or not self.empty:
@@ -125,7 +125,7 @@ class Param:
             )
         if self.choices and not self.repeatable and value not in self.choices:
             raise BadInput(
-                f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}",
+                f"{self.name} {value!r} is not known; use one of {', '.join(self.choices)}",
                 parameter=self.name,
             )
         pattern = self.text_pattern
@@ -359,9 +359,9 @@ COMPOSITE: tuple[Param, ...] = (
     Param("aggregation", "string", "geometric needs minmax", choices=("arithmetic", "geometric")),
     Param("weighting", "string", "weights", choices=("equal", "user", "pca")),
     Param("weights", "string", "indicator weights for weighting=user, e.g. gdp_per_head_pps:2",
-          pattern=WEIGHTS, shape="id:weight pairs, e.g. gdp_per_head_pps:2,patents:1"),
+          pattern=WEIGHTS, shape="id:weight pairs that look like 'id:2,other:1'"),
     Param("pillar_weights", "string", "pillar weights for weighting=user, e.g. competence:2",
-          pattern=WEIGHTS, shape="id:weight pairs, e.g. competence:2,capacity:1"),
+          pattern=WEIGHTS, shape="id:weight pairs that look like 'competence:2,capacity:1'"),
     Param("indicators", "string", "indicator ids to use (comma-separated; default: all)"),
     Param("missing", "string", "missing values", choices=("reweight", "complete")),
     Param("min_share", "number", "share of indicators a region needs (default 2/3)",
@@ -432,7 +432,7 @@ SIMILAR_TEXT: tuple[Param, ...] = (
         "string",
         "the text to compare: a project idea, an objective, a strategy",
         required=True,
-        max_length=20_000,
+        # longer than 20,000 characters: 413 from the handler (what is too large to compare)
     ),
     HOME,
     *SIMILAR,
