@@ -80,15 +80,20 @@ class DuckDBStore(Store):
                 parameter="store",
             )
         self._lock = threading.Lock()
-        self._file_backed = self.path != ":memory:"
-        if self._file_backed and not read_only:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            duckdb_file.discard_staging(self.path)
-            if not Path(self.path).exists():
-                duckdb_file.rewrite(self.path, None, self._apply_migrations)
-        self._con = duckdb_file.connect(self.path, read_only=read_only)
-        if not read_only:
+        self._file_backed = self.path != MEMORY
+        if not self._file_backed:
+            self._con = duckdb_file.connect(MEMORY)
             self.migrate()
+            return
+        self._snapshots = duckdb_file.Snapshots(self.path)
+        if not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            with duckdb_file.writing(self.path):
+                duckdb_file.discard_staging(self.path)
+                if not Path(self.path).exists():
+                    duckdb_file.rewrite(self.path, self._apply_migrations)
+            self.migrate()
+        self._snapshots.current()  # fail here, not on the first read, when the file is held
 
     @classmethod
     def from_url(cls, url: str, read_only: bool = False) -> DuckDBStore:
@@ -107,12 +112,21 @@ class DuckDBStore(Store):
         path = Path(self.path).absolute()
         return path.with_name(path.name + ".cache")
 
-    # a cursor per call: DuckDB connections must not be shared between threads
+    # a cursor per call: DuckDB connections must not be shared between threads. A file store
+    # reads the file's current snapshot (see duckdb_file: a write elsewhere shows up here on
+    # the next call, and a call running on the previous snapshot finishes on it)
     def _cur(self) -> duckdb.DuckDBPyConnection:
-        return self._con.cursor()
+        if not self._file_backed:
+            return self._con.cursor()
+        return self._snapshots.current().cursor()
 
     def _write(self, change) -> None:
-        """Run ``change(cursor)`` as one all-or-nothing write, safe against ``kill -9``."""
+        """Run ``change(cursor)`` as one all-or-nothing write, safe against ``kill -9``.
+
+        A file store is written by building the next version in a copy (duckdb_file.rewrite)
+        while holding the writers' lock and a snapshot of the current version: the snapshot
+        keeps any foreign process from opening the file for writing meanwhile.
+        """
         with self._lock:
             if not self._file_backed:
                 cur = self._cur()
@@ -124,19 +138,19 @@ class DuckDBStore(Store):
                     cur.execute("ROLLBACK")
                     raise
                 return
-            try:
-                duckdb_file.rewrite(self.path, self._con, change)
-            finally:
-                # rewrite closed the connection only when it renamed; reconnect either way
-                if _closed(self._con):
-                    self._con = duckdb_file.connect(self.path)
-                    self._spatial = False  # a new connection: the extension loads again
+            if self.read_only:
+                raise StoreError(f"the store {self.path} is opened read-only")
+            with duckdb_file.writing(self.path):
+                held = self._snapshots.current() if Path(self.path).exists() else None
+                duckdb_file.rewrite(self.path, change)
+                del held  # the version it read is replaced; readers still on it keep it
 
     def schema_version(self) -> int:
         return _schema_version(self._cur())
 
     def migrate(self) -> int:
         if _schema_version(self._cur()) < len(sql.MIGRATIONS) or _art_indexes(self._cur()):
+            # several workers may start at once: each migrates only what is still to do
             self._write(self._apply_migrations)
         return len(sql.MIGRATIONS)
 
@@ -325,9 +339,9 @@ class DuckDBStore(Store):
         q = feature_sql.features_query(
             collection, self._feature_columns(collection), where, sortby, limit, offset
         )
-        if "ST_" in q.count_sql:
-            self._load_spatial()
         cur = self._cur()
+        if "ST_" in q.count_sql:
+            self._load_spatial(cur)
         total = int(_scalar(cur, q.count_sql, q.count_params))
         rows = _dicts(cur.execute(q.page_sql, q.page_params))
         for row in rows:
@@ -346,19 +360,16 @@ class DuckDBStore(Store):
             cache[collection] = {d[0] for d in cur.description or []}
         return cache[collection]
 
-    def _load_spatial(self) -> None:
-        """Load DuckDB's spatial extension from its wheel (never downloaded) for ST_ functions."""
-        if getattr(self, "_spatial", False):
-            return
+    def _load_spatial(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Load DuckDB's spatial extension from its wheel (never downloaded) for ST_ functions,
+        into the instance of ``cur`` (a snapshot's: each has its own; loading again is a no-op)."""
         import duckdb_extension_spatial
 
         folder = Path(duckdb_extension_spatial.__file__).parent / "extensions"
         found = sorted(folder.glob(f"v{duckdb.__version__}/spatial.duckdb_extension"))
         if not found:
             raise StoreError(f"no DuckDB spatial extension for DuckDB {duckdb.__version__}")
-        with self._lock:
-            self._con.execute(f"LOAD '{found[0]}'")
-            self._spatial = True
+        cur.execute(f"LOAD '{found[0]}'")
 
     def project(self, project_id: str) -> dict | None:
         cur = self._cur()
@@ -491,19 +502,14 @@ class DuckDBStore(Store):
 
     # --- server mode ----------------------------------------------------------------------
     def _write_rows(self, statements: list[tuple[str, list]]) -> None:
-        """Run small row writes (tokens, jobs, audit) in one plain transaction: no copy of the
-        file (progress is written often), and safe to replay, as the store has no secondary
-        indexes (see duckdb_file); a failing statement undoes them all."""
-        with self._lock:
-            cur = self._cur()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                for query, params in statements:
-                    cur.execute(query, [sql.to_db(p) for p in params])
-                cur.execute("COMMIT")
-            except Exception:
-                cur.execute("ROLLBACK")
-                raise
+        """Run small row writes (tokens, jobs, audit) as one all-or-nothing write: like every
+        write, through a new version of the file (no process holds it open for writing)."""
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            for query, params in statements:
+                cur.execute(query, [sql.to_db(p) for p in params])
+
+        self._write(change)
 
     def add_token(self, name, role, token_sha256, created_at) -> None:
         query = sql.insert_query("tokens", sql.TOKEN_COLUMNS)
@@ -528,36 +534,33 @@ class DuckDBStore(Store):
         return sql.from_db(rows[0], "tokens") if rows else None
 
     def revoke_token(self, name: str, at) -> None:
-        with self._lock:
-            cur = self._cur()
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
             if not cur.execute(
                 "SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", [name]
             ).fetchone():
                 raise NotFound(f"no unrevoked token named {name!r}", parameter="name")
             cur.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", [sql.to_db(at), name])
 
+        self._write(change)
+
     def begin_job(self, job: dict, stale_before) -> None:
         now, stale = sql.to_db(job["created_at"]), sql.to_db(stale_before)
         row = [sql.to_db(job.get(n)) for n, _ in sql.JOB_COLUMNS]
-        with self._lock:
-            cur = self._cur()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                cur.execute(sql.ABANDON_JOBS, [now, stale])
-                cur.execute(sql.DROP_STALE_LOCKS, [stale])
-                cur.execute(sql.TAKE_LOCK, [job["target"], job["id"], now])
-                holder = cur.execute(sql.LOCK_HOLDER, [job["target"]]).fetchone()
-                if holder is None or holder[0] != job["id"]:
-                    raise StoreError(
-                        f"{job['target']} is being written by job {holder[0] if holder else '?'}; "
-                        "try again when it has finished",
-                        job=holder[0] if holder else None,
-                    )
-                cur.execute(sql.insert_query("jobs", sql.JOB_COLUMNS), row)
-                cur.execute("COMMIT")
-            except Exception:
-                cur.execute("ROLLBACK")
-                raise
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            cur.execute(sql.ABANDON_JOBS, [now, stale])
+            cur.execute(sql.DROP_STALE_LOCKS, [stale])
+            cur.execute(sql.TAKE_LOCK, [job["target"], job["id"], now])
+            holder = cur.execute(sql.LOCK_HOLDER, [job["target"]]).fetchone()
+            if holder is None or holder[0] != job["id"]:
+                raise StoreError(
+                    f"{job['target']} is being written by job {holder[0] if holder else '?'}; "
+                    "try again when it has finished",
+                    job=holder[0] if holder else None,
+                )
+            cur.execute(sql.insert_query("jobs", sql.JOB_COLUMNS), row)
+
+        self._write(change)
 
     def update_job(self, job_id: str, **fields) -> None:
         names = list(fields)
@@ -588,7 +591,10 @@ class DuckDBStore(Store):
         return total, [sql.from_db(r, "audit") for r in rows]
 
     def close(self) -> None:
-        self._con.close()
+        if self._file_backed:
+            self._snapshots.close()
+        else:
+            self._con.close()
 
 
 def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
@@ -610,14 +616,6 @@ def _schema_version(cur: duckdb.DuckDBPyConnection) -> int:
 def _art_indexes(cur: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
     """Explicit (CREATE INDEX) indexes; key constraints are not listed here."""
     return cur.execute("SELECT index_name FROM duckdb_indexes() ORDER BY 1").fetchall()
-
-
-def _closed(con: duckdb.DuckDBPyConnection) -> bool:
-    try:
-        con.execute("SELECT 1")
-    except duckdb.ConnectionException:
-        return True
-    return False
 
 
 def _scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
