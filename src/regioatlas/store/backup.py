@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from regioatlas import __version__
 from regioatlas.model.errors import BadInput, Unprocessable
-from regioatlas.store import open_store, records, sql, store_exists, store_kind
+from regioatlas.store import duckdb_file, open_store, records, sql, store_exists, store_kind
 from regioatlas.store.base import Progress, Store, StoreError
 from regioatlas.store.duckdb_ import MEMORY, duckdb_path
 from regioatlas.store.migrate import (
@@ -395,7 +395,8 @@ def _restore_duckdb_file(url: str, datasets: list[tuple], expected: dict, tick: 
     try:
         with open_store(f"duckdb://{building}") as new:
             _write_all(new, datasets, expected, tick)
-        os.replace(building, target)
+        with duckdb_file.writing(str(target)):  # not under a writer of the target: after it
+            os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)
 

@@ -125,9 +125,11 @@ WRITER_WAIT_S = 600.0
 def writing(path: str, wait_s: float = WRITER_WAIT_S) -> Iterator[None]:
     """Be the only writer of the store at ``path`` (across processes) while inside.
 
-    The lock is ``flock`` on ``<path>.lock``: the kernel releases it when its holder dies, so a
-    killed writer never blocks the next one. A writer that waits longer than ``wait_s`` gets
-    a StoreUnavailable naming the holder's process id.
+    The lock is ``flock`` on ``<path>.lock``, which holds the writer's process id while it
+    writes and is removed when it is done (a waiter that then finds another file, or none,
+    locks again). The kernel releases a lock when its holder dies, so a killed writer never
+    blocks the next one. A writer that waits longer than ``wait_s`` gets a StoreUnavailable
+    naming the holder's process id.
 
     Example
     -------
@@ -135,29 +137,49 @@ def writing(path: str, wait_s: float = WRITER_WAIT_S) -> Iterator[None]:
     >>> with writing(tempfile.mkdtemp() + "/x.duckdb"):
     ...     pass
     """
-    with open(path + ".lock", "a+") as lock:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    lock.seek(0)
-                    holder = lock.read().strip() or "?"
-                    raise StoreUnavailable(
-                        f"the store {path} is being written by another process (pid {holder}) "
-                        f"for more than {wait_s:.0f} s; try again when it has finished"
-                    ) from None
-                time.sleep(0.05)
+    name = path + ".lock"
+    deadline = time.monotonic() + wait_s
+    while True:
+        lock = open(name, "a+")
         try:
-            lock.seek(0)
-            lock.truncate()
-            lock.write(str(os.getpid()))
-            lock.flush()
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            if _try_lock(lock, name):
+                break
+        except BaseException:
+            lock.close()
+            raise
+        lock.close()
+        if time.monotonic() >= deadline:
+            holder = Path(name).read_text().strip() if Path(name).exists() else "?"
+            raise StoreUnavailable(
+                f"the store {path} is being written by another process (pid {holder or '?'}) "
+                f"for more than {wait_s:.0f} s; try again when it has finished"
+            )
+        time.sleep(0.05)
+    try:
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+    finally:
+        Path(name).unlink(missing_ok=True)  # while still locked: no one holds a lost file
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def _try_lock(lock, name: str) -> bool:
+    """Lock ``lock``; False when another holds it or it is no longer the file at ``name``."""
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    try:
+        same = os.stat(name).st_ino == os.fstat(lock.fileno()).st_ino
+    except FileNotFoundError:
+        same = False
+    if not same:  # its last holder removed it after we opened it
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return same
 
 
 def _file_version(path: str) -> tuple[int, ...]:
