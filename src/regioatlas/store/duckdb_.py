@@ -590,6 +590,15 @@ class DuckDBStore(Store):
         )
         return total, [sql.from_db(r, "audit") for r in rows]
 
+    def server_rows(self, table: str) -> list[tuple]:
+        select, _ = sql.server_rows_queries(table)
+        return self._cur().execute(select).fetchall()
+
+    def add_server_rows(self, table: str, rows: list[tuple]) -> None:
+        _, insert = sql.server_rows_queries(table)
+        if rows:
+            self._write(lambda cur: cur.executemany(insert, [list(r) for r in rows]))
+
     def close(self) -> None:
         if self._file_backed:
             self._snapshots.close()

@@ -580,6 +580,16 @@ class PostGISStore(ReadRouting, Store):
         )
         return total, [sql.from_db(r, "audit") for r in rows]
 
+    def server_rows(self, table: str) -> list[tuple]:
+        select, _ = sql.server_rows_queries(table)
+        return self._rows(select)
+
+    def add_server_rows(self, table: str, rows: list[tuple]) -> None:
+        self._writable()
+        _, insert = sql.server_rows_queries(table)
+        with self._transaction() as cur:
+            cur.executemany(_pg(insert), rows)
+
     def close(self) -> None:
         with self._all_lock:
             for conn in self._all:
