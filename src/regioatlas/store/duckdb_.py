@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
 
 MEMORY = ":memory:"
+#: how often a job's progress (not its start or end) is written into a store file
+PROGRESS_WRITE_EVERY_S = 2.0
 MEMORY_URL = "duckdb://:memory:"
 
 
@@ -80,6 +83,7 @@ class DuckDBStore(Store):
                 parameter="store",
             )
         self._lock = threading.Lock()
+        self._progress_written: dict[str, tuple[float, str | None]] = {}
         self._file_backed = self.path != MEMORY
         if not self._file_backed:
             self._con = duckdb_file.connect(MEMORY)
@@ -563,6 +567,16 @@ class DuckDBStore(Store):
         self._write(change)
 
     def update_job(self, job_id: str, **fields) -> None:
+        # every write of a file store is a new version of the file (copied and flushed): within
+        # a stage, a job's progress is written at most every PROGRESS_WRITE_EVERY_S (a new
+        # stage and a stage's end always are)
+        if set(fields) <= {"stage", "done", "total"} and self._file_backed:
+            now, stage = time.monotonic(), fields.get("stage")
+            last, last_stage = self._progress_written.get(job_id, (float("-inf"), None))
+            ended = fields.get("done") is not None and fields.get("done") == fields.get("total")
+            if stage == last_stage and not ended and now - last < PROGRESS_WRITE_EVERY_S:
+                return
+            self._progress_written[job_id] = (now, stage)
         names = list(fields)
         statements = [(sql.job_update_query(names), [*fields.values(), job_id])]
         if fields.get("status") in sql.JOB_FINAL:
