@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,11 +16,10 @@ from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import duckdb_file, feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
+from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
 
 MEMORY = ":memory:"
-#: how often a job's progress (not its start or end) is written into a store file
-PROGRESS_WRITE_EVERY_S = 2.0
 MEMORY_URL = "duckdb://:memory:"
 
 
@@ -62,7 +60,7 @@ def _arrow(columns: dict[str, list], spec) -> pa.Table:
     return pa.table({n: pa.array(v, type=types[n]) for n, v in columns.items()})
 
 
-class DuckDBStore(Store):
+class DuckDBStore(ServerRows, Store):
     """A Store in one DuckDB file (``":memory:"`` for a throw-away one).
 
     Example
@@ -336,8 +334,8 @@ class DuckDBStore(Store):
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
         count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
         cur = self._cur()
-        total = int(_scalar(cur, count_sql, cparams))
-        return total, _dicts(cur.execute(page_sql, pparams))
+        total = int(scalar(cur, count_sql, cparams))
+        return total, dicts(cur.execute(page_sql, pparams))
 
     def features(self, collection, where=None, sortby=(), limit=10, offset=0):
         q = feature_sql.features_query(
@@ -346,12 +344,12 @@ class DuckDBStore(Store):
         cur = self._cur()
         if "ST_" in q.count_sql:
             self._load_spatial(cur)
-        total = int(_scalar(cur, q.count_sql, q.count_params))
-        rows = _dicts(cur.execute(q.page_sql, q.page_params))
+        total = int(scalar(cur, q.count_sql, q.count_params))
+        rows = dicts(cur.execute(q.page_sql, q.page_params))
         for row in rows:
             row.pop("_row", None)  # the order of the participants' pages, not a property
         if not q.located and rows:
-            places = _dicts(cur.execute(*feature_sql.locations_query([r["id"] for r in rows])))
+            places = dicts(cur.execute(*feature_sql.locations_query([r["id"] for r in rows])))
             rows = feature_sql.add_locations(rows, places)
         return total, rows
 
@@ -377,12 +375,12 @@ class DuckDBStore(Store):
 
     def project(self, project_id: str) -> dict | None:
         cur = self._cur()
-        rows = _dicts(cur.execute("SELECT * FROM projects WHERE id = ?", [project_id]))
+        rows = dicts(cur.execute("SELECT * FROM projects WHERE id = ?", [project_id]))
         if not rows:
             return None
         project = rows[0]
         project["topics"] = project["topics"].split(TOPIC_SEP) if project["topics"] else []
-        project["participants"] = _dicts(
+        project["participants"] = dicts(
             cur.execute(
                 "SELECT * FROM participants WHERE project_id = ? ORDER BY seq", [project_id]
             )
@@ -391,22 +389,22 @@ class DuckDBStore(Store):
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         query, params = sql.participants_query(flt)
-        return _dicts(self._cur().execute(query, params))
+        return dicts(self._cur().execute(query, params))
 
     def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
         query, params = sql.aggregate_query(level, flt)
-        return _dicts(self._cur().execute(query, params))
+        return dicts(self._cur().execute(query, params))
 
     def breakdown(self, by: str, flt: ProjectFilter) -> list[dict]:
         query, params = sql.breakdown_query(by, flt)
-        return _dicts(self._cur().execute(query, params))
+        return dicts(self._cur().execute(query, params))
 
     def search(self, text: str, limit: int = 10) -> dict[str, list[dict]]:
         (pq, pp), (oq, op) = sql.search_queries(text, limit)
         cur = self._cur()
         return {
-            "projects": _dicts(cur.execute(pq, pp)),
-            "organisations": _dicts(cur.execute(oq, op)),
+            "projects": dicts(cur.execute(pq, pp)),
+            "organisations": dicts(cur.execute(oq, op)),
         }
 
     def figures(self, indicator, version=None, year=None, codes=None) -> list[RegionFigure]:
@@ -463,7 +461,7 @@ class DuckDBStore(Store):
         return [StationValue(*r) for r in rows]
 
     def project_records(self) -> list[dict]:
-        rows = _dicts(
+        rows = dicts(
             self._cur().execute(
                 "SELECT p.id, p.source, p.programme, p.fund, p.title, p.acronym, p.objective, "
                 "p.topics, p.start_date, p.end_date, p.country, p.language, p.eu_contribution_eur, "
@@ -504,115 +502,6 @@ class DuckDBStore(Store):
             "org_types": distinct("SELECT DISTINCT org_type FROM participants ORDER BY 1"),
         }
 
-    # --- server mode ----------------------------------------------------------------------
-    def _write_rows(self, statements: list[tuple[str, list]]) -> None:
-        """Run small row writes (tokens, jobs, audit) as one all-or-nothing write: like every
-        write, through a new version of the file (no process holds it open for writing)."""
-
-        def change(cur: duckdb.DuckDBPyConnection) -> None:
-            for query, params in statements:
-                cur.execute(query, [sql.to_db(p) for p in params])
-
-        self._write(change)
-
-    def add_token(self, name, role, token_sha256, created_at) -> None:
-        query = sql.insert_query("tokens", sql.TOKEN_COLUMNS)
-        try:
-            self._write_rows([(query, [name, role, token_sha256, created_at, None])])
-        except duckdb.ConstraintException as exc:
-            raise StoreError(sql.token_name_taken(name), parameter="name") from exc
-
-    def tokens(self) -> list[dict]:
-        cur = self._cur().execute(
-            "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name"
-        )
-        return [sql.from_db(r, "tokens") for r in _dicts(cur)]
-
-    def token_by_hash(self, token_sha256: str) -> dict | None:
-        cur = self._cur().execute(
-            "SELECT name, role, token_sha256, created_at FROM tokens "
-            "WHERE token_sha256 = ? AND revoked_at IS NULL",
-            [token_sha256],
-        )
-        rows = _dicts(cur)
-        return sql.from_db(rows[0], "tokens") if rows else None
-
-    def revoke_token(self, name: str, at) -> None:
-        def change(cur: duckdb.DuckDBPyConnection) -> None:
-            if not cur.execute(
-                "SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", [name]
-            ).fetchone():
-                raise NotFound(f"no unrevoked token named {name!r}", parameter="name")
-            cur.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", [sql.to_db(at), name])
-
-        self._write(change)
-
-    def begin_job(self, job: dict, stale_before) -> None:
-        now, stale = sql.to_db(job["created_at"]), sql.to_db(stale_before)
-        row = [sql.to_db(job.get(n)) for n, _ in sql.JOB_COLUMNS]
-
-        def change(cur: duckdb.DuckDBPyConnection) -> None:
-            cur.execute(sql.ABANDON_JOBS, [now, stale])
-            cur.execute(sql.DROP_STALE_LOCKS, [stale])
-            cur.execute(sql.TAKE_LOCK, [job["target"], job["id"], now])
-            holder = cur.execute(sql.LOCK_HOLDER, [job["target"]]).fetchone()
-            if holder is None or holder[0] != job["id"]:
-                raise StoreError(
-                    f"{job['target']} is being written by job {holder[0] if holder else '?'}; "
-                    "try again when it has finished",
-                    job=holder[0] if holder else None,
-                )
-            cur.execute(sql.insert_query("jobs", sql.JOB_COLUMNS), row)
-
-        self._write(change)
-
-    def update_job(self, job_id: str, **fields) -> None:
-        # every write of a file store is a new version of the file (copied and flushed): within
-        # a stage, a job's progress is written at most every PROGRESS_WRITE_EVERY_S (a new
-        # stage and a stage's end always are)
-        if set(fields) <= {"stage", "done", "total"} and self._file_backed:
-            now, stage = time.monotonic(), fields.get("stage")
-            last, last_stage = self._progress_written.get(job_id, (float("-inf"), None))
-            ended = fields.get("done") is not None and fields.get("done") == fields.get("total")
-            if stage == last_stage and not ended and now - last < PROGRESS_WRITE_EVERY_S:
-                return
-            self._progress_written[job_id] = (now, stage)
-        names = list(fields)
-        statements = [(sql.job_update_query(names), [*fields.values(), job_id])]
-        if fields.get("status") in sql.JOB_FINAL:
-            statements.append(("DELETE FROM write_locks WHERE job_id = ?", [job_id]))
-        self._write_rows(statements)
-
-    def job(self, job_id: str) -> dict | None:
-        names = ", ".join(n for n, _ in sql.JOB_COLUMNS)
-        rows = _dicts(self._cur().execute(f"SELECT {names} FROM jobs WHERE id = ?", [job_id]))
-        return sql.from_db(rows[0], "jobs") if rows else None
-
-    def append_audit(self, entry: dict) -> None:
-        row = [entry.get(n) for n, _ in sql.AUDIT_COLUMNS]
-        self._write_rows([(sql.insert_query("audit", sql.AUDIT_COLUMNS), row)])
-
-    def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
-        cur = self._cur()
-        total = int(_scalar(cur, "SELECT count(*) FROM audit"))
-        names = ", ".join(n for n, _ in sql.AUDIT_COLUMNS)
-        rows = _dicts(
-            cur.execute(
-                f"SELECT {names} FROM audit ORDER BY happened_at DESC, id DESC LIMIT ? OFFSET ?",
-                [limit, offset],
-            )
-        )
-        return total, [sql.from_db(r, "audit") for r in rows]
-
-    def server_rows(self, table: str) -> list[tuple]:
-        select, _ = sql.server_rows_queries(table)
-        return self._cur().execute(select).fetchall()
-
-    def add_server_rows(self, table: str, rows: list[tuple]) -> None:
-        _, insert = sql.server_rows_queries(table)
-        if rows:
-            self._write(lambda cur: cur.executemany(insert, [list(r) for r in rows]))
-
     def close(self) -> None:
         if self._file_backed:
             self._snapshots.close()
@@ -627,27 +516,15 @@ def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> Non
 
 
 def _schema_version(cur: duckdb.DuckDBPyConnection) -> int:
-    exists = _scalar(
+    exists = scalar(
         cur,
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
     )
     if not exists:
         return 0
-    return int(_scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
+    return int(scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
 
 def _art_indexes(cur: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
     """Explicit (CREATE INDEX) indexes; key constraints are not listed here."""
     return cur.execute("SELECT index_name FROM duckdb_indexes() ORDER BY 1").fetchall()
-
-
-def _scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
-    """The first column of the first row of an aggregate query (which always has a row)."""
-    row = cur.execute(query, params or []).fetchone()
-    assert row is not None, query
-    return row[0]
-
-
-def _dicts(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
