@@ -106,6 +106,10 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
 
+    def start_replica(self) -> Replica:
+        """A streaming replica of this cluster (``pg_basebackup -R``) on another loopback port."""
+        return Replica(self).start()
+
     def stop(self) -> None:
         if self.port:
             subprocess.run(
@@ -114,3 +118,82 @@ class Cluster:
                 capture_output=True,
             )
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Replica:
+    """A hot standby of a running Cluster, streaming from it; ``stop()`` takes it down (the
+    primary goes on), ``start()`` brings it back."""
+
+    def __init__(self, primary: Cluster):
+        self.primary = primary
+        self.data = primary.dir / f"replica-{_free_port()}"
+        self.port = 0
+
+    def _ctl(self, *args: str) -> None:
+        self.primary._run(str(self.primary.bindir / "pg_ctl"), "-D", str(self.data), *args)
+
+    def start(self) -> Replica:
+        if not self.data.exists():
+            self.primary._run(
+                str(self.primary.bindir / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(self.data),
+                "-R",  # standby.signal + primary_conninfo: a streaming replica
+                "-X",
+                "stream",
+            )
+        for attempt in range(5):  # another process may take the free port before we do
+            self.port = self.port or _free_port()
+            try:
+                self._ctl(
+                    "-l",
+                    str(self.data.with_suffix(".log")),
+                    "-o",
+                    f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.primary.dir} "
+                    "-c fsync=off -c hot_standby=on",
+                    "-w",
+                    "start",
+                )
+                return self
+            except RuntimeError:
+                self.port = 0
+                if attempt == 4:
+                    raise
+        return self
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def wait_for(self, dbname: str, timeout: float = 60) -> None:
+        """Until the replica has replayed everything the primary has written so far."""
+        import time
+
+        with psycopg.connect(self.primary.url(dbname), autocommit=True) as conn:
+            target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+                    done = conn.execute(
+                        "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [str(target)]
+                    ).fetchone()[0]  # type: ignore[index]
+                if done:
+                    return
+            except psycopg.OperationalError:
+                pass  # the new database may not exist on the replica yet
+            time.sleep(0.1)
+        raise RuntimeError(f"the replica on port {self.port} did not catch up in {timeout} s")
+
+    def stop(self) -> None:
+        if self.port:
+            subprocess.run(
+                [*self.primary._as, str(self.primary.bindir / "pg_ctl"), "-D", str(self.data)]
+                + ["-m", "immediate", "stop"],
+                capture_output=True,
+            )

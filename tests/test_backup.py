@@ -20,7 +20,7 @@ from regioatlas.cli import main
 from regioatlas.ingest import ingest
 from regioatlas.model import Dataset, Participant, PlaceHint, Project
 from regioatlas.model.query import Page, ProjectFilter
-from regioatlas.store import StoreError, open_store
+from regioatlas.store import StoreError, open_store, sql
 from regioatlas.store.backup import BackupError, backup_store, read_backup, restore_store
 from regioatlas.store.base import Store
 from regioatlas.store.migrate import store_digests
@@ -39,7 +39,28 @@ def source_path(tmp_path_factory, fixtures):
         ingest(store, "at-efre", [cohesion / "AT_ERDF_2014-2020_Vorhabensliste.csv"])
         ingest(store, "auto", [fixtures / "kpi/eurostat_tgs00096_population_nuts2016_subset.csv"])
         ingest(store, "eea-aq", bundled_berlin_files())
+        add_server_rows(store)
     return path
+
+
+def add_server_rows(store) -> None:
+    """A token (revoked), a finished job and two audit entries: what a copy must carry too."""
+    now = datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=UTC)
+    store.add_token("alice", "editor", "ab" * 32, now)
+    store.add_token("bob", "viewer", "cd" * 32, now)
+    store.revoke_token("bob", now)
+    job = {n: None for n, _ in sql.JOB_COLUMNS}
+    job.update(id="job-1", kind="upload", target="x:y", status="queued", created_by="alice")
+    job.update(created_at=now, done=0, total=3)
+    store.begin_job(job, stale_before=now)
+    store.update_job("job-1", status="succeeded", finished_at=now, result={"rows": 3, "é": [1]})
+    for i, action in enumerate(("token.create", "dataset.upload")):
+        entry = {"id": f"audit-{i}", "happened_at": now, "actor": "alice", "action": action}
+        store.append_audit(entry | {"target": "x:y", "details": {"n": i}, "result": "succeeded"})
+
+
+def server_rows(store) -> dict[str, list]:
+    return {table: store.server_rows(table) for table in sql.SERVER_TABLES}
 
 
 def _answers(store) -> dict:
@@ -97,11 +118,15 @@ def test_duckdb_to_postgis_to_duckdb_gives_the_same_answers(source_path, pg_url,
     assert manifest["members"]["participants.parquet"]["rows"] == 248
     assert datetime.fromisoformat(manifest["created_at"]).tzinfo is not None
     assert report.tables["stations"] == 4 and len(report.datasets) == 4
+    assert manifest["members"]["audit.parquet"]["rows"] == 2
     with open_store(str(source_path), read_only=True) as source:
         expected, digests = _answers(source), store_digests(source)
+        server = server_rows(source)
     assert expected["aggregates"][3] and expected["page"][0] == 69 and expected["stations"]
+    assert [len(server[t]) for t in ("tokens", "jobs", "audit")] == [2, 1, 2]
     for url in (pg_url, str(back)):
         with open_store(url, read_only=True) as copy:
+            assert server_rows(copy) == server  # hashes, revocations, job results, audit
             assert store_digests(copy) == digests
             answers = _answers(copy)
             assert [k for k in expected if not _close(expected[k], answers[k])] == []

@@ -14,6 +14,7 @@ from regioatlas.model import Participant, PlaceHint, Project
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.store import StoreError, open_store
 from regioatlas.store.migrate import copy_store, store_digests
+from tests.test_backup import add_server_rows, server_rows
 
 FILTERS = [
     ProjectFilter(),
@@ -37,6 +38,7 @@ def source_path(tmp_path_factory, fixtures):
         ingest(store, "at-efre", [cohesion / "AT_ERDF_2014-2020_Vorhabensliste.csv"])
         ingest(store, "auto", [fixtures / "kpi/eurostat_tgs00096_population_nuts2016_subset.csv"])
         ingest(store, "eea-aq", bundled_berlin_files())
+        add_server_rows(store)
     return path
 
 
@@ -85,6 +87,7 @@ def test_duckdb_to_postgis_and_back_gives_the_same_answers(source_path, pg_url, 
             expected = _answers(source)
             assert expected["aggregate0"][0] and expected["projects0"][0] == 69
             for copy in (pg, duck):
+                assert server_rows(copy) == server_rows(source)
                 assert store_digests(copy) == store_digests(source)
                 answers = _answers(copy)
                 assert [k for k in expected if not _close(expected[k], answers[k])] == []

@@ -45,7 +45,8 @@ def config_path() -> Path:
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name (also its key in the settings file), environment variable,
-    default, help, and what values it takes (``kind`` ``"text"``, ``"int"`` or ``"choice"``)."""
+    default, help, and what values it takes (``kind`` ``"text"``, ``"int"``, ``"choice"`` or
+    ``"list"``: comma-separated, or a TOML list in the settings file)."""
 
     name: str
     env: str
@@ -61,6 +62,8 @@ class Setting:
         if given:
             return self.checked(given, f"environment variable {self.env}")
         from_file = read_config().get(self.name)
+        if isinstance(from_file, list) and self.kind == "list":
+            from_file = ",".join(str(item) for item in from_file)
         if from_file is not None:
             return self.checked(str(from_file), f"{config_path()}, key {self.name!r}")
         return self.default
@@ -116,11 +119,30 @@ SETTINGS: dict[str, Setting] = {
             "workers",
             "REGIOATLAS_WORKERS",
             "1",
-            "Server processes of `regioatlas serve`. A DuckDB store served by more than one is "
-            "opened read-only (writes answer 503); PostgreSQL serves writes from any number.",
+            "Server processes of `regioatlas serve`. Every one serves reads and writes, on "
+            "both stores (a DuckDB file is written through new versions of it).",
             "int",
             (),
             1,
+        ),
+        Setting(
+            "read_replicas",
+            "REGIOATLAS_READ_REPLICAS",
+            "",
+            "PostgreSQL streaming replicas to send reads to (comma-separated URLs; a TOML list "
+            "in the settings file). Writes, and the reads of a process until a replica has "
+            "replayed its last write, go to the primary; so does every read when no replica "
+            "is fit (down, or lagging more than `replica_max_lag`).",
+            "list",
+        ),
+        Setting(
+            "replica_max_lag",
+            "REGIOATLAS_REPLICA_MAX_LAG",
+            "10",
+            "Seconds a replica may lag the primary and still answer reads.",
+            "int",
+            (),
+            0,
         ),
         Setting(
             "auth",
@@ -262,3 +284,17 @@ def get_int(name: str) -> int:
     if setting.kind != "int":
         raise TypeError(f"setting {name!r} is not a number")
     return int(setting.value())
+
+
+def get_list(name: str) -> list[str]:
+    """The items of a list setting (``read_replicas``): comma-separated, blanks dropped.
+
+    Example
+    -------
+    >>> get_list("read_replicas")  # doctest: +SKIP
+    ['postgresql://atlas@replica1/atlas']
+    """
+    setting = SETTINGS[name]
+    if setting.kind != "list":
+        raise TypeError(f"setting {name!r} is not a list")
+    return [item.strip() for item in setting.value().split(",") if item.strip()]

@@ -176,6 +176,10 @@ class JobRunner:
             )
         except Exception as exc:  # the job reports every failure; the store is unchanged
             why = _why(exc)
+            # audited before the job shows as ended: whoever sees it ended finds its entry
+            audit.record(
+                self.store, principal.name, "dataset.upload", job["target"], "failed", details | why
+            )
             self.store.update_job(
                 job["id"],
                 status="failed",
@@ -183,24 +187,21 @@ class JobRunner:
                 message=why["error"][:2000],
                 result=why,
             )
-            audit.record(
-                self.store, principal.name, "dataset.upload", job["target"], "failed", details | why
-            )
         else:
             result = {
                 "dataset": jsonable(asdict(report.dataset)),
                 "figures": report.figures,
                 "rejected": [e.as_dict() for e in report.rejected[:1000]],
             }
+            audit.record(
+                self.store, principal.name, "dataset.upload", job["target"], "succeeded", details
+            )
             self.store.update_job(
                 job["id"],
                 status="succeeded",
                 finished_at=datetime.now(UTC),
                 message=f"dataset {report.dataset.id} written",
                 result=result,
-            )
-            audit.record(
-                self.store, principal.name, "dataset.upload", job["target"], "succeeded", details
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)

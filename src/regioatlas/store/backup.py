@@ -1,7 +1,8 @@
 """Backup and restore of a whole store: one portable file, verified before anything is restored.
 
-A backup is a zip of ``manifest.json`` and one Parquet file per table (``datasets`` and every
-table whose rows belong to a dataset, ``sql.DATASET_TABLES``). The manifest names the format,
+A backup is a zip of ``manifest.json`` and one Parquet file per table (``datasets``, every
+table whose rows belong to a dataset, ``sql.DATASET_TABLES``, and the server-mode tables
+``tokens``, ``jobs`` and ``audit``, ``sql.SERVER_TABLES``; a backup without them restores none). The manifest names the format,
 the schema version, the RegioAtlas version, the creation time (ISO 8601, UTC), the kind of the
 store it was taken from, the datasets, and per member its table, row count and SHA-256.
 
@@ -32,12 +33,13 @@ import pyarrow.parquet as pq
 
 from regioatlas import __version__
 from regioatlas.model.errors import BadInput, Unprocessable
-from regioatlas.store import open_store, records, sql, store_exists, store_kind
+from regioatlas.store import duckdb_file, open_store, records, sql, store_exists, store_kind
 from regioatlas.store.base import Progress, Store, StoreError
 from regioatlas.store.duckdb_ import MEMORY, duckdb_path
 from regioatlas.store.migrate import (
     TABLES,
     TableDigest,
+    copy_server_rows,
     digest_dataset,
     store_digests,
     write_dataset,
@@ -57,11 +59,13 @@ _SPECS = {
     "region_figures": sql.FIGURE_COLUMNS,
     "stations": sql.STATION_COLUMNS,
     "station_values": sql.STATION_VALUE_COLUMNS,
+    **sql.SERVER_TABLES,
 }
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
     "DATE": pa.date32(),
     "INTEGER": pa.int64(),
+    "BIGINT": pa.int64(),
     "DOUBLE": pa.float64(),
     "BOOLEAN": pa.bool_(),
     "TIMESTAMP": pa.timestamp("us"),
@@ -102,8 +106,11 @@ def backup_store(store: Store, path: str | Path, progress: Progress | None = Non
     ('regioatlas-backup', 0)
     """
     tick = progress or (lambda stage, done, total: None)
-    exports = _read_consistently(store, tick)
+    exports, server = _read_consistently(store, tick)
     columns = _table_columns(exports)
+    for table, rows in server.items():
+        names = [n for n, _ in _SPECS[table]]
+        columns[table] = {n: [r[i] for r in rows] for i, n in enumerate(names)}
     members: dict[str, dict] = {}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +118,7 @@ def backup_store(store: Store, path: str | Path, progress: Progress | None = Non
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_STORED) as archive:
-            for done, table in enumerate(TABLES):
+            for done, table in enumerate((*TABLES, *sql.SERVER_TABLES)):
                 tick("write", done, len(TABLES))
                 data = _parquet(columns[table], _SPECS[table])
                 member = f"{table}.parquet"
@@ -139,21 +146,26 @@ def backup_store(store: Store, path: str | Path, progress: Progress | None = Non
     return BackupReport(path, manifest, {m["table"]: m["rows"] for m in members.values()})
 
 
-def _read_consistently(store: Store, tick: Progress) -> list[tuple]:
-    """Every dataset's export, all from one state of the store (see the module docstring)."""
+def _read_consistently(store: Store, tick: Progress) -> tuple[list[tuple], dict[str, list]]:
+    """Every dataset's export and the server-mode rows, all from one state of the store (see
+    the module docstring)."""
     snapshot = getattr(store, "snapshot", None)  # offered by stores with transactions
     if snapshot is not None:
         with snapshot():
-            return _export_all(store, tick)
+            return _export_all(store, tick), _server_rows(store)
     for _ in range(READ_ATTEMPTS):
         before = store.data_version()
-        exports = _export_all(store, tick)
+        exports, server = _export_all(store, tick), _server_rows(store)
         if store.data_version() == before:
-            return exports
+            return exports, server
     raise StoreError(
         f"the store was written to during each of {READ_ATTEMPTS} attempts to back it up; "
         "run the backup again at a quieter time"
     )
+
+
+def _server_rows(store: Store) -> dict[str, list]:
+    return {table: store.server_rows(table) for table in sql.SERVER_TABLES}
 
 
 def _export_all(store: Store, tick: Progress) -> list[tuple]:
@@ -215,6 +227,12 @@ def read_backup(path: str | Path, progress: Progress | None = None) -> tuple[dic
     >>> manifest["schema_version"], datasets
     (3, [])
     """
+    manifest, datasets, _ = _read(path, progress)
+    return manifest, datasets
+
+
+def _read(path: str | Path, progress: Progress | None) -> tuple[dict, list[tuple], dict]:
+    """``read_backup`` and the server-mode rows (table → rows; none in an older backup)."""
     tick = progress or (lambda stage, done, total: None)
     name = Path(path).name
     try:
@@ -233,8 +251,14 @@ def read_backup(path: str | Path, progress: Progress | None = None) -> tuple[dic
                 tables[table] = _parquet_table({n: [] for n, _ in _SPECS[table]}, _SPECS[table])
                 continue
             tables[table] = _member_table(archive, name, f"{table}.parquet", members, table)
+        server = {
+            table: list(_rows(_member_table(archive, name, f"{table}.parquet", members, table)))
+            if f"{table}.parquet" in members
+            else []
+            for table in sql.SERVER_TABLES
+        }
         tick("verify", len(TABLES), len(TABLES))
-    return manifest, _datasets_of(tables, name)
+    return manifest, _datasets_of(tables, name), server
 
 
 def _manifest(archive: zipfile.ZipFile, name: str) -> dict:
@@ -351,7 +375,7 @@ def restore_store(
     []
     """
     tick = progress or (lambda stage, done, total: None)
-    manifest, datasets = read_backup(path, tick)
+    manifest, datasets, server = _read(path, tick)
     expected = {t: TableDigest() for t in TABLES}
     for rows in datasets:
         digest_dataset(*rows, into=expected)
@@ -364,7 +388,7 @@ def restore_store(
                 f"{existing[0].id}); pass --replace to replace its contents"
             )
     if store_kind(url) == "duckdb":
-        _restore_duckdb_file(url, datasets, expected, tick)
+        _restore_duckdb_file(url, datasets, server, expected, tick)
     else:
         with open_store(url) as target:
             atomic = getattr(target, "atomic", None)  # offered by stores with transactions
@@ -374,11 +398,14 @@ def restore_store(
                 for d in target.datasets():
                     target.remove_dataset(d.id)
                 _write_all(target, datasets, expected, tick)
+                copy_server_rows(server.__getitem__, target)
     counts = {t: expected[t].rows for t in TABLES}
     return BackupReport(Path(path), manifest, counts)
 
 
-def _restore_duckdb_file(url: str, datasets: list[tuple], expected: dict, tick: Progress) -> None:
+def _restore_duckdb_file(
+    url: str, datasets: list[tuple], server: dict, expected: dict, tick: Progress
+) -> None:
     path = duckdb_path(url)
     if path == MEMORY:
         raise BadInput("cannot restore into a throw-away :memory: store", parameter="store")
@@ -395,7 +422,9 @@ def _restore_duckdb_file(url: str, datasets: list[tuple], expected: dict, tick: 
     try:
         with open_store(f"duckdb://{building}") as new:
             _write_all(new, datasets, expected, tick)
-        os.replace(building, target)
+            copy_server_rows(server.__getitem__, new)
+        with duckdb_file.writing(str(target)):  # not under a writer of the target: after it
+            os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)
 

@@ -257,6 +257,16 @@ class Store(ABC):
     def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
         """(total, a page of audit entries, newest first; ``details`` as a dict)."""
 
+    def server_rows(self, table: str) -> list[tuple]:
+        """Every row of ``tokens``, ``jobs`` or ``audit`` as stored (columns as in ``sql``,
+        hashes and JSON text included), by key: what a copy or a backup carries."""
+        raise StoreError(f"a {type(self).__name__} cannot copy its {table}")
+
+    def add_server_rows(self, table: str, rows: list[tuple]) -> None:
+        """Insert rows as ``server_rows`` gives them, in one transaction; a row whose key the
+        store has already is left as it is (the audit log is only ever appended to)."""
+        raise StoreError(f"a {type(self).__name__} cannot take copied {table}")
+
     @abstractmethod
     def close(self) -> None: ...
 

@@ -16,6 +16,7 @@ from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import duckdb_file, feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
+from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
 
 MEMORY = ":memory:"
@@ -59,7 +60,7 @@ def _arrow(columns: dict[str, list], spec) -> pa.Table:
     return pa.table({n: pa.array(v, type=types[n]) for n, v in columns.items()})
 
 
-class DuckDBStore(Store):
+class DuckDBStore(ServerRows, Store):
     """A Store in one DuckDB file (``":memory:"`` for a throw-away one).
 
     Example
@@ -80,15 +81,21 @@ class DuckDBStore(Store):
                 parameter="store",
             )
         self._lock = threading.Lock()
-        self._file_backed = self.path != ":memory:"
-        if self._file_backed and not read_only:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            duckdb_file.discard_staging(self.path)
-            if not Path(self.path).exists():
-                duckdb_file.rewrite(self.path, None, self._apply_migrations)
-        self._con = duckdb_file.connect(self.path, read_only=read_only)
-        if not read_only:
+        self._progress_written: dict[str, tuple[float, str | None]] = {}
+        self._file_backed = self.path != MEMORY
+        if not self._file_backed:
+            self._con = duckdb_file.connect(MEMORY)
             self.migrate()
+            return
+        self._snapshots = duckdb_file.Snapshots(self.path)
+        if not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            with duckdb_file.writing(self.path):
+                duckdb_file.discard_staging(self.path)
+                if not Path(self.path).exists():
+                    duckdb_file.rewrite(self.path, self._apply_migrations)
+            self.migrate()
+        self._snapshots.current()  # fail here, not on the first read, when the file is held
 
     @classmethod
     def from_url(cls, url: str, read_only: bool = False) -> DuckDBStore:
@@ -107,12 +114,21 @@ class DuckDBStore(Store):
         path = Path(self.path).absolute()
         return path.with_name(path.name + ".cache")
 
-    # a cursor per call: DuckDB connections must not be shared between threads
+    # a cursor per call: DuckDB connections must not be shared between threads. A file store
+    # reads the file's current snapshot (see duckdb_file: a write elsewhere shows up here on
+    # the next call, and a call running on the previous snapshot finishes on it)
     def _cur(self) -> duckdb.DuckDBPyConnection:
-        return self._con.cursor()
+        if not self._file_backed:
+            return self._con.cursor()
+        return self._snapshots.current().cursor()
 
     def _write(self, change) -> None:
-        """Run ``change(cursor)`` as one all-or-nothing write, safe against ``kill -9``."""
+        """Run ``change(cursor)`` as one all-or-nothing write, safe against ``kill -9``.
+
+        A file store is written by building the next version in a copy (duckdb_file.rewrite)
+        while holding the writers' lock and a snapshot of the current version: the snapshot
+        keeps any foreign process from opening the file for writing meanwhile.
+        """
         with self._lock:
             if not self._file_backed:
                 cur = self._cur()
@@ -124,19 +140,19 @@ class DuckDBStore(Store):
                     cur.execute("ROLLBACK")
                     raise
                 return
-            try:
-                duckdb_file.rewrite(self.path, self._con, change)
-            finally:
-                # rewrite closed the connection only when it renamed; reconnect either way
-                if _closed(self._con):
-                    self._con = duckdb_file.connect(self.path)
-                    self._spatial = False  # a new connection: the extension loads again
+            if self.read_only:
+                raise StoreError(f"the store {self.path} is opened read-only")
+            with duckdb_file.writing(self.path):
+                held = self._snapshots.current() if Path(self.path).exists() else None
+                duckdb_file.rewrite(self.path, change)
+                del held  # the version it read is replaced; readers still on it keep it
 
     def schema_version(self) -> int:
         return _schema_version(self._cur())
 
     def migrate(self) -> int:
         if _schema_version(self._cur()) < len(sql.MIGRATIONS) or _art_indexes(self._cur()):
+            # several workers may start at once: each migrates only what is still to do
             self._write(self._apply_migrations)
         return len(sql.MIGRATIONS)
 
@@ -318,22 +334,22 @@ class DuckDBStore(Store):
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
         count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
         cur = self._cur()
-        total = int(_scalar(cur, count_sql, cparams))
-        return total, _dicts(cur.execute(page_sql, pparams))
+        total = int(scalar(cur, count_sql, cparams))
+        return total, dicts(cur.execute(page_sql, pparams))
 
     def features(self, collection, where=None, sortby=(), limit=10, offset=0):
         q = feature_sql.features_query(
             collection, self._feature_columns(collection), where, sortby, limit, offset
         )
-        if "ST_" in q.count_sql:
-            self._load_spatial()
         cur = self._cur()
-        total = int(_scalar(cur, q.count_sql, q.count_params))
-        rows = _dicts(cur.execute(q.page_sql, q.page_params))
+        if "ST_" in q.count_sql:
+            self._load_spatial(cur)
+        total = int(scalar(cur, q.count_sql, q.count_params))
+        rows = dicts(cur.execute(q.page_sql, q.page_params))
         for row in rows:
             row.pop("_row", None)  # the order of the participants' pages, not a property
         if not q.located and rows:
-            places = _dicts(cur.execute(*feature_sql.locations_query([r["id"] for r in rows])))
+            places = dicts(cur.execute(*feature_sql.locations_query([r["id"] for r in rows])))
             rows = feature_sql.add_locations(rows, places)
         return total, rows
 
@@ -346,28 +362,25 @@ class DuckDBStore(Store):
             cache[collection] = {d[0] for d in cur.description or []}
         return cache[collection]
 
-    def _load_spatial(self) -> None:
-        """Load DuckDB's spatial extension from its wheel (never downloaded) for ST_ functions."""
-        if getattr(self, "_spatial", False):
-            return
+    def _load_spatial(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Load DuckDB's spatial extension from its wheel (never downloaded) for ST_ functions,
+        into the instance of ``cur`` (a snapshot's: each has its own; loading again is a no-op)."""
         import duckdb_extension_spatial
 
         folder = Path(duckdb_extension_spatial.__file__).parent / "extensions"
         found = sorted(folder.glob(f"v{duckdb.__version__}/spatial.duckdb_extension"))
         if not found:
             raise StoreError(f"no DuckDB spatial extension for DuckDB {duckdb.__version__}")
-        with self._lock:
-            self._con.execute(f"LOAD '{found[0]}'")
-            self._spatial = True
+        cur.execute(f"LOAD '{found[0]}'")
 
     def project(self, project_id: str) -> dict | None:
         cur = self._cur()
-        rows = _dicts(cur.execute("SELECT * FROM projects WHERE id = ?", [project_id]))
+        rows = dicts(cur.execute("SELECT * FROM projects WHERE id = ?", [project_id]))
         if not rows:
             return None
         project = rows[0]
         project["topics"] = project["topics"].split(TOPIC_SEP) if project["topics"] else []
-        project["participants"] = _dicts(
+        project["participants"] = dicts(
             cur.execute(
                 "SELECT * FROM participants WHERE project_id = ? ORDER BY seq", [project_id]
             )
@@ -376,22 +389,22 @@ class DuckDBStore(Store):
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         query, params = sql.participants_query(flt)
-        return _dicts(self._cur().execute(query, params))
+        return dicts(self._cur().execute(query, params))
 
     def aggregate(self, level: int, flt: ProjectFilter) -> list[dict]:
         query, params = sql.aggregate_query(level, flt)
-        return _dicts(self._cur().execute(query, params))
+        return dicts(self._cur().execute(query, params))
 
     def breakdown(self, by: str, flt: ProjectFilter) -> list[dict]:
         query, params = sql.breakdown_query(by, flt)
-        return _dicts(self._cur().execute(query, params))
+        return dicts(self._cur().execute(query, params))
 
     def search(self, text: str, limit: int = 10) -> dict[str, list[dict]]:
         (pq, pp), (oq, op) = sql.search_queries(text, limit)
         cur = self._cur()
         return {
-            "projects": _dicts(cur.execute(pq, pp)),
-            "organisations": _dicts(cur.execute(oq, op)),
+            "projects": dicts(cur.execute(pq, pp)),
+            "organisations": dicts(cur.execute(oq, op)),
         }
 
     def figures(self, indicator, version=None, year=None, codes=None) -> list[RegionFigure]:
@@ -448,7 +461,7 @@ class DuckDBStore(Store):
         return [StationValue(*r) for r in rows]
 
     def project_records(self) -> list[dict]:
-        rows = _dicts(
+        rows = dicts(
             self._cur().execute(
                 "SELECT p.id, p.source, p.programme, p.fund, p.title, p.acronym, p.objective, "
                 "p.topics, p.start_date, p.end_date, p.country, p.language, p.eu_contribution_eur, "
@@ -489,106 +502,11 @@ class DuckDBStore(Store):
             "org_types": distinct("SELECT DISTINCT org_type FROM participants ORDER BY 1"),
         }
 
-    # --- server mode ----------------------------------------------------------------------
-    def _write_rows(self, statements: list[tuple[str, list]]) -> None:
-        """Run small row writes (tokens, jobs, audit) in one plain transaction: no copy of the
-        file (progress is written often), and safe to replay, as the store has no secondary
-        indexes (see duckdb_file); a failing statement undoes them all."""
-        with self._lock:
-            cur = self._cur()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                for query, params in statements:
-                    cur.execute(query, [sql.to_db(p) for p in params])
-                cur.execute("COMMIT")
-            except Exception:
-                cur.execute("ROLLBACK")
-                raise
-
-    def add_token(self, name, role, token_sha256, created_at) -> None:
-        query = sql.insert_query("tokens", sql.TOKEN_COLUMNS)
-        try:
-            self._write_rows([(query, [name, role, token_sha256, created_at, None])])
-        except duckdb.ConstraintException as exc:
-            raise StoreError(sql.token_name_taken(name), parameter="name") from exc
-
-    def tokens(self) -> list[dict]:
-        cur = self._cur().execute(
-            "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name"
-        )
-        return [sql.from_db(r, "tokens") for r in _dicts(cur)]
-
-    def token_by_hash(self, token_sha256: str) -> dict | None:
-        cur = self._cur().execute(
-            "SELECT name, role, token_sha256, created_at FROM tokens "
-            "WHERE token_sha256 = ? AND revoked_at IS NULL",
-            [token_sha256],
-        )
-        rows = _dicts(cur)
-        return sql.from_db(rows[0], "tokens") if rows else None
-
-    def revoke_token(self, name: str, at) -> None:
-        with self._lock:
-            cur = self._cur()
-            if not cur.execute(
-                "SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", [name]
-            ).fetchone():
-                raise NotFound(f"no unrevoked token named {name!r}", parameter="name")
-            cur.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", [sql.to_db(at), name])
-
-    def begin_job(self, job: dict, stale_before) -> None:
-        now, stale = sql.to_db(job["created_at"]), sql.to_db(stale_before)
-        row = [sql.to_db(job.get(n)) for n, _ in sql.JOB_COLUMNS]
-        with self._lock:
-            cur = self._cur()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                cur.execute(sql.ABANDON_JOBS, [now, stale])
-                cur.execute(sql.DROP_STALE_LOCKS, [stale])
-                cur.execute(sql.TAKE_LOCK, [job["target"], job["id"], now])
-                holder = cur.execute(sql.LOCK_HOLDER, [job["target"]]).fetchone()
-                if holder is None or holder[0] != job["id"]:
-                    raise StoreError(
-                        f"{job['target']} is being written by job {holder[0] if holder else '?'}; "
-                        "try again when it has finished",
-                        job=holder[0] if holder else None,
-                    )
-                cur.execute(sql.insert_query("jobs", sql.JOB_COLUMNS), row)
-                cur.execute("COMMIT")
-            except Exception:
-                cur.execute("ROLLBACK")
-                raise
-
-    def update_job(self, job_id: str, **fields) -> None:
-        names = list(fields)
-        statements = [(sql.job_update_query(names), [*fields.values(), job_id])]
-        if fields.get("status") in sql.JOB_FINAL:
-            statements.append(("DELETE FROM write_locks WHERE job_id = ?", [job_id]))
-        self._write_rows(statements)
-
-    def job(self, job_id: str) -> dict | None:
-        names = ", ".join(n for n, _ in sql.JOB_COLUMNS)
-        rows = _dicts(self._cur().execute(f"SELECT {names} FROM jobs WHERE id = ?", [job_id]))
-        return sql.from_db(rows[0], "jobs") if rows else None
-
-    def append_audit(self, entry: dict) -> None:
-        row = [entry.get(n) for n, _ in sql.AUDIT_COLUMNS]
-        self._write_rows([(sql.insert_query("audit", sql.AUDIT_COLUMNS), row)])
-
-    def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
-        cur = self._cur()
-        total = int(_scalar(cur, "SELECT count(*) FROM audit"))
-        names = ", ".join(n for n, _ in sql.AUDIT_COLUMNS)
-        rows = _dicts(
-            cur.execute(
-                f"SELECT {names} FROM audit ORDER BY happened_at DESC, id DESC LIMIT ? OFFSET ?",
-                [limit, offset],
-            )
-        )
-        return total, [sql.from_db(r, "audit") for r in rows]
-
     def close(self) -> None:
-        self._con.close()
+        if self._file_backed:
+            self._snapshots.close()
+        else:
+            self._con.close()
 
 
 def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
@@ -598,35 +516,15 @@ def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> Non
 
 
 def _schema_version(cur: duckdb.DuckDBPyConnection) -> int:
-    exists = _scalar(
+    exists = scalar(
         cur,
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
     )
     if not exists:
         return 0
-    return int(_scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
+    return int(scalar(cur, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
 
 def _art_indexes(cur: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
     """Explicit (CREATE INDEX) indexes; key constraints are not listed here."""
     return cur.execute("SELECT index_name FROM duckdb_indexes() ORDER BY 1").fetchall()
-
-
-def _closed(con: duckdb.DuckDBPyConnection) -> bool:
-    try:
-        con.execute("SELECT 1")
-    except duckdb.ConnectionException:
-        return True
-    return False
-
-
-def _scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
-    """The first column of the first row of an aggregate query (which always has a row)."""
-    row = cur.execute(query, params or []).fetchone()
-    assert row is not None, query
-    return row[0]
-
-
-def _dicts(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -11,14 +11,26 @@ So a store file is never written in place. A write copies the (checkpointed) fil
 itself, applies the change in one transaction there, checkpoints and closes the copy (no
 log left), flushes it to disk, and renames it over the original: a kill at any moment
 leaves the old file or the new one, both complete, and never a log to replay.
+
+Live updates (several processes): no process holds the file open for writing. Readers read
+a *snapshot*: the file as it was when they looked, attached read-only in a DuckDB instance of
+its own (DuckDB caches instances by path, so a plain reconnect would hand back the replaced
+file). A writer takes an advisory lock beside the file (``<file>.lock``, so writers queue),
+builds the next version in a copy and renames it over; the next read sees a new file and opens
+a new snapshot, while a reader still running on the old one keeps it alive (its cursor holds
+the old instance, which holds the unlinked old file) until it finishes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -61,29 +73,24 @@ def discard_staging(path: str) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def rewrite(
-    path: str,
-    current: duckdb.DuckDBPyConnection | None,
-    change: Callable[[duckdb.DuckDBPyConnection], None],
-) -> None:
+def rewrite(path: str, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     """Apply ``change`` to a copy of the store at ``path`` and rename the copy over it.
 
-    ``current`` is the caller's open connection to ``path`` (None when the file does not
-    exist yet); it is checkpointed before the copy and closed before the rename, and the
-    caller reconnects afterwards. When ``change`` raises, the store is untouched.
+    The caller holds :func:`writing` (no other writer) and, while the file exists, a snapshot
+    of it (so that no foreign process has it open for writing while it is copied). When
+    ``change`` raises, the store is untouched.
 
     Example
     -------
     >>> import tempfile
     >>> p = tempfile.mkdtemp() + "/x.duckdb"
-    >>> rewrite(p, None, lambda con: con.execute("CREATE TABLE t (a INTEGER)"))
+    >>> rewrite(p, lambda con: con.execute("CREATE TABLE t (a INTEGER)"))
     >>> connect(p).execute("SELECT count(*) FROM t").fetchone()
     (0,)
     """
     discard_staging(path)
     staging = staging_path(path)
-    if current is not None:
-        current.execute("CHECKPOINT")
+    if Path(path).exists():
         shutil.copyfile(path, staging)
     con = connect(str(staging))
     try:
@@ -98,8 +105,6 @@ def rewrite(
     con.close()
     Path(f"{staging}.wal").unlink(missing_ok=True)  # checkpointed: an empty log at most
     _fsync(staging)
-    if current is not None:
-        current.close()
     os.replace(staging, path)
     _fsync(Path(path).parent)
 
@@ -110,3 +115,150 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+#: how long a writer waits for another writer of the same store before giving up
+WRITER_WAIT_S = 600.0
+
+
+@contextmanager
+def writing(path: str, wait_s: float = WRITER_WAIT_S) -> Iterator[None]:
+    """Be the only writer of the store at ``path`` (across processes) while inside.
+
+    The lock is ``flock`` on ``<path>.lock``, which holds the writer's process id while it
+    writes and is removed when it is done (a waiter that then finds another file, or none,
+    locks again). The kernel releases a lock when its holder dies, so a killed writer never
+    blocks the next one. A writer that waits longer than ``wait_s`` gets a StoreUnavailable
+    naming the holder's process id.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> with writing(tempfile.mkdtemp() + "/x.duckdb"):
+    ...     pass
+    """
+    name = path + ".lock"
+    deadline = time.monotonic() + wait_s
+    while True:
+        lock = open(name, "a+")
+        try:
+            if _try_lock(lock, name):
+                break
+        except BaseException:
+            lock.close()
+            raise
+        lock.close()
+        if time.monotonic() >= deadline:
+            holder = Path(name).read_text().strip() if Path(name).exists() else "?"
+            raise StoreUnavailable(
+                f"the store {path} is being written by another process (pid {holder or '?'}) "
+                f"for more than {wait_s:.0f} s; try again when it has finished"
+            )
+        time.sleep(0.05)
+    try:
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+    finally:
+        Path(name).unlink(missing_ok=True)  # while still locked: no one holds a lost file
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def _try_lock(lock, name: str) -> bool:
+    """Lock ``lock``; False when another holds it or it is no longer the file at ``name``."""
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    try:
+        same = os.stat(name).st_ino == os.fstat(lock.fileno()).st_ino
+    except FileNotFoundError:
+        same = False
+    if not same:  # its last holder removed it after we opened it
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return same
+
+
+def _file_version(path: str) -> tuple[int, ...]:
+    """What tells one version of the file from the next: each write renames a new file in."""
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+class Snapshot:
+    """One version of a store file, attached read-only in a DuckDB instance of its own.
+
+    A thread reuses its cursor (switching a new cursor to the attached database costs a
+    statement); the instance lives while this object or any cursor of it does.
+    """
+
+    ALIAS = "snapshot"
+
+    def __init__(self, path: str, version: tuple[int, ...]):
+        self.version = version
+        self.spatial = False
+        self._con = duckdb.connect(":memory:")
+        try:
+            self._con.execute(f"ATTACH '{_quoted(path)}' AS {self.ALIAS} (READ_ONLY)")
+        except duckdb.IOException as exc:
+            self._con.close()
+            connect(path, read_only=True)  # raises the store's clear error (held, unreadable)
+            raise StoreError(f"the store {path} cannot be opened: {exc}") from exc
+        self._con.execute(f"USE {self.ALIAS}")
+        self._local = threading.local()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            cur.execute(f"USE {self.ALIAS}")
+            self._local.cursor = cur
+        return cur
+
+    def execute(self, statement: str) -> None:
+        """Run an instance-wide statement (LOAD an extension) on the snapshot's connection."""
+        self._con.execute(statement)
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class Snapshots:
+    """The current snapshot of a store file, opened anew when the file has been replaced.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> p = tempfile.mkdtemp() + "/x.duckdb"
+    >>> rewrite(p, lambda con: con.execute("CREATE TABLE t AS SELECT 1 AS a"))
+    >>> snapshots = Snapshots(p)
+    >>> snapshots.current().cursor().execute("SELECT a FROM t").fetchone()
+    (1,)
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+
+    def current(self) -> Snapshot:
+        """The snapshot of the file as it is now (the previous one lives on in its readers)."""
+        version = _file_version(self.path)  # before opening: a race costs a reopen, not staleness
+        with self._lock:
+            if self._current is None or self._current.version != version:
+                # no close() of the old one: closing would cut the cursors still reading it
+                self._current = Snapshot(self.path, version)
+            return self._current
+
+    def close(self) -> None:
+        with self._lock:
+            if self._current is not None:
+                self._current.close()
+                self._current = None
+
+
+def _quoted(path: str) -> str:
+    return path.replace("'", "''")

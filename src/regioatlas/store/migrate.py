@@ -3,6 +3,8 @@
 Every dataset goes through the stores' own doors (``export_dataset`` → ``replace_dataset``),
 so each dataset lands atomically. Equality is checked three ways: row counts per table, an
 order-independent checksum of every table's rows, and the same ``aggregate()`` answers.
+The server-mode tables (tokens with their hashes, jobs, the audit log) are copied too
+(``copy_server_rows``): the audit log is only appended to, so a target keeps its own entries.
 """
 
 from __future__ import annotations
@@ -157,10 +159,40 @@ def copy_store(
                 f"{written[table].rows} read back (checksums {copied[table].hex[:12]} vs "
                 f"{written[table].hex[:12]})"
             )
+    copy_server_rows(source.server_rows, target)
     tick("verify", 1, 2)
     compared = _compare_aggregates(source, target)
     tick("verify", 2, 2)
     return CopyReport(ids, written, compared)
+
+
+def copy_server_rows(rows_of, target: Store) -> dict[str, int]:
+    """Add the tokens, jobs and audit entries ``rows_of(table)`` gives to ``target``, then
+    raise StoreError unless the target holds every one of them unchanged; count them.
+
+    A row whose key the target has already is kept as the target has it (the audit log is
+    never rewritten): when it differs from the copied one, that is the error.
+
+    Example
+    -------
+    >>> from regioatlas.store import open_store
+    >>> copy_server_rows(open_store(":memory:").server_rows, open_store(":memory:"))
+    {'tokens': 0, 'jobs': 0, 'audit': 0}
+    """
+    counts = {}
+    for table in sql.SERVER_TABLES:
+        rows = [tuple(r) for r in rows_of(table)]
+        target.add_server_rows(table, rows)
+        held = {tuple(r) for r in target.server_rows(table)}
+        lost = [r for r in rows if r not in held]
+        if lost:
+            raise StoreError(
+                f"the copy differs in table {table}: {len(lost)} of {len(rows)} rows are not in "
+                f"the target as in the source (first key {lost[0][0]!r}: the target already had "
+                "another row with that key)"
+            )
+        counts[table] = len(rows)
+    return counts
 
 
 def _compare_aggregates(source: Store, target: Store) -> int:

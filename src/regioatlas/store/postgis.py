@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 import psycopg
 from psycopg import conninfo, pq
 
+from regioatlas import settings
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreUnavailable
+from regioatlas.store.replicas import ReadRouting, Replicas
 
 #: statements added to generic migration step N (index N - 1) for PostgreSQL
 _POSTGIS_STEPS: dict[int, list[str]] = {
@@ -87,11 +89,13 @@ def server_address(url: str) -> str:
     return f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}"
 
 
-class PostGISStore(Store):
+class PostGISStore(ReadRouting, Store):
     """A Store in a PostgreSQL database with the PostGIS extension.
 
     One connection per thread (the web server answers requests in a thread pool); reads see
-    committed data only, so a dataset being replaced is served whole until its commit.
+    committed data only, so a dataset being replaced is served whole until its commit. Reads
+    go to a streaming replica of the ``read_replicas`` setting when one is fit (see
+    ``store/replicas.py``), writes and the reads inside them to the primary.
 
     Example
     -------
@@ -100,10 +104,22 @@ class PostGISStore(Store):
     3
     """
 
-    def __init__(self, url: str, read_only: bool = False):
+    def __init__(
+        self,
+        url: str,
+        read_only: bool = False,
+        read_replicas: list[str] | None = None,
+        replica_max_lag_s: float | None = None,
+    ):
         self.url = url
         self.address = server_address(url)
         self._read_only = self.read_only = read_only
+        if read_replicas is None:
+            read_replicas = settings.get_list("read_replicas")
+        if replica_max_lag_s is None:
+            replica_max_lag_s = settings.get_int("replica_max_lag")
+        self.replicas = Replicas(read_replicas, replica_max_lag_s) if read_replicas else None
+        self._written = 0  # the primary's WAL position after this process's last write
         self._local = threading.local()
         self._all: list[psycopg.Connection] = []
         self._all_lock = threading.Lock()
@@ -116,6 +132,7 @@ class PostGISStore(Store):
                 raise
 
     def _conn(self) -> psycopg.Connection:
+        """This thread's connection to the primary."""
         conn = getattr(self._local, "conn", None)
         if conn is not None and not conn.closed:
             return conn
@@ -136,17 +153,22 @@ class PostGISStore(Store):
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Cursor]:
+        """A write transaction on the primary (its reads too)."""
         conn = self._conn()
         with conn.transaction(), conn.cursor() as cur:
             yield cur
+        self._note_write(conn)
 
     def _rows(self, query: str, params: list | tuple = ()) -> list[tuple]:
-        return self._conn().execute(_pg(query), params).fetchall()
+        return self._read(lambda: self._reader().execute(_pg(query), params).fetchall())
 
     def _dicts(self, query: str, params: list | tuple = ()) -> list[dict]:
-        cur = self._conn().execute(_pg(query), params)
-        names = [d.name for d in cur.description or []]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        def read() -> list[dict]:
+            cur = self._reader().execute(_pg(query), params)
+            names = [d.name for d in cur.description or []]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+        return self._read(read)
 
     def schema_version(self) -> int:
         if not self._rows("SELECT to_regclass('schema_migrations')")[0][0]:
@@ -224,8 +246,10 @@ class PostGISStore(Store):
         ...     store.replace_dataset(dataset, projects, participants, figures)
         """
         self._writable()
-        with self._conn().transaction():
+        conn = self._conn()
+        with conn.transaction():
             yield
+        self._note_write(conn)
 
     def replace_dataset(
         self, dataset, projects, participants, figures, *, stations=(), station_values=()
@@ -314,15 +338,18 @@ class PostGISStore(Store):
 
     def query_projects(self, flt: ProjectFilter, page: Page) -> tuple[int, list[dict]]:
         count_sql, page_sql, cparams, pparams = sql.projects_query(flt, page)
-        with self._transaction():  # the count and the page from one snapshot
-            total = int(self._rows(count_sql, cparams)[0][0])
-            return total, self._dicts(page_sql, pparams)
+
+        def read() -> tuple[int, list[dict]]:  # the count and the page from one snapshot
+            return int(self._rows(count_sql, cparams)[0][0]), self._dicts(page_sql, pparams)
+
+        return self._read(read)
 
     def features(self, collection, where=None, sortby=(), limit=10, offset=0):
         columns = self._feature_columns(collection)
         row_key = feature_sql.ROW_KEYS["postgres"]
         q = feature_sql.features_query(collection, columns, where, sortby, limit, offset, row_key)
-        with self._transaction():  # the count and the page from one snapshot
+
+        def read() -> tuple[int, list[dict]]:  # the count and the page from one snapshot
             total = int(self._rows(q.count_sql, q.count_params)[0][0])
             rows = self._dicts(q.page_sql, q.page_params)
             for row in rows:
@@ -330,7 +357,9 @@ class PostGISStore(Store):
             if not q.located and rows:
                 places = self._dicts(*feature_sql.locations_query([r["id"] for r in rows]))
                 rows = feature_sql.add_locations(rows, places)
-        return total, rows
+            return total, rows
+
+        return self._read(read)
 
     def _feature_columns(self, collection: str) -> set[str]:
         if collection not in feature_sql.FEATURE_SOURCES:
@@ -342,19 +371,24 @@ class PostGISStore(Store):
         return cache[collection]
 
     def project(self, project_id: str) -> dict | None:
-        with self._transaction():
+        def read() -> dict | None:
             rows = self._dicts(
                 f"SELECT {', '.join(records.PROJECT_NAMES)} FROM projects WHERE id = ?",
                 [project_id],
             )
             if not rows:
                 return None
-            project = rows[0]
-            project["participants"] = self._dicts(
+            found = rows[0]
+            found["participants"] = self._dicts(
                 f"SELECT {', '.join(records.PARTICIPANT_NAMES)} FROM participants "
                 "WHERE project_id = ? ORDER BY seq",
                 [project_id],
             )
+            return found
+
+        project = self._read(read)
+        if project is None:
+            return None
         topics = project["topics"]
         project["topics"] = topics.split(records.TOPIC_SEP) if topics else []
         return project
@@ -430,9 +464,12 @@ class PostGISStore(Store):
         return rows
 
     def data_version(self) -> str:
-        with self._transaction():
-            writes = self._rows("SELECT n FROM store_writes")
-            rows = self._rows("SELECT id, sha256, ingested_at FROM datasets ORDER BY id")
+        writes, rows = self._read(
+            lambda: (
+                self._rows("SELECT n FROM store_writes"),
+                self._rows("SELECT id, sha256, ingested_at FROM datasets ORDER BY id"),
+            )
+        )
         return hashlib.sha256(repr((writes, rows)).encode()).hexdigest()[:16]
 
     def facets(self) -> dict[str, list]:
@@ -469,11 +506,12 @@ class PostGISStore(Store):
         return [sql.from_db(r, "tokens") for r in rows]
 
     def token_by_hash(self, token_sha256: str) -> dict | None:
-        rows = self._dicts(
-            "SELECT name, role, token_sha256, created_at FROM tokens "
-            "WHERE token_sha256 = ? AND revoked_at IS NULL",
-            [token_sha256],
-        )
+        with self.snapshot():  # on the primary: a token revoked a moment ago is refused at once
+            rows = self._dicts(
+                "SELECT name, role, token_sha256, created_at FROM tokens "
+                "WHERE token_sha256 = ? AND revoked_at IS NULL",
+                [token_sha256],
+            )
         return sql.from_db(rows[0], "tokens") if rows else None
 
     def revoke_token(self, name: str, at) -> None:
@@ -530,13 +568,27 @@ class PostGISStore(Store):
 
     def audit_entries(self, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
         names = ", ".join(n for n, _ in sql.AUDIT_COLUMNS)
-        with self._transaction():
-            total = int(self._rows("SELECT count(*) FROM audit")[0][0])
-            rows = self._dicts(
-                f"SELECT {names} FROM audit ORDER BY happened_at DESC, id DESC LIMIT ? OFFSET ?",
-                [limit, offset],
+        total, rows = self._read(
+            lambda: (
+                int(self._rows("SELECT count(*) FROM audit")[0][0]),
+                self._dicts(
+                    f"SELECT {names} FROM audit ORDER BY happened_at DESC, id DESC "
+                    "LIMIT ? OFFSET ?",
+                    [limit, offset],
+                ),
             )
+        )
         return total, [sql.from_db(r, "audit") for r in rows]
+
+    def server_rows(self, table: str) -> list[tuple]:
+        select, _ = sql.server_rows_queries(table)
+        return self._rows(select)
+
+    def add_server_rows(self, table: str, rows: list[tuple]) -> None:
+        self._writable()
+        _, insert = sql.server_rows_queries(table)
+        with self._transaction() as cur:
+            cur.executemany(_pg(insert), rows)
 
     def close(self) -> None:
         with self._all_lock:

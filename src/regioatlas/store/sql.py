@@ -185,6 +185,18 @@ AUDIT_COLUMNS = [
     ("details", "VARCHAR"),  # JSON text
     ("result", "VARCHAR NOT NULL"),
 ]
+#: the server-mode tables a copy or a backup carries (write locks are transient: not copied)
+SERVER_TABLES = {"tokens": TOKEN_COLUMNS, "jobs": JOB_COLUMNS, "audit": AUDIT_COLUMNS}
+
+
+def server_rows_queries(table: str) -> tuple[str, str]:
+    """(select every row by key, insert one row unless its key exists) of a server table."""
+    columns = SERVER_TABLES[table]
+    names = ", ".join(n for n, _ in columns)
+    insert = insert_query(table, columns) + " ON CONFLICT DO NOTHING"
+    return f"SELECT {names} FROM {table} ORDER BY {columns[0][0]}", insert
+
+
 #: the job fields a writer may change, and the statuses that end a job (and free its lock)
 JOB_UPDATABLE = (
     "status",

@@ -27,7 +27,7 @@ from regioatlas.api.problems import PROBLEM_TYPE, ApiError, problem_for, problem
 from regioatlas.features import load_features
 from regioatlas.model import RegioAtlasError
 from regioatlas.plugins import load_target
-from regioatlas.store import open_store, store_kind
+from regioatlas.store import open_store
 from regioatlas.web import auth
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
@@ -166,9 +166,8 @@ def app_from_settings() -> FastAPI:
     """The app over the ``store`` setting: the factory ``regioatlas serve`` starts every
     worker with (``uvicorn regioatlas.web.app:app_from_settings --factory``).
 
-    The store is opened for writing (uploads, jobs, the audit log) unless it is a DuckDB file
-    served by several workers: DuckDB lets many processes read a file but only one write it.
+    Every worker opens the store for writing (uploads, jobs, the audit log): no worker holds
+    a lock while it serves (a DuckDB file is written through new versions, see
+    ``store/duckdb_file.py``), so a CLI ingest or another worker can write meanwhile.
     """
-    url = settings.get("store")
-    several = settings.get_int("workers") > 1
-    return create_app(url, read_only=several and store_kind(url) == "duckdb")
+    return create_app(settings.get("store"), read_only=False)
