@@ -101,7 +101,7 @@ def h2020_section() -> str:
                 allow_partial=True,
             )
         times: dict[str, list[float]] = {q: [] for q in QUERIES}
-        with Served(path) as served, httpx.Client(base_url=served.base_url) as client:
+        with Served(path) as served, httpx.Client(base_url=served.base_url, timeout=300) as client:
             for q in QUERIES:
                 client.get(q).raise_for_status()  # warm
             for i in range(N):
@@ -167,7 +167,7 @@ def _scaled_row(kind: str, store_url: str) -> str:
 
     raw = _raw_times(store_url)
     urls = [f"/api/aggregates?level={level}&country=FI&from={year}" for level, year in SCALED]
-    with Served(store_url) as served, httpx.Client(base_url=served.base_url) as client:
+    with Served(store_url) as served, httpx.Client(base_url=served.base_url, timeout=300) as client:
         answers = served.app.state.atlas.aggregate_answers
         answers.size = 0  # every request reads the summary rows
         _timed(client, urls[:3])  # connection and first-request set-up
@@ -190,6 +190,7 @@ def scaled_section() -> str:
     from tests.pg import Cluster, find_bindir
 
     rows = [_scaled_row("DuckDB", _scaled.duckdb_store())]
+    print(rows[-1], flush=True)
     bindir = find_bindir()
     if bindir is not None:
         cluster = Cluster(bindir).start()
@@ -198,6 +199,7 @@ def scaled_section() -> str:
             n, seconds = _scaled.fill(url)
             print(f"PostGIS: {n:,} operations written in {seconds:.0f} s")
             rows.append(_scaled_row("PostGIS", url))
+            print(rows[-1], flush=True)
         finally:
             cluster.stop()
     return f"""
@@ -222,8 +224,10 @@ def main() -> None:
     import os
 
     load = os.getloadavg()[0]
+    h2020 = h2020_section()
+    print(h2020, flush=True)
     body = (
-        h2020_section()
+        h2020
         + scaled_section()
         + f"\nLoad average at the start: {load:.2f} on {os.cpu_count()} cores: the machine was "
         "shared with other work while measuring, so the latencies include its load; compare the "
