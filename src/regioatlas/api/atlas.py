@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
+from regioatlas.api.answers import AnswerCache, filter_key
 from regioatlas.api.params import (
     atlas_region,
     parse_filter,
@@ -34,6 +35,7 @@ class Atlas:
 
         self.store = store
         self.registry = registry or NutsRegistry.default()
+        self.aggregate_answers = AnswerCache()
 
     # --- regions -----------------------------------------------------------------------
     def resolve(self, code: str, version=None, parameter: str = "code") -> ResolvedRegion:
@@ -193,7 +195,11 @@ class Atlas:
     def aggregates(self, params: dict) -> dict:
         level = parse_level(params.get("level"))
         flt = parse_filter(params, self.registry)
-        items = aggregate_rows(self.store, self.registry, level, flt)
+        items = self.aggregate_answers.get(
+            self.store.data_version(),
+            (level, filter_key(flt)),
+            lambda: aggregate_rows(self.store, self.registry, level, flt),
+        )
         return {
             **self.resolved(params),
             "level": level,

@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import duckdb_file, feature_sql, records, sql
+from regioatlas.store import duckdb_file, feature_sql, records, sql, summary
 from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
@@ -274,6 +274,7 @@ class DuckDBStore(ServerRows, Store):
                 f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
                 records.dataset_row(dataset, len(figures), len(projects), len(participants)),
             )
+            _refresh_summary(cur, dataset.id)
             for name in staged:
                 cur.unregister(name)
 
@@ -293,7 +294,12 @@ class DuckDBStore(ServerRows, Store):
         )
         if not known.fetchone():
             raise NotFound(f"no dataset {dataset_id!r}")
-        self._write(lambda cur: _delete_dataset_rows(cur, dataset_id))
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            _delete_dataset_rows(cur, dataset_id)
+            _refresh_summary(cur, dataset_id)
+
+        self._write(change)
 
     def export_dataset(self, dataset_id: str):
         cur = self._cur()
@@ -513,6 +519,11 @@ def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> Non
     for table in sql.DATASET_TABLES:
         cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
     cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+
+
+def _refresh_summary(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+    for query, params in summary.refresh_statements(dataset_id):
+        cur.execute(query, params)
 
 
 def _schema_version(cur: duckdb.DuckDBPyConnection) -> int:

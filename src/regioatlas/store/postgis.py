@@ -22,7 +22,7 @@ from regioatlas import settings
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import feature_sql, records, sql
+from regioatlas.store import feature_sql, records, sql, summary
 from regioatlas.store.base import Store, StoreError, StoreUnavailable
 from regioatlas.store.replicas import ReadRouting, Replicas
 
@@ -56,6 +56,10 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "FOR EACH ROW EXECUTE FUNCTION regioatlas_audit_append_only()",
         "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
         "FOR EACH STATEMENT EXECUTE FUNCTION regioatlas_audit_append_only()",
+    ],
+    6: [
+        "CREATE INDEX region_summary_dataset ON region_summary (dataset_id)",
+        "CREATE INDEX region_summary_level ON region_summary (level, nuts0)",
     ],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
@@ -295,6 +299,7 @@ class PostGISStore(ReadRouting, Store):
                     f"INSERT INTO datasets VALUES ({', '.join('%s' for _ in records.DATASET_NAMES)})",
                     records.dataset_row(dataset, len(figures), len(projects), len(participants)),
                 )
+                _refresh_summary(cur, dataset.id)
         except psycopg.errors.IntegrityError as exc:
             reason = " ".join(str(exc).split())
             raise StoreError(f"dataset {dataset.id} breaks a store constraint: {reason}") from exc
@@ -308,6 +313,7 @@ class PostGISStore(ReadRouting, Store):
                 raise NotFound(f"no dataset {dataset_id!r}")
             for table in sql.DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset_id])
+            _refresh_summary(cur, dataset_id)
 
     def export_dataset(self, dataset_id: str):
         with self.snapshot():  # consistent while another connection writes
@@ -595,6 +601,11 @@ class PostGISStore(ReadRouting, Store):
             for conn in self._all:
                 conn.close()
             self._all.clear()
+
+
+def _refresh_summary(cur: psycopg.Cursor, dataset_id: str) -> None:
+    for query, params in summary.refresh_statements(dataset_id):
+        cur.execute(_pg(query), params)
 
 
 def _copy(cur: psycopg.Cursor, table: str, names: list[str], columns: dict[str, list]) -> None:

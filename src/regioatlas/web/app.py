@@ -32,6 +32,7 @@ from regioatlas.web import auth
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
+from regioatlas.web.responses import FastJSONResponse
 from regioatlas.web.security import secure
 from regioatlas.web.ui import check_scripts, shell_html
 
@@ -62,6 +63,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         description="EU-funded projects located on NUTS regions. Errors are RFC 9457 problem details.",
         docs_url=None,
         redoc_url=None,
+        default_response_class=FastJSONResponse,
     )
     secure(app)  # before gzip, so that it sees (and hashes) uncompressed pages
     auth.install(app)  # before the routes: a token in the query is refused everywhere

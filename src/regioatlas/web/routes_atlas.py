@@ -25,6 +25,7 @@ from regioatlas.api.parameters import (
 )
 from regioatlas.geo import towns
 from regioatlas.web.query import declared, query
+from regioatlas.web.responses import FastJSONResponse
 
 
 def register(app: FastAPI, atlas: Atlas) -> None:
@@ -114,7 +115,8 @@ def register(app: FastAPI, atlas: Atlas) -> None:
         **declared(FILTERS, [LEVEL]),
     )
     def aggregates(request: Request):
-        return atlas.aggregates(query(request))
+        # returned as a response: the rows are JSON-ready, FastAPI's encoder pass is skipped
+        return FastJSONResponse(atlas.aggregates(query(request)))
 
     @app.get(
         "/api/search",

@@ -1,0 +1,172 @@
+"""Per-region summary rows: the atlas aggregates pre-computed at every write, per dataset.
+
+``/api/aggregates`` counts projects, participations and EU contribution per region under the
+filters. Over 1.5 million participations the raw join and ``count(DISTINCT ...)`` take a quarter
+of a second; the summary table answers the same question from a few thousand rows.
+
+Why the sums are exact: a distinct project count can be added up across groups only when every
+project lies in one group per region. Each summary row groups one dataset's participations of
+one region (with its ancestors) by what is constant for a project (source, programme, fund, the
+start and end years), so a project lies in exactly one row per region, and summing ``projects``
+over the rows a filter keeps gives the distinct count. Organisation types vary within a project,
+so they have rows of their own (``by_org_type``), which answer a filter on one type only.
+
+Filters the rows cannot answer (free text, a date that is not a whole year, several
+organisation types, a region finer than the level asked) return None from
+:func:`summary_query`, and the caller falls back to the raw query over the participations.
+
+The rows of a dataset are rebuilt inside the transaction that writes or removes it
+(:func:`refresh_statements`), so they always match the data version readers see.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from regioatlas.model.query import ProjectFilter
+
+TABLE = "region_summary"
+
+COLUMNS = [
+    ("dataset_id", "VARCHAR NOT NULL"),
+    ("level", "INTEGER NOT NULL"),
+    ("code", "VARCHAR NOT NULL"),
+    # ``code`` and its ancestors (NULL below its level), for the country and region filters
+    ("nuts0", "VARCHAR"),
+    ("nuts1", "VARCHAR"),
+    ("nuts2", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("programme", "VARCHAR"),
+    ("fund", "VARCHAR"),
+    ("start_year", "INTEGER"),
+    ("end_year", "INTEGER"),
+    ("by_org_type", "BOOLEAN NOT NULL"),
+    ("org_type", "VARCHAR"),
+    ("projects", "BIGINT NOT NULL"),
+    ("participations", "BIGINT NOT NULL"),
+    ("eu_contribution_eur", "DOUBLE PRECISION"),
+]
+
+CREATE = f"CREATE TABLE {TABLE} (\n  " + ",\n  ".join(f"{n} {t}" for n, t in COLUMNS) + "\n)"
+
+_NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+_YEAR = "CAST(extract(year FROM p.{}) AS INTEGER)"
+
+
+def _rows_select(level: int, by_org_type: bool, where: str) -> str:
+    """The summary rows of one NUTS level, with or without a split by organisation type."""
+    ancestors = ", ".join(f"pa.nuts{k}" if k <= level else "NULL" for k in range(3))
+    org = "pa.org_type" if by_org_type else "NULL"
+    keys = [
+        "pa.dataset_id",
+        f"pa.nuts{level}",
+        *(f"pa.nuts{k}" for k in range(min(level, 2) + 1)),
+        "p.source",
+        "p.programme",
+        "p.fund",
+        _YEAR.format("start_date"),
+        _YEAR.format("end_date"),
+        *(["pa.org_type"] if by_org_type else []),
+    ]
+    return (
+        f"SELECT pa.dataset_id, {level}, pa.nuts{level}, {ancestors}, p.source, p.programme, "
+        f"p.fund, {_YEAR.format('start_date')}, {_YEAR.format('end_date')}, "
+        f"{'TRUE' if by_org_type else 'FALSE'}, {org}, count(DISTINCT pa.project_id), count(*), "
+        "sum(pa.eu_contribution_eur) "
+        "FROM participants pa JOIN projects p ON p.id = pa.project_id "
+        f"WHERE {where} AND pa.nuts{level} IS NOT NULL GROUP BY {', '.join(keys)}"
+    )
+
+
+def build_statement(where: str = "TRUE") -> str:
+    """``INSERT INTO region_summary`` of every level's rows for the participations ``where``
+    keeps (SQL on ``pa``, the participants)."""
+    selects = [_rows_select(level, by_org, where) for level in range(4) for by_org in (False, True)]
+    return f"INSERT INTO {TABLE} " + " UNION ALL ".join(selects)
+
+
+#: the schema migration: the table, filled from whatever the store already holds
+MIGRATION = [CREATE, build_statement()]
+
+
+def refresh_statements(dataset_id: str) -> list[tuple[str, list]]:
+    """The statements (``?`` placeholders) that rebuild one dataset's summary rows; run them in
+    the transaction that writes or removes the dataset, after its rows are in place.
+
+    Example
+    -------
+    >>> [sql.split(" ")[0] for sql, _ in refresh_statements("cordis-h2020:x.csv")]
+    ['DELETE', 'INSERT']
+    """
+    inserts = build_statement("pa.dataset_id = ?")
+    return [
+        (f"DELETE FROM {TABLE} WHERE dataset_id = ?", [dataset_id]),
+        (inserts, [dataset_id] * inserts.count("?")),
+    ]
+
+
+def _in(column: str, values: list, params: list) -> str:
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def _whole_year(day: date | None, first: bool) -> bool:
+    return day is None or (day.month, day.day) == ((1, 1) if first else (12, 31))
+
+
+def summary_query(level: int, flt: ProjectFilter) -> tuple[str, list] | None:
+    """The aggregate of ``level`` under ``flt`` from the summary rows, or None when the rows
+    cannot answer the filter exactly (then the raw query must).
+
+    The answer has the raw query's columns, types and order: ``code``, ``projects``,
+    ``participations``, ``eu_contribution_eur`` by code.
+
+    Example
+    -------
+    >>> from datetime import date
+    >>> summary_query(3, ProjectFilter(countries=["FI"], period_from=date(2018, 1, 1)))[1]
+    [3, 'FI', 2018]
+    >>> summary_query(3, ProjectFilter(text="hydrogen")) is None
+    True
+    """
+    if flt.text or len(flt.org_types) > 1:
+        return None
+    if not (_whole_year(flt.period_from, True) and _whole_year(flt.period_to, False)):
+        return None
+    params: list = [level]
+    where = ["level = ?"]
+    if flt.org_types:
+        where.append("by_org_type AND org_type = ?")
+        params.append(flt.org_types[0])
+    else:
+        where.append("NOT by_org_type")
+    for column, values in (
+        ("source", flt.sources),
+        ("programme", flt.programmes),
+        ("fund", flt.funds),
+        ("nuts0", flt.countries),
+    ):
+        if values:
+            where.append(_in(column, values, params))
+    if flt.period_from:
+        where.append("(end_year IS NULL OR end_year >= ?)")
+        params.append(flt.period_from.year)
+    if flt.period_to:
+        where.append("(start_year IS NULL OR start_year <= ?)")
+        params.append(flt.period_to.year)
+    if flt.region:
+        if not _NUTS_CODE.match(flt.region):
+            return None  # the raw query says what is wrong with it
+        region_level = len(flt.region) - 2
+        if region_level > level:
+            return None  # a finer region than the rows keep
+        where.append("code = ?" if region_level == level else f"nuts{region_level} = ?")
+        params.append(flt.region)
+    sql = (
+        "SELECT code, CAST(sum(projects) AS BIGINT) AS projects, "
+        "CAST(sum(participations) AS BIGINT) AS participations, "
+        f"sum(eu_contribution_eur) AS eu_contribution_eur FROM {TABLE} "
+        f"WHERE {' AND '.join(where)} GROUP BY code ORDER BY code"
+    )
+    return sql, params
