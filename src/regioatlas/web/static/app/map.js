@@ -95,18 +95,27 @@
   }
 
   // ---- drawing ------------------------------------------------------------------------------
+  // What the choropleth of a view asks the API for; asked once at start (prefetch) and on each draw.
+  function choroplethRequests() {
+    const level = currentLevel();
+    const band = zoomBand(S().z);
+    return [
+      api("/api/geometries?level=" + level + "&zoom=" + band),
+      api("/api/aggregates?" + filterParams({ level: level })),
+      // the countries under the regions; at NUTS 0 the regions are the countries
+      level === 0 ? null : api("/api/geometries?level=0&zoom=" + band),
+    ];
+  }
+
   async function drawChoropleth() {
     const level = currentLevel();
     const band = zoomBand(S().z);
     const t0 = performance.now();
-    const [geo, agg, base] = await Promise.all([
-      api("/api/geometries?level=" + level + "&zoom=" + band),
-      api("/api/aggregates?" + filterParams({ level: level })),
-      api("/api/geometries?level=0&zoom=" + band),
-    ]);
+    const [geo, agg, base] = await Promise.all(choroplethRequests());
     aggregate = agg;
     const byCode = new Map(agg.items.map((i) => [i.code, i]));
-    if (!baseLayer || baseLayer._band !== band) {
+    if (!base && baseLayer) { baseLayer.remove(); baseLayer = null; }
+    if (base && (!baseLayer || baseLayer._band !== band)) {
       if (baseLayer) baseLayer.remove();
       baseLayer = L.geoJSON(base, { interactive: false, style: { color: "#ffffff", weight: 0.8, fillColor: "#eeeeee", fillOpacity: 1 } }).addTo(map);
       baseLayer._band = band;
@@ -321,6 +330,10 @@
   RA.registerView("map", {
     path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true,
     update: (prev) => { if (prev.table !== S().table) return false; updateMap(prev); return true; },
+    prefetch: () => {
+      choroplethRequests().forEach((r) => r && r.catch(() => null));
+      if (S().sel) api("/api/regions/" + encodeURIComponent(S().sel) + "/summary?" + filterParams()).catch(() => null);
+    },
     read: (st, p) => { st.classes = ["equal", "fixed"].includes(p.get("classes")) ? p.get("classes") : "quantile"; },
     query: (st, p) => {
       p.set("z", String(RA.round(st.z, 2))); p.set("lat", String(RA.round(st.lat, 3))); p.set("lon", String(RA.round(st.lon, 3)));

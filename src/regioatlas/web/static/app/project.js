@@ -74,5 +74,6 @@
   RA.registerView("project", {
     path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true,
     pageTitle: (st) => st.project,
+    prefetch: (st) => { api("/api/projects/" + encodeURIComponent(st.project)).catch(() => null); },
   });
 })();

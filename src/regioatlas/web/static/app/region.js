@@ -69,15 +69,20 @@
     m.fitBounds(layer.getBounds().pad(region.level >= 2 ? 2.5 : 0.3));
   }
 
+  // What the page asks the API for before it can draw; asked at start (prefetch) and on render.
+  function regionRequests(st) {
+    return [
+      api("/api/regions/" + encodeURIComponent(st.region) + "/summary?" + filterParams()),
+      api("/api/projects?" + filterParams({ region: st.region, limit: 20, offset: st.page * 20, sort: st.sort })),
+    ];
+  }
+
   async function renderRegion(main) {
     main.append(el("p", {}, _("Loading…")));
     const st = RA.state();
     const sortKey = st.sort;
     // a failure is shown by the router (heading, alert, loading state cleared)
-    const [s, projects] = await Promise.all([
-      api("/api/regions/" + encodeURIComponent(st.region) + "/summary?" + filterParams()),
-      api("/api/projects?" + filterParams({ region: st.region, limit: 20, offset: st.page * 20, sort: sortKey })),
-    ]);
+    const [s, projects] = await Promise.all(regionRequests(st));
     const typeNames = { HES: _("Higher education"), PRC: _("Private company"), REC: _("Research organisation"), PUB: _("Public body"), OTH: _("Other"), unknown: _("Unknown") };
     const header = (key, label) => {
       const active = sortKey.replace("-", "") === key;
@@ -147,6 +152,7 @@
   RA.registerView("region", {
     path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true,
     pageTitle: (st) => st.region,
+    prefetch: (st) => { regionRequests(st).concat([api("/api/indicators")]).forEach((r) => r.catch(() => null)); },
     query: (st, p) => { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); },
   });
 })();
