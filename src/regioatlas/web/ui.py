@@ -8,7 +8,7 @@ from importlib import resources
 
 from regioatlas import __version__
 from regioatlas.web.assets import asset_url
-from regioatlas.web.i18n import LANGUAGES, catalog
+from regioatlas.web.i18n import LANGUAGES, catalog, country_names
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 #: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
@@ -59,6 +59,7 @@ def shell_html(
         "lang": lang,
         "languages": LANGUAGES,
         "catalog": catalog(lang),
+        "countries": country_names(lang),
         "embed": embed,
         "attributions": [BOUNDARIES, *(attributions or [])],
         "version": __version__,

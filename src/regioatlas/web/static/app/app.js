@@ -183,7 +183,9 @@
   function announce(text) { const live = document.getElementById("live"); if (live) live.textContent = text; }
   // NUTS writes Greece EL and the United Kingdom UK; Intl knows them as GR and GB
   const ISO = { EL: "GR", UK: "GB" };
+  // the server sends the names in the page's language (CLDR); Intl for a language switched to
   function countryName(code) {
+    if (state.lang === CONFIG.lang && CONFIG.countries && CONFIG.countries[code]) return CONFIG.countries[code];
     try { return intl("DisplayNames", { type: "region" }).of(ISO[code] || code) || code; }
     catch (e) { return code; }
   }

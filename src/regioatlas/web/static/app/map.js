@@ -16,7 +16,7 @@
   const finite = (v) => v !== null && v !== undefined && isFinite(v);
 
   let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null, placeLayer = null, timebar = null;
-  let drawnKey = null, aggregate = { items: [] }, firstDrawn = false;
+  let drawnKey = null, aggregate = { items: [] }, firstDrawn = false, resizing = false;
   const bounds = new Map();  // region code → its bounds, to know which regions are in view
 
   function levelForZoom(z) { return z < 4.5 ? 0 : z < 5.5 ? 1 : z < 6.5 ? 2 : 3; }
@@ -34,14 +34,18 @@
       placeLayer = L.layerGroup().addTo(map);
       map.on("moveend", () => {
         const c = map.getCenter();
-        if (S().view !== "map") return;
+        if (resizing || S().view !== "map") return;
         const z = map.getZoom();
         if (z === S().z && Math.abs(c.lat - S().lat) < 1e-3 && Math.abs(c.lng - S().lon) < 1e-3) return;
         navigate({ z: z, lat: c.lat, lon: c.lng }, true);
       });
     }
     host.appendChild(mapHost);
+    // a new size is no move of the reader's: the view is set back to the URL's just below,
+    // instead of the URL following the resize and the map being drawn twice before it is ready
+    resizing = true;
     map.invalidateSize();
+    resizing = false;
     const c = map.getCenter();
     if (Math.abs(c.lat - S().lat) > 1e-3 || Math.abs(c.lng - S().lon) > 1e-3 || map.getZoom() !== S().z) {
       map.setView([S().lat, S().lon], S().z, { animate: false });
