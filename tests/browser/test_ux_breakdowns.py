@@ -59,7 +59,9 @@ def test_participant_names_link_to_their_organisation_page_only_with_an_id(web):
     # no id is made up: a name links only when the API gives its organisation's id
     assert links.count() == len(with_id)
     for i, p in enumerate(with_id):
-        assert links.nth(i).get_attribute("href").startswith(f"/organisation/{p['organisation_id']}")
+        assert (
+            links.nth(i).get_attribute("href").startswith(f"/organisation/{p['organisation_id']}")
+        )
     names = page.locator("table.data tbody tr td:first-child").all_inner_texts()
     assert [p["name"] for p in project["participants"]][:3] == names[:3]
     # the rendering function itself, with and without an id
