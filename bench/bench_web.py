@@ -8,12 +8,16 @@ unsimplified NUTS 0 GeoJSON the package ships), as a ratio.
 
 * every page ready (its data drawn: ``window.__ra.ready``) under 4x CPU throttling (CDP
   ``Emulation.setCPUThrottlingRate``, a slow laptop), cold context each run, < 1 s p95.
-  ``python bench/bench_web.py --pages`` runs this part alone.
+  Where the time goes: when the scripts were read (DOMContentLoaded) and when the last API
+  answer arrived (``performance.getEntries()``); the previous run's figures stay beside the
+  new ones. ``python bench/bench_web.py --pages`` runs this part alone.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import statistics
 import sys
 import tempfile
@@ -22,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _report import p95, write_section  # noqa: E402
+from _report import DOC, p95, write_section  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, LiveServer  # noqa: E402
 
 from regioatlas.demo import build_demo  # noqa: E402
@@ -47,9 +51,20 @@ PAGES = {
 }
 
 
-def page_timings(browser, base: str) -> dict[str, list[float]]:
-    """Milliseconds from navigation start to the page's data drawn, per page, throttled 4x."""
+PAGES_TITLE = "Web pages, 4x CPU throttling"
+#: when the scripts were read, and when the last API answer arrived (ms from navigation start)
+PHASES = """() => ({
+  scripts: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+  api: Math.max(0, ...performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname.startsWith('/api/')).map((e) => e.responseEnd)),
+})"""
+
+
+def page_timings(browser, base: str) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
+    """Milliseconds from navigation start to the page's data drawn, per page, throttled 4x;
+    and per load when its scripts were read and its last API answer arrived."""
     out: dict[str, list[float]] = {name: [] for name in PAGES}
+    phases: dict[str, list[dict]] = {name: [] for name in PAGES}
     for name, path in PAGES.items():
         for run in range(PAGE_RUNS + 1):  # the first run warms the server's caches
             ctx = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -63,25 +78,50 @@ def page_timings(browser, base: str) -> dict[str, list[float]]:
             ms = page.evaluate("performance.now()")
             if run:
                 out[name].append(ms)
+                phases[name].append(page.evaluate(PHASES))
             ctx.close()
-    return out
+    return out, phases
 
 
-def pages_section(timings: dict[str, list[float]]) -> str:
-    rows = "\n".join(
-        f"| {name} | {statistics.median(t):.0f} ms | {p95(t):.0f} ms |"
-        for name, t in timings.items()
-    )
+def previous_run() -> tuple[str, dict[str, tuple[str, str]]]:
+    """The date and the (median, p95) per page of the run written last in docs/benchmarks.md."""
+    text = DOC.read_text() if DOC.exists() else ""
+    section = re.search(rf"^## {re.escape(PAGES_TITLE)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    if not section:
+        return "", {}
+    when = re.search(r"_Run (\S+) on", section.group(1))
+    rows = re.findall(r"^\| ([^|]+?) \| (\d+) ms \| (\d+) ms \|", section.group(1), re.M)
+    return (when.group(1) if when else ""), {name: (med, high) for name, med, high in rows}
+
+
+def pages_section(timings: dict[str, list[float]], phases: dict[str, list[dict]]) -> str:
+    when, before = previous_run()
+
+    def row(name: str, t: list[float]) -> str:
+        scripts = statistics.median(p["scripts"] for p in phases[name])
+        api = statistics.median(p["api"] for p in phases[name])
+        med, high = before.get(name, ("–", "–"))
+        old = f"{med} ms | {high} ms" if high != "–" else "– | –"
+        return (
+            f"| {name} | {statistics.median(t):.0f} ms | {p95(t):.0f} ms | {scripts:.0f} ms "
+            f"| {api:.0f} ms | {old} |"
+        )
+
+    rows = "\n".join(row(name, t) for name, t in timings.items())
     worst = max(p95(t) for t in timings.values())
+    load = os.getloadavg()[0]
     return f"""
 Headless Chromium (Debian build, Playwright) with **4x CPU throttling** (CDP
 `Emulation.setCPUThrottlingRate`, as on a slow laptop), 1440×900, the full demo store on
 127.0.0.1; {PAGE_RUNS} cold loads per page (new browser context each, after one warm-up load for
 the server's caches). Ready = navigation start → the page's data drawn (`window.__ra.ready`:
 the choropleth for the map, the figures for the other pages). Target: < 1,000 ms p95.
+Scripts read = DOMContentLoaded; last API answer = the latest `responseEnd` of an `/api/`
+request (median of the loads). The machine's load average when the run ended: {load:.1f} on
+{os.cpu_count()} cores (a shared machine: compare the columns of one run, not runs).
 
-| page | median | p95 |
-|---|---|---|
+| page | median | p95 | scripts read | last API answer | previous run ({when or "–"}) median | previous p95 |
+|---|---|---|---|---|---|---|
 {rows}
 
 Worst page p95: {worst:.0f} ms.
@@ -97,11 +137,11 @@ def pages_only() -> None:
         server = LiveServer(path)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            timings = page_timings(browser, server.url)
+            timings, phases = page_timings(browser, server.url)
             browser.close()
         server.stop()
-    body = pages_section(timings)
-    write_section("Web pages, 4x CPU throttling", body)
+    body = pages_section(timings, phases)
+    write_section(PAGES_TITLE, body)
     print(body)
     print(json.dumps(timings))
 

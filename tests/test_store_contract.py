@@ -203,6 +203,8 @@ def test_breakdown_and_search(contract_store):
         for r in contract_store.breakdown("org_type", ProjectFilter(region="AT"))
     }
     assert types == {"HES": 1, "PRC": 1}
+    themes = {r["key"]: r["projects"] for r in contract_store.breakdown("theme", ProjectFilter())}
+    assert themes == {"HORIZON-EUSPA-2023-SPACE-01-43": 1, "unknown": 1}
     found = contract_store.search("coast")
     assert [p["acronym"] for p in found["projects"]] == ["COASTS"]
     assert contract_store.search("org c")["organisations"][0]["projects"] == 1

@@ -124,6 +124,7 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
     by_year = [r for r in atlas.store.breakdown("year", flt) if r["key"] is not None]
     by_type = atlas.store.breakdown("org_type", flt)
     by_source = atlas.store.breakdown("source", flt)
+    by_theme = atlas.store.breakdown("theme", flt)
     neighbours = [n.code for n in atlas.registry.neighbours(region.code, ATLAS_VERSION)]
     nflt = parse_filter(
         {k: v for k, v in params.items() if k not in ("region", "version")}, atlas.registry
@@ -144,6 +145,7 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
         "by_year": by_year,
         "by_org_type": by_type,
         "by_source": by_source,
+        "by_theme": by_theme,
         "neighbours": [
             {
                 **region_json(atlas.registry.get(c, ATLAS_VERSION)),

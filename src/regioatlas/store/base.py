@@ -173,7 +173,8 @@ class Store(ABC):
     @abstractmethod
     def breakdown(self, by: str, flt: ProjectFilter) -> list[dict]:
         """Projects, participations and EU contribution by ``year`` (start), ``org_type``,
-        ``source``, ``programme`` or locating ``method``, under the filters."""
+        ``source``, ``programme``, ``theme`` (the first topic) or locating ``method``, under
+        the filters."""
 
     @abstractmethod
     def search(self, text: str, limit: int = 10) -> dict[str, list[dict]]:

@@ -502,6 +502,10 @@ BREAKDOWNS = {
     "org_type": "coalesce(pa.org_type, 'unknown')",
     "source": "p.source",
     "programme": "coalesce(p.programme, 'unknown')",
+    # a project's theme is its first topic: the priority axis (Finland), the intervention field
+    # (Austria), the theme (Poland), the H2020 pillar or the Horizon Europe call; one theme per
+    # project, so that the themes add up to the region's total
+    "theme": "coalesce(nullif(split_part(p.topics, ' | ', 1), ''), 'unknown')",
     "method": "coalesce(pa.loc_method, 'none')",
 }
 

@@ -17,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regioatlas import __version__, settings
@@ -29,6 +28,7 @@ from regioatlas.model import RegioAtlasError
 from regioatlas.plugins import load_target
 from regioatlas.store import open_store
 from regioatlas.web import auth
+from regioatlas.web.assets import HashedStaticFiles
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
@@ -70,7 +70,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     # geometry and aggregates are JSON text: gzip cuts the home page's bytes several times
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     static = resources.files("regioatlas.web").joinpath("static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.mount("/static", HashedStaticFiles(directory=str(static)), name="static")
     app.state.atlas = atlas
 
     @app.exception_handler(RegioAtlasError)
@@ -107,7 +107,8 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         lang = pick_language(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
-        attributions = sorted({d.attribution for d in store.datasets() if d.attribution})
+        datasets = atlas.datasets()["items"]
+        attributions = sorted({d["attribution"] for d in datasets if d.get("attribution")})
         return HTMLResponse(
             shell_html(
                 lang,
@@ -115,6 +116,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
                 attributions=attributions,
                 scripts=scripts,
                 filters=filter_panel(),
+                boot={"facets": atlas.facets(), "datasets": datasets},
             )
         )
 

@@ -46,6 +46,32 @@ def catalog(lang: str) -> dict[str, str]:
     }
 
 
+#: NUTS writes Greece EL and the United Kingdom UK; ISO 3166 (and CLDR) GR and GB
+NUTS_TO_ISO = {"EL": "GR", "UK": "GB"}
+
+
+@cache
+def country_names(lang: str) -> dict[str, str]:
+    """Country code (ISO 3166 alpha-2, and NUTS's EL and UK) → its name in a UI language (CLDR).
+
+    Sent with each page: building the browser's own ``Intl.DisplayNames`` took more time than
+    anything else before the map's first draw on a slow CPU.
+
+    Example
+    -------
+    >>> country_names("fi")["EL"], country_names("de")["FI"]
+    ('Kreikka', 'Finnland')
+    """
+    from babel import Locale
+
+    names = {
+        code: name
+        for code, name in Locale.parse(lang).territories.items()
+        if len(code) == 2 and code.isalpha()
+    }
+    return names | {nuts: names[iso] for nuts, iso in NUTS_TO_ISO.items() if iso in names}
+
+
 def pick_language(requested: str | None, accept_language: str | None) -> str:
     """The language asked in the URL, else the browser's first supported one, else English."""
     if requested in LANGUAGES:

@@ -7,7 +7,8 @@ from html import escape
 from importlib import resources
 
 from regioatlas import __version__
-from regioatlas.web.i18n import LANGUAGES, catalog
+from regioatlas.web.assets import asset_url
+from regioatlas.web.i18n import LANGUAGES, catalog, country_names
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 #: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
@@ -37,13 +38,16 @@ def shell_html(
     attributions: list[str] | None = None,
     scripts: list[str] | None = None,
     filters: list[dict] | None = None,
+    boot: dict | None = None,
 ) -> str:
     """The page shell: styles, the vendored Leaflet, the features' page scripts, the config.
 
     ``scripts`` are the features' page scripts in registry order (``static/app/<name>.js``;
     the atlas's ``app`` first, it defines the shared ``RA``). The config (language, its
-    catalog, attributions, the filter panel's fields) is inlined so the first paint needs no
-    extra round trip; ``</`` is escaped so no data can close the script element.
+    catalog, attributions, the filter panel's fields, and ``boot``: the data every page needs
+    before its first draw, the filters' values ``facets`` and the ``datasets``) is inlined so
+    the first draw waits for no round trip; ``</`` is escaped so no data can close the script
+    element.
 
     Example
     -------
@@ -55,16 +59,20 @@ def shell_html(
         "lang": lang,
         "languages": LANGUAGES,
         "catalog": catalog(lang),
+        "countries": country_names(lang),
         "embed": embed,
         "attributions": [BOUNDARIES, *(attributions or [])],
         "version": __version__,
         "features": [name for name in scripts or [] if name != "app"],
         "filters": filters or [],
+        **(boot or {}),
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
+    # the page scripts first, so that the view this URL opens asks for its data while Leaflet
+    # (needed only to draw) is still being read: the server works while the browser does
     tags = "\n".join(
-        f'<script src="/static/app/{name}.js?v={__version__}"></script>'
+        f'<script src="{asset_url(f"app/{name}.js")}"></script>'
         for name in page_scripts(scripts or [])
     )
     return f"""<!doctype html>
@@ -72,14 +80,14 @@ def shell_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>RegioAtlas</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">
-<link rel="stylesheet" href="/static/app/app.css?v={__version__}">
+<link rel="stylesheet" href="{asset_url("vendor/leaflet/leaflet.css")}">
+<link rel="stylesheet" href="{asset_url("app/app.css")}">
 </head><body class="{body_class}">
 <a class="skip" href="#main">…</a>
 <div id="app" aria-busy="true"></div>
 <script id="ra-config" type="application/json">{data}</script>
-<script src="/static/vendor/leaflet/leaflet.js"></script>
 {tags}
+<script src="{asset_url("vendor/leaflet/leaflet.js")}"></script>
 </body></html>"""
 
 

@@ -84,6 +84,16 @@
       return mod === "*" ? "/(.+)" : mod === "?" ? "(?:/([A-Za-z0-9]+))?" : "/([A-Za-z0-9]+)";
     });
     VIEWS[name] = Object.assign({ menu: true }, view, { name: name, keys: keys, pattern: new RegExp("^" + source.replace(/\/$/, "") + "/?$") });
+    // The view this URL opens asks for its data now, while the other scripts are still being
+    // read: under a slow CPU the server answers in parallel instead of after the first render.
+    const path = window.location.pathname.replace(/^\/embed/, "");
+    if (view.prefetch && VIEWS[name].pattern.test(path)) {
+      const st = readState();
+      if (st.view === name) {
+        state = st;
+        try { view.prefetch(st); } catch (e) { /* render asks again and shows the error */ }
+      }
+    }
   }
 
   let state = readState();
@@ -133,11 +143,19 @@
     }
     return node;
   }
+  // Building an Intl formatter loads locale data: a page of 25 rows built hundreds of them and
+  // spent most of its time there on a slow CPU. One formatter per language and options.
+  const formatters = new Map();
+  function intl(kind, options) {
+    const key = kind + "|" + state.lang + "|" + JSON.stringify(options);
+    if (!formatters.has(key)) formatters.set(key, new Intl[kind](state.lang, options));
+    return formatters.get(key);
+  }
   const fmt = {
-    num: (v, d) => (v === null || v === undefined) ? "–" : new Intl.NumberFormat(state.lang, { maximumFractionDigits: d === undefined ? 0 : d }).format(v),
-    eur: (v, d) => (v === null || v === undefined) ? "–" : new Intl.NumberFormat(state.lang, { style: "currency", currency: "EUR", maximumFractionDigits: d === undefined ? 0 : d }).format(v),
-    money: (v, cur) => (v === null || v === undefined) ? "–" : new Intl.NumberFormat(state.lang, { style: "currency", currency: cur || "EUR", maximumFractionDigits: 0 }).format(v),
-    date: (iso) => iso ? new Intl.DateTimeFormat(state.lang, { year: "numeric", month: "short", day: "numeric" }).format(new Date(iso + "T00:00:00")) : "–",
+    num: (v, d) => (v === null || v === undefined) ? "–" : intl("NumberFormat", { maximumFractionDigits: d === undefined ? 0 : d }).format(v),
+    eur: (v, d) => (v === null || v === undefined) ? "–" : intl("NumberFormat", { style: "currency", currency: "EUR", maximumFractionDigits: d === undefined ? 0 : d }).format(v),
+    money: (v, cur) => (v === null || v === undefined) ? "–" : intl("NumberFormat", { style: "currency", currency: cur || "EUR", maximumFractionDigits: 0 }).format(v),
+    date: (iso) => iso ? intl("DateTimeFormat", { year: "numeric", month: "short", day: "numeric" }).format(new Date(iso + "T00:00:00")) : "–",
   };
   function formatMetric(v, metric) {
     if (metric === "eu_contribution_eur") return fmt.eur(v);
@@ -165,8 +183,10 @@
   function announce(text) { const live = document.getElementById("live"); if (live) live.textContent = text; }
   // NUTS writes Greece EL and the United Kingdom UK; Intl knows them as GR and GB
   const ISO = { EL: "GR", UK: "GB" };
+  // the server sends the names in the page's language (CLDR); Intl for a language switched to
   function countryName(code) {
-    try { return new Intl.DisplayNames([state.lang], { type: "region" }).of(ISO[code] || code) || code; }
+    if (state.lang === CONFIG.lang && CONFIG.countries && CONFIG.countries[code]) return CONFIG.countries[code];
+    try { return intl("DisplayNames", { type: "region" }).of(ISO[code] || code) || code; }
     catch (e) { return code; }
   }
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -181,8 +201,10 @@
   }
   // ---- layout -----------------------------------------------------------------------------------
   const root = document.getElementById("app");
-  let facets = null;
-  let datasets = null;
+  // the filters' values and the datasets come inlined in the config: no round trip before the
+  // first draw (an older server without them: asked for at start)
+  let facets = CONFIG.facets || null;
+  let datasets = CONFIG.datasets || null;
 
   function header() {
     const langSel = el("select", { id: "lang", "aria-label": _("Language"), onchange: (e) => switchLanguage(e.target.value) },
@@ -283,7 +305,7 @@
   // The one preamble of every page script: DOM, SVG and formatting helpers, the API, views,
   // navigation and state (a page script starts with `const { el, fill, ... } = window.RA;`).
   window.RA = {
-    _: (x) => _(x), el: el, safeUrl: safeUrl, fill: fill, svg: svg, fmt: fmt, api: api, registerView: registerView, hooks: HOOKS, config: CONFIG,
+    _: (x) => _(x), el: el, intl: intl, safeUrl: safeUrl, fill: fill, svg: svg, fmt: fmt, api: api, registerView: registerView, hooks: HOOKS, config: CONFIG,
     navigate: (changes, replace) => navigate(changes, replace), state: () => state, link: link, stateUrl: stateUrl,
     filterParams: filterParams, countryName: countryName, metrics: METRICS, formatMetric: formatMetric, round: round, announce: announce,
     root: root, facets: () => facets || {}, datasets: () => datasets || [], render: () => render(),
@@ -291,9 +313,11 @@
 
   async function start() {
     state = readState();  // now every page script has registered its views
-    try {
-      [facets, datasets] = await Promise.all([api("/api/facets"), api("/api/datasets").then((d) => d.items)]);
-    } catch (e) { facets = {}; datasets = []; }
+    if (!facets || !datasets) {
+      try {
+        [facets, datasets] = await Promise.all([api("/api/facets"), api("/api/datasets").then((d) => d.items)]);
+      } catch (e) { facets = {}; datasets = []; }
+    }
     await render();
   }
   // the page scripts after this one register their views before the first render

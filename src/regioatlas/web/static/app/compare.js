@@ -23,8 +23,19 @@
     return exact ? exact.code : code && list.some((c) => c.code === code) ? code : null;
   }
 
+  // each compared region's figures and largest projects
+  function regionRows(codes) {
+    return Promise.all(codes.map((c) => Promise.all([
+      api("/api/regions/" + c + "/summary?" + filterParams()),
+      api("/api/projects?" + filterParams({ region: c, limit: 5, sort: "-eu_contribution_eur" })),
+    ])));
+  }
+
   async function renderCompare(main, st) {
     const codes = st.regions || [];
+    // the picker's choices and the regions' figures are asked for together, not one after the other
+    const pending = regionRows(codes);
+    pending.catch(() => null);
     const list = await regionChoices();
     const input = el("input", { id: "compare-add", type: "search", list: "compare-choices", autocomplete: "off", placeholder: _("e.g. Lower Austria or FI1C6") });
     const message = el("p", { class: "error", role: "alert", hidden: true });
@@ -39,10 +50,7 @@
     el("datalist", { id: "compare-choices" }, list.map((c) => el("option", { value: c.label }))));
     const head = [el("h1", {}, _("Compare regions")), el("p", { class: "muted" }, _("Two to four regions side by side; copy the address to share the comparison.")), form, message];
     if (!codes.length) { fill(main, head); return; }
-    const rows = await Promise.all(codes.map((c) => Promise.all([
-      api("/api/regions/" + c + "/summary?" + filterParams()),
-      api("/api/projects?" + filterParams({ region: c, limit: 5, sort: "-eu_contribution_eur" })),
-    ])));
+    const rows = await pending;
     const figures = [
       [_("Projects"), (s) => fmt.num(s.projects), (s) => s.projects],
       [_("Participations"), (s) => fmt.num(s.participations), (s) => s.participations],
@@ -75,5 +83,6 @@
     path: "/compare", title: () => _("Compare regions"), render: renderCompare,
     read: (st, p) => { st.regions = (p.get("regions") || "").split(",").map((c) => c.trim().toUpperCase()).filter((c) => /^[A-Z]{2}[A-Z0-9]{0,3}$/.test(c)).slice(0, MAX); },
     query: (st, p) => { if (st.regions && st.regions.length) p.set("regions", st.regions.join(",")); },
+    prefetch: (st) => { regionChoices().catch(() => null); regionRows(st.regions || []).catch(() => null); },
   });
 })();

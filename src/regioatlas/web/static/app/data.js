@@ -7,8 +7,12 @@
   const CONFIG = RA.config;
 
   // ---- data page: every dataset with its provenance, licence and how well it was located ----------
+  // the first page opened shows the datasets inlined in the page; a later visit asks afresh
+  // (an upload may have added one)
+  let inlined = true;
   async function renderData(main) {
-    const items = (await api("/api/datasets", { nocache: true })).items;
+    const items = inlined && RA.config.datasets ? RA.config.datasets : (await api("/api/datasets", { nocache: true })).items;
+    inlined = false;
     const share = (d, key) => d.location_report && d.location_report.by_level && d.location_report.by_level[key] !== undefined
       ? fmt.num(100 * d.location_report.by_level[key], 1) + " %" : "–";
     // file names only: where the files lay on the machine that ingested them is nobody's business

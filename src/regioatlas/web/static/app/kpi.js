@@ -174,6 +174,8 @@
       defs && defs.conversion ? el("p", { class: "muted" }, defs.conversion) : null);
   }
 
-  RA.registerView("compass", { path: "/compass/:region?", title: () => _("Digital Compass"), render: renderCompass, needsRegion: true, defaultRegion: "FI1C6" });
-  RA.registerView("air-quality", { path: "/air-quality/:region?", title: () => _("Air quality"), render: renderAirQuality });
+  RA.registerView("compass", { path: "/compass/:region?", title: () => _("Digital Compass"), render: renderCompass, needsRegion: true, defaultRegion: "FI1C6",
+    prefetch: (st) => { api("/api/compass/" + encodeURIComponent(st.region || "FI1C6")).catch(() => null); } });
+  RA.registerView("air-quality", { path: "/air-quality/:region?", title: () => _("Air quality"), render: renderAirQuality,
+    prefetch: () => { [api("/api/air-quality/datasets"), api("/api/air-quality/definitions")].forEach((r) => r.catch(() => null)); } });
 })();

@@ -16,7 +16,7 @@
   const finite = (v) => v !== null && v !== undefined && isFinite(v);
 
   let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null, placeLayer = null, timebar = null;
-  let drawnKey = null, aggregate = { items: [] }, firstDrawn = false;
+  let drawnKey = null, aggregate = { items: [] }, firstDrawn = false, resizing = false;
   const bounds = new Map();  // region code → its bounds, to know which regions are in view
 
   function levelForZoom(z) { return z < 4.5 ? 0 : z < 5.5 ? 1 : z < 6.5 ? 2 : 3; }
@@ -34,14 +34,18 @@
       placeLayer = L.layerGroup().addTo(map);
       map.on("moveend", () => {
         const c = map.getCenter();
-        if (S().view !== "map") return;
+        if (resizing || S().view !== "map") return;
         const z = map.getZoom();
         if (z === S().z && Math.abs(c.lat - S().lat) < 1e-3 && Math.abs(c.lng - S().lon) < 1e-3) return;
         navigate({ z: z, lat: c.lat, lon: c.lng }, true);
       });
     }
     host.appendChild(mapHost);
+    // a new size is no move of the reader's: the view is set back to the URL's just below,
+    // instead of the URL following the resize and the map being drawn twice before it is ready
+    resizing = true;
     map.invalidateSize();
+    resizing = false;
     const c = map.getCenter();
     if (Math.abs(c.lat - S().lat) > 1e-3 || Math.abs(c.lng - S().lon) > 1e-3 || map.getZoom() !== S().z) {
       map.setView([S().lat, S().lon], S().z, { animate: false });
@@ -95,18 +99,27 @@
   }
 
   // ---- drawing ------------------------------------------------------------------------------
+  // What the choropleth of a view asks the API for; asked once at start (prefetch) and on each draw.
+  function choroplethRequests() {
+    const level = currentLevel();
+    const band = zoomBand(S().z);
+    return [
+      api("/api/geometries?level=" + level + "&zoom=" + band),
+      api("/api/aggregates?" + filterParams({ level: level })),
+      // the countries under the regions; at NUTS 0 the regions are the countries
+      level === 0 ? null : api("/api/geometries?level=0&zoom=" + band),
+    ];
+  }
+
   async function drawChoropleth() {
     const level = currentLevel();
     const band = zoomBand(S().z);
     const t0 = performance.now();
-    const [geo, agg, base] = await Promise.all([
-      api("/api/geometries?level=" + level + "&zoom=" + band),
-      api("/api/aggregates?" + filterParams({ level: level })),
-      api("/api/geometries?level=0&zoom=" + band),
-    ]);
+    const [geo, agg, base] = await Promise.all(choroplethRequests());
     aggregate = agg;
     const byCode = new Map(agg.items.map((i) => [i.code, i]));
-    if (!baseLayer || baseLayer._band !== band) {
+    if (!base && baseLayer) { baseLayer.remove(); baseLayer = null; }
+    if (base && (!baseLayer || baseLayer._band !== band)) {
       if (baseLayer) baseLayer.remove();
       baseLayer = L.geoJSON(base, { interactive: false, style: { color: "#ffffff", weight: 0.8, fillColor: "#eeeeee", fillOpacity: 1 } }).addTo(map);
       baseLayer._band = band;
@@ -321,6 +334,10 @@
   RA.registerView("map", {
     path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true,
     update: (prev) => { if (prev.table !== S().table) return false; updateMap(prev); return true; },
+    prefetch: () => {
+      choroplethRequests().forEach((r) => r && r.catch(() => null));
+      if (S().sel) api("/api/regions/" + encodeURIComponent(S().sel) + "/summary?" + filterParams()).catch(() => null);
+    },
     read: (st, p) => { st.classes = ["equal", "fixed"].includes(p.get("classes")) ? p.get("classes") : "quantile"; },
     query: (st, p) => {
       p.set("z", String(RA.round(st.z, 2))); p.set("lat", String(RA.round(st.lat, 3))); p.set("lon", String(RA.round(st.lon, 3)));

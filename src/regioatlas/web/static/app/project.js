@@ -39,7 +39,7 @@
       el("table", { class: "data" },
         el("thead", {}, el("tr", {}, [_("Name"), _("Role"), _("Organisation type"), _("Region"), _("Located by"), _("Confidence"), _("EU contribution")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, p.participants.map((x) => el("tr", {},
-          el("td", {}, x.name || x.org_id || "–"), el("td", {}, x.role || "–"), el("td", {}, ORG_TYPES()[x.org_type] || x.org_type || "–"),
+          el("td", {}, RA.organisationName(x)), el("td", {}, x.role || "–"), el("td", {}, ORG_TYPES()[x.org_type] || x.org_type || "–"),
           el("td", {}, x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0 ? el("a", { href: "/region/" + (x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0, page: 0 }); } }, x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0) : "–"),
           el("td", { title: x.loc_detail || "" }, methodLabel(x.loc_method)), el("td", { class: "num" }, fmt.num(x.loc_confidence, 2)),
           el("td", { class: "num" }, fmt.eur(x.eu_contribution_eur)))))),
@@ -74,5 +74,6 @@
   RA.registerView("project", {
     path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true,
     pageTitle: (st) => st.project,
+    prefetch: (st) => { api("/api/projects/" + encodeURIComponent(st.project)).catch(() => null); },
   });
 })();

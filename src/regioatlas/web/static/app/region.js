@@ -57,6 +57,33 @@
     })[key] || (d && d.publisher) || key;
   }
 
+  // Projects by theme or intervention field: each project counts under the first theme its
+  // list names (Finland's priority axes, Austria's intervention fields, Poland's themes, the
+  // Horizon 2020 pillars), so the rows add up to the region's projects. A chart of the largest
+  // and a table of all; a label cut for the chart is whole in the table.
+  const THEME_ROWS = 15;
+  function themeBreakdown(rows) {
+    const themes = (rows || []).slice().sort((a, b) => b.projects - a.projects || String(a.key).localeCompare(String(b.key)));
+    const label = (key) => (key === "unknown" ? _("Not given") : key);
+    const short = (text) => (text.length > 32 ? text.slice(0, 30) + "…" : text);
+    const title = _("Projects by theme or intervention field");
+    if (!themes.length) return el("section", { id: "themes" }, el("h2", {}, title), el("p", { class: "muted" }, _("No data for this selection")));
+    const shown = themes.slice(0, THEME_ROWS);
+    const rest = themes.slice(THEME_ROWS);
+    const sum = (list, key) => list.reduce((a, r) => a + (r[key] || 0), 0);
+    const tableRows = shown.map((r) => [label(r.key), r.projects, r.participations, r.eu_contribution_eur]);
+    if (rest.length) tableRows.push([_("Other themes") + " (" + fmt.num(rest.length) + ")", sum(rest, "projects"), sum(rest, "participations"), sum(rest, "eu_contribution_eur")]);
+    return el("section", { id: "themes" },
+      el("h2", {}, title),
+      el("p", { class: "small muted" }, _("Each project counts once, under the first theme its list names: a priority axis, an intervention field or a part of the programme.")),
+      RA.categoryChart(shown.slice(0, 8).map((r) => ({ label: short(label(r.key)), value: r.projects })), _("Projects by theme (largest)"), (v) => fmt.num(v)),
+      el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data", id: "theme-table" },
+        el("thead", {}, el("tr", {}, [_("Theme or intervention field"), _("Projects"), _("Participations"), _("EU contribution")].map((h, i) => el("th", { scope: "col", class: i ? "num" : null }, h)))),
+        el("tbody", {}, tableRows.map(([name, projects, participations, eur]) => el("tr", {},
+          el("th", { scope: "row" }, name), el("td", { class: "num" }, fmt.num(projects)),
+          el("td", { class: "num" }, fmt.num(participations)), el("td", { class: "num" }, eur ? fmt.eur(eur) : "–")))))));
+  }
+
   // A small map locating the region in its country.
   async function drawLocator(host, region) {
     const m = L.map(host, { zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false });
@@ -69,15 +96,20 @@
     m.fitBounds(layer.getBounds().pad(region.level >= 2 ? 2.5 : 0.3));
   }
 
+  // What the page asks the API for before it can draw; asked at start (prefetch) and on render.
+  function regionRequests(st) {
+    return [
+      api("/api/regions/" + encodeURIComponent(st.region) + "/summary?" + filterParams()),
+      api("/api/projects?" + filterParams({ region: st.region, limit: 20, offset: st.page * 20, sort: st.sort })),
+    ];
+  }
+
   async function renderRegion(main) {
     main.append(el("p", {}, _("Loading…")));
     const st = RA.state();
     const sortKey = st.sort;
     // a failure is shown by the router (heading, alert, loading state cleared)
-    const [s, projects] = await Promise.all([
-      api("/api/regions/" + encodeURIComponent(st.region) + "/summary?" + filterParams()),
-      api("/api/projects?" + filterParams({ region: st.region, limit: 20, offset: st.page * 20, sort: sortKey })),
-    ]);
+    const [s, projects] = await Promise.all(regionRequests(st));
     const typeNames = { HES: _("Higher education"), PRC: _("Private company"), REC: _("Research organisation"), PUB: _("Public body"), OTH: _("Other"), unknown: _("Unknown") };
     const header = (key, label) => {
       const active = sortKey.replace("-", "") === key;
@@ -115,6 +147,7 @@
             el("p", { class: "muted" }, _("The lists of operations behind these projects do not publish the type of organisation.") + (unknownTypes ? " (" + fmt.num(unknownTypes.participations) + ")" : ""))),
         // a breakdown by programme: who funds the region's participants
         RA.categoryChart((s.by_source || []).map((r) => ({ label: sourceName(r.key), value: r.eu_contribution_eur })), _("EU funding by programme"), RA.eurShort)),
+      themeBreakdown(s.by_theme),
       el("h2", {}, _("Projects") + " (" + fmt.num(projects.total) + ")"),
       el("p", { class: "small muted" }, _("Each project's whole EU contribution; the key figure above counts only the shares of this region's participants.")),
       el("p", {}, el("a", { class: "button", href: csv, download: "regioatlas-" + code + "-projects.csv" }, _("Download CSV")), " ",
@@ -147,6 +180,7 @@
   RA.registerView("region", {
     path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true,
     pageTitle: (st) => st.region,
+    prefetch: (st) => { regionRequests(st).concat([api("/api/indicators")]).forEach((r) => r.catch(() => null)); },
     query: (st, p) => { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); },
   });
 })();

@@ -170,5 +170,6 @@
       el("p", { class: "muted" }, _("Data:") + " " + (r.sources || []).map((x) => String(x).replace(/^Source:\s*/, "").replace(/\s*\(see \/api\/[^)]*\)/, "")).join(" · ")));
   }
 
-  RA.registerView("scorecard", { path: "/scorecard/:region?", title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6" });
+  RA.registerView("scorecard", { path: "/scorecard/:region?", title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6",
+    prefetch: (st) => { [api("/api/scorecard/" + encodeURIComponent(st.region || "FI1C6")), api("/api/indicators")].forEach((r) => r.catch(() => null)); } });
 })();

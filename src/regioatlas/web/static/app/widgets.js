@@ -85,7 +85,7 @@
   }
   // compact money for chart labels: €1.6M, 950k €, in the page's language
   function eurShort(v, compact) {
-    return new Intl.NumberFormat(RA.state().lang, { style: "currency", currency: "EUR", notation: compact || v >= 1e5 ? "compact" : "standard", maximumFractionDigits: v >= 1e5 ? 1 : 0 }).format(v);
+    return RA.intl("NumberFormat", { style: "currency", currency: "EUR", notation: compact || v >= 1e5 ? "compact" : "standard", maximumFractionDigits: v >= 1e5 ? 1 : 0 }).format(v);
   }
 
   // A region picker instead of a typed NUTS code: the input suggests "name (code)" of every
@@ -103,6 +103,16 @@
     return m ? m[1].toUpperCase() : null;
   }
 
+  // A participant's or beneficiary's name: a link to its organisation page when the API gives
+  // the organisation's id (organisation_id), plain text otherwise (an id is never made up).
+  function organisationName(participant) {
+    const name = participant.name || participant.org_id || "–";
+    const id = participant.organisation_id;
+    if (id === null || id === undefined || id === "") return document.createTextNode(name);
+    return el("a", { href: "/organisation/" + encodeURIComponent(String(id)) + "?lang=" + RA.state().lang, class: "organisation" }, name);
+  }
+
+  RA.organisationName = organisationName;
   RA.regionPicker = regionPicker;
   RA.pickedCode = pickedCode;
   RA.keyFigures = keyFigures;
