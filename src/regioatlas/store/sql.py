@@ -321,10 +321,20 @@ KEYS = {"projects": ("id",), "participants": ("project_id", "seq")}
 
 
 def duplicate_keys_query(table: str) -> str:
-    """SQL giving up to 3 keys that occur more than once in ``table`` (a staging table)."""
-    base = table.removeprefix("new_")
-    cols = ", ".join(KEYS[base])
-    return f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY {cols} HAVING count(*) > 1 LIMIT 3"
+    """SQL giving up to 3 keys that occur more than once among one dataset's rows of ``table``
+    (parameter: the dataset id), checked after a write streamed them in."""
+    cols = ", ".join(KEYS[table])
+    return (
+        f"SELECT {cols}, count(*) AS n FROM {table} WHERE dataset_id = ? "
+        f"GROUP BY {cols} HAVING count(*) > 1 ORDER BY {cols} LIMIT 3"
+    )
+
+
+#: up to 3 projects of a dataset (parameters: its id twice) whose id another dataset holds
+CLASHING_PROJECTS = (
+    "SELECT n.id, p.dataset_id FROM projects n JOIN projects p ON p.id = n.id "
+    "WHERE n.dataset_id = ? AND p.dataset_id <> ? ORDER BY n.id LIMIT 3"
+)
 
 
 #: appended to every LIKE whose pattern comes from user text (see ``contains_pattern``)
