@@ -33,6 +33,9 @@ from regioatlas.sources.tables import duplicate_column
 # --------------------------------------------------------------------------- reading
 
 
+_UNPLANNED = object()
+
+
 @lru_cache(maxsize=4096)
 def _norm(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").split()).casefold()
@@ -86,23 +89,33 @@ class _Cells:
     #: results of pure per-value work (dates, cities, intermediate bodies), shared by every row
     #: of a read: a list repeats its values, and 1.5 million rows must not parse each again
     memo: dict = field(default_factory=dict)
+    #: where each field and column is in this file's rows, worked out once per file
+    plan: dict = field(default_factory=dict)
 
     def raw(self, column: str) -> str | None:
-        i = self.index.get(_norm(column))
+        i = self.plan.get(("raw", column), _UNPLANNED)
+        if i is _UNPLANNED:
+            i = self.plan[("raw", column)] = self.index.get(_norm(column))
         value = self.cells[i].strip() if i is not None and i < len(self.cells) else ""
         return value or None
 
     def text(self, fld: str) -> str | None:
-        if fld not in self.seen:  # once per field, so a failed extract is reported once
-            self.seen[fld] = self._text(fld)
-        return self.seen[fld]
+        seen = self.seen
+        if fld in seen:  # once per field, so a failed extract is reported once
+            return seen[fld]
+        where = self.plan.get(fld)
+        if where is None:
+            column = self.profile.columns.get(fld)
+            i = self.index.get(_norm(column)) if column else None
+            where = self.plan[fld] = (i, self.profile.extract.get(fld))
+        i, rx = where
+        value = (self.cells[i].strip() or None) if i is not None and i < len(self.cells) else None
+        if value is not None and rx is not None:
+            value = self._extract(fld, rx, value)
+        seen[fld] = value
+        return value
 
-    def _text(self, fld: str) -> str | None:
-        column = self.profile.columns.get(fld)
-        value = self.raw(column) if column else None
-        rx = self.profile.extract.get(fld)
-        if value is None or rx is None:
-            return value
+    def _extract(self, fld: str, rx, value: str) -> str | None:
         m = rx.search(value)
         if not m:
             self.fail(fld, f"does not match the profile's extract pattern {rx.pattern!r}", value)
@@ -217,11 +230,16 @@ def _body_region(c: _Cells) -> tuple[str | None, int | None]:
     rules = c.profile.body_region
     if not rules:
         return None, None
-    key = ("body", *(c.raw(rule.column) for rule in rules))
+    columns = c.memo.get(("body columns",))
+    if columns is None:
+        columns = c.memo[("body columns",)] = tuple(dict.fromkeys(r.column for r in rules))
+    key = ("body", *(c.raw(column) for column in columns))
     found = c.memo.get(key)
     if found is None:
         found = (None, None)
-        for rule, value in zip(rules, key[1:]):
+        values = dict(zip(columns, key[1:]))
+        for rule in rules:
+            value = values[rule.column]
             if value and rule.pattern.search(value):
                 found = (rule.nuts, rule.nuts_version if rule.nuts else None)
                 break
@@ -343,6 +361,7 @@ def _read_file(
     if missing:
         raise _header_problem(profile, file, header_line, header, missing)
     width = len(header)
+    plan: dict = {}
     result = _empty_result(profile)
     nxt = next(records, None)
     if nxt is None:
@@ -359,7 +378,7 @@ def _read_file(
                 reason += ": a delimiter inside an unquoted value?"
             result.errors.append(RowError(file, line, None, reason, profile.delimiter.join(cells)))
             continue
-        row = _Cells(profile, file, line, cells, index, memo=memo)
+        row = _Cells(profile, file, line, cells, index, memo=memo, plan=plan)
         built = _row(row, seen)
         if built is None:
             result.errors.extend(row.errors)
