@@ -103,6 +103,7 @@ def ingest(
     allow_partial: bool = False,
     progress: Progress | None = None,
     locator=None,
+    batch_rows: int = BATCH_ROWS,
 ) -> IngestReport:
     """Read ``paths`` with a source (``"auto"`` recognises it), locate, and store one dataset.
 
@@ -111,7 +112,7 @@ def ingest(
     Idempotent: the same files again replace the dataset with identical rows. A source that
     reads in batches (``read_batches``: the lists of operations, CORDIS) is streamed: each
     batch is read, located and handed to the store's write before the next is read, so memory
-    holds one batch, not the whole dataset.
+    holds one batch (``batch_rows`` rows), not the whole dataset.
 
     Example
     -------
@@ -137,7 +138,7 @@ def ingest(
         run.refuse_bad_input()  # before the write starts: no copy of the store for nothing
         batches: Iterable[ReadResult] = [whole]
     else:
-        batches = read_batches(files, BATCH_ROWS)
+        batches = read_batches(files, batch_rows)
         run.streaming = True
 
     def finish() -> DatasetTail:

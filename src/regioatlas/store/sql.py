@@ -459,7 +459,13 @@ def participants_query(flt: ProjectFilter) -> tuple[str, list]:
 def _grouped_query(
     key: str, alias: str, flt: ProjectFilter, first: str = "TRUE"
 ) -> tuple[str, list]:
-    """Projects, participations and EU contribution per value of ``key``, under the filters."""
+    """Projects, participations, EU contribution and public funding per value of ``key``.
+
+    Money is summed as DECIMAL cents (exact in both stores: no float noise such as
+    ``1234.5600000001``), then given as a double. Public funding (EU + national, schema 4)
+    belongs to a project: each project counts it once per value of ``key`` it has a
+    participation under, as ``projects`` counts the project.
+    """
     params: list = []
     where = [
         first,
@@ -467,12 +473,24 @@ def _grouped_query(
         *participant_conditions(flt, "pa", params),
     ]
     sql = (
-        f"SELECT {key} AS {alias}, count(DISTINCT pa.project_id) AS projects, "
-        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
+        f"SELECT k AS {alias}, count(*) AS projects, "
+        "CAST(sum(n) AS BIGINT) AS participations, "
+        f"CAST(sum(eu) AS {MONEY_RESULT}) AS eu_contribution_eur, "
+        f"CAST(sum(public) AS {MONEY_RESULT}) AS public_funding_eur FROM ("
+        f"SELECT {key} AS k, pa.project_id, count(*) AS n, "
+        f"sum(CAST(pa.eu_contribution_eur AS {MONEY})) AS eu, "
+        f"max(CAST(p.public_funding_eur AS {MONEY})) AS public "
         "FROM participants pa JOIN projects p ON p.id = pa.project_id "
-        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1 NULLS LAST"
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2) per_project "
+        "GROUP BY 1 ORDER BY 1 NULLS LAST"
     )
     return sql, params
+
+
+#: money summed exactly: amounts are stored rounded to cents (``sources.money.cents``)
+MONEY = "DECIMAL(18, 2)"
+#: the type a money sum is given back in (JSON and DataFrames take doubles)
+MONEY_RESULT = "DOUBLE PRECISION"
 
 
 def aggregate_query(level: int, flt: ProjectFilter) -> tuple[str, list]:
