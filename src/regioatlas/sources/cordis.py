@@ -111,6 +111,7 @@ class _Cordis:
     attribution = ATTRIBUTION
 
 
+@lru_cache(maxsize=256)  # a few distinct cells over 180,000 organisations
 def activity_type(text: str | None) -> str | None:
     """The one CORDIS activity type of a cell, which real files sometimes repeat or combine.
 
