@@ -151,7 +151,13 @@ def test_aggregate_and_filters(contract_store):
     assert by3["FI1C6"]["projects"] == 1
     only_hes = contract_store.aggregate(0, ProjectFilter(org_types=["HES"]))
     assert only_hes == [
-        {"code": "AT", "projects": 1, "participations": 1, "eu_contribution_eur": 800250.0}
+        {
+            "code": "AT",
+            "projects": 1,
+            "participations": 1,
+            "eu_contribution_eur": 800250.0,
+            "public_funding_eur": None,  # a measure of lists of operations, not of CORDIS
+        }
     ]
     total, rows = contract_store.query_projects(ProjectFilter(region="FI1C"), Page())
     assert total == 1 and rows[0]["acronym"] == "COASTS"

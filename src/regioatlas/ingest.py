@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,9 +11,11 @@ from pathlib import Path
 from regioatlas.model import Dataset, InputError, RowError
 from regioatlas.sources.base import ReadResult, Source
 from regioatlas.sources.registry import get_source, recognise
-from regioatlas.store.base import Progress, Store
+from regioatlas.store.base import DatasetTail, Progress, Store
 
 LOCATE_CHUNK = 20_000
+#: rows a batched source reads at a time (one batch is what an ingest holds in memory)
+BATCH_ROWS = 100_000
 
 
 @dataclass
@@ -100,19 +103,23 @@ def ingest(
     allow_partial: bool = False,
     progress: Progress | None = None,
     locator=None,
+    batch_rows: int = BATCH_ROWS,
 ) -> IngestReport:
     """Read ``paths`` with a source (``"auto"`` recognises it), locate, and store one dataset.
 
-    Atomic: any problem before the final write leaves the store exactly as it was; row-level
-    problems are fatal unless ``allow_partial``, which keeps the valid rows and reports the
-    rejected ones. Idempotent: the same files again replace the dataset with identical rows.
+    Atomic: any problem leaves the store exactly as it was; row-level problems are fatal
+    unless ``allow_partial``, which keeps the valid rows and reports the rejected ones.
+    Idempotent: the same files again replace the dataset with identical rows. A source that
+    reads in batches (``read_batches``: the lists of operations, CORDIS) is streamed: each
+    batch is read, located and handed to the store's write before the next is read, so memory
+    holds one batch (``batch_rows`` rows), not the whole dataset.
 
     Example
     -------
     >>> from regioatlas.store import open_store
     >>> report = ingest(open_store(":memory:"), "auto", ["organization.csv", "project.csv"])  # doctest: +SKIP
     """
-    from regioatlas.geo.locate import Locator, location_report
+    from regioatlas.geo.locate import Locator
 
     files = [Path(p) for p in paths]
     if not files:
@@ -122,51 +129,110 @@ def ingest(
             raise InputError(RowError(str(path), None, None, "file not found"))
     source, recognised = choose_source(source_name, files)
     tick = progress or (lambda stage, done, total: None)
+    run = _Run(files, locator or Locator(), allow_partial, tick)
     tick("read", 0, 1)
-    result = source.read(files)
-    tick("read", 1, 1)
-    locator = locator or Locator()
-    _check_figures(result, locator.registry, files)
-    if result.errors and not allow_partial:
-        raise InputError(result.errors)
-    if not result.projects and not result.figures and not result.station_values:
-        raise InputError(
-            RowError(", ".join(map(str, files)), None, None, "no usable rows in the input")
+    read_batches = getattr(source, "read_batches", None)
+    if read_batches is None:
+        whole = source.read(files)
+        run.check(whole)
+        run.refuse_bad_input()  # before the write starts: no copy of the store for nothing
+        batches: Iterable[ReadResult] = [whole]
+    else:
+        batches = read_batches(files, batch_rows)
+        run.streaming = True
+
+    def finish() -> DatasetTail:
+        tick("read", 1, 1)
+        run.refuse_bad_input()
+        tick("locate", run.participants, run.participants)
+        first = run.first or ReadResult()
+        dataset = Dataset(
+            id=dataset_id(source.name, files),
+            source=source.name,
+            files=[p.name for p in files],
+            sha256=files_sha256(files),
+            publisher=first.publisher or source.publisher,
+            licence=first.licence or source.licence,
+            attribution=first.attribution or source.attribution,
+            ingested_at=datetime.now(UTC),
+            project_count=run.projects,
+            participant_count=run.participants,
+            rejected_count=rejected_row_count(run.errors),
+            location_report=run.tally.report() if run.participants else {},
+            recognised_as=recognised or first.recognised_as,
+            profile=first.profile,
         )
+        return DatasetTail(dataset, run.figures, run.stations, run.station_values)
 
-    parts = result.participants
-    locations = []
-    for start in range(0, len(parts), LOCATE_CHUNK):
-        chunk = parts[start : start + LOCATE_CHUNK]
-        locations.extend(locator.locate_many([p.place for p in chunk]))
-        tick("locate", min(start + LOCATE_CHUNK, len(parts)), len(parts))
-    for part, loc in zip(parts, locations):
-        part.location = loc
-
-    dataset = Dataset(
-        id=dataset_id(source.name, files),
-        source=source.name,
-        files=[p.name for p in files],
-        sha256=files_sha256(files),
-        publisher=result.publisher or source.publisher,
-        licence=result.licence or source.licence,
-        attribution=result.attribution or source.attribution,
-        ingested_at=datetime.now(UTC),
-        project_count=len(result.projects),
-        participant_count=len(parts),
-        rejected_count=rejected_row_count(result.errors),
-        location_report=location_report(locations) if parts else {},
-        recognised_as=recognised or result.recognised_as,
-        profile=result.profile,
-    )
     tick("write", 0, 1)
-    store.replace_dataset(
-        dataset,
-        result.projects,
-        parts,
-        result.figures,
-        stations=result.stations,
-        station_values=result.station_values,
-    )
+    written: list[Dataset] = []
+
+    def finish_and_keep() -> DatasetTail:
+        tail = finish()
+        written.append(tail.dataset)
+        return tail
+
+    store.write_dataset(dataset_id(source.name, files), run.located(batches), finish_and_keep)
     tick("write", 1, 1)
-    return IngestReport(dataset, list(result.errors), len(result.figures))
+    return IngestReport(written[0], list(run.errors), len(run.figures))
+
+
+class _Run:
+    """One ingest's state across batches: what was read, rejected, counted and located."""
+
+    def __init__(self, files: list[Path], locator, allow_partial: bool, tick: Progress):
+        from regioatlas.geo.locate import LocationTally
+
+        self.files, self.locator, self.allow_partial, self.tick = (
+            files, locator, allow_partial, tick,
+        )  # fmt: skip
+        self.first: ReadResult | None = None
+        self.errors: list[RowError] = []
+        self.figures: list = []
+        self.stations: list = []
+        self.station_values: list = []
+        self.projects = self.participants = 0
+        self.tally = LocationTally()
+        self._checked: set[int] = set()
+        self.streaming = False
+
+    def check(self, result: ReadResult) -> None:
+        """Take a batch's figures, stations and errors (once per batch)."""
+        if id(result) in self._checked:
+            return
+        self._checked.add(id(result))
+        if self.first is None:
+            self.first = result
+        _check_figures(result, self.locator.registry, self.files)
+        self.errors.extend(result.errors)
+        self.figures.extend(result.figures)
+        self.stations.extend(result.stations)
+        self.station_values.extend(result.station_values)
+
+    def refuse_bad_input(self) -> None:
+        """InputError for rejected rows (unless allow_partial) or for nothing usable."""
+        if self.errors and not self.allow_partial:
+            raise InputError(self.errors)
+        first_projects = self.first.projects if self.first is not None else []
+        if not (self.projects or self.figures or self.station_values or first_projects):
+            names = ", ".join(map(str, self.files))
+            raise InputError(RowError(names, None, None, "no usable rows in the input"))
+
+    def located(self, batches: Iterable[ReadResult]) -> Iterator[tuple[list, list]]:
+        """Each batch's projects and located participants, as the store's write takes them."""
+        for result in batches:
+            self.check(result)
+            if self.errors and not self.allow_partial:
+                continue  # read on to name every bad row, but write nothing more
+            parts = result.participants
+            for start in range(0, len(parts), LOCATE_CHUNK):
+                chunk = parts[start : start + LOCATE_CHUNK]
+                for part, loc in zip(chunk, self.locator.locate_many([p.place for p in chunk])):
+                    part.location = loc
+                self.tally.add([p.location for p in chunk])
+                # a streamed source's total is known only at its end: say "not yet" until then
+                total = self.participants + len(parts) + (1 if self.streaming else 0)
+                self.tick("locate", self.participants + start + len(chunk), total)
+            self.projects += len(result.projects)
+            self.participants += len(parts)
+            yield result.projects, parts

@@ -561,42 +561,73 @@ def location_report(locations: list[Location | None], target: int = ATLAS_VERSIO
     >>> r["by_level"]["0"], r["by_level"]["none"], r["by_method"]["country"]
     (0.5, 0.5, 0.5)
     """
-    levels: Counter[str] = Counter({"0": 0, "1": 0, "2": 0, "3": 0, "none": 0})
-    methods: Counter[str] = Counter()
-    confidence = 0.0
-    older: Counter[int] = Counter()
-    for loc in locations:
-        if loc is None:
-            levels["none"] += 1
-            methods["none"] += 1
-            continue
-        level = loc.level
-        levels["none" if level is None else str(level)] += 1
-        if loc.version != target:
-            older[loc.version] += 1
-        methods[loc.method] += 1
-        confidence += loc.confidence
-    n = len(locations)
-    share = (lambda c: c / n) if n else (lambda c: 0.0)
-    warnings = []
-    if n and levels["none"] / n > UNLOCATED_WARNING_SHARE:
-        warnings.append(
-            f"{levels['none']:,} of {n:,} rows ({levels['none'] / n:.1%}) stay unlocated, more "
-            f"than {UNLOCATED_WARNING_SHARE:.0%}: each location's detail says which clues failed"
-        )
-    if older:
-        versions = ", ".join(f"NUTS {v}: {c:,}" for v, c in sorted(older.items()))
-        warnings.append(
-            f"rows in countries without NUTS {target} regions keep older codes ({versions})"
-        )
-    return {
-        "total": n,
-        "warnings": warnings,
-        "by_level": {k: share(v) for k, v in levels.items()},
-        "by_method": {k: share(v) for k, v in sorted(methods.items())},
-        "counts": {"by_level": dict(levels), "by_method": dict(sorted(methods.items()))},
-        "mean_confidence": confidence / n if n else 0.0,
-    }
+    tally = LocationTally(target)
+    tally.add(locations)
+    return tally.report()
+
+
+class LocationTally:
+    """The location report counted batch by batch, so an ingest need not keep every location.
+
+    Example
+    -------
+    >>> tally = LocationTally()
+    >>> tally.add([Location(2024, "country", 0.3, nuts0="AT")])
+    >>> tally.add([None])
+    >>> tally.report()["by_level"]["none"]
+    0.5
+    """
+
+    def __init__(self, target: int = ATLAS_VERSION):
+        self.target = target
+        self.levels: Counter[str] = Counter({"0": 0, "1": 0, "2": 0, "3": 0, "none": 0})
+        self.methods: Counter[str] = Counter()
+        self.confidence = 0.0
+        self.older: Counter[int] = Counter()
+        self.n = 0
+
+    def add(self, locations: list[Location | None]) -> None:
+        """Count a batch of locations (None: a participant without one)."""
+        levels, methods, older = self.levels, self.methods, self.older
+        for loc in locations:
+            if loc is None:
+                levels["none"] += 1
+                methods["none"] += 1
+                continue
+            level = loc.level
+            levels["none" if level is None else str(level)] += 1
+            if loc.version != self.target:
+                older[loc.version] += 1
+            methods[loc.method] += 1
+            self.confidence += loc.confidence
+        self.n += len(locations)
+
+    def report(self) -> dict:
+        """The report of everything counted so far (see ``location_report``)."""
+        levels, methods, older, n, target = (
+            self.levels, self.methods, self.older, self.n, self.target,
+        )  # fmt: skip
+        confidence = self.confidence
+        share = (lambda c: c / n) if n else (lambda c: 0.0)
+        warnings = []
+        if n and levels["none"] / n > UNLOCATED_WARNING_SHARE:
+            warnings.append(
+                f"{levels['none']:,} of {n:,} rows ({levels['none'] / n:.1%}) stay unlocated, more "
+                f"than {UNLOCATED_WARNING_SHARE:.0%}: each location's detail says which clues failed"
+            )
+        if older:
+            versions = ", ".join(f"NUTS {v}: {c:,}" for v, c in sorted(older.items()))
+            warnings.append(
+                f"rows in countries without NUTS {target} regions keep older codes ({versions})"
+            )
+        return {
+            "total": n,
+            "warnings": warnings,
+            "by_level": {k: share(v) for k, v in levels.items()},
+            "by_method": {k: share(v) for k, v in sorted(methods.items())},
+            "counts": {"by_level": dict(levels), "by_method": dict(sorted(methods.items()))},
+            "mean_confidence": confidence / n if n else 0.0,
+        }
 
 
 # ---------------------------------------------------------------------- helpers

@@ -31,7 +31,7 @@ FILTERS = ("source", "programme", "fund", "q", "from", "to", "country", "region"
            "org_type")  # fmt: skip
 REGION_COLUMNS = ["code", "version", "level", "country", "name_latin", "name_national", "parent"]
 AGGREGATE_COLUMNS = ["code", "name", "projects", "participations", "eu_contribution_eur",
-                     "population", "population_year", "eu_contribution_per_inhabitant"]  # fmt: skip
+                     "public_funding_eur", "population", "population_year", "eu_contribution_per_inhabitant"]  # fmt: skip
 PROJECT_COLUMNS = ["id", "source", "native_id", "programme", "fund", "title", "acronym", "status",
                    "start_date", "end_date", "total_cost_eur", "eu_contribution_eur", "currency",
                    "country", "dataset_id"]  # fmt: skip

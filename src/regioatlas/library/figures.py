@@ -53,8 +53,10 @@ def aggregate_rows(store: Store, registry: Any, level: int, flt: ProjectFilter) 
     -------
     list of dict
         One row per region with participations: ``code``, ``name``, ``projects``,
-        ``participations``, ``eu_contribution_eur``, ``population``, ``population_year``,
-        ``eu_contribution_per_inhabitant`` (None without population).
+        ``participations``, ``eu_contribution_eur``, ``public_funding_eur`` (EU + national
+        public funding where a list gives only that, e.g. the Finnish list; None elsewhere),
+        ``population``, ``population_year``, ``eu_contribution_per_inhabitant`` (None without
+        population).
 
     Example
     -------
@@ -78,6 +80,7 @@ def aggregate_rows(store: Store, registry: Any, level: int, flt: ProjectFilter) 
                 "projects": row["projects"],
                 "participations": row["participations"],
                 "eu_contribution_eur": eu,
+                "public_funding_eur": row.get("public_funding_eur"),
                 "population": pop["value"] if pop else None,
                 "population_year": pop["year"] if pop else None,
                 "eu_contribution_per_inhabitant": (eu / pop["value"])

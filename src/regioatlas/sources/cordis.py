@@ -111,6 +111,29 @@ class _Cordis:
     attribution = ATTRIBUTION
 
 
+@lru_cache(maxsize=256)  # a few distinct cells over 180,000 organisations
+def activity_type(text: str | None) -> str | None:
+    """The one CORDIS activity type of a cell, which real files sometimes repeat or combine.
+
+    ``"PRC;PRC"`` is ``PRC``; a combination of different types (``"HES;PRC"``) is read as its
+    first, the type CORDIS lists first; a part that is no activity type is a ValueError.
+
+    Example
+    -------
+    >>> activity_type("prc; PRC"), activity_type("HES;PRC"), activity_type(" ")
+    ('PRC', 'HES', None)
+    """
+    parts = [part.strip().upper() for part in re.split(r"[;,|/]", text or "")]
+    parts = [part for part in parts if part]
+    unknown = [part for part in parts if part not in ACTIVITY_TYPES]
+    if unknown:
+        raise ValueError(
+            f"unknown activity type {unknown[0]!r}; expected one of {sorted(ACTIVITY_TYPES)}"
+            + (" (several may be separated by ';')" if len(parts) > 1 else "")
+        )
+    return parts[0] if parts else None
+
+
 def _project_row(rp: RowParser, source: str, programme_default: str | None) -> Project | None:
     native = rp.text("id")
     if not native:
@@ -150,17 +173,13 @@ def _org_row(rp: RowParser, source: str, seq: int) -> Participant | None:
     if not pid:
         rp.errors.append(RowError(rp.file, rp.line, "projectID", "missing project id"))
         return None
-    activity = (rp.text("activityType") or "").upper() or None
-    if activity and activity not in ACTIVITY_TYPES:
+    try:
+        activity = activity_type(rp.text("activityType"))
+    except ValueError as exc:
         rp.errors.append(
-            RowError(
-                rp.file,
-                rp.line,
-                "activityType",
-                f"unknown activity type; expected one of {sorted(ACTIVITY_TYPES)}",
-                activity,
-            )
+            RowError(rp.file, rp.line, "activityType", str(exc), rp.text("activityType"))
         )
+        activity = None
     ec = rp.amount("ecContribution")
     sme = rp.flag("SME")
     nuts = (rp.text("nutsCode") or "").upper() or None

@@ -8,9 +8,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from regioatlas.geo.nuts import nuts_code_problem
@@ -31,29 +33,32 @@ from regioatlas.sources.tables import duplicate_column
 # --------------------------------------------------------------------------- reading
 
 
+_UNPLANNED = object()
+
+
+@lru_cache(maxsize=4096)
 def _norm(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").split()).casefold()
 
 
-def _records(text: str, profile: Profile, file: str) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the physical line each starts on."""
+def _records(text: str, profile: Profile, file: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank CSV records with the physical line each starts on, one at a time."""
     reader = csv.reader(
         io.StringIO(text, newline=""),
         delimiter=profile.delimiter,
         quotechar=profile.quotechar,
         strict=True,
     )
-    out: list[tuple[int, list[str]]] = []
     line = 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            return out
+            return
         except csv.Error as exc:
             raise InputError(RowError(file, line, None, csv_problem(exc))) from None
         if any(c.strip() for c in cells):
-            out.append((line, cells))
+            yield line, cells
         line = reader.line_num + 1
 
 
@@ -81,23 +86,36 @@ class _Cells:
     index: dict[str, int]
     errors: list[RowError] = field(default_factory=list)
     seen: dict[str, str | None] = field(default_factory=dict)
+    #: results of pure per-value work (dates, cities, intermediate bodies), shared by every row
+    #: of a read: a list repeats its values, and 1.5 million rows must not parse each again
+    memo: dict = field(default_factory=dict)
+    #: where each field and column is in this file's rows, worked out once per file
+    plan: dict = field(default_factory=dict)
 
     def raw(self, column: str) -> str | None:
-        i = self.index.get(_norm(column))
+        i = self.plan.get(("raw", column), _UNPLANNED)
+        if i is _UNPLANNED:
+            i = self.plan[("raw", column)] = self.index.get(_norm(column))
         value = self.cells[i].strip() if i is not None and i < len(self.cells) else ""
         return value or None
 
     def text(self, fld: str) -> str | None:
-        if fld not in self.seen:  # once per field, so a failed extract is reported once
-            self.seen[fld] = self._text(fld)
-        return self.seen[fld]
+        seen = self.seen
+        if fld in seen:  # once per field, so a failed extract is reported once
+            return seen[fld]
+        where = self.plan.get(fld)
+        if where is None:
+            column = self.profile.columns.get(fld)
+            i = self.index.get(_norm(column)) if column else None
+            where = self.plan[fld] = (i, self.profile.extract.get(fld))
+        i, rx = where
+        value = (self.cells[i].strip() or None) if i is not None and i < len(self.cells) else None
+        if value is not None and rx is not None:
+            value = self._extract(fld, rx, value)
+        seen[fld] = value
+        return value
 
-    def _text(self, fld: str) -> str | None:
-        column = self.profile.columns.get(fld)
-        value = self.raw(column) if column else None
-        rx = self.profile.extract.get(fld)
-        if value is None or rx is None:
-            return value
+    def _extract(self, fld: str, rx, value: str) -> str | None:
         m = rx.search(value)
         if not m:
             self.fail(fld, f"does not match the profile's extract pattern {rx.pattern!r}", value)
@@ -152,11 +170,16 @@ class _Cells:
 
     def date(self, fld: str) -> date | None:
         value = self.text(fld)
+        key = ("date", value)
+        if key in self.memo:
+            return self.memo[key]
         try:
-            return parse_date(value, self.profile.date_format)
+            parsed = parse_date(value, self.profile.date_format)
         except ValueError as exc:
             self.fail(fld, str(exc), value)
             return None
+        self.memo[key] = parsed
+        return parsed
 
     def coordinate(self, fld: str, limit: float) -> float | None:
         value = self.text(fld)
@@ -198,13 +221,30 @@ def _place(c: _Cells) -> PlaceHint:
         lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
         city=_city(c), lau_code=c.text("lau_code"),
     )  # fmt: skip
-    for rule in p.body_region:
-        value = c.raw(rule.column)
-        if value and rule.pattern.search(value):
-            place.body_region = rule.nuts
-            place.body_region_version = rule.nuts_version if rule.nuts else None
-            break
+    place.body_region, place.body_region_version = _body_region(c)
     return place
+
+
+def _body_region(c: _Cells) -> tuple[str | None, int | None]:
+    """The first intermediate-body rule matching the row (memoised on the cells the rules read)."""
+    rules = c.profile.body_region
+    if not rules:
+        return None, None
+    columns = c.memo.get(("body columns",))
+    if columns is None:
+        columns = c.memo[("body columns",)] = tuple(dict.fromkeys(r.column for r in rules))
+    key = ("body", *(c.raw(column) for column in columns))
+    found = c.memo.get(key)
+    if found is None:
+        found = (None, None)
+        values = dict(zip(columns, key[1:]))
+        for rule in rules:
+            value = values[rule.column]
+            if value and rule.pattern.search(value):
+                found = (rule.nuts, rule.nuts_version if rule.nuts else None)
+                break
+        c.memo[key] = found
+    return found
 
 
 def _native_id(c: _Cells, seen: dict[str, tuple[str, int]]) -> str | None:
@@ -278,13 +318,20 @@ def _city(c: _Cells) -> str | None:
         return municipality
     for rule in c.profile.city:
         value = c.raw(rule.column)
-        city = rule.apply(value) if value else None
-        if city:
-            return city
+        if not value:
+            continue
+        key = ("city", id(rule), value)
+        if key not in c.memo:
+            c.memo[key] = rule.apply(value)
+        if c.memo[key]:
+            return c.memo[key]
     return None
 
 
-def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> None:
+def _read_file(
+    profile: Profile, path: Path, seen: dict, memo: dict, batch_rows: int
+) -> Iterator[ReadResult]:
+    """The file's rows through ``profile``, ``batch_rows`` rows per ReadResult."""
     file = str(path)
     if not path.exists():
         raise InputError(RowError(file, None, None, "file not found"))
@@ -300,9 +347,10 @@ def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> 
         )
         raise InputError(RowError(e.file, e.line, None, reason)) from None
     records = _records(text, profile, file)
-    if len(records) < profile.header_row:
+    head = list(islice(records, profile.header_row))
+    if len(head) < profile.header_row:
         raise InputError(RowError(file, None, None, f"no header row {profile.header_row}"))
-    header_line, header = records[profile.header_row - 1]
+    header_line, header = head[-1]
     duplicate = duplicate_column(file, header_line, header)
     if duplicate:
         raise duplicate
@@ -312,28 +360,42 @@ def _read_file(profile: Profile, path: Path, result: ReadResult, seen: dict) -> 
     missing = [col for col in profile.required_columns() if _norm(col) not in index]
     if missing:
         raise _header_problem(profile, file, header_line, header, missing)
-    data = records[profile.header_row :]
-    if not data:
+    width = len(header)
+    plan: dict = {}
+    result = _empty_result(profile)
+    nxt = next(records, None)
+    if nxt is None:
         raise InputError(
             RowError(file, header_line, None, "no data rows after the header (header-only file)")
         )
-    width = len(header)
-    for k, (line, cells) in enumerate(data):
+    while nxt is not None:
+        (line, cells), nxt = nxt, next(records, None)  # one ahead: is this the last row?
         if len(cells) < width or any(x.strip() for x in cells[width:]):
             reason = f"the row has {len(cells)} cells, the header {width}"
-            if k == len(data) - 1 and len(cells) < width:
+            if nxt is None and len(cells) < width:
                 reason += ": the file looks truncated"
             elif len(cells) > width:
                 reason += ": a delimiter inside an unquoted value?"
             result.errors.append(RowError(file, line, None, reason, profile.delimiter.join(cells)))
             continue
-        row = _Cells(profile, file, line, cells, index)
+        row = _Cells(profile, file, line, cells, index, memo=memo, plan=plan)
         built = _row(row, seen)
         if built is None:
             result.errors.extend(row.errors)
         else:
             result.projects.append(built[0])
             result.participants.append(built[1])
+        if len(result.projects) >= batch_rows:
+            yield result
+            result = _empty_result(profile)
+    yield result
+
+
+def _empty_result(profile: Profile) -> ReadResult:
+    return ReadResult(
+        recognised_as=profile.description, profile=profile.name, publisher=profile.publisher,
+        licence=profile.licence, attribution=profile.attribution,
+    )  # fmt: skip
 
 
 def read_with_profile(profile: Profile, paths: Iterable[str | Path]) -> ReadResult:
@@ -351,14 +413,31 @@ def read_with_profile(profile: Profile, paths: Iterable[str | Path]) -> ReadResu
     >>> len(res.projects), res.participants[1].place.lau_code
     (49, '40101')
     """
-    result = ReadResult(
-        recognised_as=profile.description, profile=profile.name, publisher=profile.publisher,
-        licence=profile.licence, attribution=profile.attribution,
-    )  # fmt: skip
-    seen: dict[str, tuple[str, int]] = {}
-    for path in paths:
-        _read_file(profile, Path(path), result, seen)
+    result = _empty_result(profile)
+    for batch in read_batches_with_profile(profile, paths, batch_rows=1 << 62):
+        result.projects.extend(batch.projects)
+        result.participants.extend(batch.participants)
+        result.errors.extend(batch.errors)
     return result
+
+
+def read_batches_with_profile(
+    profile: Profile, paths: Iterable[str | Path], batch_rows: int = 100_000
+) -> Iterator[ReadResult]:
+    """``read_with_profile`` in batches of ``batch_rows`` rows, for lists too large to hold.
+
+    Ids are checked for repeats across every batch and file, as in one read.
+
+    Example
+    -------
+    >>> at_file = "tests/fixtures/cohesion/AT_ERDF_2014-2020_Vorhabensliste.csv"
+    >>> [len(b.projects) for b in read_batches_with_profile(find_profile("at-efre"), [at_file], 20)]
+    [20, 20, 9]
+    """
+    seen: dict[str, tuple[str, int]] = {}
+    memo: dict = {}
+    for path in paths:
+        yield from _read_file(profile, Path(path), seen, memo, batch_rows)
 
 
 def sniff_profile(profile: Profile, path: str | Path) -> bool:
@@ -422,3 +501,7 @@ class ProfileSource:
         """Read ``paths`` with this profile, or with ``profile`` (a built-in name or TOML path)."""
         chosen = self.profile if profile is None else find_profile(profile)
         return read_with_profile(chosen, paths)
+
+    def read_batches(self, paths: list[Path], batch_rows: int) -> Iterator[ReadResult]:
+        """Read ``paths`` with this profile ``batch_rows`` rows at a time (the ingest streams)."""
+        return read_batches_with_profile(self.profile, paths, batch_rows)

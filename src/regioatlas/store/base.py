@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Self
@@ -35,6 +36,17 @@ class StoreUnavailable(Unavailable, StoreError):
 
 class StoreNotFound(NotFound, StoreError):
     """No store at the URL (opening for reading never creates one)."""
+
+
+@dataclass
+class DatasetTail:
+    """What a batched write learns last: the dataset row (its counts and location report need
+    every batch) and the rows that do not come in batches."""
+
+    dataset: Dataset
+    figures: list[RegionFigure] = field(default_factory=list)
+    stations: Sequence[Station] = ()
+    station_values: Sequence[StationValue] = ()
 
 
 class Store(ABC):
@@ -110,6 +122,46 @@ class Store(ABC):
 
         Raises StoreError, changing nothing, when a project id belongs to another dataset.
         """
+
+    def write_dataset(
+        self,
+        dataset_id: str,
+        batches: Iterable[tuple[list[Project], list[Participant]]],
+        finish: Callable[[], DatasetTail],
+    ) -> None:
+        """Atomically put a dataset read in batches in place of any earlier one with that id.
+
+                ``batches`` is consumed inside the write, so a store that streams them holds one batch
+                at a time (1.5 million operations need not fit in memory as objects); ``finish`` is
+                called after the last batch and gives the dataset row and the rest of its rows. An
+                exception from either (an ``InputError`` of the ingest) leaves the store unchanged.
+                This default gathers the batches and calls ``replace_dataset``; the SQL stores stream.
+
+                Example
+                -------
+                >>> from regioatlas.store import open_store
+                >>> from dataclasses import dataclass, field
+        from datetime import datetime
+                >>> d = Dataset("s:f", "s", ["f.csv"], "0" * 64, "p", "CC BY 4.0", "a", datetime(2026, 1, 1))
+                >>> store = open_store(":memory:")
+                >>> store.write_dataset(d.id, [([Project("s:1", "s", "1")], [])], lambda: DatasetTail(d))
+                >>> store.datasets()[0].project_count
+                1
+        """
+        projects: list[Project] = []
+        participants: list[Participant] = []
+        for batch_projects, batch_participants in batches:
+            projects.extend(batch_projects)
+            participants.extend(batch_participants)
+        tail = finish()
+        self.replace_dataset(
+            tail.dataset,
+            projects,
+            participants,
+            tail.figures,
+            stations=tail.stations,
+            station_values=tail.station_values,
+        )
 
     @abstractmethod
     def remove_dataset(self, dataset_id: str) -> None: ...

@@ -15,7 +15,7 @@ from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import duckdb_file, feature_sql, records, sql, summary
-from regioatlas.store.base import Store, StoreError, StoreNotFound
+from regioatlas.store.base import DatasetTail, Store, StoreError, StoreNotFound
 from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
 
@@ -220,43 +220,40 @@ class DuckDBStore(ServerRows, Store):
     def replace_dataset(
         self, dataset, projects, participants, figures, *, stations=(), station_values=()
     ) -> None:
-        staged = {
-            "new_projects": _arrow(
-                records.project_columns(projects, dataset.id), sql.PROJECT_COLUMNS
-            ),
-            "new_participants": _arrow(
-                records.participant_columns(participants, dataset.id), sql.PARTICIPANT_COLUMNS
-            ),
-            "new_figures": _arrow(records.figure_columns(figures, dataset.id), sql.FIGURE_COLUMNS),
-            "new_stations": _arrow(
-                records.station_columns(stations, dataset.id), sql.STATION_COLUMNS
-            ),
-            "new_station_values": _arrow(
-                records.station_value_columns(station_values, dataset.id),
-                sql.STATION_VALUE_COLUMNS,
-            ),
-        }
+        tail = DatasetTail(dataset, figures, stations, station_values)
+        self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
+
+    def write_dataset(self, dataset_id, batches, finish) -> None:
+        """Stream the batches into the new state of the file (one Arrow table per batch), then
+        check keys in SQL: memory holds one batch, never the whole dataset."""
 
         def change(cur: duckdb.DuckDBPyConnection) -> None:
-            self._refuse_inconsistent(cur, dataset.id)
-            for name, table in staged.items():
-                cur.register(name, table)
-            for staging in ("new_projects", "new_participants"):
-                dup = cur.execute(sql.duplicate_keys_query(staging)).fetchall()
+            self._refuse_inconsistent(cur, dataset_id)
+            _delete_dataset_rows(cur, dataset_id)
+            written = {"projects": 0, "participants": 0}
+            for projects, participants in batches:
+                _append(cur, "projects", records.project_columns(projects, dataset_id))
+                _append(cur, "participants", records.participant_columns(participants, dataset_id))
+                written["projects"] += len(projects)
+                written["participants"] += len(participants)
+            tail = finish()
+            if tail.dataset.id != dataset_id:
+                raise StoreError(f"dataset {tail.dataset.id} written as {dataset_id}")
+            _append(cur, "region_figures", records.figure_columns(tail.figures, dataset_id))
+            _append(cur, "stations", records.station_columns(tail.stations, dataset_id))
+            _append(
+                cur,
+                "station_values",
+                records.station_value_columns(tail.station_values, dataset_id),
+            )
+            for table in sql.KEYS:
+                dup = cur.execute(sql.duplicate_keys_query(table), [dataset_id]).fetchall()
                 if dup:
                     raise StoreError(
-                        f"dataset {dataset.id} repeats the key(s) {dup[0][:-1]} of "
-                        f"{staging.removeprefix('new_')}; nothing was written"
+                        f"dataset {dataset_id} repeats the key(s) {dup[0][:-1]} of {table}; "
+                        "nothing was written"
                     )
-                    raise StoreError(
-                        f"dataset {dataset.id} repeats the key(s) {dup[0][:-1]} of "
-                        f"{staging.removeprefix('new_')}; nothing was written"
-                    )
-            clash = cur.execute(
-                "SELECT p.id, p.dataset_id FROM projects p JOIN new_projects n ON n.id = p.id "
-                "WHERE p.dataset_id <> ? LIMIT 3",
-                [dataset.id],
-            ).fetchall()
+            clash = cur.execute(sql.CLASHING_PROJECTS, [dataset_id, dataset_id]).fetchall()
             if clash:
                 raise StoreError(
                     "project id(s) "
@@ -264,24 +261,18 @@ class DuckDBStore(ServerRows, Store):
                     + f" already come from dataset {clash[0][1]}; remove that dataset first "
                     "(`regioatlas datasets remove ID`)"
                 )
-            _delete_dataset_rows(cur, dataset.id)
-            cur.execute("INSERT INTO projects SELECT * FROM new_projects")
-            cur.execute("INSERT INTO participants SELECT * FROM new_participants")
-            cur.execute("INSERT INTO region_figures SELECT * FROM new_figures")
-            cur.execute("INSERT INTO stations SELECT * FROM new_stations")
-            cur.execute("INSERT INTO station_values SELECT * FROM new_station_values")
             cur.execute(
                 f"INSERT INTO datasets VALUES ({', '.join('?' for _ in sql.DATASET_COLUMNS)})",
-                records.dataset_row(dataset, len(figures), len(projects), len(participants)),
+                records.dataset_row(
+                    tail.dataset, len(tail.figures), written["projects"], written["participants"]
+                ),
             )
-            _refresh_summary(cur, dataset.id)
-            for name in staged:
-                cur.unregister(name)
+            _refresh_summary(cur, dataset_id)
 
         try:
             self._write(change)
         except duckdb.ConstraintException as exc:
-            raise StoreError(f"dataset {dataset.id} breaks a store constraint: {exc}") from exc
+            raise StoreError(f"dataset {dataset_id} breaks a store constraint: {exc}") from exc
 
     def remove_dataset(self, dataset_id: str) -> None:
         # a dataset id found only on rows (a store broken before writes were crash-safe)
@@ -513,6 +504,27 @@ class DuckDBStore(ServerRows, Store):
             self._snapshots.close()
         else:
             self._con.close()
+
+
+#: each dataset table's columns, in the order Arrow tables are built for it
+_TABLE_COLUMNS = {
+    "projects": sql.PROJECT_COLUMNS,
+    "participants": sql.PARTICIPANT_COLUMNS,
+    "region_figures": sql.FIGURE_COLUMNS,
+    "stations": sql.STATION_COLUMNS,
+    "station_values": sql.STATION_VALUE_COLUMNS,
+}
+
+
+def _append(cur: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+    """Insert one batch of a table's rows (column name → values) through Arrow, not row by row."""
+    if not next(iter(columns.values()), None):
+        return
+    cur.register("new_rows", _arrow(columns, _TABLE_COLUMNS[table]))
+    try:
+        cur.execute(f"INSERT INTO {table} SELECT * FROM new_rows")
+    finally:
+        cur.unregister("new_rows")
 
 
 def _delete_dataset_rows(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:

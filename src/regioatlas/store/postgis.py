@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import feature_sql, records, sql, summary
-from regioatlas.store.base import Store, StoreError, StoreUnavailable
+from regioatlas.store.base import DatasetTail, Store, StoreError, StoreUnavailable
 from regioatlas.store.replicas import ReadRouting, Replicas
 
 #: statements added to generic migration step N (index N - 1) for PostgreSQL
@@ -71,6 +70,7 @@ _COPY_TABLES = (
     ("stations", records.STATION_NAMES),
     ("station_values", records.STATION_VALUE_NAMES),
 )
+_COPY_NAMES = dict(_COPY_TABLES)
 
 
 def _pg(query: str) -> str:
@@ -258,51 +258,59 @@ class PostGISStore(ReadRouting, Store):
     def replace_dataset(
         self, dataset, projects, participants, figures, *, stations=(), station_values=()
     ) -> None:
+        tail = DatasetTail(dataset, figures, stations, station_values)
+        self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
+
+    def write_dataset(self, dataset_id, batches, finish) -> None:
+        """COPY the batches in one transaction as they come; keys are checked per batch before
+        they are sent, so a repeated or foreign key is named, not a constraint error."""
         self._writable()
-        columns = {
-            "projects": records.project_columns(projects, dataset.id),
-            "participants": records.participant_columns(participants, dataset.id),
-            "region_figures": records.figure_columns(figures, dataset.id),
-            "stations": records.station_columns(stations, dataset.id),
-            "station_values": records.station_value_columns(station_values, dataset.id),
-        }
-        for table, keys in sql.KEYS.items():
-            counts = Counter(zip(*(columns[table][k] for k in keys)))
-            repeated = [key for key, n in counts.items() if n > 1]
-            if repeated:
-                raise StoreError(
-                    f"dataset {dataset.id} repeats the key(s) {repeated[0]} of {table}; "
-                    "nothing was written"
-                )
+        seen: dict[str, set] = {table: set() for table in sql.KEYS}
+        written = {"projects": 0, "participants": 0}
         try:
             with self._transaction() as cur:
                 cur.execute("UPDATE store_writes SET n = n + 1")  # also queues other writers
-                cur.execute(
-                    "SELECT id, dataset_id FROM projects WHERE id = ANY(%s) AND dataset_id <> %s "
-                    "ORDER BY id LIMIT 3",
-                    [columns["projects"]["id"], dataset.id],
-                )
-                clash = cur.fetchall()
-                if clash:
-                    raise StoreError(
-                        "project id(s) "
-                        + ", ".join(c[0] for c in clash)
-                        + f" already come from dataset {clash[0][1]}; remove that dataset first "
-                        "(`regioatlas datasets remove ID`)"
-                    )
                 for table in sql.DATASET_TABLES:
-                    cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset.id])
-                cur.execute("DELETE FROM datasets WHERE id = %s", [dataset.id])
-                for table, names in _COPY_TABLES:
-                    _copy(cur, table, names, columns[table])
+                    cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset_id])
+                cur.execute("DELETE FROM datasets WHERE id = %s", [dataset_id])
+                for projects, participants in batches:
+                    columns = {
+                        "projects": records.project_columns(projects, dataset_id),
+                        "participants": records.participant_columns(participants, dataset_id),
+                    }
+                    for table, keys in sql.KEYS.items():
+                        _refuse_repeated(dataset_id, table, columns[table], keys, seen[table])
+                    _refuse_foreign_projects(cur, dataset_id, columns["projects"]["id"])
+                    for table in ("projects", "participants"):
+                        _copy(cur, table, _COPY_NAMES[table], columns[table])
+                    written["projects"] += len(projects)
+                    written["participants"] += len(participants)
+                seen.clear()
+                tail = finish()
+                if tail.dataset.id != dataset_id:
+                    raise StoreError(f"dataset {tail.dataset.id} written as {dataset_id}")
+                rest = {
+                    "region_figures": records.figure_columns(tail.figures, dataset_id),
+                    "stations": records.station_columns(tail.stations, dataset_id),
+                    "station_values": records.station_value_columns(
+                        tail.station_values, dataset_id
+                    ),
+                }
+                for table, columns in rest.items():
+                    _copy(cur, table, _COPY_NAMES[table], columns)
                 cur.execute(
                     f"INSERT INTO datasets VALUES ({', '.join('%s' for _ in records.DATASET_NAMES)})",
-                    records.dataset_row(dataset, len(figures), len(projects), len(participants)),
+                    records.dataset_row(
+                        tail.dataset,
+                        len(tail.figures),
+                        written["projects"],
+                        written["participants"],
+                    ),
                 )
-                _refresh_summary(cur, dataset.id)
+                _refresh_summary(cur, dataset_id)
         except psycopg.errors.IntegrityError as exc:
             reason = " ".join(str(exc).split())
-            raise StoreError(f"dataset {dataset.id} breaks a store constraint: {reason}") from exc
+            raise StoreError(f"dataset {dataset_id} breaks a store constraint: {reason}") from exc
 
     def remove_dataset(self, dataset_id: str) -> None:
         self._writable()
@@ -606,6 +614,35 @@ class PostGISStore(ReadRouting, Store):
 def _refresh_summary(cur: psycopg.Cursor, dataset_id: str) -> None:
     for query, params in summary.refresh_statements(dataset_id):
         cur.execute(_pg(query), params)
+
+
+def _refuse_repeated(dataset_id: str, table: str, columns: dict, keys: tuple, seen: set) -> None:
+    """StoreError naming a key that occurs twice in the dataset (this batch or an earlier one)."""
+    for key in zip(*(columns[k] for k in keys)):
+        if key in seen:
+            raise StoreError(
+                f"dataset {dataset_id} repeats the key(s) {key} of {table}; nothing was written"
+            )
+        seen.add(key)
+
+
+def _refuse_foreign_projects(cur: psycopg.Cursor, dataset_id: str, ids: list[str]) -> None:
+    """StoreError naming project ids that another dataset already holds."""
+    if not ids:
+        return
+    cur.execute(
+        "SELECT id, dataset_id FROM projects WHERE id = ANY(%s) AND dataset_id <> %s "
+        "ORDER BY id LIMIT 3",
+        [ids, dataset_id],
+    )
+    clash = cur.fetchall()
+    if clash:
+        raise StoreError(
+            "project id(s) "
+            + ", ".join(c[0] for c in clash)
+            + f" already come from dataset {clash[0][1]}; remove that dataset first "
+            "(`regioatlas datasets remove ID`)"
+        )
 
 
 def _copy(cur: psycopg.Cursor, table: str, names: list[str], columns: dict[str, list]) -> None:

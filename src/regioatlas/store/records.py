@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from operator import attrgetter
 
 from regioatlas.model import Dataset, Location, Participant, PlaceHint, Project, RegionFigure
 from regioatlas.model.stations import Station, StationValue
@@ -69,14 +70,17 @@ def project_columns(projects: list[Project], dataset_id: str) -> dict[str, list]
     >>> project_columns([Project("s:1", "s", "1", topics=["a", "b"])], "s:f")["topics"]
     ['a | b']
     """
-    cols: dict[str, list] = {name: [] for name in PROJECT_NAMES}
-    for p in projects:
-        cols["id"].append(p.id)
-        cols["dataset_id"].append(dataset_id)
-        cols["topics"].append(TOPIC_SEP.join(p.topics) if p.topics else None)
-        for n in PROJECT_NAMES:
-            if n not in ("id", "dataset_id", "topics"):
-                cols[n].append(getattr(p, n))
+    # column by column, like the participants: a comprehension per column beats getattr by name
+    # per cell for the 1.5 million operations of a Kohesio-scale list
+    cols: dict[str, list] = {}
+    for n in PROJECT_NAMES:
+        if n == "dataset_id":
+            cols[n] = [dataset_id] * len(projects)
+        elif n == "topics":
+            cols[n] = [TOPIC_SEP.join(p.topics) if p.topics else None for p in projects]
+        else:
+            get = attrgetter(n)
+            cols[n] = [get(p) for p in projects]
     return cols
 
 

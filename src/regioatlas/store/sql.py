@@ -337,10 +337,20 @@ KEYS = {"projects": ("id",), "participants": ("project_id", "seq")}
 
 
 def duplicate_keys_query(table: str) -> str:
-    """SQL giving up to 3 keys that occur more than once in ``table`` (a staging table)."""
-    base = table.removeprefix("new_")
-    cols = ", ".join(KEYS[base])
-    return f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY {cols} HAVING count(*) > 1 LIMIT 3"
+    """SQL giving up to 3 keys that occur more than once among one dataset's rows of ``table``
+    (parameter: the dataset id), checked after a write streamed them in."""
+    cols = ", ".join(KEYS[table])
+    return (
+        f"SELECT {cols}, count(*) AS n FROM {table} WHERE dataset_id = ? "
+        f"GROUP BY {cols} HAVING count(*) > 1 ORDER BY {cols} LIMIT 3"
+    )
+
+
+#: up to 3 projects of a dataset (parameters: its id twice) whose id another dataset holds
+CLASHING_PROJECTS = (
+    "SELECT n.id, p.dataset_id FROM projects n JOIN projects p ON p.id = n.id "
+    "WHERE n.dataset_id = ? AND p.dataset_id <> ? ORDER BY n.id LIMIT 3"
+)
 
 
 #: appended to every LIKE whose pattern comes from user text (see ``contains_pattern``)
@@ -465,7 +475,13 @@ def participants_query(flt: ProjectFilter) -> tuple[str, list]:
 def _grouped_query(
     key: str, alias: str, flt: ProjectFilter, first: str = "TRUE"
 ) -> tuple[str, list]:
-    """Projects, participations and EU contribution per value of ``key``, under the filters."""
+    """Projects, participations, EU contribution and public funding per value of ``key``.
+
+    Money is summed as DECIMAL cents (exact in both stores: no float noise such as
+    ``1234.5600000001``), then given as a double. Public funding (EU + national, schema 4)
+    belongs to a project: each project counts it once per value of ``key`` it has a
+    participation under, as ``projects`` counts the project.
+    """
     params: list = []
     where = [
         first,
@@ -473,12 +489,24 @@ def _grouped_query(
         *participant_conditions(flt, "pa", params),
     ]
     sql = (
-        f"SELECT {key} AS {alias}, count(DISTINCT pa.project_id) AS projects, "
-        "count(*) AS participations, sum(pa.eu_contribution_eur) AS eu_contribution_eur "
+        f"SELECT k AS {alias}, count(*) AS projects, "
+        "CAST(sum(n) AS BIGINT) AS participations, "
+        f"CAST(sum(eu) AS {MONEY_RESULT}) AS eu_contribution_eur, "
+        f"CAST(sum(public) AS {MONEY_RESULT}) AS public_funding_eur FROM ("
+        f"SELECT {key} AS k, pa.project_id, count(*) AS n, "
+        f"sum(CAST(pa.eu_contribution_eur AS {MONEY})) AS eu, "
+        f"max(CAST(p.public_funding_eur AS {MONEY})) AS public "
         "FROM participants pa JOIN projects p ON p.id = pa.project_id "
-        f"WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1 NULLS LAST"
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2) per_project "
+        "GROUP BY 1 ORDER BY 1 NULLS LAST"
     )
     return sql, params
+
+
+#: money summed exactly: amounts are stored rounded to cents (``sources.money.cents``)
+MONEY = "DECIMAL(18, 2)"
+#: the type a money sum is given back in (JSON and DataFrames take doubles)
+MONEY_RESULT = "DOUBLE PRECISION"
 
 
 def aggregate_query(level: int, flt: ProjectFilter) -> tuple[str, list]:
