@@ -85,3 +85,45 @@ def test_no_principal_is_unauthorized_and_others_values_are_forbidden(api):
         api.create_entity(body, None, BASE)
     with pytest.raises(Forbidden):
         api.create_entity(body, "hollola", BASE)
+
+
+@pytest.fixture(params=["duckdb", "postgis"])
+def any_store(request, tmp_path):
+    from regioatlas.store import open_store
+
+    url = tmp_path / "w.duckdb" if request.param == "duckdb" else request.getfixturevalue("pg_url")
+    s = open_store(str(url))
+    yield s
+    s.close()
+
+
+def test_creations_append_in_place_with_an_audit_entry_and_refuse_a_taken_id(any_store):
+    api = NgsiLdApi(Atlas(any_store))
+    ids = [EID.replace("FI1C6", code) for code in ("FI1C6", "FI1C5")]
+    for n, i in enumerate(ids):
+        body = json.dumps({"id": i, "type": "KeyPerformanceIndicator", "kpiValue": n}).encode()
+        assert api.create_entity(body, "lahti", BASE)[0] == 201
+    published = [d for d in any_store.datasets() if d.source == "ngsi-ld"]
+    assert sorted(f for d in published for f in d.files) == sorted(ids)
+    assert all(d.publisher == "lahti" and len(d.sha256) == 64 for d in published)
+    assert len(any_store.figures("ngsi-ld/dd_5g_coverage")) == 2
+    _, entries = any_store.audit_entries()
+    assert [(e["action"], e["result"], e["actor"]) for e in entries] == [
+        ("ngsi-ld.create", "succeeded", "lahti")
+    ] * 2
+    assert entries[0]["details"]["entities"] == 1
+    before = any_store.data_version()
+    # a batch naming one taken id writes nothing of the batch, and says which id is taken
+    batch = [
+        {"id": EID.replace("FI1C6", "FI1B1"), "type": "KeyPerformanceIndicator", "kpiValue": 5},
+        {"id": ids[1], "type": "KeyPerformanceIndicator", "kpiValue": 6},
+    ]
+    with pytest.raises(RegioAtlasError) as exc:
+        api.create_batch(json.dumps(batch).encode(), "lahti")
+    assert exc.value.extra["type"] == ETSI_ERRORS + "AlreadyExists"
+    assert exc.value.extra["entityId"] == ids[1]
+    assert len([d for d in any_store.datasets() if d.source == "ngsi-ld"]) == 2
+    assert any_store.data_version() == before
+    assert any_store.audit_entries()[1][0]["result"] == "conflict"
+    values = {e["id"]: e["kpiValue"] for e in _kv(api, type="KeyPerformanceIndicator")}
+    assert values == {ids[0]: 0, ids[1]: 1}

@@ -115,6 +115,19 @@ class Store(ABC):
     def remove_dataset(self, dataset_id: str) -> None: ...
 
     @abstractmethod
+    def append_small_dataset(
+        self, dataset: Dataset, figures: list[RegionFigure], audit: dict | None = None
+    ) -> list[str]:
+        """Add a new dataset of a few region figures (and its audit entry) in one short
+        transaction: the cheap write of NGSI-LD publications, many per second.
+
+        All or nothing like ``replace_dataset``, but it only adds: nothing is replaced. It
+        writes nothing and returns the clashing names when a dataset with the same id exists
+        or one of ``dataset.files`` is already a file of another dataset of the same source
+        (for NGSI-LD: the entity ids, which must be unique); otherwise it returns ``[]``.
+        """
+
+    @abstractmethod
     def export_dataset(
         self, dataset_id: str
     ) -> tuple[

@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import duckdb_file, feature_sql, records, sql
+from regioatlas.store import duckdb_append, duckdb_file, feature_sql, records, sql
 from regioatlas.store.base import Store, StoreError, StoreNotFound
 from regioatlas.store.records import TOPIC_SEP
 
@@ -278,6 +278,11 @@ class DuckDBStore(Store):
         if not known.fetchone():
             raise NotFound(f"no dataset {dataset_id!r}")
         self._write(lambda cur: _delete_dataset_rows(cur, dataset_id))
+
+    def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
+        # in place, without the copy of _write: see duckdb_append for why that is safe
+        with self._lock:
+            return duckdb_append.append_small_dataset(self._cur(), dataset, figures, audit)
 
     def export_dataset(self, dataset_id: str):
         cur = self._cur()

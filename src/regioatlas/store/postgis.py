@@ -9,6 +9,7 @@ Orderings of text equal DuckDB's when the database collates by code point (``C.U
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -274,6 +275,33 @@ class PostGISStore(Store):
         except psycopg.errors.IntegrityError as exc:
             reason = " ".join(str(exc).split())
             raise StoreError(f"dataset {dataset.id} breaks a store constraint: {reason}") from exc
+
+    def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
+        self._writable()
+        clash_query, clash_params = sql.small_dataset_clash_query(
+            dataset.id, dataset.source, dataset.files
+        )
+        clashes: list[str] = []
+        with self._transaction() as cur:
+            # the row lock queues concurrent writers, so two publications of one entity id
+            # cannot both pass the clash check (and data_version changes)
+            cur.execute("UPDATE store_writes SET n = n + 1")
+            cur.execute(_pg(clash_query), clash_params)
+            clashes = [json.loads(n) for (n,) in cur.fetchall()]
+            if clashes:
+                raise psycopg.Rollback()  # leaves the transaction, undone, without an error
+            figure_rows = records.figure_columns(figures, dataset.id)
+            _copy(cur, "region_figures", records.FIGURE_NAMES, figure_rows)
+            cur.execute(
+                _pg(sql.insert_query("datasets", sql.DATASET_COLUMNS)),
+                records.dataset_row(dataset, len(figures), 0, 0),
+            )
+            if audit is not None:
+                cur.execute(
+                    _pg(sql.insert_query("audit", sql.AUDIT_COLUMNS)),
+                    [sql.to_db(audit.get(n)) for n, _ in sql.AUDIT_COLUMNS],
+                )
+        return clashes
 
     def remove_dataset(self, dataset_id: str) -> None:
         self._writable()
