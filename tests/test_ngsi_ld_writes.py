@@ -127,3 +127,31 @@ def test_creations_append_in_place_with_an_audit_entry_and_refuse_a_taken_id(any
     assert any_store.audit_entries()[1][0]["result"] == "conflict"
     values = {e["id"]: e["kpiValue"] for e in _kv(api, type="KeyPerformanceIndicator")}
     assert values == {ids[0]: 0, ids[1]: 1}
+
+
+def test_concurrent_creations_share_commits_and_each_id_is_created_once(any_store):
+    """8 threads publish 40 values, every id twice: 40 creations succeed, 40 AlreadyExists,
+    and the store holds each value once (on DuckDB the appends share group commits)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = NgsiLdApi(Atlas(any_store))
+    codes = [r.code for r in api.atlas.registry.regions(2024, 3)][:40]
+    bodies = [
+        json.dumps(
+            {"id": EID.replace("FI1C6", c), "type": "KeyPerformanceIndicator", "kpiValue": n}
+        ).encode()
+        for n, c in enumerate(codes)
+    ]
+
+    def create(body):
+        try:
+            return api.create_entity(body, "lahti", BASE)[0]
+        except RegioAtlasError as exc:
+            return exc.extra["type"].rsplit("/", 1)[-1]
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(create, bodies + bodies))
+    assert outcomes.count(201) == 40 and outcomes.count("AlreadyExists") == 40
+    stored = [f for d in any_store.datasets() if d.source == "ngsi-ld" for f in d.files]
+    assert sorted(stored) == sorted(EID.replace("FI1C6", c) for c in codes)
+    assert len(any_store.figures("ngsi-ld/dd_5g_coverage")) == 40

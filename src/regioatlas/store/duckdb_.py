@@ -280,9 +280,16 @@ class DuckDBStore(Store):
         self._write(lambda cur: _delete_dataset_rows(cur, dataset_id))
 
     def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
-        # in place, without the copy of _write: see duckdb_append for why that is safe
+        # in place, without the copy of _write, appends arriving together in one commit:
+        # see duckdb_append for why that is safe
+        group = self.__dict__.get("_appends")
+        if group is None:
+            group = self.__dict__.setdefault("_appends", duckdb_append.GroupCommit(self._append))
+        return group.submit((dataset, figures, audit))
+
+    def _append(self, appends: list) -> list[list[str]]:
         with self._lock:
-            return duckdb_append.append_small_dataset(self._cur(), dataset, figures, audit)
+            return duckdb_append.append_small_datasets(self._cur(), appends)
 
     def export_dataset(self, dataset_id: str):
         cur = self._cur()

@@ -285,7 +285,8 @@ class NgsiLdApi:
             raise errors.invalid_request("a batch is a non-empty JSON array of entities")
         if len(payload) > writes.MAX_BATCH:
             raise errors.bad_request_data(f"a batch has at most {writes.MAX_BATCH} entities")
-        values = [writes.read_entity(p, f"entity {i}") for i, p in enumerate(payload)]
+        units = writes.measure_units()
+        values = [writes.read_entity(p, f"entity {i}", units=units) for i, p in enumerate(payload)]
         ids = [v["id"] for v in values]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
