@@ -155,3 +155,13 @@ def test_concurrent_creations_share_commits_and_each_id_is_created_once(any_stor
     stored = [f for d in any_store.datasets() if d.source == "ngsi-ld" for f in d.files]
     assert sorted(stored) == sorted(EID.replace("FI1C6", c) for c in codes)
     assert len(any_store.figures("ngsi-ld/dd_5g_coverage")) == 40
+
+
+def test_a_read_only_duckdb_store_refuses_a_creation_clearly(tmp_path):
+    from regioatlas.store import StoreError, open_store
+
+    open_store(str(tmp_path / "r.duckdb")).close()
+    with open_store(str(tmp_path / "r.duckdb"), read_only=True) as store:
+        body = json.dumps({"id": EID, "type": "KeyPerformanceIndicator", "kpiValue": 1}).encode()
+        with pytest.raises(StoreError, match="read-only"):
+            NgsiLdApi(Atlas(store)).create_entity(body, "lahti", BASE)

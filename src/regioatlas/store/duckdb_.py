@@ -282,6 +282,11 @@ class DuckDBStore(Store):
     def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
         # in place, without the copy of _write, appends arriving together in one commit:
         # see duckdb_append for why that is safe
+        if self.read_only:
+            raise StoreError(
+                f"the store {self.path} is opened read-only (a DuckDB file served by several "
+                "workers); publish through a server with one worker, or a PostgreSQL store"
+            )
         group = self.__dict__.get("_appends")
         if group is None:
             group = self.__dict__.setdefault("_appends", duckdb_append.GroupCommit(self._append))
