@@ -23,6 +23,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from regioatlas import settings
 from regioatlas.api.auth import (
@@ -79,8 +80,11 @@ def install(app: FastAPI, mode: str | None = None) -> None:
     app.router.dependencies.append(Depends(_guard))
 
 
-def _guard(request: Request) -> None:
-    """App-wide: no credentials in the query string; reads need a token with auth=viewer."""
+async def _guard(request: Request) -> None:
+    """App-wide: no credentials in the query string; reads need a token with auth=viewer.
+
+    A coroutine: it runs on every request, and a plain function would cost each request a
+    hop to the thread pool; the token look-up (a store query) still runs in the pool."""
     given = [k for k in request.query_params if k.lower() in QUERY_CREDENTIALS]
     if given:
         raise BadInput(
@@ -89,7 +93,7 @@ def _guard(request: Request) -> None:
             parameter=given[0],
         )
     if request.app.state.auth_mode == "viewer" and request.url.path.startswith("/api/"):
-        require(principal_of(request), "viewer")
+        require(await run_in_threadpool(principal_of, request), "viewer")
 
 
 def client_address(request: Request) -> str:

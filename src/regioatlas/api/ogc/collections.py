@@ -79,6 +79,8 @@ class Collection:
     parameters: tuple[str, ...] = ()
     #: True when spatial filters need the region codes they match (store collections)
     needs_regions: bool = False
+    #: True when the features are held in memory: a query is quick and never waits for I/O
+    in_memory: bool = False
 
     def extent(self) -> dict:
         raise NotImplementedError
@@ -111,6 +113,8 @@ def page_in_memory(
 
 class NutsCollection(Collection):
     """The NUTS regions of one version and level, from the shipped polygons."""
+
+    in_memory = True
 
     queryables = {
         "code": "string",
