@@ -68,12 +68,12 @@ def the_ids(api: NgsiLdApi) -> tuple[list[tuple[str, int]], list[str]]:
     return ids, regions
 
 
-def serve(url: str) -> tuple[subprocess.Popen, int]:
+def serve(url: str, read_only: bool = False) -> tuple[subprocess.Popen, int]:
     """The real app over ``url`` under uvicorn (one worker), as `regioatlas serve` runs it."""
     port = _free_port()
     code = (
         "import uvicorn; from regioatlas.web.app import create_app; "
-        f"uvicorn.run(create_app({url!r}, read_only=False), host='127.0.0.1', port={port}, "
+        f"uvicorn.run(create_app({url!r}, read_only={read_only}), host='127.0.0.1', port={port}, "
         "log_level='warning', access_log=False)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
@@ -216,9 +216,9 @@ def run_store(url: str, kind: str) -> dict:
     out["entities"] = len(api.catalogue.table("KeyPerformanceIndicator").entities)
     out["build"] = time.perf_counter() - start
     port = None
-    if kind == "DuckDB":
+    if kind == "DuckDB":  # readers only now: the server and this process share the file
         store.close()
-        proc, port = serve(url)
+        proc, port = serve(url, read_only=True)
         store = open_store(url, read_only=True)
         api = NgsiLdApi(Atlas(store))
         api.catalogue.table("KeyPerformanceIndicator")

@@ -159,8 +159,12 @@ class Store(ABC):
         sortby: Sequence[tuple[str, bool]] = (),
         limit: int = 10,
         offset: int = 0,
-    ) -> tuple[int, list[dict]]:
+        count: bool = True,
+    ) -> tuple[int | None, list[dict]]:
         """(number matched, one page of rows) of an OGC API feature collection.
+
+        ``count=False`` skips the count (None then): a caller that knows it for this data
+        version (the next page of the same filter) saves the scan of the whole table.
 
         ``collection`` is ``projects``, ``operations`` or ``participants``
         (``sql.FEATURE_SOURCES``); ``where`` a filter tree of ``model.expressions`` whose

@@ -338,14 +338,14 @@ class DuckDBStore(Store):
         total = int(_scalar(cur, count_sql, cparams))
         return total, _dicts(cur.execute(page_sql, pparams))
 
-    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0, count=True):
         q = feature_sql.features_query(
             collection, self._feature_columns(collection), where, sortby, limit, offset
         )
         if "ST_" in q.count_sql:
             self._load_spatial()
         cur = self._cur()
-        total = int(_scalar(cur, q.count_sql, q.count_params))
+        total = int(_scalar(cur, q.count_sql, q.count_params)) if count else None
         rows = _dicts(cur.execute(q.page_sql, q.page_params))
         for row in rows:
             row.pop("_row", None)  # the order of the participants' pages, not a property

@@ -352,12 +352,12 @@ class PostGISStore(Store):
             total = int(self._rows(count_sql, cparams)[0][0])
             return total, self._dicts(page_sql, pparams)
 
-    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0, count=True):
         columns = self._feature_columns(collection)
         row_key = feature_sql.ROW_KEYS["postgres"]
         q = feature_sql.features_query(collection, columns, where, sortby, limit, offset, row_key)
         with self._transaction():  # the count and the page from one snapshot
-            total = int(self._rows(q.count_sql, q.count_params)[0][0])
+            total = int(self._rows(q.count_sql, q.count_params)[0][0]) if count else None
             rows = self._dicts(q.page_sql, q.page_params)
             for row in rows:
                 row.pop("_row", None)  # the order of the participants' pages, not a property
