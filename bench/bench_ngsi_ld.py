@@ -218,13 +218,12 @@ def run_store(url: str, kind: str) -> dict:
     port = None
     if kind == "DuckDB":  # readers only now: the server and this process share the file
         store.close()
-        proc, port = serve(url, read_only=True)
-        store = open_store(url, read_only=True)
-        api = NgsiLdApi(Atlas(store))
-        api.catalogue.table("KeyPerformanceIndicator")
-    else:
-        proc, port = serve(url)
+    proc, port = serve(url, read_only=kind == "DuckDB")
     try:
+        if kind == "DuckDB":
+            store = open_store(url, read_only=True)
+            api = NgsiLdApi(Atlas(store))
+            api.catalogue.table("KeyPerformanceIndicator")
         from urllib.parse import urlencode
 
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)  # builds the table
