@@ -117,3 +117,23 @@ def test_an_unknown_property_or_collection_is_bad_input(features_store):
         features_store.features("projects", None, [("nope", False)])
     with pytest.raises(BadInput, match="no feature collection"):
         features_store.features("regions")
+
+
+def test_number_matched_is_kept_per_data_version_and_filter(features_store):
+    """Later pages of one filter reuse its count; a write (a new data version) counts again."""
+    from regioatlas.api.atlas import Atlas
+    from regioatlas.api.ogc.collections import load_collections
+
+    assert features_store.features("participants", None, (), 1, 0, count=False)[0] is None
+    participants = load_collections(Atlas(features_store))["participants"]
+    coordinators = Call("=", (Prop("role"), "coordinator"))
+    assert participants.query(coordinators, [], 1, 0)[0] == 3
+    assert participants.query(coordinators, [], 1, 1)[0] == 3
+    assert participants.query(None, [], 1, 0)[0] == 4
+    dataset = Dataset("src:b.csv", "src", ["b.csv"], "1" * 64, "p", "CC BY 4.0", "© t",
+                      datetime(2026, 12, 2, tzinfo=UTC))  # fmt: skip
+    project = Project("src:9", "src", "9", "HORIZON", "ERDF", "More", None)
+    features_store.replace_dataset(
+        dataset, [project], [Participant("src:9", 1, "Lahti 2", role="coordinator")], []
+    )
+    assert participants.query(coordinators, [], 1, 2)[0] == 4

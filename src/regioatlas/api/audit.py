@@ -35,6 +35,31 @@ def file_digests(paths: list[Path]) -> list[dict]:
     return out
 
 
+def entry(
+    actor: str,
+    action: str,
+    target: str | None,
+    result: str,
+    details: dict | None = None,
+) -> dict:
+    """One audit entry, not yet stored (a store writes it with the change it describes).
+
+    Example
+    -------
+    >>> entry("alice", "token.create", "bob", "succeeded")["details"]
+    {}
+    """
+    return {
+        "id": uuid.uuid4().hex,
+        "happened_at": datetime.now(UTC),
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "details": jsonable(details or {}),
+        "result": result,
+    }
+
+
 def record(
     store: Store,
     actor: str,
@@ -65,17 +90,9 @@ def record(
     >>> entry["actor"], entry["result"]
     ('alice', 'succeeded')
     """
-    entry = {
-        "id": uuid.uuid4().hex,
-        "happened_at": datetime.now(UTC),
-        "actor": actor,
-        "action": action,
-        "target": target,
-        "details": jsonable(details or {}),
-        "result": result,
-    }
-    store.append_audit(entry)
-    return entry
+    written = entry(actor, action, target, result, details)
+    store.append_audit(written)
+    return written
 
 
 #: the audit log's page size (the declared paging limit, 100 by default)

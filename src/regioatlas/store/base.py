@@ -167,6 +167,19 @@ class Store(ABC):
     def remove_dataset(self, dataset_id: str) -> None: ...
 
     @abstractmethod
+    def append_small_dataset(
+        self, dataset: Dataset, figures: list[RegionFigure], audit: dict | None = None
+    ) -> list[str]:
+        """Add a new dataset of a few region figures (and its audit entry) in one short
+        transaction: the cheap write of NGSI-LD publications, many per second.
+
+        All or nothing like ``replace_dataset``, but it only adds: nothing is replaced. It
+        writes nothing and returns the clashing names when a dataset with the same id exists
+        or one of ``dataset.files`` is already a file of another dataset of the same source
+        (for NGSI-LD: the entity ids, which must be unique); otherwise it returns ``[]``.
+        """
+
+    @abstractmethod
     def export_dataset(
         self, dataset_id: str
     ) -> tuple[
@@ -198,8 +211,12 @@ class Store(ABC):
         sortby: Sequence[tuple[str, bool]] = (),
         limit: int = 10,
         offset: int = 0,
-    ) -> tuple[int, list[dict]]:
+        count: bool = True,
+    ) -> tuple[int | None, list[dict]]:
         """(number matched, one page of rows) of an OGC API feature collection.
+
+        ``count=False`` skips the count (None then): a caller that knows it for this data
+        version (the next page of the same filter) saves the scan of the whole table.
 
         ``collection`` is ``projects``, ``operations`` or ``participants``
         (``sql.FEATURE_SOURCES``); ``where`` a filter tree of ``model.expressions`` whose

@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import duckdb_file, feature_sql, records, sql, summary
+from regioatlas.store import duckdb_append, duckdb_file, feature_sql, records, sql, summary
 from regioatlas.store.base import DatasetTail, Store, StoreError, StoreNotFound
 from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
@@ -292,6 +292,24 @@ class DuckDBStore(ServerRows, Store):
 
         self._write(change)
 
+    def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
+        # appends arriving together share one write (one new version of the file, as every
+        # write of a file store: no process holds the file open for writing, see duckdb_file)
+        if self.read_only:
+            raise StoreError(
+                f"the store {self.path} is opened read-only (a DuckDB file served by several "
+                "workers); publish through a server with one worker, or a PostgreSQL store"
+            )
+        group = self.__dict__.get("_appends")
+        if group is None:
+            group = self.__dict__.setdefault("_appends", duckdb_append.GroupCommit(self._append))
+        return group.submit((dataset, figures, audit))
+
+    def _append(self, appends: list) -> list[list[str]]:
+        outcome: list[list[list[str]]] = []
+        self._write(lambda cur: outcome.append(duckdb_append.append_small_datasets(cur, appends)))
+        return outcome[0]
+
     def export_dataset(self, dataset_id: str):
         cur = self._cur()
         row = cur.execute(
@@ -334,14 +352,14 @@ class DuckDBStore(ServerRows, Store):
         total = int(scalar(cur, count_sql, cparams))
         return total, dicts(cur.execute(page_sql, pparams))
 
-    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0, count=True):
         q = feature_sql.features_query(
             collection, self._feature_columns(collection), where, sortby, limit, offset
         )
         cur = self._cur()
         if "ST_" in q.count_sql:
             self._load_spatial(cur)
-        total = int(scalar(cur, q.count_sql, q.count_params))
+        total = int(scalar(cur, q.count_sql, q.count_params)) if count else None
         rows = dicts(cur.execute(q.page_sql, q.page_params))
         for row in rows:
             row.pop("_row", None)  # the order of the participants' pages, not a property

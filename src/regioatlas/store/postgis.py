@@ -9,6 +9,7 @@ Orderings of text equal DuckDB's when the database collates by code point (``C.U
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -312,6 +313,39 @@ class PostGISStore(ReadRouting, Store):
             reason = " ".join(str(exc).split())
             raise StoreError(f"dataset {dataset_id} breaks a store constraint: {reason}") from exc
 
+    def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
+        self._writable()
+        clash_query, clash_params = sql.small_dataset_clash_query(
+            dataset.id, dataset.source, dataset.files
+        )
+        clashes: list[str] = []
+        with self._transaction() as cur:
+            # publications of the same names queue here (so two cannot both pass the clash
+            # check), others commit side by side and share log flushes: no store-wide lock.
+            # Names map to 64 lock buckets, taken in order (no deadlock, few locks per batch);
+            # the new dataset row alone changes data_version.
+            cur.execute(
+                "SELECT pg_advisory_xact_lock(7213, b) FROM (SELECT DISTINCT "
+                "mod(abs(hashtext(x)), 64) AS b FROM unnest(%s::text[]) AS x) AS buckets ORDER BY b",
+                [[dataset.id, *dataset.files]],
+            )
+            cur.execute(_pg(clash_query), clash_params)
+            clashes = [json.loads(n) for (n,) in cur.fetchall()]
+            if clashes:
+                raise psycopg.Rollback()  # leaves the transaction, undone, without an error
+            figure_rows = records.figure_columns(figures, dataset.id)
+            _copy(cur, "region_figures", records.FIGURE_NAMES, figure_rows)
+            cur.execute(
+                _pg(sql.insert_query("datasets", sql.DATASET_COLUMNS)),
+                records.dataset_row(dataset, len(figures), 0, 0),
+            )
+            if audit is not None:
+                cur.execute(
+                    _pg(sql.insert_query("audit", sql.AUDIT_COLUMNS)),
+                    [sql.to_db(audit.get(n)) for n, _ in sql.AUDIT_COLUMNS],
+                )
+        return clashes
+
     def remove_dataset(self, dataset_id: str) -> None:
         self._writable()
         with self._transaction() as cur:
@@ -358,13 +392,13 @@ class PostGISStore(ReadRouting, Store):
 
         return self._read(read)
 
-    def features(self, collection, where=None, sortby=(), limit=10, offset=0):
+    def features(self, collection, where=None, sortby=(), limit=10, offset=0, count=True):
         columns = self._feature_columns(collection)
         row_key = feature_sql.ROW_KEYS["postgres"]
         q = feature_sql.features_query(collection, columns, where, sortby, limit, offset, row_key)
 
-        def read() -> tuple[int, list[dict]]:  # the count and the page from one snapshot
-            total = int(self._rows(q.count_sql, q.count_params)[0][0])
+        def read() -> tuple[int | None, list[dict]]:  # the count and the page from one snapshot
+            total = int(self._rows(q.count_sql, q.count_params)[0][0]) if count else None
             rows = self._dicts(q.page_sql, q.page_params)
             for row in rows:
                 row.pop("_row", None)  # the order of the participants' pages, not a property

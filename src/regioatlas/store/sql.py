@@ -336,6 +336,31 @@ DATASET_TABLES = ("participants", "projects", "region_figures", "stations", "sta
 KEYS = {"projects": ("id",), "participants": ("project_id", "seq")}
 
 
+def small_dataset_clash_query(dataset_id: str, source: str, files: list[str]) -> tuple[str, list]:
+    """The names a new small dataset clashes with: its own id when a dataset has it, and each
+    of its files already listed by another dataset of the same source.
+
+    A file is matched as its JSON string inside the stored JSON list (``datasets.files``), so
+    the same text search runs on DuckDB and PostgreSQL; the caller reads the names back with
+    ``json.loads``. The scan is of the source's dataset rows only, not of their figures.
+
+    Example
+    -------
+    >>> query, params = small_dataset_clash_query("ngsi-ld:x", "ngsi-ld", ["urn:a"])
+    >>> params
+    ['"ngsi-ld:x"', 'ngsi-ld:x', '"urn:a"', 'ngsi-ld']
+    """
+    needles = [json.dumps(f) for f in files]
+    values = ", ".join("(CAST(? AS VARCHAR))" for _ in needles)
+    query = (
+        "SELECT CAST(? AS VARCHAR) AS name FROM datasets WHERE id = ? UNION ALL "
+        f"SELECT n.name FROM (VALUES {values}) AS n(name) "
+        "WHERE EXISTS (SELECT 1 FROM datasets d WHERE d.source = ? "
+        "AND strpos(d.files, n.name) > 0)"
+    )
+    return query, [json.dumps(dataset_id), dataset_id, *needles, source]
+
+
 def duplicate_keys_query(table: str) -> str:
     """SQL giving up to 3 keys that occur more than once among one dataset's rows of ``table``
     (parameter: the dataset id), checked after a write streamed them in."""

@@ -10,6 +10,7 @@ from enum import Enum
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from regioatlas.api.ogc.service import Answer, OgcApi
 from regioatlas.api.parameters import OGC_FORMAT, OGC_ITEM, OGC_ITEMS
@@ -94,9 +95,9 @@ def register(app: FastAPI, atlas) -> None:
         tags=tags,
         summary="Features of a collection (paged, filtered with CQL2)",
     )
-    def items(collectionId: str, request: Request):  # noqa: N803
+    async def items(collectionId: str, request: Request):  # noqa: N803
         base, q, accept = args(request)
-        return _response(ogc.items(base, collectionId, q, accept))
+        return _response(await _run(collectionId, ogc.items, base, collectionId, q, accept))
 
     @app.get(
         f"{PREFIX}/collections/{{collectionId}}/items/{{featureId:path}}",
@@ -104,6 +105,17 @@ def register(app: FastAPI, atlas) -> None:
         tags=tags,
         summary="One feature",
     )
-    def item(collectionId: str, featureId: str, request: Request):  # noqa: N803
+    async def item(collectionId: str, featureId: str, request: Request):  # noqa: N803
         base, q, accept = args(request)
-        return _response(ogc.item(base, collectionId, featureId, q, accept))
+        return _response(
+            await _run(collectionId, ogc.item, base, collectionId, featureId, q, accept)
+        )
+
+    async def _run(collection_id: str, handler, *handler_args) -> Answer:
+        """Answer a collection held in memory on the event loop (a fraction of a millisecond;
+        the hop to the thread pool cost more than the answer under load); a store collection,
+        whose query waits for the database, in the thread pool."""
+        found = ogc.collections.get(collection_id)
+        if found is not None and found.in_memory:
+            return handler(*handler_args)
+        return await run_in_threadpool(handler, *handler_args)

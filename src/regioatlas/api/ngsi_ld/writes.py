@@ -58,7 +58,9 @@ def parse_body(body: bytes) -> object:
         raise errors.invalid_request(f"the body is not JSON ({exc})") from None
 
 
-def read_entity(payload: object, where: str = "entity", *, partial: bool = False) -> dict:
+def read_entity(
+    payload: object, where: str = "entity", *, partial: bool = False, units: dict | None = None
+) -> dict:
     """A published KPI value from its payload (normalized or key-values), checked.
 
     Returns ``{"id", "publisher", "measure", "code", "year", "value"}``; ``partial`` (an
@@ -100,12 +102,23 @@ def read_entity(payload: object, where: str = "entity", *, partial: bool = False
         return {"value": value, **({"period": data["calculationPeriod"]} if "calculationPeriod" in data else {}), **({"area": data["area"]} if "area" in data else {})}  # fmt: skip
     if "kpiValue" not in data:
         raise errors.bad_request_data(f"{where}: kpiValue is required", "kpiValue")
-    parsed = parse_id(data.get("id"), where)
+    parsed = parse_id(data.get("id"), where, units)
     _agrees(data, parsed, where)
     return {**parsed, "value": value}
 
 
-def parse_id(entity_id, where: str = "entity") -> dict:
+def measure_units() -> dict[str, str | None]:
+    """Measure id → unit of every measure of the catalogue (the measures a KPI id may name).
+
+    Example
+    -------
+    >>> measure_units()["dd_5g_coverage"]
+    '%'
+    """
+    return {m.id: m.unit for m in measures()}
+
+
+def parse_id(entity_id, where: str = "entity", units: dict | None = None) -> dict:
     """Publisher, measure, region (atlas code) and year of a published KPI id."""
     m = _ID.fullmatch(str(entity_id or ""))
     if not m:
@@ -116,7 +129,7 @@ def parse_id(entity_id, where: str = "entity") -> dict:
         )
     if m["publisher"] == "regioatlas":
         raise errors.bad_request_data(f"{where}: the publisher 'regioatlas' is reserved", "id")
-    known = {x.id for x in measures()}
+    known = measure_units() if units is None else units
     if m["measure"] not in known:
         raise errors.bad_request_data(
             f"{where}: unknown measure {m['measure']!r}; one of {', '.join(sorted(known))}", "id"
@@ -155,6 +168,7 @@ def _agrees(data: dict, parsed: dict, where: str) -> None:
 
 def dataset_for(publisher: str, values: list[dict], payload: bytes) -> tuple[Dataset, list]:
     """The dataset (with provenance) and figures of a batch of published values."""
+    units = measure_units()
     digest = hashlib.sha256(payload).hexdigest()
     now = datetime.now(UTC)
     dataset = Dataset(
@@ -168,12 +182,12 @@ def dataset_for(publisher: str, values: list[dict], payload: bytes) -> tuple[Dat
         ingested_at=now,
         recognised_as="NGSI-LD KeyPerformanceIndicator",
     )
-    return dataset, [figure(v, i) for i, v in enumerate(values)]
+    return dataset, [figure(v, i, units) for i, v in enumerate(values)]
 
 
-def figure(value: dict, line: int) -> RegionFigure:
+def figure(value: dict, line: int, units: dict | None = None) -> RegionFigure:
     """The stored figure of one published value."""
-    unit = {m.id: m.unit for m in measures()}[value["measure"]]
+    unit = (measure_units() if units is None else units)[value["measure"]]
     return RegionFigure(
         f"{PUBLISHED_PREFIX}{value['measure']}",
         value["code"],
