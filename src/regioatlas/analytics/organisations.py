@@ -103,6 +103,12 @@ LEGAL_FORMS = tuple(
                 "s c",
                 "sro",
                 "s r o",
+                "drustvo s ogranicenom odgovornoscu",
+                "zartkoruen mukodo reszvenytarsasag",
+                "nyilvanosan mukodo reszvenytarsasag",
+                "korlatolt felelossegu tarsasag",
+                "nonprofit kft",
+                "nonprofit zrt",
             )
         ),
         key=len,
@@ -159,6 +165,25 @@ def normalise_vat(vat: str | None) -> str:
     'RO17814640'
     """
     return re.sub(r"[^0-9A-Z]", "", vat.upper()) if vat else ""
+
+
+#: a Croatian list writes the beneficiary's OIB after its name, "Name (98004523293)"; the OIB
+#: is also its VAT number (HR + OIB)
+_OIB_IN_NAME = re.compile(r"\s*\((\d{11})\)\s*$")
+
+
+def vat_in_name(name: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """(name without it, VAT number) when a name carries its tax number, else (name, None).
+
+    Example
+    -------
+    >>> vat_in_name("Filozofski fakultet Sveučilišta u Splitu (98004523293)", "HR")
+    ('Filozofski fakultet Sveučilišta u Splitu', 'HR98004523293')
+    """
+    found = _OIB_IN_NAME.search(name or "") if country == "HR" else None
+    if not found:
+        return name, None
+    return name[: found.start()], f"HR{found.group(1)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from regioatlas.analytics.organisations import (
     OrganisationRecord,
     fold,
     match_organisations,
+    vat_in_name,
 )
 from regioatlas.api.parameters import COUNTRY, LIMIT, OFFSET, Param
 from regioatlas.api.problems import bad_request, not_found
@@ -81,12 +82,14 @@ def record_of(row: dict) -> OrganisationRecord:
     org_id = (row.get("org_id") or "").strip()
     placed = row.get("loc_method") in PLACE_METHODS
     is_pic = (row.get("project_source") or "").startswith("cordis") and org_id.isdigit()
+    country = row.get("nuts0") or row.get("country_given")
+    name, vat = vat_in_name(row.get("name"), country)
     return OrganisationRecord(
         key=(row["project_id"], int(row["seq"])),
-        name=row.get("name"),
+        name=name,
         pic=org_id if is_pic else None,
-        vat=row.get("vat"),
-        country=row.get("nuts0") or row.get("country_given"),
+        vat=row.get("vat") or vat,
+        country=country,
         nuts=(
             (row.get("nuts0"), row.get("nuts1"), row.get("nuts2"), row.get("nuts3"))
             if placed
