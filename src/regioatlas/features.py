@@ -134,6 +134,13 @@ SERVER = Feature(
     routes="regioatlas.web.routes_server:register",
     cli="regioatlas.cli.server",
 )
+ORGANISATIONS = Feature(
+    "organisations",
+    "Organisations matched across sources by PIC, VAT number or name and place",
+    routes="regioatlas.web.routes_organisations:register",
+    pages=("/organisation/{org_id}",),
+    script="organisations",
+)
 NGSI_LD = Feature(
     "ngsi-ld",
     "NGSI-LD (ETSI GS CIM 009) with Smart Data Models entities under /ngsi-ld/v1",
@@ -154,6 +161,7 @@ FEATURES = Registry(
         "fetch": "regioatlas.features:FETCH",
         "server": "regioatlas.features:SERVER",
         "ngsi-ld": "regioatlas.features:NGSI_LD",
+        "organisations": "regioatlas.features:ORGANISATIONS",
     },
     group="regioatlas.features",
 )

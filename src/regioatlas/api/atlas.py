@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from regioatlas.api.answers import AnswerCache, filter_key
+from regioatlas.api.organisations import Organisations
 from regioatlas.api.params import (
     atlas_region,
     parse_filter,
@@ -36,6 +37,8 @@ class Atlas:
         self.store = store
         self.registry = registry or NutsRegistry.default()
         self.aggregate_answers = AnswerCache()
+        #: organisations matched across sources, cached under the store's data version
+        self.organisations = Organisations(store)
 
     # --- regions -----------------------------------------------------------------------
     def resolve(self, code: str, version=None, parameter: str = "code") -> ResolvedRegion:
@@ -189,6 +192,10 @@ class Atlas:
         # makes it a link must never get "javascript:" or "data:" (the web app checks too)
         url = (p.get("url") or "").strip()
         p["url"] = url if url.lower().startswith(("http://", "https://")) else None
+        # each participant names its organisation, so that a client can link to its page
+        org_of = self.organisations.of_project(project_id)
+        for participant in p.get("participants", []):
+            participant["organisation_id"] = org_of.get(participant.get("seq"))
         return jsonable(p)
 
     # --- aggregates --------------------------------------------------------------------

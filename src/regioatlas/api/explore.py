@@ -8,13 +8,16 @@ from __future__ import annotations
 import io
 import json
 
+from regioatlas.analytics.coverage import SourceInCountry, coverage
 from regioatlas.api.atlas import Atlas, jsonable, parse_zoom, region_json
 from regioatlas.api.downloads import SafeDictWriter
 from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
 from regioatlas.geo.towns import find_towns, major_places
+from regioatlas.model.query import ProjectFilter
 from regioatlas.model.regions import ATLAS_VERSION
+from regioatlas.sources.registry import available
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 EXPORT_LIMIT = 100_000
@@ -166,7 +169,36 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
             if s["key"] in datasets
         ]
         + [{"source": "population", "licence": "CC BY 4.0", "attribution": "Source: Eurostat"}],
+        "coverage": _coverage_of(atlas, region, by_source, datasets),
     }
+
+
+def _coverage_of(atlas: Atlas, region, by_source: list[dict], datasets: dict) -> list[dict]:
+    """Which sources and years a region's figures cover and how much of each source is located
+    to the region's level in its country (``analytics.coverage``)."""
+    titles = available()
+    country = region.code[:2]
+    in_country = []
+    for row in by_source:
+        source = row["key"]
+        flt = ProjectFilter(sources=[source], countries=[country])
+        totals = atlas.store.breakdown("source", flt)
+        located = atlas.store.aggregate(region.level, flt)
+        years = [r["key"] for r in atlas.store.breakdown("year", flt) if r["key"] is not None]
+        dataset = datasets.get(source)
+        in_country.append(
+            SourceInCountry(
+                source=source,
+                title=titles.get(source, source),
+                participations=sum(r["participations"] for r in totals),
+                located_at_level=sum(r["participations"] for r in located),
+                first_year=min(years) if years else None,
+                last_year=max(years) if years else None,
+                ingested_at=dataset.ingested_at if dataset else None,
+            )
+        )
+    in_region = {row["key"]: row["projects"] for row in by_source}
+    return coverage(region.level, country, in_region, in_country)
 
 
 def projects_csv(atlas: Atlas, params: dict) -> str:

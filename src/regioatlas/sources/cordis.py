@@ -99,6 +99,26 @@ def parse_geolocation(text: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
+#: the funding portal's contact-form address carries the organisation's PIC:
+#: .../contact-form/project/<PIC>/<project id>; the Horizon Europe export has no organisationID
+_CONTACT_FORM_PIC = re.compile(r"/contact-form/project/(\d{9})/")
+
+
+def pic_from_contact_form(url: str | None) -> str | None:
+    """The PIC in a CORDIS ``contactForm`` address, or None.
+
+    Example
+    -------
+    >>> pic_from_contact_form(
+    ...     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/contact-form/"
+    ...     "project/999878911/101226563"
+    ... )
+    '999878911'
+    """
+    found = _CONTACT_FORM_PIC.search(url or "")
+    return found.group(1) if found else None
+
+
 def _split_topics(text: str | None) -> list[str]:
     if not text:
         return []
@@ -203,7 +223,7 @@ def _org_row(rp: RowParser, source: str, seq: int) -> Participant | None:
         project_id=f"{source}:{pid}",
         seq=seq,
         name=rp.text("name"),
-        org_id=rp.text("organisationID"),
+        org_id=rp.text("organisationID") or pic_from_contact_form(rp.text("contactForm")),
         short_name=rp.text("shortName"),
         org_type=activity,
         role=(rp.text("role") or "").lower() or None,
