@@ -587,6 +587,23 @@ class DuckDBStore(Store):
         )
         return total, [sql.from_db(r, "audit") for r in rows]
 
+    def add_practice_versions(self, rows) -> None:
+        query = sql.insert_query("practice_versions", sql.PRACTICE_VERSION_COLUMNS)
+        values = [[r.get(n) for n, _ in sql.PRACTICE_VERSION_COLUMNS] for r in rows]
+        try:
+            self._write_rows([(query, v) for v in values])
+        except duckdb.ConstraintException as exc:
+            raise StoreError(sql.practice_version_taken(rows), parameter="version") from exc
+
+    def practice_versions(self, kind, item_id=None, latest=False) -> list[dict]:
+        query, params = sql.practice_versions_query(kind, item_id, latest)
+        return [
+            sql.from_db(r, "practice_versions") for r in _dicts(self._cur().execute(query, params))
+        ]
+
+    def practice_data_version(self) -> str:
+        return str(self._cur().execute(sql.PRACTICE_DATA_VERSION).fetchone())
+
     def close(self) -> None:
         self._con.close()
 
