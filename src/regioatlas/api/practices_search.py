@@ -19,6 +19,7 @@ import numpy as np
 from regioatlas.analytics.practices import FACETS, METHODS, PracticeIndex, RegionContext, recommend
 from regioatlas.analytics.similarity_index import Encoder, text_key
 from regioatlas.api.downloads import SafeWriter
+from regioatlas.api.parameters import LIMIT, METHOD, OFFSET, Param
 from regioatlas.api.scorecard_data import ScorecardData
 from regioatlas.geo.nuts import NutsRegistry
 from regioatlas.geo.regions import resolve_region
@@ -33,6 +34,35 @@ ATLAS_VERSION = 2024
 CSV_FIELDS = ("id", "title", "summary", "region", "region_name", "region_type", "country", "city",
               "themes", "policy_instrument", "language", "organisation", "source", "licence",
               "source_url", "version")  # fmt: skip
+
+
+#: the declared query parameters of the search and the recommendations (OpenAPI, 400 checks)
+SEARCH_PARAMS: tuple[Param, ...] = (
+    Param("q", "string", "free text in any language (all practices when empty)"),
+    METHOD,
+    LIMIT.with_(help="results", maximum=200, default=20),
+    OFFSET,
+    Param("theme", "string", "a theme (repeatable: any of them)", repeatable=True),
+    Param("country", "string", "a country code (repeatable)", repeatable=True),
+    Param(
+        "region_type",
+        "string",
+        "metropolis, next_to_metropolis or other (repeatable)",
+        repeatable=True,
+    ),
+    Param("policy_instrument", "string", "a policy instrument (repeatable)", repeatable=True),
+    Param("language", "string", "a language code such as en, it (repeatable)", repeatable=True),
+)
+RECOMMEND_PARAMS: tuple[Param, ...] = (
+    Param(
+        "challenge",
+        "string",
+        "the region's challenge as free text (default: its weakest scorecard measures)",
+    ),
+    Param("version", "string", "NUTS version of the code (2006-2024); default: the latest"),
+    METHOD,
+    LIMIT.with_(help="recommendations", maximum=50, default=10),
+)
 
 
 @dataclass
