@@ -81,13 +81,19 @@ class PracticeAuthoring:
             doc = check_plan(body, known_measure)
         else:
             doc = check_transfer(body)
-            self.public_version("practice", doc["practice"], parameter="practice")
+            self._exists("practice", doc["practice"], parameter="practice")
         resolved = resolve_region(doc["region"], doc.get("nuts_version"), parameter="region")
         doc["region"] = resolved.code
         if kind == "plan":
             for i, practice in enumerate(doc["practices"]):
-                self.public_version("practice", practice, parameter=f"practices[{i}]")
+                self._exists("practice", practice, parameter=f"practices[{i}]")
         return doc
+
+    def _exists(self, kind: str, item_id: str, parameter: str) -> None:
+        """NotFound naming ``parameter`` unless the item exists (a draft may be adopted: the
+        public pages show it only once it is published)."""
+        if not self.store.practice_versions(kind, check_id(item_id, parameter), latest=True):
+            raise NotFound(f"no {kind} {item_id!r}", parameter=parameter)
 
     def _latest(self, kind: str, item_id: str) -> dict:
         versions = self.store.practice_versions(check_kind(kind), check_id(item_id), latest=True)

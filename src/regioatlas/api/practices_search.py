@@ -297,9 +297,11 @@ class PracticeCatalogue:
 
     def plan_page(self, plan_id: str) -> dict:
         """A public action plan with each KPI's progress from baseline towards target."""
-        for plan in self.published().plans:
+        published = self.published()
+        for plan in published.plans:
             if plan["id"] == plan_id:
-                return {**plan, "region_name": self._name(plan["region"]),
+                adopted = [p for p in plan.get("practices", []) if p in published.index.rows]
+                return {**plan, "practices": adopted, "region_name": self._name(plan["region"]),
                         "actions": [_with_progress(a) for a in plan.get("actions", [])]}  # fmt: skip
         raise NotFound(f"no published action plan {plan_id!r}", parameter="id")
 
