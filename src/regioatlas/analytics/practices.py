@@ -86,6 +86,27 @@ class PracticeIndex:
     def __len__(self) -> int:
         return len(self.docs)
 
+    def codes_at(self, level: int | None) -> np.ndarray:
+        """Each practice's region code cut to a NUTS level ("" when it is coarser), or whole
+        (``level`` None); computed once per level."""
+        cache = self.__dict__.setdefault("_codes", {})
+        if level not in cache:
+            codes = [d.get("region") or "" for d in self.docs]
+            cut = (
+                codes
+                if level is None
+                else [c[: 2 + level] if len(c) - 2 >= level else "" for c in codes]
+            )
+            cache[level] = np.array(cut, dtype=str)
+        return cache[level]
+
+    def types_at(self, level: int, types: dict[str, str]) -> np.ndarray:
+        """Each practice's region's typology class at a level (from ``types``; "" unknown)."""
+        cache = self.__dict__.setdefault("_types", {})
+        if level not in cache:
+            cache[level] = np.array([types.get(c, "") for c in self.codes_at(level)], dtype=object)
+        return cache[level]
+
     def engine(self, method: str):
         """The index answering ``method`` (lexical when no model is loaded)."""
         if method == "lexical" or self.semantic is None:
@@ -94,13 +115,32 @@ class PracticeIndex:
             return self.semantic
         return HybridIndex(self.lexical, self.semantic)
 
+    def facet_rows(self) -> dict[str, dict[str, np.ndarray]]:
+        """facet → value → the rows having it (an inverted index, built once)."""
+        if "_facet_rows" not in self.__dict__:
+            found: dict[str, dict[str, list[int]]] = {f: {} for f in FACETS}
+            for i, doc in enumerate(self.docs):
+                for facet in FACETS:
+                    for value in facet_values(doc, facet):
+                        found[facet].setdefault(value, []).append(i)
+            self.__dict__["_facet_rows"] = {
+                f: {v: np.array(rows, dtype=np.int64) for v, rows in values.items()}
+                for f, values in found.items()
+            }
+        return self.__dict__["_facet_rows"]
+
     def mask(self, filters: dict[str, list[str]]) -> np.ndarray:
         """Rows matching every facet filter (any of the values given for a facet)."""
         keep = np.ones(len(self.docs), dtype=bool)
+        index = self.facet_rows()
         for facet, wanted in filters.items():
             if wanted:
-                allowed = set(wanted)
-                keep &= np.array([bool(allowed & set(facet_values(d, facet))) for d in self.docs])
+                having = np.zeros(len(self.docs), dtype=bool)
+                for value in wanted:
+                    rows = index.get(facet, {}).get(value)
+                    if rows is not None:
+                        having[rows] = True
+                keep &= having
         return keep
 
     def text_scores(self, text: str, method: str = "hybrid") -> np.ndarray:
@@ -135,11 +175,10 @@ class PracticeIndex:
             rows = np.array(order[offset : offset + limit], dtype=np.int64)
             values = np.full(len(rows), np.nan)
             total = len(matched)
-        counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        for i in np.where(mask)[0]:
-            for facet in FACETS:
-                for value in facet_values(self.docs[i], facet):
-                    counts[facet][value] = counts[facet].get(value, 0) + 1
+        counts = {
+            facet: {v: int(np.count_nonzero(mask[rows])) for v, rows in values.items()}
+            for facet, values in self.facet_rows().items()
+        }
         items = [
             {**_summary(self.docs[i]), "score": None if math.isnan(s) else round(float(s), 4)}
             for i, s in zip(rows, values)
@@ -149,7 +188,7 @@ class PracticeIndex:
             "method": used,
             "items": items,
             "facets": {
-                f: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+                f: dict(sorted(((v, n) for v, n in c.items() if n), key=lambda kv: (-kv[1], kv[0])))
                 for f, c in counts.items()
             },
         }
@@ -211,47 +250,50 @@ def recommend(
     raw = index.text_scores(text, method) if text else np.zeros(len(index))
     lo, hi = (float(raw.min()), float(raw.max())) if len(raw) else (0.0, 0.0)
     textual = (raw - lo) / (hi - lo) if hi > lo else np.zeros(len(raw))
+    homes = index.codes_at(level)  # each practice's region at the asked level ("" when coarser)
+    own = np.char.startswith(index.codes_at(None), region.code)
+    # a practice of a region holding the asked one (its NUTS 1 or 2) is the region's own too
+    own |= np.isin(index.codes_at(None), [region.code[:k] for k in range(3, len(region.code))])
+    peer = np.zeros(len(index))
+    distance_of = np.full(len(index), np.nan)
+    for code, d in region.peers.items():
+        rows = homes == code
+        peer[rows], distance_of[rows] = 1 / (1 + d), d
+    same_type = (
+        index.types_at(level, region.types) == region.type
+        if region.type
+        else np.zeros(len(index), dtype=bool)
+    )
+    moved = np.array([min(3, len(transfers.get(d["id"], ()))) / 3 for d in index.docs])
+    parts = {
+        "text": textual,
+        "peer": peer,
+        "type": same_type.astype(np.float64),
+        "transfers": moved,
+    }
+    total = sum(WEIGHTS[k] * v for k, v in parts.items()) if len(index) else np.zeros(0)
+    rows, values = (
+        top_k(total, limit, ~own) if len(index) else (np.zeros(0, dtype=np.int64), np.zeros(0))
+    )
     stems = index.lexical.stems(text) if text else set()
-    scored = []
-    for i, doc in enumerate(index.docs):
-        home = doc.get("region") or ""
-        if home.startswith(region.code) or region.code.startswith(home) and len(home) > 2:
-            continue
-        peer_code = _up(home, level) if len(home) - 2 >= level else None
-        distance = region.peers.get(peer_code) if peer_code else None
-        peer = 1 / (1 + distance) if distance is not None else 0.0
-        same_type = bool(region.type and region.types.get(peer_code or "") == region.type)
-        moved = transfers.get(doc["id"], [])
-        parts = {
-            "text": float(textual[i]) if len(textual) else 0.0,
-            "peer": peer,
-            "type": 1.0 if same_type else 0.0,
-            "transfers": min(1.0, len(moved) / 3),
-        }
-        score = sum(WEIGHTS[k] * v for k, v in parts.items())
-        scored.append((score, doc["id"], i, parts, distance, same_type, moved))
-    scored.sort(key=lambda s: (-s[0], s[1]))
     out = []
-    for score, _, i, parts, distance, same_type, moved in scored[:limit]:
+    for i, score in zip(rows, values):
         doc = index.docs[i]
         body = practice_text(doc)
-        shared = index.lexical.shared_terms(stems, body) if stems else []
+        distance = None if np.isnan(distance_of[i]) else float(distance_of[i])
         out.append(
             {
                 "practice": _summary(doc),
-                "score": round(score, 4),
-                "parts": {k: round(v, 4) for k, v in parts.items()},
+                "score": round(float(score), 4),
+                "parts": {k: round(float(v[i]), 4) for k, v in parts.items()},
                 "reasons": {
-                    "peer": {
-                        "region": _up(doc.get("region"), level),
-                        "distance": round(distance, 4),
-                    }
+                    "peer": {"region": str(homes[i]), "distance": round(distance, 4)}
                     if distance is not None
                     else None,
-                    "same_type": region.type if same_type else None,
-                    "shared_terms": shared,
+                    "same_type": region.type if same_type[i] else None,
+                    "shared_terms": index.lexical.shared_terms(stems, body) if stems else [],
                     "measure": _measure_moved(index, region, body),
-                    "transfers": moved,
+                    "transfers": transfers.get(doc["id"], []),
                 },
             }
         )
