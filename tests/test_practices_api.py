@@ -247,3 +247,20 @@ def test_search_facets_languages_and_exports(exchange):
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert jsonld.json()["@graph"][0]["@type"] == "CreativeWork"
     assert client.get("/api/practice-recommendations/XX999").status_code == 404
+
+
+def test_published_practices_join_the_dcat_catalogue_and_an_ogc_collection(exchange):
+    client, _, _ = exchange
+    catalogue = client.get("/api/catalogue", params={"format": "ttl"}).text
+    assert "regioatlas-practices" in catalogue and "/api/practices/export/jsonld" in catalogue
+    collections = [
+        c["id"] for c in client.get("/ogc/collections", params={"f": "json"}).json()["collections"]
+    ]
+    assert "practices" in collections
+    items = client.get(
+        "/ogc/collections/practices/items", params={"f": "json", "filter": "country='IT'"}
+    ).json()
+    assert items["numberMatched"] > 5 and all(
+        f["properties"]["country"] == "IT" for f in items["features"]
+    )
+    assert items["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
