@@ -83,7 +83,18 @@ def demo_is_current(store) -> bool:
         files = [demo_file(n) for n in names]
         if have.get(dataset_id(source, files)) != files_sha256(files):
             return False
-    return True
+    return _has_demo_practices(store)
+
+
+#: the good-practice sources whose shipped subsets the demo reads (issue 13)
+DEMO_PRACTICES = ("ecesp", "jrc-ipso")
+
+
+def _has_demo_practices(store) -> bool:
+    if store.schema_version() < 6:
+        return False
+    owners = {v["owner"] for v in store.practice_versions("practice", latest=True)}
+    return all(f"source:{name}" in owners for name in DEMO_PRACTICES)
 
 
 def build_demo(
@@ -113,6 +124,11 @@ def build_demo(
                 locator=locator,
             )
             reports.append(report)
+        from regioatlas.api.practices import ingest_practices
+        from regioatlas.sources.practices_ecesp import shipped_file
+
+        for name in DEMO_PRACTICES:
+            ingest_practices(store, name, [shipped_file(name)], "demo", locator=locator)
     return reports
 
 

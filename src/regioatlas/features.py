@@ -147,6 +147,21 @@ NGSI_LD = Feature(
     routes="regioatlas.web.routes_ngsi_ld:register",
 )
 
+PRACTICES = Feature(
+    "practices",
+    "Good-practice exchange: practices, action plans, transfers, review, search, recommendations",
+    routes="regioatlas.web.routes_practices:register",
+    pages=(
+        "/practices",
+        "/practice/{practice_id}",
+        "/learn/{code}",
+        "/plan/{plan_id}",
+        "/practices/edit",
+    ),
+    script="practices",
+    cli="regioatlas.cli.practices",
+)
+
 #: every feature, the atlas first (its page script defines the shared ``RA`` the others use)
 FEATURES = Registry(
     "feature",
@@ -162,6 +177,7 @@ FEATURES = Registry(
         "server": "regioatlas.features:SERVER",
         "ngsi-ld": "regioatlas.features:NGSI_LD",
         "organisations": "regioatlas.features:ORGANISATIONS",
+        "practices": "regioatlas.features:PRACTICES",
     },
     group="regioatlas.features",
 )

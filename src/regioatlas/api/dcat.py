@@ -175,6 +175,10 @@ class _Builder:
         own = [self.table_dataset(t, stored) for t in TABLES]
         for node in own:
             g.add((cat, DCAT.dataset, node))
+        practices = self.practices_dataset()
+        if practices is not None:  # the good-practice exchange (issue 13), once one is public
+            g.add((cat, DCAT.dataset, practices))
+            own.append(practices)
         for service in services:
             g.add((cat, DCAT.service, self.service(service, own + stored)))
         g.add((cat, DCAT.service, self.catalogue_service()))
@@ -322,6 +326,55 @@ class _Builder:
                "regions": "/api/aggregates"}[table]  # fmt: skip
         g.add((node, DCAT.distribution, self.api_distribution(node, api, "Through the JSON API")))
         g.add((node, DCAT.landingPage, v.typed(g, self.base + "/data", FOAF.Document)))
+        return node
+
+    def practices_dataset(self) -> URIRef | None:
+        """The published good practices (CSV, JSON-LD, API), or None while none is public."""
+        versions = [
+            v for v in self.store.practice_versions("practice") if v["status"] == "approved"
+        ]
+        if not versions:
+            return None
+        g = self.g
+        node = self.uri("/id/dataset/regioatlas-practices")
+        g.add((node, RDF.type, DCAT.Dataset))
+        g.add((node, DCTERMS.identifier, Literal("regioatlas-practices")))
+        g.add((node, DCTERMS.title, Literal("Good practices of regions", lang="en")))
+        g.add((node, DCTERMS.description, Literal(
+            "Reviewed good practices of regions (ECESP, JRC, URBACT and written by editors), "
+            "located on NUTS 2024 regions with method and confidence, with the action plans "
+            "adopting them and their transfers.", lang="en")))  # fmt: skip
+        g.add((node, DCTERMS.publisher, self.agent(SELF, self.base + "/")))
+        g.add((node, DCAT.contactPoint, self.contact()))
+        g.add((node, DCTERMS.modified, _when(max(v["saved_at"] for v in versions))))
+        g.add((node, DCAT.theme, v.theme(g, "REGI")))
+        for word in ("good practice", "policy learning", "NUTS"):
+            g.add((node, DCAT.keyword, Literal(word, lang="en")))
+        for path, media, title in (
+            ("/api/practices/export/csv", "text/csv", "CSV"),
+            ("/api/practices/export/jsonld", "application/ld+json", "JSON-LD"),
+        ):
+            dist = self.uri(f"/id/distribution/regioatlas-practices-{title.lower()}")
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCTERMS.title, Literal(f"Good practices, {title}", lang="en")))
+            g.add((dist, DCAT.accessURL, URIRef(self.base + path)))
+            g.add((dist, DCAT.downloadURL, URIRef(self.base + path)))
+            g.add(
+                (
+                    dist,
+                    DCAT.mediaType,
+                    URIRef(f"https://www.iana.org/assignments/media-types/{media}"),
+                )
+            )
+            g.add((node, DCAT.distribution, dist))
+        g.add(
+            (
+                node,
+                DCAT.distribution,
+                self.api_distribution(node, "/api/practices", "Through the JSON API"),
+            )
+        )
+        g.add((node, DCAT.landingPage, v.typed(g, self.base + "/practices", FOAF.Document)))
         return node
 
     # --- distributions -------------------------------------------------------------------

@@ -58,7 +58,8 @@ class Store(ABC):
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 6  # 3: stations; 4: public funding; 5: tokens, jobs, audit; 6: summary
+    #: 3: stations; 4: public funding; 5: tokens, jobs, audit; 6: summary rows; 7: practices
+    SCHEMA_VERSION: int = 7
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""
@@ -336,6 +337,24 @@ class Store(ABC):
         """Insert rows as ``server_rows`` gives them, in one transaction; a row whose key the
         store has already is left as it is (the audit log is only ever appended to)."""
         raise StoreError(f"a {type(self).__name__} cannot take copied {table}")
+
+    # --- the good-practice exchange: every version of practices, plans and transfers ---------
+    @abstractmethod
+    def add_practice_versions(self, rows: Sequence[dict]) -> None:
+        """Append versions (``sql.PRACTICE_VERSION_COLUMNS``; ``document`` a dict) in one
+        transaction. Raises StoreError, appending nothing, when a (kind, id, version) exists
+        (someone saved that item meanwhile). There is no method to change or remove one."""
+
+    @abstractmethod
+    def practice_versions(
+        self, kind: str, item_id: str | None = None, latest: bool = False
+    ) -> list[dict]:
+        """Versions of items of ``kind`` (``document`` as a dict), by id then version: every
+        version of one item (``item_id``), or of all items, or only the latest of each."""
+
+    @abstractmethod
+    def practice_data_version(self) -> str:
+        """A token that changes whenever a practice, plan or transfer version is appended."""
 
     @abstractmethod
     def close(self) -> None: ...

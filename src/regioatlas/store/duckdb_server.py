@@ -1,4 +1,5 @@
-"""The server-mode rows of a DuckDB store (tokens, write jobs and their locks, the audit log),
+"""The server-mode rows of a DuckDB store (tokens, write jobs and their locks, the audit log,
+versions of good practices),
 mixed into ``DuckDBStore``: each write goes through its ``_write`` (a new version of the file)."""
 
 from __future__ import annotations
@@ -136,6 +137,23 @@ class ServerRows:
         _, insert = sql.server_rows_queries(table)
         if rows:
             self._write(lambda cur: cur.executemany(insert, [list(r) for r in rows]))
+
+    # --- the good-practice exchange: versions are appended, never changed ------------------
+    def add_practice_versions(self, rows) -> None:
+        query = sql.insert_query("practice_versions", sql.PRACTICE_VERSION_COLUMNS)
+        values = [[r.get(n) for n, _ in sql.PRACTICE_VERSION_COLUMNS] for r in rows]
+        try:
+            self._write_rows([(query, v) for v in values])
+        except duckdb.ConstraintException as exc:
+            raise StoreError(sql.practice_version_taken(rows), parameter="version") from exc
+
+    def practice_versions(self, kind, item_id=None, latest=False) -> list[dict]:
+        query, params = sql.practice_versions_query(kind, item_id, latest)
+        rows = dicts(self._cur().execute(query, params))
+        return [sql.from_db(r, "practice_versions") for r in rows]
+
+    def practice_data_version(self) -> str:
+        return str(self._cur().execute(sql.PRACTICE_DATA_VERSION).fetchone())
 
 
 def scalar(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None):

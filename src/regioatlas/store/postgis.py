@@ -61,6 +61,14 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "CREATE INDEX region_summary_dataset ON region_summary (dataset_id)",
         "CREATE INDEX region_summary_level ON region_summary (level, nuts0)",
     ],
+    # every version of a practice is kept: the database refuses to change or remove one
+    7: [
+        "CREATE FUNCTION regioatlas_versions_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'RegioAtlas practice versions are append-only'; END $$",
+        "CREATE TRIGGER practice_versions_no_change BEFORE UPDATE OR DELETE ON practice_versions "
+        "FOR EACH ROW EXECUTE FUNCTION regioatlas_versions_append_only()",
+        "CREATE INDEX practice_versions_status ON practice_versions (kind, status)",
+    ],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
 _UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
@@ -637,6 +645,23 @@ class PostGISStore(ReadRouting, Store):
         _, insert = sql.server_rows_queries(table)
         with self._transaction() as cur:
             cur.executemany(_pg(insert), rows)
+
+    def add_practice_versions(self, rows) -> None:
+        self._writable()
+        query = sql.insert_query("practice_versions", sql.PRACTICE_VERSION_COLUMNS)
+        try:
+            with self._transaction() as cur:
+                for row in rows:
+                    self._execute(cur, query, [row.get(n) for n, _ in sql.PRACTICE_VERSION_COLUMNS])
+        except psycopg.errors.UniqueViolation as exc:
+            raise StoreError(sql.practice_version_taken(rows), parameter="version") from exc
+
+    def practice_versions(self, kind, item_id=None, latest=False) -> list[dict]:
+        query, params = sql.practice_versions_query(kind, item_id, latest)
+        return [sql.from_db(r, "practice_versions") for r in self._dicts(query, params)]
+
+    def practice_data_version(self) -> str:
+        return str(tuple(self._rows(sql.PRACTICE_DATA_VERSION)[0]))
 
     def close(self) -> None:
         with self._all_lock:

@@ -186,8 +186,53 @@ AUDIT_COLUMNS = [
     ("details", "VARCHAR"),  # JSON text
     ("result", "VARCHAR NOT NULL"),
 ]
-#: the server-mode tables a copy or a backup carries (write locks are transient: not copied)
-SERVER_TABLES = {"tokens": TOKEN_COLUMNS, "jobs": JOB_COLUMNS, "audit": AUDIT_COLUMNS}
+#: one version of a good practice, action plan or transfer (``document`` JSON text)
+PRACTICE_VERSION_COLUMNS = [
+    ("kind", "VARCHAR NOT NULL"),
+    ("id", "VARCHAR NOT NULL"),
+    ("version", "INTEGER NOT NULL"),
+    ("status", "VARCHAR NOT NULL"),
+    ("owner", "VARCHAR NOT NULL"),
+    ("saved_by", "VARCHAR NOT NULL"),
+    ("saved_at", "TIMESTAMP NOT NULL"),
+    ("comment", "VARCHAR"),
+    ("document", "VARCHAR NOT NULL"),
+]
+#: what changes whenever a version is appended (the cache key of the practice indexes)
+PRACTICE_DATA_VERSION = "SELECT count(*), max(saved_at) FROM practice_versions"
+
+
+def practice_versions_query(kind: str, item_id: str | None, latest: bool) -> tuple[str, list]:
+    """(SQL, parameters) of ``Store.practice_versions``."""
+    names = ", ".join(n for n, _ in PRACTICE_VERSION_COLUMNS)
+    if latest:
+        query = (
+            f"SELECT {names} FROM practice_versions v WHERE kind = ? AND version = "
+            "(SELECT max(w.version) FROM practice_versions w WHERE w.kind = v.kind AND w.id = v.id)"
+        )
+        params: list = [kind]
+    else:
+        query, params = f"SELECT {names} FROM practice_versions WHERE kind = ?", [kind]
+    if item_id is not None:
+        query += " AND id = ?"
+        params.append(item_id)
+    return query + " ORDER BY id, version", params
+
+
+def practice_version_taken(rows) -> str:
+    """The message of a version appended twice."""
+    keys = ", ".join(f"{r['kind']} {r['id']} v{r['version']}" for r in rows[:3])
+    return f"a version was saved meanwhile ({keys}); reload the item and save again"
+
+
+#: the tables of rows written in server mode that a copy or a backup carries (write locks are
+#: transient: not copied)
+SERVER_TABLES = {
+    "tokens": TOKEN_COLUMNS,
+    "jobs": JOB_COLUMNS,
+    "audit": AUDIT_COLUMNS,
+    "practice_versions": PRACTICE_VERSION_COLUMNS,
+}
 
 
 def server_rows_queries(table: str) -> tuple[str, str]:
@@ -250,7 +295,12 @@ def to_db(value):
 
 
 #: the columns kept as JSON text, per table
-JSON_COLUMNS = {"jobs": ("result",), "audit": ("details",), "tokens": ()}
+JSON_COLUMNS = {
+    "jobs": ("result",),
+    "audit": ("details",),
+    "tokens": (),
+    "practice_versions": ("document",),
+}
 
 
 def from_db(row: dict, table: str) -> dict:
@@ -327,6 +377,13 @@ MIGRATIONS: list[list[str]] = [
     # 6: per-region summary rows (issue 14, speed): the aggregates of 1.5 million participations
     # answered from pre-computed rows, rebuilt per dataset in every write (store/summary.py)
     summary.MIGRATION,
+    # 7: the good-practice exchange (issue 13): practices, action plans and transfers, every
+    # version kept (a write appends one; nothing updates or deletes a version)
+    [
+        _create(
+            "practice_versions", PRACTICE_VERSION_COLUMNS, ",\n  PRIMARY KEY (kind, id, version)"
+        )
+    ],
 ]
 
 #: every table whose rows belong to a dataset, children first (the order rows are deleted in)

@@ -349,7 +349,10 @@ def builtin_collections(atlas) -> list[Collection]:
 #: collection providers: name -> "package.module:function(atlas) -> list[Collection]"
 COLLECTION_PROVIDERS = Registry(
     "ogc collection provider",
-    {"builtin": "regioatlas.api.ogc.collections:builtin_collections"},
+    {
+        "builtin": "regioatlas.api.ogc.collections:builtin_collections",
+        "practices": "regioatlas.api.practices_ogc:practice_collections",
+    },
     group="regioatlas.ogc_collections",
 )
 
