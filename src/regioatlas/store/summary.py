@@ -45,37 +45,45 @@ COLUMNS = [
     ("org_type", "VARCHAR"),
     ("projects", "BIGINT NOT NULL"),
     ("participations", "BIGINT NOT NULL"),
-    ("eu_contribution_eur", "DOUBLE PRECISION"),
+    ("eu_contribution_eur", "DECIMAL(18, 2)"),
+    ("public_funding_eur", "DECIMAL(18, 2)"),
 ]
 
 CREATE = f"CREATE TABLE {TABLE} (\n  " + ",\n  ".join(f"{n} {t}" for n, t in COLUMNS) + "\n)"
+
+#: money is summed exactly, as in the raw query (``sql.MONEY``, ``sql.MONEY_RESULT``)
+MONEY = "DECIMAL(18, 2)"
+MONEY_RESULT = "DOUBLE PRECISION"
 
 _NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 _YEAR = "CAST(extract(year FROM p.{}) AS INTEGER)"
 
 
 def _rows_select(level: int, by_org_type: bool, where: str) -> str:
-    """The summary rows of one NUTS level, with or without a split by organisation type."""
-    ancestors = ", ".join(f"pa.nuts{k}" if k <= level else "NULL" for k in range(3))
+    """The summary rows of one NUTS level, with or without a split by organisation type.
+
+    Participations are first grouped per project (their count, their EU contribution, the
+    project's public funding once), so that public funding, a figure of the project, counts
+    once per row as the project does, and money is summed exactly as in the raw query.
+    """
+    ancestors = [f"pa.nuts{k}" if k <= level else "NULL" for k in range(3)]
     org = "pa.org_type" if by_org_type else "NULL"
-    keys = [
-        "pa.dataset_id",
-        f"pa.nuts{level}",
-        *(f"pa.nuts{k}" for k in range(min(level, 2) + 1)),
-        "p.source",
-        "p.programme",
-        "p.fund",
-        _YEAR.format("start_date"),
-        _YEAR.format("end_date"),
-        *(["pa.org_type"] if by_org_type else []),
-    ]
+    years = [_YEAR.format("start_date"), _YEAR.format("end_date")]
+    row_keys = [f"pa.nuts{level}", *ancestors, "p.source", "p.programme", "p.fund", *years, org]
+    inner_keys = ", ".join(f"{k} AS k{i}" for i, k in enumerate(row_keys))
+    inner_group = ", ".join(k for k in ["pa.dataset_id", *row_keys, "pa.project_id"] if k != "NULL")
+    keys = [f"k{i}" for i in range(len(row_keys))]
+    # the table's column order: ..., the years, by_org_type, org_type, then the sums
+    columns = [*keys[:-1], "TRUE" if by_org_type else "FALSE", keys[-1]]
     return (
-        f"SELECT pa.dataset_id, {level}, pa.nuts{level}, {ancestors}, p.source, p.programme, "
-        f"p.fund, {_YEAR.format('start_date')}, {_YEAR.format('end_date')}, "
-        f"{'TRUE' if by_org_type else 'FALSE'}, {org}, count(DISTINCT pa.project_id), count(*), "
-        "sum(pa.eu_contribution_eur) "
+        f"SELECT dataset_id, {level}, {', '.join(columns)}, count(*), sum(n), sum(eu), "
+        "sum(public) FROM ("
+        f"SELECT pa.dataset_id, {inner_keys}, count(*) AS n, "
+        f"sum(CAST(pa.eu_contribution_eur AS {MONEY})) AS eu, "
+        f"max(CAST(p.public_funding_eur AS {MONEY})) AS public "
         "FROM participants pa JOIN projects p ON p.id = pa.project_id "
-        f"WHERE {where} AND pa.nuts{level} IS NOT NULL GROUP BY {', '.join(keys)}"
+        f"WHERE {where} AND pa.nuts{level} IS NOT NULL GROUP BY {inner_group}) per_project "
+        f"GROUP BY dataset_id, {', '.join(keys)}"
     )
 
 
@@ -120,7 +128,7 @@ def summary_query(level: int, flt: ProjectFilter) -> tuple[str, list] | None:
     cannot answer the filter exactly (then the raw query must).
 
     The answer has the raw query's columns, types and order: ``code``, ``projects``,
-    ``participations``, ``eu_contribution_eur`` by code.
+    ``participations``, ``eu_contribution_eur``, ``public_funding_eur`` by code.
 
     Example
     -------
@@ -166,7 +174,8 @@ def summary_query(level: int, flt: ProjectFilter) -> tuple[str, list] | None:
     sql = (
         "SELECT code, CAST(sum(projects) AS BIGINT) AS projects, "
         "CAST(sum(participations) AS BIGINT) AS participations, "
-        f"sum(eu_contribution_eur) AS eu_contribution_eur FROM {TABLE} "
+        f"CAST(sum(eu_contribution_eur) AS {MONEY_RESULT}) AS eu_contribution_eur, "
+        f"CAST(sum(public_funding_eur) AS {MONEY_RESULT}) AS public_funding_eur FROM {TABLE} "
         f"WHERE {' AND '.join(where)} GROUP BY code ORDER BY code"
     )
     return sql, params
