@@ -165,6 +165,11 @@ class Store(ABC):
         )
 
     @abstractmethod
+    def figures_of_source(self, source: str) -> list[tuple[str, RegionFigure]]:
+        """(dataset id, figure) of every figure of the datasets of one source, in one query
+        (the NGSI-LD entities publishers wrote: thousands of small datasets)."""
+
+    @abstractmethod
     def remove_dataset(self, dataset_id: str) -> None: ...
 
     @abstractmethod

@@ -310,6 +310,10 @@ class DuckDBStore(ServerRows, Store):
         self._write(lambda cur: outcome.append(duckdb_append.append_small_datasets(cur, appends)))
         return outcome[0]
 
+    def figures_of_source(self, source: str) -> list[tuple[str, RegionFigure]]:
+        rows = self._cur().execute(sql.SOURCE_FIGURES, [source]).fetchall()
+        return [(r[0], RegionFigure(*r[1:])) for r in rows]
+
     def export_dataset(self, dataset_id: str):
         cur = self._cur()
         row = cur.execute(

@@ -246,7 +246,14 @@ def features_query(
     located = plain_source is None or needs_location
     source = f"({located_source if located else plain_source}) f"
     count_sql = f"SELECT count(*) FROM {source} {clause}"
-    page_sql = f"SELECT * FROM {source} {clause} ORDER BY {', '.join(order)} LIMIT ? OFFSET ?"
+    ordered = f"ORDER BY {', '.join(order)}"
+    page_sql = f"SELECT * FROM {source} {clause} {ordered} LIMIT ? OFFSET ?"
+    if collection in TIEBREAK and row_key == ROW_KEYS["duckdb"]:
+        # late materialisation: the page's row keys first, from the filter's and the order's
+        # columns only, then those rows whole. DuckDB otherwise reads every column of every
+        # matching row (37,510 of 1.65 million: 2.2 s under load, 0.5 s this way)
+        keys = f"SELECT f._row FROM {source} {clause} {ordered} LIMIT ? OFFSET ?"
+        page_sql = f"SELECT * FROM {source} WHERE f._row IN ({keys}) {ordered}"
     return FeatureQueries(count_sql, page_sql, list(params), [*params, limit, offset], located)
 
 

@@ -365,6 +365,10 @@ class PostGISStore(ReadRouting, Store):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [dataset_id])
             _refresh_summary(cur, dataset_id)
 
+    def figures_of_source(self, source: str) -> list[tuple[str, RegionFigure]]:
+        rows = self._rows(sql.SOURCE_FIGURES, [source])
+        return [(r[0], RegionFigure(*r[1:])) for r in rows]
+
     def export_dataset(self, dataset_id: str):
         with self.snapshot():  # consistent while another connection writes
 

@@ -393,6 +393,14 @@ DATASET_TABLES = ("participants", "projects", "region_figures", "stations", "sta
 KEYS = {"projects": ("id",), "participants": ("project_id", "seq")}
 
 
+#: (dataset id, RegionFigure fields) of every figure of one source's datasets
+SOURCE_FIGURES = (
+    "SELECT f.dataset_id, f.indicator, f.nuts_code, f.nuts_version, f.value, f.unit, f.year, "
+    "f.flag, f.source_line FROM region_figures f JOIN datasets d ON d.id = f.dataset_id "
+    "WHERE d.source = ? ORDER BY f.dataset_id, f.source_line"
+)
+
+
 def small_dataset_clash_query(dataset_id: str, source: str, files: list[str]) -> tuple[str, list]:
     """The names a new small dataset clashes with: its own id when a dataset has it, and each
     of its files already listed by another dataset of the same source.

@@ -157,26 +157,24 @@ class EntityCatalogue:
         a figure's ``source_line`` is its entity's place in that list)."""
         by_id = {m.id: m for m in measures()}
         out = []
-        for d in self.store.datasets():
-            if d.source != NGSI_SOURCE:
+        datasets = {d.id: d for d in self.store.datasets() if d.source == NGSI_SOURCE}
+        for dataset_id, f in self.store.figures_of_source(NGSI_SOURCE):
+            d = datasets.get(dataset_id)  # None: written between the two reads (next version)
+            measure = by_id.get(f.indicator.removeprefix(PUBLISHED_PREFIX))
+            if d is None or measure is None or f.year is None or f.source_line is None:
                 continue
-            _, _, _, figures, *_ = self.store.export_dataset(d.id)
-            for f in figures:
-                measure = by_id.get(f.indicator.removeprefix(PUBLISHED_PREFIX))
-                if measure is None or f.year is None or f.source_line is None:
-                    continue
-                entity = sdm.kpi_entity(
-                    measure,
-                    f.nuts_code,
-                    f.year,
-                    f.value,
-                    self.centroid(f.nuts_code),
-                    provider=d.publisher,
-                    publisher=d.files[f.source_line].split(":")[3],
-                    modified=d.ingested_at.isoformat(),
-                )
-                entity["dataset"] = d.id
-                out.append(entity)
+            entity = sdm.kpi_entity(
+                measure,
+                f.nuts_code,
+                f.year,
+                f.value,
+                self.centroid(f.nuts_code),
+                provider=d.publisher,
+                publisher=d.files[f.source_line].split(":")[3],
+                modified=d.ingested_at.isoformat(),
+            )
+            entity["dataset"] = d.id
+            out.append(entity)
         return out
 
     def _build_AirQualityObserved(self) -> list[dict]:
