@@ -306,13 +306,19 @@ class PracticeCatalogue:
         raise NotFound(f"no published action plan {plan_id!r}", parameter="id")
 
     def plans(self, region: str | None = None) -> dict:
-        """Public action plans (of one region and the regions within it)."""
+        """Public action plans (of one region, any NUTS version, and the regions within it)."""
+        resolved = (
+            resolve_region(region, None, self.registry, parameter="region") if region else None
+        )
         items = [
             {k: p.get(k) for k in ("id", "title", "region", "practices")}
             for p in self.published().plans
-            if region is None or p["region"].startswith(region)
+            if resolved is None or p["region"].startswith(resolved.code)
         ]
-        return {"total": len(items), "items": items}
+        out: dict = {"total": len(items), "items": items}
+        if resolved is not None:
+            out["resolved"] = {"region": resolved.as_dict()}
+        return out
 
     # ------------------------------------------------------------------ exports
     def export_csv(self, query: dict) -> str:
