@@ -102,7 +102,7 @@ class PracticeCatalogue:
     def __init__(self, store: Store, semantic: bool = True):
         self.store = store
         self.registry = NutsRegistry.default()
-        self.typology = Typology.default()
+        self._typology: Typology | None = None
         self.scorecard = ScorecardData(store, self.registry)
         self._published: Published | None = None
         self._lock = threading.RLock()
@@ -111,6 +111,13 @@ class PracticeCatalogue:
         self._embedding = False
         cache = store.cache_dir()
         self._cache_file = cache / "practices" / "embeddings.npz" if cache is not None else None
+
+    @property
+    def typology(self) -> Typology:
+        """The typology, loaded when first needed (not when the app starts)."""
+        if self._typology is None:
+            self._typology = Typology.default()
+        return self._typology
 
     # ------------------------------------------------------------------ state
     def published(self) -> Published:
