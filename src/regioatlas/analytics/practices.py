@@ -194,10 +194,13 @@ class PracticeIndex:
         }
 
 
+#: what a search hit or a recommendation shows of a practice
+SUMMARY_FIELDS = ("id", "title", "summary", "region", "region_name", "region_type", "country", "city",
+                  "themes", "language", "policy_instrument", "source", "lon", "lat")  # fmt: skip
+
+
 def _summary(doc: dict) -> dict:
-    keys = ("id", "title", "summary", "region", "region_name", "region_type", "country", "city")
-    keys += ("themes", "language", "policy_instrument", "source", "lon", "lat")
-    return {k: doc.get(k) for k in keys}
+    return {k: doc.get(k) for k in SUMMARY_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -271,7 +274,9 @@ def recommend(
         "type": same_type.astype(np.float64),
         "transfers": moved,
     }
-    total = sum(WEIGHTS[k] * v for k, v in parts.items()) if len(index) else np.zeros(0)
+    total = np.zeros(len(index))
+    for name, values in parts.items():
+        total += WEIGHTS[name] * values
     rows, values = (
         top_k(total, limit, ~own) if len(index) else (np.zeros(0, dtype=np.int64), np.zeros(0))
     )

@@ -102,7 +102,7 @@ class PracticeCatalogue:
     def __init__(self, store: Store, semantic: bool = True):
         self.store = store
         self.registry = NutsRegistry.default()
-        self.typology = Typology.default()
+        self._typology: Typology | None = None
         self.scorecard = ScorecardData(store, self.registry)
         self._published: Published | None = None
         self._lock = threading.RLock()
@@ -111,6 +111,13 @@ class PracticeCatalogue:
         self._embedding = False
         cache = store.cache_dir()
         self._cache_file = cache / "practices" / "embeddings.npz" if cache is not None else None
+
+    @property
+    def typology(self) -> Typology:
+        """The typology, loaded when first needed (not when the app starts)."""
+        if self._typology is None:
+            self._typology = Typology.default()
+        return self._typology
 
     # ------------------------------------------------------------------ state
     def published(self) -> Published:
@@ -306,13 +313,19 @@ class PracticeCatalogue:
         raise NotFound(f"no published action plan {plan_id!r}", parameter="id")
 
     def plans(self, region: str | None = None) -> dict:
-        """Public action plans (of one region and the regions within it)."""
+        """Public action plans (of one region, any NUTS version, and the regions within it)."""
+        resolved = (
+            resolve_region(region, None, self.registry, parameter="region") if region else None
+        )
         items = [
             {k: p.get(k) for k in ("id", "title", "region", "practices")}
             for p in self.published().plans
-            if region is None or p["region"].startswith(region)
+            if resolved is None or p["region"].startswith(resolved.code)
         ]
-        return {"total": len(items), "items": items}
+        out: dict = {"total": len(items), "items": items}
+        if resolved is not None:
+            out["resolved"] = {"region": resolved.as_dict()}
+        return out
 
     # ------------------------------------------------------------------ exports
     def export_csv(self, query: dict) -> str:

@@ -72,7 +72,7 @@ def register(app: FastAPI, atlas) -> None:
 
     @app.get("/api/plans", tags=tags, summary="Published action plans (of a region)")
     def plans(region: str | None = None):
-        return catalogue.plans(region.strip().upper() if region else None)
+        return catalogue.plans(region)
 
     @app.get("/api/plans/{item_id}", tags=tags, summary="A published action plan with KPI progress")
     def plan(item_id: str):
