@@ -177,7 +177,8 @@ def wrk(base: str, paths: list[str], seconds: int, tmp: Path) -> dict:
 def _load(name: str, command: list[str], base: str, paths: list[str], env=None) -> dict:
     tmp = CACHE / f"load-{name}"
     tmp.mkdir(parents=True, exist_ok=True)
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=tmp / "log")
+    log = (tmp / "log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait(base + paths[0])
         _check(base, paths)
@@ -186,6 +187,7 @@ def _load(name: str, command: list[str], base: str, paths: list[str], env=None) 
     finally:
         server.terminate()
         server.wait(30)
+        log.close()
 
 
 def main() -> None:
