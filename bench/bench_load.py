@@ -183,10 +183,16 @@ def _load(name: str, command: list[str], base: str, paths: list[str], env=None) 
         _wait(base + paths[0])
         _check(base, paths)
         wrk(base, paths, WARM_SECONDS, tmp)
-        return wrk(base, paths, SECONDS, tmp)
+        result = wrk(base, paths, SECONDS, tmp)
+        print(name, result, flush=True)
+        return result
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:  # a worker still closing its connections
+            server.kill()
+            server.wait()
         log.close()
 
 
