@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -178,7 +179,10 @@ def _load(name: str, command: list[str], base: str, paths: list[str], env=None) 
     tmp = CACHE / f"load-{name}"
     tmp.mkdir(parents=True, exist_ok=True)
     log = (tmp / "log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # a session of its own: the server and its worker processes are stopped together
+    server = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         _wait(base + paths[0])
         _check(base, paths)
@@ -191,7 +195,7 @@ def _load(name: str, command: list[str], base: str, paths: list[str], env=None) 
         try:
             server.wait(60)
         except subprocess.TimeoutExpired:  # a worker still closing its connections
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
 
