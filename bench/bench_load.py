@@ -139,11 +139,11 @@ def datasette_paths() -> list[str]:
     return paths
 
 
-def _wait(url: str, seconds: float = 120) -> None:
+def _wait(url: str, seconds: float = 600) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:
+            with urllib.request.urlopen(url, timeout=120) as r:
                 if r.status == 200:
                     return
         except OSError:
