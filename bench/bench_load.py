@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -138,11 +139,11 @@ def datasette_paths() -> list[str]:
     return paths
 
 
-def _wait(url: str, seconds: float = 120) -> None:
+def _wait(url: str, seconds: float = 600) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:
+            with urllib.request.urlopen(url, timeout=120) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -177,15 +178,26 @@ def wrk(base: str, paths: list[str], seconds: int, tmp: Path) -> dict:
 def _load(name: str, command: list[str], base: str, paths: list[str], env=None) -> dict:
     tmp = CACHE / f"load-{name}"
     tmp.mkdir(parents=True, exist_ok=True)
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=tmp / "log")
+    log = (tmp / "log").open("w")
+    # a session of its own: the server and its worker processes are stopped together
+    server = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         _wait(base + paths[0])
         _check(base, paths)
         wrk(base, paths, WARM_SECONDS, tmp)
-        return wrk(base, paths, SECONDS, tmp)
+        result = wrk(base, paths, SECONDS, tmp)
+        print(name, result, flush=True)
+        return result
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:  # a worker still closing its connections
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
 
 
 def main() -> None:
