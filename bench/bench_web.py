@@ -73,7 +73,7 @@ def page_timings(browser, base: str) -> tuple[dict[str, list[float]], dict[str, 
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE})
             page.goto(base + path, wait_until="commit")
             page.wait_for_function(
-                "window.__ra && window.__ra.ready", polling="raf", timeout=60_000
+                "() => window.__ra && window.__ra.ready", polling="raf", timeout=60_000
             )
             ms = page.evaluate("performance.now()")
             if run:
@@ -161,7 +161,7 @@ def main() -> None:
                 page = ctx.new_page()
                 page.goto(server.url + "/?lang=en")
                 page.wait_for_function(
-                    "window.__ra && window.__ra.ready && window.__ra.regions > 0"
+                    "() => window.__ra && window.__ra.ready && window.__ra.regions > 0"
                 )
                 loads.append(
                     page.evaluate("performance.getEntriesByName('choropleth-drawn')[0].startTime")
@@ -176,7 +176,7 @@ def main() -> None:
                 for country in ("FI", "AT", "PL", "DE"):
                     page.evaluate("window.__ra.ready = false")
                     page.select_option("select[name=country]", country)
-                    page.wait_for_function("window.__ra.ready")
+                    page.wait_for_function("() => window.__ra.ready")
                     updates.append(page.evaluate("window.__ra.drawMs"))
                 ctx.close()
             browser.close()
