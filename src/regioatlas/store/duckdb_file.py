@@ -112,6 +112,7 @@ def rewrite(path: str, change: Callable[[duckdb.DuckDBPyConnection], None]) -> N
         shutil.copyfile(path, staging)
     con = connect(str(staging))
     try:
+        con.execute("SET enable_progress_bar = false")  # a server's log is no terminal
         con.execute("BEGIN TRANSACTION")
         change(con)
         con.execute("COMMIT")
