@@ -109,6 +109,7 @@ class Readers:
     def __init__(self, base: str):
         self.base = base
         self.seen: list[list[int]] = [[] for _ in range(READERS)]
+        self.started: list[list[float]] = [[] for _ in range(READERS)]  # when each was asked
         self.failures: list[str] = []
         self._stop = threading.Event()
         self._threads = [
@@ -124,6 +125,7 @@ class Readers:
         fresh = httpx.Limits(max_keepalive_connections=0)
         with httpx.Client(base_url=self.base, timeout=60, limits=fresh) as client:
             while not self._stop.is_set() and time.monotonic() < deadline:
+                started = time.monotonic()
                 try:
                     answer = client.get("/api/projects", params={"limit": 1})
                     aggregates = client.get("/api/aggregates", params={"level": 0})
@@ -135,10 +137,16 @@ class Readers:
                         self.failures.append(f"reader {i}: {got.status_code} {got.text[:300]}")
                 if answer.status_code == 200:
                     self.seen[i].append(answer.json()["total"])
+                    self.started[i].append(started)
                 time.sleep(0.02)  # a steady stream that leaves the (shared) cores to the writer
 
-    def stop(self) -> None:
-        time.sleep(1.0)  # a few more answers after the write
+    def stop(self, written_at: float) -> None:
+        """Stop once every reader has an answer to a request it sent after ``written_at``."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not all(
+            s and s[-1] > written_at for s in self.started
+        ):
+            time.sleep(0.2)
         self._stop.set()
         for thread in self._threads:
             thread.join()
@@ -149,7 +157,9 @@ def _projects(store_url: str) -> int:
         return sum(d.project_count for d in store.datasets())
 
 
-def _assert_old_then_new(readers: Readers, before: int, after: int, server: Server) -> None:
+def _assert_old_then_new(
+    readers: Readers, before: int, after: int, server: Server, written_at: float
+) -> None:
     assert readers.failures == [], server.log.read_text(errors="replace")[-3000:]
     assert before != after
     for seen in readers.seen:
@@ -157,7 +167,10 @@ def _assert_old_then_new(readers: Readers, before: int, after: int, server: Serv
         assert set(seen) <= {before, after}, sorted(set(seen))
         first_new = seen.index(after) if after in seen else len(seen)
         assert before not in seen[first_new:], "the old version came back after the new one"
-        assert seen[-1] == after
+        asked_after = [
+            n for n, t in zip(seen, readers.started[readers.seen.index(seen)]) if t > written_at
+        ]
+        assert asked_after and set(asked_after) == {after}
 
 
 def test_a_cli_ingest_while_serving_switches_readers_from_old_to_new(
@@ -177,10 +190,11 @@ def test_a_cli_ingest_while_serving_switches_readers_from_old_to_new(
             text=True,
             timeout=600,
         )
-        readers.stop()
+        written_at = time.monotonic()
+        readers.stop(written_at)
         assert written.returncode == 0, written.stdout + written.stderr
         after = _projects(store_url)
-        _assert_old_then_new(readers, before, after, server)
+        _assert_old_then_new(readers, before, after, server, written_at)
         assert sum(len(s) for s in readers.seen) >= READERS * 2
     finally:
         server.stop()
@@ -214,9 +228,10 @@ def test_an_api_upload_and_a_cli_token_while_serving_succeed(store_url, two_vers
             job = httpx.get(
                 f"{server.base}{upload.headers['Location']}", headers=editor, timeout=30
             ).json()
-        readers.stop()
+        written_at = time.monotonic()
+        readers.stop(written_at)
         assert job["status"] == "succeeded", job
         after = _projects(store_url)
-        _assert_old_then_new(readers, before, after, server)
+        _assert_old_then_new(readers, before, after, server, written_at)
     finally:
         server.stop()
