@@ -162,14 +162,12 @@ def _assert_old_then_new(
 ) -> None:
     assert readers.failures == [], server.log.read_text(errors="replace")[-3000:]
     assert before != after
-    for seen in readers.seen:
+    for seen, asked in zip(readers.seen, readers.started):
         assert seen, "a reader got no answer"
         assert set(seen) <= {before, after}, sorted(set(seen))
         first_new = seen.index(after) if after in seen else len(seen)
         assert before not in seen[first_new:], "the old version came back after the new one"
-        asked_after = [
-            n for n, t in zip(seen, readers.started[readers.seen.index(seen)]) if t > written_at
-        ]
+        asked_after = [n for n, t in zip(seen, asked) if t > written_at]
         assert asked_after and set(asked_after) == {after}
 
 
