@@ -314,14 +314,14 @@ def test_serve_with_two_workers_answers_from_both(duckdb_url, tmp_path):
             f"http://127.0.0.1:{port}/api/datasets",
             files=_files(HE_FILES),
             headers=editor,
-            timeout=30,
+            timeout=120,  # the 2 cores are shared: generous
         )
         assert upload.status_code == 202, upload.text
         location = f"http://127.0.0.1:{port}{upload.headers['Location']}"
         job, deadline = upload.json(), time.monotonic() + 180
         while job["status"] not in ("succeeded", "failed") and time.monotonic() < deadline:
             time.sleep(0.3)
-            job = httpx.get(location, headers=editor, timeout=30).json()
+            job = httpx.get(location, headers=editor, timeout=120).json()
         assert job["status"] == "succeeded", job
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -92,6 +92,7 @@ class DuckDBStore(ServerRows, Store):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             with duckdb_file.writing(self.path):
                 duckdb_file.discard_staging(self.path)
+                duckdb_file.finish_log(self.path)
                 if not Path(self.path).exists():
                     duckdb_file.rewrite(self.path, self._apply_migrations)
             self.migrate()

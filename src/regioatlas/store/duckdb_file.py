@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from regioatlas.store.base import StoreError, StoreUnavailable
+from regioatlas.store.base import StoreError, StoreNotFound, StoreUnavailable
 
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
 
@@ -66,6 +66,24 @@ def staging_path(path: str) -> Path:
     return Path(path + ".next")
 
 
+def finish_log(path: str) -> None:
+    """Fold a write-ahead log left beside the file (by a RegioAtlas that wrote in place, or a
+    foreign writer) into it: snapshots and copies read the file alone. Call as the writer.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> finish_log(tempfile.mkdtemp() + "/x.duckdb")  # no log: nothing to do
+    """
+    log = Path(f"{path}.wal")
+    if log.exists() and log.stat().st_size > 0:
+        con = connect(path)
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+
 def discard_staging(path: str) -> None:
     """Remove a half-built next state left by a killed write (it never became the store)."""
     staging = staging_path(path)
@@ -94,6 +112,7 @@ def rewrite(path: str, change: Callable[[duckdb.DuckDBPyConnection], None]) -> N
         shutil.copyfile(path, staging)
     con = connect(str(staging))
     try:
+        con.execute("SET enable_progress_bar = false")  # a server's log is no terminal
         con.execute("BEGIN TRANSACTION")
         change(con)
         con.execute("COMMIT")
@@ -205,7 +224,7 @@ class Snapshot:
             self._con.execute(f"ATTACH '{_quoted(path)}' AS {self.ALIAS} (READ_ONLY)")
         except duckdb.IOException as exc:
             self._con.close()
-            connect(path, read_only=True)  # raises the store's clear error (held, unreadable)
+            connect(path, read_only=True).close()  # raises the clear error (held, unreadable)
             raise StoreError(f"the store {path} cannot be opened: {exc}") from exc
         self._con.execute(f"USE {self.ALIAS}")
         self._local = threading.local()
@@ -246,7 +265,10 @@ class Snapshots:
 
     def current(self) -> Snapshot:
         """The snapshot of the file as it is now (the previous one lives on in its readers)."""
-        version = _file_version(self.path)  # before opening: a race costs a reopen, not staleness
+        try:  # before opening: a race costs a reopen, not staleness
+            version = _file_version(self.path)
+        except FileNotFoundError:
+            raise StoreNotFound(f"no store at {self.path}", parameter="store") from None
         with self._lock:
             if self._current is None or self._current.version != version:
                 # no close() of the old one: closing would cut the cursors still reading it
