@@ -312,6 +312,10 @@ def _serve(store_url: str, host: str, port: int, workers: int = 1) -> None:
         workers=workers,
         log_level="warning",
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        # uvicorn restarts a worker that misses a 5 s health check, dropping its open
+        # requests: a worker busy building a new snapshot or a cache on a loaded machine is
+        # slow, not dead
+        timeout_worker_healthcheck=60,
     )
 
 
