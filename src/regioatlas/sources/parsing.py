@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -298,3 +299,31 @@ def iter_csv_rows(text: str, delimiter: str):
             line = reader.line_num + 1
     except csv.Error as exc:
         raise CsvProblem(line, csv_problem(exc)) from None
+
+
+def text_lines(text: str) -> Iterator[str] | io.StringIO:
+    r"""The lines of ``text`` with their ends, one at a time, for ``csv.reader``.
+
+    Why not ``io.StringIO(text)``: it copies the text into 4 bytes per character, 1.2 GB for
+    the 290 MB of a 1.5-million-row list. A text whose lines end in a bare ``\r`` (old Mac
+    files) still goes through StringIO, which splits them.
+
+    Example
+    -------
+    >>> list(text_lines("a,b\r\nc,d"))
+    ['a,b\r\n', 'c,d']
+    """
+    if "\n" not in text and "\r" in text:
+        return io.StringIO(text, newline="")
+    return _lines(text)
+
+
+def _lines(text: str) -> Iterator[str]:
+    start, find = 0, text.find
+    while start < len(text):
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1

@@ -26,6 +26,7 @@ from regioatlas.sources.parsing import (
     parse_coordinate,
     parse_date,
     read_text,
+    text_lines,
 )
 from regioatlas.sources.profile import MAPPABLE, NUTS_CODE, Profile, find_profile
 from regioatlas.sources.tables import duplicate_column
@@ -44,10 +45,7 @@ def _norm(header: str) -> str:
 def _records(text: str, profile: Profile, file: str) -> Iterator[tuple[int, list[str]]]:
     """Non-blank CSV records with the physical line each starts on, one at a time."""
     reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=profile.delimiter,
-        quotechar=profile.quotechar,
-        strict=True,
+        text_lines(text), delimiter=profile.delimiter, quotechar=profile.quotechar, strict=True
     )
     line = 1
     while True:
