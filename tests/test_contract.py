@@ -229,3 +229,18 @@ def test_the_spec_states_the_declared_rules(app_client):
             assert "400" in responses, (method, path)
             problem = responses["400"]["content"]
             assert list(problem) == ["application/problem+json"], (method, path)
+
+
+def test_a_posted_csv_that_csv_cannot_parse_is_a_422_naming_the_line(app_client):
+    """schemathesis posted a body with a bare carriage return: csv.Error was a 500."""
+    header = (
+        "AirQualityStationEoICode,AirPollutant,AirPollutantCode,AveragingTime,"
+        "Concentration,UnitOfMeasurement,DatetimeBegin,Validity\n"
+    )
+    body = header + "DEBE034,PM2.5\rx,6001,hour,5,ug.m-3,2021-01-01 00:00:00 +01:00,1\n"
+    r = app_client.post(
+        "/api/air-quality/side-by-side", content=body, headers={"content-type": "text/csv"}
+    )
+    assert r.status_code == 422, r.text[:300]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "posted.csv, line 2" in r.json()["detail"], r.json()["detail"]
