@@ -412,7 +412,7 @@ FIGURES: tuple[Param, ...] = (
 )
 
 # similarity (issue 6)
-METHOD = Param("method", "string", "lexical, semantic or hybrid")
+METHOD = Param("method", "string", "retrieval method", choices=("lexical", "semantic", "hybrid"))
 HOME = Param(
     "home",
     "string",

@@ -76,8 +76,19 @@ def _layout(header: list[str]) -> dict[str, str] | None:
     return None
 
 
+def _checked(reader, name: str):
+    """The rows of a csv.reader; broken quoting or a stray carriage return is an InputError
+    naming the line (a posted body is anything: csv.Error would be a 500)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise InputError(
+            RowError(name, reader.line_num, None, f"the CSV cannot be read: {exc}")
+        ) from None
+
+
 def _rows(name: str, text: str):
-    reader = csv.reader(io.StringIO(text))
+    reader = _checked(csv.reader(io.StringIO(text)), name)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:

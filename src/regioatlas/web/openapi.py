@@ -48,7 +48,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _TITLES = {kind.status: kind.title for kind in ERROR_MAP.values()}
-_TITLES.update({406: "Not acceptable"})
+_TITLES.update({406: "Not acceptable", 414: "URI too long", 431: "Request header fields too large"})
 
 _CSV = "text/csv"
 _RDF = [media for _, media in SERIALISATIONS.values()]
@@ -134,16 +134,18 @@ def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> set[i
     Example
     -------
     >>> sorted(problem_statuses("/x/{code}", "get", {"parameters": [{"name": "code", "in": "path"}]}))
-    [400, 404, 503]
+    [400, 404, 414, 431, 503]
     """
     errors = list(ANY_OPERATION)
-    if operation.get("parameters"):  # a region, entity or format named that does not exist
+    if operation.get("parameters") or "requestBody" in operation:  # a region, entity or
+        # format named that does not exist
         errors += NAMING
     if "requestBody" in operation or method in ("post", "put", "patch"):
         errors += READING_A_BODY
     if path.startswith(WRITE_DOORS) and method != "get":
         errors += WRITING
     statuses = {ERROR_MAP[error].status for error in errors}
+    statuses |= {414, 431}  # any request: web.security refuses an oversized query or head
     if path.startswith("/ngsi-ld/"):  # an unknown entity, type or attribute, or an Accept
         statuses |= {ERROR_MAP[NotFound].status, 406}
     return statuses
@@ -164,7 +166,7 @@ def exact_responses(openapi: dict[str, Any]) -> dict[str, Any]:
     >>> doc = {"paths": {"/x/{id}": {"get": {"parameters": [{"name": "id", "in": "path"}],
     ...        "responses": {"200": {"description": "OK"}, "422": {}}}}}}
     >>> sorted(exact_responses(doc)["paths"]["/x/{id}"]["get"]["responses"])
-    ['200', '400', '404', '503']
+    ['200', '400', '404', '414', '431', '503']
     """
     openapi.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for schema_name in ("HTTPValidationError", "ValidationError"):
