@@ -211,3 +211,26 @@ def test_the_organisation_page_is_served(app_client):
     r = app_client.get("/organisation/pic-932760440")
     assert r.status_code == 200
     assert "/static/app/organisations.js" in r.text
+
+
+# --- coverage said plainly (issue 10, part 3) ---------------------------------------------
+def test_region_summary_states_sources_years_and_located_share(app_client):
+    body = app_client.get("/api/regions/FI1C6/summary").json()
+    [fi] = [c for c in body["coverage"] if c["source"] == "fi-rakennerahastot"]
+    assert fi["projects"] == next(
+        s["projects"] for s in body["by_source"] if s["key"] == "fi-rakennerahastot"
+    )
+    assert fi["title"].startswith("Finnish list of operations")
+    assert fi["first_year"] >= 2014 and fi["last_year"] <= 2023 and fi["period"]
+    assert fi["ingested_at"] and fi["level"] == 3 and fi["country"] == "FI"
+    # the share is the Finnish list's participations in Finland located to NUTS 3
+    flt = {"source": "fi-rakennerahastot", "country": "FI", "level": "3"}
+    located = sum(
+        r["participations"] for r in app_client.get("/api/aggregates", params=flt).json()["items"]
+    )
+    total = sum(
+        r["participations"]
+        for r in app_client.get("/api/aggregates", params={**flt, "level": "0"}).json()["items"]
+    )
+    assert fi["located_share"] == pytest.approx(located / total, abs=1e-4)
+    assert 0 < fi["located_share"] < 1

@@ -44,6 +44,7 @@ def test_organisation_page_shows_projects_funding_places_and_matching(web):
     assert page.locator("#organisation-projects td[data-method='pic']").count() >= 1
     assert page.locator("#organisation-funding tbody tr").count() >= 2
     assert page.locator("figure.chart svg rect").count() >= 2  # the funding chart's columns
-    page.wait_for_selector("#organisation-map .leaflet-interactive")  # its places on the map
+    # its places on the map (Leaflet draws them on a canvas: preferCanvas)
+    page.wait_for_selector("#organisation-map .leaflet-overlay-pane canvas", state="attached")
     web.shot("organisation-page")
     assert web.errors == []
