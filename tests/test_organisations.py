@@ -174,8 +174,26 @@ def test_api_filters_by_region_of_any_version(app_client):
         assert any(p["nuts3"] == "FI1C6" for p in one["participations"])
 
 
+def test_a_project_never_waits_for_the_organisation_matching(app_client):
+    from regioatlas.api.atlas import Atlas
+
+    # a fresh atlas over the app's store: nothing matched yet for its data version
+    atlas = Atlas(app_client.app.state.atlas.store)
+    pending = atlas.project("cordis-h2020:221856")
+    assert pending["organisations"] == "pending"
+    assert pending["participants"]
+    assert all("organisation_id" not in p for p in pending["participants"])
+    # the answer started the build in the background; once built, the ids are there
+    atlas.organisations.current()
+    ready = atlas.project("cordis-h2020:221856")
+    assert ready["organisations"] == "ready"
+    assert all(p["organisation_id"].startswith("pic-") for p in ready["participants"])
+
+
 def test_project_participants_link_to_their_organisation(app_client):
+    app_client.get("/api/organisations", params={"limit": 1})  # waits for the matching
     project = app_client.get("/api/projects/cordis-h2020:221856").json()
+    assert project["organisations"] == "ready"
     ids = [p["organisation_id"] for p in project["participants"]]
     assert all(ids) and ids[0] == f"pic-{project['participants'][0]['org_id']}"
     org = app_client.get(f"/api/organisations/{ids[0]}").json()

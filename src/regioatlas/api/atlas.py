@@ -190,9 +190,11 @@ class Atlas:
         # makes it a link must never get "javascript:" or "data:" (the web app checks too)
         url = (p.get("url") or "").strip()
         p["url"] = url if url.lower().startswith(("http://", "https://")) else None
-        # each participant names its organisation, so that a client can link to its page
+        # each participant names its organisation, so that a client can link to its page;
+        # while the matching is being built the project answers at once without the ids
         org_of = self.organisations.of_project(project_id)
-        for participant in p.get("participants", []):
+        p["organisations"] = "pending" if org_of is None else "ready"
+        for participant in p.get("participants", []) if org_of is not None else []:
             participant["organisation_id"] = org_of.get(participant.get("seq"))
         return jsonable(p)
 
