@@ -100,12 +100,16 @@ def ingest(
     allow_partial: bool = False,
     progress: Progress | None = None,
     locator=None,
+    published: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> IngestReport:
     """Read ``paths`` with a source (``"auto"`` recognises it), locate, and store one dataset.
 
     Atomic: any problem before the final write leaves the store exactly as it was; row-level
     problems are fatal unless ``allow_partial``, which keeps the valid rows and reports the
     rejected ones. Idempotent: the same files again replace the dataset with identical rows.
+    ``published`` (the publication date or version) and ``fetched_at`` (when the files were
+    downloaded) are kept with the dataset, with the years its rows cover.
 
     Example
     -------
@@ -143,6 +147,7 @@ def ingest(
     for part, loc in zip(parts, locations):
         part.location = loc
 
+    first_year, last_year = period_of(result.projects, result.figures)
     dataset = Dataset(
         id=dataset_id(source.name, files),
         source=source.name,
@@ -158,6 +163,10 @@ def ingest(
         location_report=location_report(locations) if parts else {},
         recognised_as=recognised or result.recognised_as,
         profile=result.profile,
+        published=published,
+        fetched_at=fetched_at,
+        first_year=first_year,
+        last_year=last_year,
     )
     tick("write", 0, 1)
     store.replace_dataset(
@@ -170,3 +179,21 @@ def ingest(
     )
     tick("write", 1, 1)
     return IngestReport(dataset, list(result.errors), len(result.figures))
+
+
+def period_of(projects, figures) -> tuple[int | None, int | None]:
+    """The first and last year a dataset's rows cover: its projects' start years, else its
+    figures' reference years (None, None when the rows carry no year).
+
+    Example
+    -------
+    >>> from datetime import date
+    >>> from regioatlas.model import Project
+    >>> period_of([Project("s:1", "s", "1", start_date=date(2015, 3, 1)),
+    ...            Project("s:2", "s", "2", start_date=date(2019, 1, 1))], [])
+    (2015, 2019)
+    """
+    years = [p.start_date.year for p in projects if p.start_date is not None]
+    if not years:
+        years = [f.year for f in figures if f.year is not None]
+    return (min(years), max(years)) if years else (None, None)

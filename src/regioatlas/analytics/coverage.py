@@ -23,6 +23,9 @@ class SourceInCountry:
     first_year: int | None
     last_year: int | None
     ingested_at: datetime | None = None
+    #: the dataset's publication date or version, and when its files were fetched
+    published: str | None = None
+    fetched_at: datetime | None = None
 
 
 def coverage(
@@ -46,7 +49,7 @@ def coverage(
     list of dict
         One per source in the region, most projects first: ``source``, ``title``,
         ``projects``, ``period`` ("2014–2020" or None), ``first_year``, ``last_year``,
-        ``ingested_at``, ``located_share`` (0-1, of the source's participations in the
+        ``ingested_at``, ``published``, ``fetched_at``, ``located_share`` (0-1, of the source's participations in the
         country, located at ``level`` or finer), ``level``, ``country``.
 
     Example
@@ -73,6 +76,8 @@ def coverage(
                 "first_year": first,
                 "last_year": last,
                 "ingested_at": s.ingested_at.isoformat() if s and s.ingested_at else None,
+                "published": s.published if s else None,
+                "fetched_at": s.fetched_at.isoformat() if s and s.fetched_at else None,
                 "located_share": share,
                 "level": level,
                 "country": country,

@@ -46,7 +46,7 @@ class Store(ABC):
     """
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
-    SCHEMA_VERSION: int = 5  # 3: stations; 4: public funding; 5: tokens, jobs, audit
+    SCHEMA_VERSION: int = 6  # 3: stations; 4: public funding; 5: tokens, jobs, audit; 6: freshness
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""
