@@ -18,12 +18,12 @@ from regioatlas.store import Store, open_store, store_exists
 #: the publication each bundled file was taken from, as data/demo/README.md states it (the
 #: files came without a machine-readable date), keyed by the dataset's first file
 DEMO_PUBLISHED = {
-    "h2020_participations_eunets_2020-12.csv.gz": "CORDIS export of 2020-12",
-    "horizon_europe_projects_sample.csv.gz": "CORDIS export of 2026-03",
-    "FI_ERDF_ESF_2014-2020_projektilista.csv": "as published in 2016",
-    "AT_ERDF_2014-2020_Vorhabensliste.csv": "as published in 2016",
-    "PL_ERDF_2014-2020_projects.csv": "as published in 2016",
-    "estat_nama_10r_3gdp_2024-05_pps_hab.tsv.gz": "Eurostat release of 2024-05",
+    "h2020_participations_eunets_2020-12.csv.gz": "2020-12",
+    "horizon_europe_projects_sample.csv.gz": "2026-03",
+    "FI_ERDF_ESF_2014-2020_projektilista.csv": "2016",
+    "AT_ERDF_2014-2020_Vorhabensliste.csv": "2016",
+    "PL_ERDF_2014-2020_projects.csv": "2016",
+    "estat_nama_10r_3gdp_2024-05_pps_hab.tsv.gz": "2024-05",
 }
 
 #: (source, files in regioatlas/data/demo, or ``folder/name`` in regioatlas/data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
+from regioatlas.analytics.coverage import located_shares, period
 from regioatlas.api.organisations import Organisations
 from regioatlas.api.params import (
     atlas_region,
@@ -24,6 +25,7 @@ from regioatlas.geo.regions import ResolvedRegion, equivalent_codes, resolve_reg
 from regioatlas.library.figures import aggregate_rows, latest_population
 from regioatlas.model import Region
 from regioatlas.model.regions import ATLAS_VERSION
+from regioatlas.sources.registry import available
 from regioatlas.store.base import Store
 
 
@@ -217,7 +219,18 @@ class Atlas:
 
     # --- datasets and facets -----------------------------------------------------------
     def datasets(self) -> dict:
-        items = [jsonable(asdict(d)) for d in self.store.datasets()]
+        """Every dataset with its provenance and freshness: the years it covers (``period``),
+        its title, and the share of its participations located at each NUTS level or finer."""
+        titles = available()
+        items = [
+            {
+                **jsonable(asdict(d)),
+                "title": titles.get(d.source, d.source),
+                "period": period(d.first_year, d.last_year),
+                "located_share_by_level": located_shares(d.location_report),
+            }
+            for d in self.store.datasets()
+        ]
         return {"count": len(items), "items": items}
 
     def facets(self) -> dict:
