@@ -141,7 +141,8 @@ class Organisations:
 
         Example
         -------
-        >>> organisations = Organisations(store)  # doctest: +SKIP
+        >>> from regioatlas.store import open_store
+        >>> organisations = Organisations(open_store(":memory:"))
         >>> organisations.ready() is None  # nothing built yet: the build starts now
         True
         """
