@@ -177,6 +177,12 @@ def test_fetch_cordis_h2020_downloads_caches_and_ingests(mirror, config, tmp_pat
     assert manifest.dataset_id == report.dataset.id
     assert manifest.ingested_sha256 == report.dataset.sha256
     assert _counts(store) == {report.dataset.id: 1074}
+    # freshness kept with the dataset: the server's Last-Modified, the fetch time, the years
+    with open_store(str(store)) as s:
+        [kept] = s.datasets()
+    assert kept.published == "2025-12-01"
+    assert kept.fetched_at is not None and kept.fetched_at.isoformat() == manifest.fetched_at
+    assert kept.first_year is not None and kept.first_year <= kept.last_year
 
 
 def test_unchanged_source_costs_one_request_and_writes_nothing(mirror, config, tmp_path):

@@ -174,8 +174,26 @@ def test_api_filters_by_region_of_any_version(app_client):
         assert any(p["nuts3"] == "FI1C6" for p in one["participations"])
 
 
+def test_a_project_never_waits_for_the_organisation_matching(app_client):
+    from regioatlas.api.atlas import Atlas
+
+    # a fresh atlas over the app's store: nothing matched yet for its data version
+    atlas = Atlas(app_client.app.state.atlas.store)
+    pending = atlas.project("cordis-h2020:221856")
+    assert pending["organisations"] == "pending"
+    assert pending["participants"]
+    assert all("organisation_id" not in p for p in pending["participants"])
+    # the answer started the build in the background; once built, the ids are there
+    atlas.organisations.current()
+    ready = atlas.project("cordis-h2020:221856")
+    assert ready["organisations"] == "ready"
+    assert all(p["organisation_id"].startswith("pic-") for p in ready["participants"])
+
+
 def test_project_participants_link_to_their_organisation(app_client):
+    app_client.get("/api/organisations", params={"limit": 1})  # waits for the matching
     project = app_client.get("/api/projects/cordis-h2020:221856").json()
+    assert project["organisations"] == "ready"
     ids = [p["organisation_id"] for p in project["participants"]]
     assert all(ids) and ids[0] == f"pic-{project['participants'][0]['org_id']}"
     org = app_client.get(f"/api/organisations/{ids[0]}").json()
@@ -211,3 +229,42 @@ def test_the_organisation_page_is_served(app_client):
     r = app_client.get("/organisation/pic-932760440")
     assert r.status_code == 200
     assert "/static/app/organisations.js" in r.text
+
+
+# --- coverage said plainly (issue 10, part 3) ---------------------------------------------
+def test_region_summary_states_sources_years_and_located_share(app_client):
+    body = app_client.get("/api/regions/FI1C6/summary").json()
+    [fi] = [c for c in body["coverage"] if c["source"] == "fi-rakennerahastot"]
+    assert fi["projects"] == next(
+        s["projects"] for s in body["by_source"] if s["key"] == "fi-rakennerahastot"
+    )
+    assert fi["title"].startswith("Finnish list of operations")
+    assert fi["first_year"] >= 2014 and fi["last_year"] <= 2023 and fi["period"]
+    assert fi["ingested_at"] and fi["level"] == 3 and fi["country"] == "FI"
+    assert fi["published"] == "2016"  # a bundled file: not fetched
+    assert fi["fetched_at"] is None
+    # the share is the Finnish list's participations in Finland located to NUTS 3
+    flt = {"source": "fi-rakennerahastot", "country": "FI", "level": "3"}
+    located = sum(
+        r["participations"] for r in app_client.get("/api/aggregates", params=flt).json()["items"]
+    )
+    total = sum(
+        r["participations"]
+        for r in app_client.get("/api/aggregates", params={**flt, "level": "0"}).json()["items"]
+    )
+    assert fi["located_share"] == pytest.approx(located / total, abs=1e-4)
+    assert 0 < fi["located_share"] < 1
+
+
+def test_datasets_say_their_publication_and_period(app_client):
+    items = {d["source"]: d for d in app_client.get("/api/datasets").json()["items"]}
+    fi = items["fi-rakennerahastot"]
+    assert fi["published"] == "2016" and fi["fetched_at"] is None
+    assert 2014 <= fi["first_year"] <= fi["last_year"] <= 2023
+    h2020 = items["cordis-h2020"]
+    assert h2020["published"] == "2020-12"
+    # Horizon 2020 ran 2014-2020; its last grants started in 2022
+    assert (h2020["first_year"], h2020["last_year"]) == (2014, 2022)
+    # a statistics table's period is its figures' reference years
+    population = items["eurostat-population"]
+    assert population["first_year"] and population["first_year"] <= population["last_year"]

@@ -15,6 +15,17 @@ from pathlib import Path
 from regioatlas.ingest import IngestReport, Progress, dataset_id, files_sha256, ingest
 from regioatlas.store import Store, open_store, store_exists
 
+#: the publication each bundled file was taken from, as data/demo/README.md states it (the
+#: files came without a machine-readable date), keyed by the dataset's first file
+DEMO_PUBLISHED = {
+    "h2020_participations_eunets_2020-12.csv.gz": "2020-12",
+    "horizon_europe_projects_sample.csv.gz": "2026-03",
+    "FI_ERDF_ESF_2014-2020_projektilista.csv": "2016",
+    "AT_ERDF_2014-2020_Vorhabensliste.csv": "2016",
+    "PL_ERDF_2014-2020_projects.csv": "2016",
+    "estat_nama_10r_3gdp_2024-05_pps_hab.tsv.gz": "2024-05",
+}
+
 #: (source, files in regioatlas/data/demo, or ``folder/name`` in regioatlas/data)
 DEMO_DATASETS: list[tuple[str, list[str]]] = [
     ("eurostat-population", ["estat_demo_r_pjanaggr3_total.tsv.gz"]),
@@ -122,6 +133,7 @@ def build_demo(
                 allow_partial=True,
                 progress=progress,
                 locator=locator,
+                published=DEMO_PUBLISHED.get(names[0]),
             )
             reports.append(report)
         from regioatlas.api.practices import ingest_practices

@@ -104,6 +104,8 @@ def ingest(
     progress: Progress | None = None,
     locator=None,
     batch_rows: int = BATCH_ROWS,
+    published: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> IngestReport:
     """Read ``paths`` with a source (``"auto"`` recognises it), locate, and store one dataset.
 
@@ -112,7 +114,9 @@ def ingest(
     Idempotent: the same files again replace the dataset with identical rows. A source that
     reads in batches (``read_batches``: the lists of operations, CORDIS) is streamed: each
     batch is read, located and handed to the store's write before the next is read, so memory
-    holds one batch (``batch_rows`` rows), not the whole dataset.
+    holds one batch (``batch_rows`` rows), not the whole dataset. ``published`` (the
+    publication date or version) and ``fetched_at`` (when the files were downloaded) are kept
+    with the dataset, with the years its rows cover.
 
     Example
     -------
@@ -161,6 +165,10 @@ def ingest(
             location_report=run.tally.report() if run.participants else {},
             recognised_as=recognised or first.recognised_as,
             profile=first.profile,
+            published=published,
+            fetched_at=fetched_at,
+            first_year=run.period()[0],
+            last_year=run.period()[1],
         )
         return DatasetTail(dataset, run.figures, run.stations, run.station_values)
 
@@ -195,6 +203,7 @@ class _Run:
         self.tally = LocationTally()
         self._checked: set[int] = set()
         self.streaming = False
+        self.project_years: tuple[int | None, int | None] = (None, None)
 
     def check(self, result: ReadResult) -> None:
         """Take a batch's figures, stations and errors (once per batch)."""
@@ -235,4 +244,30 @@ class _Run:
                 self.tick("locate", self.participants + start + len(chunk), total)
             self.projects += len(result.projects)
             self.participants += len(parts)
+            years = [y for y in (*self.project_years, *period_of(result.projects, [])) if y]
+            self.project_years = (min(years), max(years)) if years else (None, None)
             yield result.projects, parts
+
+    def period(self) -> tuple[int | None, int | None]:
+        """The years the dataset covers: its projects' start years, else its figures' years."""
+        if self.project_years[0] is not None:
+            return self.project_years
+        return period_of([], self.figures)
+
+
+def period_of(projects, figures) -> tuple[int | None, int | None]:
+    """The first and last year a dataset's rows cover: its projects' start years, else its
+    figures' reference years (None, None when the rows carry no year).
+
+    Example
+    -------
+    >>> from datetime import date
+    >>> from regioatlas.model import Project
+    >>> period_of([Project("s:1", "s", "1", start_date=date(2015, 3, 1)),
+    ...            Project("s:2", "s", "2", start_date=date(2019, 1, 1))], [])
+    (2015, 2019)
+    """
+    years = [p.start_date.year for p in projects if p.start_date is not None]
+    if not years:
+        years = [f.year for f in figures if f.year is not None]
+    return (min(years), max(years)) if years else (None, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
+from regioatlas.analytics.coverage import located_shares, period
 from regioatlas.api.answers import AnswerCache, filter_key
 from regioatlas.api.organisations import Organisations
 from regioatlas.api.params import (
@@ -25,6 +26,7 @@ from regioatlas.geo.regions import ResolvedRegion, equivalent_codes, resolve_reg
 from regioatlas.library.figures import aggregate_rows, latest_population
 from regioatlas.model import Region
 from regioatlas.model.regions import ATLAS_VERSION
+from regioatlas.sources.registry import available
 from regioatlas.store.base import Store
 
 
@@ -192,9 +194,11 @@ class Atlas:
         # makes it a link must never get "javascript:" or "data:" (the web app checks too)
         url = (p.get("url") or "").strip()
         p["url"] = url if url.lower().startswith(("http://", "https://")) else None
-        # each participant names its organisation, so that a client can link to its page
+        # each participant names its organisation, so that a client can link to its page;
+        # while the matching is being built the project answers at once without the ids
         org_of = self.organisations.of_project(project_id)
-        for participant in p.get("participants", []):
+        p["organisations"] = "pending" if org_of is None else "ready"
+        for participant in p.get("participants", []) if org_of is not None else []:
             participant["organisation_id"] = org_of.get(participant.get("seq"))
         return jsonable(p)
 
@@ -221,7 +225,18 @@ class Atlas:
 
     # --- datasets and facets -----------------------------------------------------------
     def datasets(self) -> dict:
-        items = [jsonable(asdict(d)) for d in self.store.datasets()]
+        """Every dataset with its provenance and freshness: the years it covers (``period``),
+        its title, and the share of its participations located at each NUTS level or finer."""
+        titles = available()
+        items = [
+            {
+                **jsonable(asdict(d)),
+                "title": titles.get(d.source, d.source),
+                "period": period(d.first_year, d.last_year),
+                "located_share_by_level": located_shares(d.location_report),
+            }
+            for d in self.store.datasets()
+        ]
         return {"count": len(items), "items": items}
 
     def facets(self) -> dict:

@@ -195,6 +195,8 @@ def _coverage_of(atlas: Atlas, region, by_source: list[dict], datasets: dict) ->
                 first_year=min(years) if years else None,
                 last_year=max(years) if years else None,
                 ingested_at=dataset.ingested_at if dataset else None,
+                published=dataset.published if dataset else None,
+                fetched_at=dataset.fetched_at if dataset else None,
             )
         )
     in_region = {row["key"]: row["projects"] for row in by_source}

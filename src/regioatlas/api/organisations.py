@@ -118,6 +118,8 @@ class Organisations:
         self.store = store
         self._index: OrganisationIndex | None = None
         self._lock = threading.Lock()
+        self._starting = threading.Lock()
+        self._builder: threading.Thread | None = None
 
     def current(self) -> OrganisationIndex:
         """The index for the store's data as they are now."""
@@ -129,6 +131,34 @@ class Organisations:
             if self._index is None or self._index.data_version != version:
                 self._index = self._build(version)
             return self._index
+
+    def ready(self) -> OrganisationIndex | None:
+        """The index if it is built for the data as they are now, else None at once.
+
+        A page that only decorates its answer with organisation ids must not wait for the
+        matching (tens of seconds over a large store): it gets None and the build starts in
+        the background, so a later request finds it ready.
+
+        Example
+        -------
+        >>> from regioatlas.store import open_store
+        >>> organisations = Organisations(open_store(":memory:"))
+        >>> organisations.ready() is None  # nothing built yet: the build starts now
+        True
+        """
+        index = self._index
+        if index is not None and index.data_version == self.store.data_version():
+            return index
+        self.warm()
+        return None
+
+    def warm(self) -> None:
+        """Build the index for the current data in a background thread (one build at a time)."""
+        with self._starting:
+            if self._builder is not None and self._builder.is_alive():
+                return  # current() builds for the newest version, whichever started it
+            self._builder = threading.Thread(target=self.current, daemon=True, name="organisations")
+            self._builder.start()
 
     def _build(self, version: str) -> OrganisationIndex:
         rows = self.store.participants(ProjectFilter())
@@ -213,9 +243,11 @@ class Organisations:
             "funding_by_year": _funding_by_year(participations),
         }
 
-    def of_project(self, project_id: str) -> dict[int, str]:
-        """The organisation id of each participant of a project, by sequence number."""
-        return self.current().by_project.get(project_id, {})
+    def of_project(self, project_id: str) -> dict[int, str] | None:
+        """The organisation id of each participant of a project, by sequence number; None
+        while the matching for the current data is still being built (never waits)."""
+        index = self.ready()
+        return None if index is None else index.by_project.get(project_id, {})
 
 
 def _by_project(organisations: list[Organisation]) -> dict[str, dict[int, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from regioatlas import settings
@@ -128,7 +129,7 @@ def fetch_source(
         manifest = Manifest(remote.name, cached, now, values=list(values or remote.defaults))
         report = None
         if not download_only and remote.ingest_as and store_url:
-            report = _ingest(remote, _ingest_paths(incoming, cached), store_url, progress)
+            report = _ingest(remote, incoming, manifest, store_url, progress)
             manifest.ingested_sha256, manifest.dataset_id = report.dataset.sha256, report.dataset.id
             manifest.ingested_at = now
         cache.commit(manifest)
@@ -293,24 +294,54 @@ def _ingest_paths(folder: Path, entries: list[CachedFile]) -> list[Path]:
 
 
 def _ingest(
-    remote: RemoteSource, paths: list[Path], store_url: str, progress: Progress | None
+    remote: RemoteSource,
+    folder: Path,
+    manifest: Manifest,
+    store_url: str,
+    progress: Progress | None,
 ) -> IngestReport:
     from regioatlas.store import open_store
 
     assert remote.ingest_as is not None
     # ingest() takes list[Path | str]; a list is invariant, so this list is typed as that
-    files: list[Path | str] = [*paths]
+    files: list[Path | str] = [*_ingest_paths(folder, manifest.files)]
     with open_store(store_url) as store:
         return ingest(
-            store, remote.ingest_as, files, allow_partial=remote.allow_partial, progress=progress
+            store,
+            remote.ingest_as,
+            files,
+            allow_partial=remote.allow_partial,
+            progress=progress,
+            published=published_of(manifest),
+            fetched_at=datetime.fromisoformat(manifest.fetched_at),
         )
+
+
+def published_of(manifest: Manifest) -> str | None:
+    """The publication date the publisher's server states: the newest Last-Modified of the
+    files, as an ISO date (None when no file came with one).
+
+    Example
+    -------
+    >>> f = CachedFile("p.zip", "https://x/p.zip", "0" * 64, 1, "2026-12-01T10:00:00+00:00",
+    ...                last_modified="Tue, 04 Nov 2025 08:12:31 GMT")
+    >>> published_of(Manifest("cordis-h2020", [f], f.fetched_at))
+    '2025-11-04'
+    """
+    dates = []
+    for entry in manifest.files:
+        try:
+            dates.append(parsedate_to_datetime(entry.last_modified or "").date())
+        except (TypeError, ValueError):
+            continue  # no header, or one a server wrote wrongly: not a publication date
+    return max(dates).isoformat() if dates else None
 
 
 def _unchanged(remote, cache, manifest, requests, store_url, download_only) -> FetchResult:
     """Nothing changed remotely; ingest only a version never ingested (downloaded earlier)."""
     wants_ingest = not download_only and remote.ingest_as and store_url
     if wants_ingest and manifest.ingested_sha256 is None:
-        report = _ingest(remote, _ingest_paths(cache.current, manifest.files), store_url, None)
+        report = _ingest(remote, cache.current, manifest, store_url, None)
         manifest.ingested_sha256, manifest.dataset_id = report.dataset.sha256, report.dataset.id
         manifest.ingested_at = _now()
         cache.record(manifest)

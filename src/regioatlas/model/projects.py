@@ -128,6 +128,13 @@ class Dataset:
     location_report: dict = field(default_factory=dict)
     recognised_as: str | None = None
     profile: str | None = None
+    #: the publication date or version as its publisher states it ("2020-12", a Last-Modified)
+    published: str | None = None
+    #: when the files were downloaded by ``regioatlas fetch`` (None: given by hand)
+    fetched_at: datetime | None = None
+    #: the years the rows cover (projects' start years, figures' reference years)
+    first_year: int | None = None
+    last_year: int | None = None
 
 
 @dataclass(slots=True)

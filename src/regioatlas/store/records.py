@@ -154,6 +154,10 @@ def dataset_row(
         json.dumps(d.location_report),
         d.recognised_as,
         d.profile,
+        d.published,
+        d.fetched_at.replace(tzinfo=None) if d.fetched_at else None,
+        d.first_year,
+        d.last_year,
     ]
 
 
@@ -170,7 +174,7 @@ def dataset_from_row(r) -> Dataset:
     (id_, source, files, sha, publisher, licence, attribution, at, pc, parc, _fc, rej, report) = r[
         :13
     ]
-    recognised, profile = r[13:15]
+    recognised, profile, published, fetched_at, first_year, last_year = r[13:19]
     return Dataset(
         id_,
         source,
@@ -186,6 +190,10 @@ def dataset_from_row(r) -> Dataset:
         json.loads(report or "{}"),
         recognised,
         profile,
+        published,
+        fetched_at.replace(tzinfo=UTC) if fetched_at else None,
+        first_year,
+        last_year,
     )
 
 

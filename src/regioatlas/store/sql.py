@@ -121,6 +121,17 @@ DATASET_COLUMNS = [
     ("profile", "VARCHAR"),
 ]
 
+#: how fresh a dataset is (issue 10, part 3): its publication date or version as published,
+#: when its files were fetched (None for files given by hand), the years its rows cover
+DATASET_COLUMNS_ADDED = [
+    ("published", "VARCHAR"),
+    ("fetched_at", "TIMESTAMP"),
+    ("first_year", "INTEGER"),
+    ("last_year", "INTEGER"),
+]
+_DATASET_COLUMNS_V1 = list(DATASET_COLUMNS)
+DATASET_COLUMNS = _DATASET_COLUMNS_V1 + DATASET_COLUMNS_ADDED
+
 
 def _create(table: str, columns, extra: str = "") -> str:
     cols = ",\n  ".join(f"{n} {t}" for n, t in columns)
@@ -326,7 +337,7 @@ def job_update_query(fields: list[str]) -> str:
 #: migrations[i] brings a store from schema version i to i + 1
 MIGRATIONS: list[list[str]] = [
     [
-        _create("datasets", DATASET_COLUMNS),
+        _create("datasets", _DATASET_COLUMNS_V1),
         _create("projects", _PROJECT_COLUMNS_V1),
         _create("participants", PARTICIPANT_COLUMNS, ",\n  PRIMARY KEY (project_id, seq)"),
         _create("region_figures", FIGURE_COLUMNS),
@@ -384,6 +395,8 @@ MIGRATIONS: list[list[str]] = [
             "practice_versions", PRACTICE_VERSION_COLUMNS, ",\n  PRIMARY KEY (kind, id, version)"
         )
     ],
+    # 8: freshness of each dataset (issue 10, part 3): publication, fetch date, period
+    [f"ALTER TABLE datasets ADD COLUMN {n} {t}" for n, t in DATASET_COLUMNS_ADDED],
 ]
 
 #: every table whose rows belong to a dataset, children first (the order rows are deleted in)

@@ -5,8 +5,6 @@ Thin: each route passes its path value and raw query to ``regioatlas.api.organis
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import FastAPI, Request
 
 from regioatlas.api.atlas import Atlas
@@ -17,7 +15,7 @@ from regioatlas.web.query import declared, query
 def register(app: FastAPI, atlas: Atlas) -> None:
     """Add the organisation routes; the matching is warmed now, not on a user's first page."""
     organisations = atlas.organisations
-    threading.Thread(target=organisations.current, daemon=True).start()
+    organisations.warm()
 
     @app.get(
         "/api/organisations",

@@ -23,13 +23,15 @@
       el("p", { class: "muted" }, CONFIG.attributions[0]),
       el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, el("table", { class: "data", id: "datasets" },
         el("thead", {}, el("tr", {}, [_("Publisher"), _("Files"), _("Licence"), _("Attribution"), _("Projects"),
-          _("Participations"), _("Located to NUTS 3"), _("Ingested")].map((h) => el("th", { scope: "col" }, h)))),
+          _("Participations"), _("Located to NUTS 3"), _("Period"), _("Published"), _("Ingested")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, items.map((d) => el("tr", { "data-source": d.source },
           el("td", {}, d.publisher || d.source), el("td", { class: "small" }, d.files.map(base).join(", ")),
           el("td", {}, d.licence || "–"), el("td", {}, d.attribution || "–"),
           el("td", { class: "num" }, fmt.num(d.project_count)), el("td", { class: "num" }, fmt.num(d.participant_count)),
           el("td", { class: "num" }, d.participant_count ? share(d, "3") : "–"),
-          el("td", {}, fmt.date((d.ingested_at || "").slice(0, 10)))))))));
+          el("td", { class: "period" }, d.period || "–"), el("td", {}, d.published || "–"),
+          el("td", {}, fmt.date((d.ingested_at || "").slice(0, 10)) +
+            (d.fetched_at ? " (" + _("fetched") + " " + fmt.date(d.fetched_at.slice(0, 10)) + ")" : ""))))))));
   }
 
   RA.registerView("data", { path: "/data/:region?", title: () => _("Data and licences"), render: renderData });

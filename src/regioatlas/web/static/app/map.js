@@ -173,6 +173,15 @@
     }
     return rows;
   }
+  // What the colours cover: each source shown, its years and publication, and the share of its
+  // participations located at the level drawn (the rest are counted only at coarser levels).
+  async function legendCoverage(box, level) {
+    const chosen = String(S().filters.source || "").split(",").filter(Boolean);
+    const shown = (await api("/api/datasets")).items.filter((d) => d.project_count && (!chosen.length || chosen.includes(d.source)));
+    box.textContent = _("Sources shown:") + " " + shown.map((d) => d.title + (d.period ? " " + d.period : "") +
+      (d.published ? " (" + _("published") + " " + d.published + ")" : "") +
+      (d.located_share_by_level[level] !== undefined ? " · " + fmt.num(100 * d.located_share_by_level[level]) + " % " + _("located at this level") : "")).join("; ");
+  }
   function drawLegend(classes, level) {
     if (legend) legend.remove();
     legend = L.control({ position: "bottomright" });
@@ -182,7 +191,9 @@
       const box = el("details", { class: "legend", id: "legend", open: window.matchMedia("(min-width: 761px)").matches },
         el("summary", {}, el("strong", {}, METRICS[S().metric]() + " · NUTS " + level)),
         el("ul", {}, rows),
-        el("p", { class: "small", id: "legend-classes" }, classes.note));
+        el("p", { class: "small", id: "legend-classes" }, classes.note),
+        el("p", { class: "small", id: "legend-coverage" }));
+      legendCoverage(box.querySelector("#legend-coverage"), level).catch(() => null);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };

@@ -172,6 +172,7 @@
       el("p", { class: "muted small" }, _("Data:") + " " + s.sources.map((x) => x.attribution.replace(/^Source:\s*/, "") + " (" + x.licence + ")").join(" · ")),
       // what the figures cover: each source, its years, when it was ingested, how much of it is located to this level
       el("p", { class: "small", id: "region-coverage" }, (s.coverage || []).map((c) => s.region.name_latin + ": " + fmt.num(c.projects) + " " + _("projects") + " · " + c.title + (c.period ? " " + c.period : "") +
+        (c.published ? " · " + _("published") + " " + c.published : "") +
         (c.ingested_at ? " · " + _("Ingested") + " " + fmt.date(c.ingested_at.slice(0, 10)) : "") +
         (c.located_share !== null ? " · " + fmt.num(100 * c.located_share) + " % " + _("of the source's participations in the country located to NUTS") + " " + c.level : "")).join(" | ")));
     drawLocator(locator, s.region).catch(() => null);
