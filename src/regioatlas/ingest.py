@@ -201,15 +201,17 @@ class _Run:
         self.station_values: list = []
         self.projects = self.participants = 0
         self.tally = LocationTally()
-        self._checked: set[int] = set()
+        self._last_checked: ReadResult | None = None
         self.streaming = False
         self.project_years: tuple[int | None, int | None] = (None, None)
 
     def check(self, result: ReadResult) -> None:
         """Take a batch's figures, stations and errors (once per batch)."""
-        if id(result) in self._checked:
+        # by identity, not id(): a streamed batch is freed once written and the next batch may
+        # get its id, which once skipped that batch's row errors
+        if result is self._last_checked:
             return
-        self._checked.add(id(result))
+        self._last_checked = result
         if self.first is None:
             self.first = result
         _check_figures(result, self.locator.registry, self.files)
