@@ -59,7 +59,7 @@ class Store(ABC):
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
     #: 3: stations; 4: public funding; 5: tokens, jobs, audit; 6: summary rows; 7: practices
-    SCHEMA_VERSION: int = 7
+    SCHEMA_VERSION: int = 8
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""
