@@ -138,7 +138,7 @@ def test_migration_builds_the_rows_of_an_older_store(tmp_path):
     with duckdb.connect(str(path)) as con:  # back to the schema before the summary
         for step in sql.MIGRATIONS[version - 1 :]:  # its table and those of later steps
             for statement in step:
-                created = re.match(r"CREATE TABLE (\w+)", statement)
+                created = re.match(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", statement)
                 if created:
                     con.execute(f"DROP TABLE {created.group(1)}")
         con.execute("DELETE FROM schema_migrations WHERE version >= ?", [version])

@@ -102,6 +102,9 @@ def revoke_token(store: Store, name: str, now: datetime | None = None) -> None:
     >>> revoke_token(store, "alice")  # doctest: +SKIP
     """
     store.revoke_token(name, now or datetime.now(UTC))
+    for key, (_, principal) in list(_recent_lookups.items()):
+        if key[0] == store.url and principal.name == name:
+            _recent_lookups.pop(key, None)
 
 
 def list_tokens(store: Store) -> list[dict]:
@@ -151,12 +154,28 @@ def authenticate(store: Store, header_value: str | None) -> Principal:
     """
     token = bearer_token(header_value)
     digest = hash_token(token)
+    key = (store.url, digest)
+    known = _recent_lookups.get(key)
+    if known is not None and time.monotonic() - known[0] < TOKEN_REUSE_S:
+        return known[1]
     row = store.token_by_hash(digest)
     # the lookup is by hash, so its timing says nothing about the token; compare anyway in
     # constant time so that no future lookup can leak a prefix
     if row is None or not hmac.compare_digest(row["token_sha256"], digest):
         raise Unauthorized("unknown or revoked API token", parameter="Authorization")
-    return Principal(row["name"], row["role"])
+    principal = Principal(row["name"], row["role"])
+    if len(_recent_lookups) > 10_000:  # bounded memory
+        _recent_lookups.clear()
+    _recent_lookups[key] = (time.monotonic(), principal)
+    return principal
+
+
+#: how long, in seconds, a successful token lookup answers again without asking the store: a
+#: lookup was one round trip of each write (an NGSI-LD creation is about ten). A revocation
+#: in this process takes effect at once, one in another process (the CLI) within this time
+TOKEN_REUSE_S = 1.0
+#: (store URL, token hash) → (when looked up, its principal); only tokens that were found
+_recent_lookups: dict[tuple[str, str], tuple[float, Principal]] = {}
 
 
 def require(principal: Principal, role: str) -> Principal:

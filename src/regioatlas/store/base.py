@@ -59,8 +59,8 @@ class Store(ABC):
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
     #: 3: stations; 4: public funding; 5: tokens, jobs, audit; 6: summary rows; 7: practices;
-    #: 8: dataset freshness
-    SCHEMA_VERSION: int = 8
+    #: 8: dataset freshness; 9: the write counter
+    SCHEMA_VERSION: int = 9
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""

@@ -269,6 +269,7 @@ class DuckDBStore(ServerRows, Store):
                 ),
             )
             _refresh_summary(cur, dataset_id)
+            cur.execute(sql.COUNT_WRITE)
 
         try:
             self._write(change)
@@ -290,6 +291,7 @@ class DuckDBStore(ServerRows, Store):
         def change(cur: duckdb.DuckDBPyConnection) -> None:
             _delete_dataset_rows(cur, dataset_id)
             _refresh_summary(cur, dataset_id)
+            cur.execute(sql.COUNT_WRITE)
 
         self._write(change)
 
@@ -308,7 +310,17 @@ class DuckDBStore(ServerRows, Store):
 
     def _append(self, appends: list) -> list[list[str]]:
         outcome: list[list[list[str]]] = []
-        self._write(lambda cur: outcome.append(duckdb_append.append_small_datasets(cur, appends)))
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            outcome.append(duckdb_append.append_small_datasets(cur, appends))
+            if all(outcome[0]):  # every append refused: no new version of the file
+                raise _NothingWritten
+            cur.execute(sql.COUNT_WRITE)
+
+        try:
+            self._write(change)
+        except _NothingWritten:
+            pass
         return outcome[0]
 
     def figures_of_source(self, source: str) -> list[tuple[str, RegionFigure]]:
@@ -501,12 +513,16 @@ class DuckDBStore(ServerRows, Store):
         return rows
 
     def data_version(self) -> str:
-        rows = (
-            self._cur()
-            .execute("SELECT id, sha256, ingested_at FROM datasets ORDER BY id")
-            .fetchall()
-        )
-        return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+        # the count of dataset writes (sql.COUNT_WRITE), not the file's identity: writes of
+        # tokens, jobs and audit entries make new files too but change no data. A file store's
+        # snapshot read the count when it opened: no query per call
+        if not self._file_backed:
+            (writes,) = self._cur().execute("SELECT n FROM store_writes").fetchone()
+            return f"w{writes}"
+        snapshot = self._snapshots.current()
+        if snapshot.writes is None:  # a file older than schema 8, opened read-only
+            return hashlib.sha256(repr(snapshot.version).encode()).hexdigest()[:16]
+        return f"w{snapshot.writes}"
 
     def facets(self) -> dict[str, list]:
         cur = self._cur()
@@ -527,6 +543,10 @@ class DuckDBStore(ServerRows, Store):
             self._snapshots.close()
         else:
             self._con.close()
+
+
+class _NothingWritten(Exception):
+    """Rolls back a write that turned out to change nothing (the store stays as it was)."""
 
 
 #: each dataset table's columns, in the order Arrow tables are built for it

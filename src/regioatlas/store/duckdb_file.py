@@ -228,6 +228,8 @@ class Snapshot:
             raise StoreError(f"the store {path} cannot be opened: {exc}") from exc
         self._con.execute(f"USE {self.ALIAS}")
         self._local = threading.local()
+        # read once: the file of a snapshot never changes, so neither does its write count
+        self.writes = _write_count(self._con)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
@@ -280,6 +282,15 @@ class Snapshots:
             if self._current is not None:
                 self._current.close()
                 self._current = None
+
+
+def _write_count(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The store's count of dataset writes (None in a file older than schema version 9)."""
+    try:
+        row = con.execute("SELECT n FROM store_writes").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return None if row is None else int(row[0])
 
 
 def _quoted(path: str) -> str:

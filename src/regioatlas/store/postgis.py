@@ -69,6 +69,13 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "FOR EACH ROW EXECUTE FUNCTION regioatlas_versions_append_only()",
         "CREATE INDEX practice_versions_status ON practice_versions (kind, status)",
     ],
+    # appends count their writes in 64 rows, one per publication lock bucket: an append
+    # already holds its bucket's lock, so counting adds no wait (one row for all would queue
+    # every publication behind the one before); data_version() sums them
+    9: [
+        "CREATE TABLE store_append_writes (bucket INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+        "INSERT INTO store_append_writes SELECT b, 0 FROM generate_series(0, 63) AS b",
+    ],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
 _UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
@@ -322,36 +329,23 @@ class PostGISStore(ReadRouting, Store):
             raise StoreError(f"dataset {dataset_id} breaks a store constraint: {reason}") from exc
 
     def append_small_dataset(self, dataset, figures, audit=None) -> list[str]:
+        """One publication in two round trips: the lock, then one statement that checks the
+        clashes and, when there are none, inserts everything and counts the write.
+
+        Publications of the same names queue on the lock (so two cannot both pass the clash
+        check), others commit side by side and share log flushes: no store-wide lock. Names
+        map to 64 lock buckets, taken in order (no deadlock, few locks per batch). The lock is
+        a statement of its own: the clash check must read after it is held. Sent through a
+        pipeline, BEGIN, the lock and the statement travel together (a round trip cost about
+        as much as the work on the loaded 2-core machine: 10 per publication were 80 ms).
+        """
         self._writable()
-        clash_query, clash_params = sql.small_dataset_clash_query(
-            dataset.id, dataset.source, dataset.files
-        )
-        clashes: list[str] = []
-        with self._transaction() as cur:
-            # publications of the same names queue here (so two cannot both pass the clash
-            # check), others commit side by side and share log flushes: no store-wide lock.
-            # Names map to 64 lock buckets, taken in order (no deadlock, few locks per batch);
-            # the new dataset row alone changes data_version.
-            cur.execute(
-                "SELECT pg_advisory_xact_lock(7213, b) FROM (SELECT DISTINCT "
-                "mod(abs(hashtext(x)), 64) AS b FROM unnest(%s::text[]) AS x) AS buckets ORDER BY b",
-                [[dataset.id, *dataset.files]],
-            )
-            cur.execute(_pg(clash_query), clash_params)
-            clashes = [json.loads(n) for (n,) in cur.fetchall()]
-            if clashes:
-                raise psycopg.Rollback()  # leaves the transaction, undone, without an error
-            figure_rows = records.figure_columns(figures, dataset.id)
-            _copy(cur, "region_figures", records.FIGURE_NAMES, figure_rows)
-            cur.execute(
-                _pg(sql.insert_query("datasets", sql.DATASET_COLUMNS)),
-                records.dataset_row(dataset, len(figures), 0, 0),
-            )
-            if audit is not None:
-                cur.execute(
-                    _pg(sql.insert_query("audit", sql.AUDIT_COLUMNS)),
-                    [sql.to_db(audit.get(n)) for n, _ in sql.AUDIT_COLUMNS],
-                )
+        query, params = _append_statement(dataset, figures, audit)
+        conn = self._conn()
+        with conn.pipeline(), conn.transaction():
+            conn.execute(_APPEND_LOCK, [[dataset.id, *dataset.files]])
+            clashes = [json.loads(n) for (n,) in conn.execute(query, params).fetchall()]
+        self._note_write(conn)
         return clashes
 
     def remove_dataset(self, dataset_id: str) -> None:
@@ -524,13 +518,11 @@ class PostGISStore(ReadRouting, Store):
         return rows
 
     def data_version(self) -> str:
-        writes, rows = self._read(
-            lambda: (
-                self._rows("SELECT n FROM store_writes"),
-                self._rows("SELECT id, sha256, ingested_at FROM datasets ORDER BY id"),
-            )
+        # one statement, so both counters come from the same committed state
+        counts = self._rows(
+            "SELECT (SELECT n FROM store_writes), (SELECT sum(n) FROM store_append_writes)"
         )
-        return hashlib.sha256(repr((writes, rows)).encode()).hexdigest()[:16]
+        return hashlib.sha256(repr(counts).encode()).hexdigest()[:16]
 
     def facets(self) -> dict[str, list]:
         def distinct(column: str, table: str) -> list:
@@ -706,6 +698,50 @@ def _refuse_foreign_projects(cur: psycopg.Cursor, dataset_id: str, ids: list[str
             + f" already come from dataset {clash[0][1]}; remove that dataset first "
             "(`regioatlas datasets remove ID`)"
         )
+
+
+_APPEND_LOCK = (
+    "SELECT pg_advisory_xact_lock(7213, b) FROM (SELECT DISTINCT "
+    "mod(abs(hashtext(x)), 64) AS b FROM unnest(%s::text[]) AS x) AS buckets ORDER BY b"
+)
+_PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "DOUBLE": "double precision"}
+
+
+def _append_statement(dataset, figures, audit) -> tuple[str, list]:
+    """The clash check and, unless it finds one, the inserts of a publication: one statement
+    (its parts see one snapshot and commit together) answering the clashing names."""
+    clash_query, clash_params = sql.small_dataset_clash_query(
+        dataset.id, dataset.source, dataset.files
+    )
+    unless = "WHERE NOT EXISTS (SELECT 1 FROM clash)"
+    columns = records.figure_columns(figures, dataset.id)
+    arrays = ", ".join(
+        f"CAST(? AS {_PG_TYPES[t.split()[0]]}[])" for n, t in sql.FIGURE_COLUMNS if n in columns
+    )
+    parts = [
+        f"clash AS ({clash_query})",
+        "counted AS (UPDATE store_append_writes SET n = n + 1 "
+        "WHERE bucket = mod(abs(hashtext(CAST(? AS text))), 64) AND NOT EXISTS "
+        "(SELECT 1 FROM clash))",
+        f"figures AS (INSERT INTO region_figures ({', '.join(columns)}) "
+        f"SELECT * FROM unnest({arrays}) {unless})",
+        f"dataset AS (INSERT INTO datasets ({', '.join(records.DATASET_NAMES)}) "
+        f"SELECT {_casts(sql.DATASET_COLUMNS)} {unless})",
+    ]
+    params = [*clash_params, dataset.id, *columns.values()]
+    params += records.dataset_row(dataset, len(figures), 0, 0)
+    if audit is not None:
+        names = [n for n, _ in sql.AUDIT_COLUMNS]
+        parts.append(
+            f"logged AS (INSERT INTO audit ({', '.join(names)}) "
+            f"SELECT {_casts(sql.AUDIT_COLUMNS)} {unless})"
+        )
+        params += [sql.to_db(audit.get(n)) for n in names]
+    return _pg(f"WITH {', '.join(parts)} SELECT name FROM clash"), params
+
+
+def _casts(columns) -> str:
+    return ", ".join(f"CAST(? AS {t.split()[0]})" for _, t in columns)
 
 
 def _copy(cur: psycopg.Cursor, table: str, names: list[str], columns: dict[str, list]) -> None:

@@ -21,7 +21,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from regioatlas.analytics.measures import measures
+from regioatlas.analytics.measures import MEASURES, measures
 from regioatlas.api.ngsi_ld import errors
 from regioatlas.api.ngsi_ld.catalogue import NGSI_SOURCE, PUBLISHED_PREFIX
 from regioatlas.api.ngsi_ld.representation import simplified
@@ -115,7 +115,16 @@ def measure_units() -> dict[str, str | None]:
     >>> measure_units()["dd_5g_coverage"]
     '%'
     """
-    return {m.id: m.unit for m in measures()}
+    names = tuple(MEASURES.names())
+    if (
+        _UNITS[0] != names
+    ):  # loading every measure cost ~3 ms per creation; a plug-in changes the names
+        _UNITS[:] = [names, {m.id: m.unit for m in measures()}]
+    return _UNITS[1]
+
+
+#: (measure names, their units) as last read by measure_units
+_UNITS: list = [None, {}]
 
 
 def parse_id(entity_id, where: str = "entity", units: dict | None = None) -> dict:
