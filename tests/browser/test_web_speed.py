@@ -86,7 +86,7 @@ def test_links_to_views_read_after_the_first_draw_lead_to_them(web):
     page.wait_for_selector("main a[href^='/compass/FI1C6']")
     page.wait_for_selector("nav.views a[href^='/compass/']")
     page.click("main a[href^='/scorecard/FI1C6']")
-    page.wait_for_function("() => window.__ra && window.__ra.view === 'scorecard'")
+    page.wait_for_function("() => window.__ra && window.__ra.view === 'scorecard'", timeout=60_000)
     assert page.url.split("?")[0].endswith("/scorecard/FI1C6")
     assert web.errors == []
 
