@@ -10,7 +10,11 @@ unsimplified NUTS 0 GeoJSON the package ships), as a ratio.
   ``Emulation.setCPUThrottlingRate``, a slow laptop), cold context each run, < 1 s p95.
   Where the time goes: when the scripts were read (DOMContentLoaded) and when the last API
   answer arrived (``performance.getEntries()``); the previous run's figures stay beside the
-  new ones. ``python bench/bench_web.py --pages`` runs this part alone.
+  new ones. ``python bench/bench_web.py --pages`` runs this part alone;
+  ``--only "map (Europe, NUTS 0);scorecard"`` measures those pages only and prints them
+  (docs/benchmarks.md is written by a run of every page); ``--store PATH`` serves a demo store
+  built before (``regioatlas demo``) instead of building one, so that two versions of the code
+  can be measured one after the other on the same store.
 """
 
 from __future__ import annotations
@@ -60,12 +64,14 @@ PHASES = """() => ({
 })"""
 
 
-def page_timings(browser, base: str) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
+def page_timings(
+    browser, base: str, pages: dict[str, str] = PAGES
+) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
     """Milliseconds from navigation start to the page's data drawn, per page, throttled 4x;
     and per load when its scripts were read and its last API answer arrived."""
-    out: dict[str, list[float]] = {name: [] for name in PAGES}
-    phases: dict[str, list[dict]] = {name: [] for name in PAGES}
-    for name, path in PAGES.items():
+    out: dict[str, list[float]] = {name: [] for name in pages}
+    phases: dict[str, list[dict]] = {name: [] for name in pages}
+    for name, path in pages.items():
         for run in range(PAGE_RUNS + 1):  # the first run warms the server's caches
             ctx = browser.new_context(viewport={"width": 1440, "height": 900})
             page = ctx.new_page()
@@ -128,20 +134,27 @@ Worst page p95: {worst:.0f} ms.
 """
 
 
-def pages_only() -> None:
+def pages_only(only: list[str] | None = None, store: Path | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
+    unknown = sorted(set(only or []) - set(PAGES))
+    if unknown:
+        sys.exit(f"error: --only: no page {unknown[0]!r}; one of {', '.join(PAGES)}")
+    pages = {name: path for name, path in PAGES.items() if not only or name in only}
+
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "demo.duckdb"
-        build_demo(path)
+        path = store or Path(tmp) / "demo.duckdb"
+        if store is None:
+            build_demo(path)
         server = LiveServer(path)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            timings, phases = page_timings(browser, server.url)
+            timings, phases = page_timings(browser, server.url, pages)
             browser.close()
         server.stop()
     body = pages_section(timings, phases)
-    write_section(PAGES_TITLE, body)
+    if not only:
+        write_section(PAGES_TITLE, body)
     print(body)
     print(json.dumps(timings))
 
@@ -206,8 +219,11 @@ bytes the home page transfers (gzip and per-zoom simplification).
 
 
 if __name__ == "__main__":
-    if "--pages" in sys.argv:
-        pages_only()
+    store = Path(sys.argv[sys.argv.index("--store") + 1]) if "--store" in sys.argv else None
+    if "--only" in sys.argv:
+        pages_only(sys.argv[sys.argv.index("--only") + 1].split(";"), store)
+    elif "--pages" in sys.argv:
+        pages_only(store=store)
     else:
         main()
         pages_only()

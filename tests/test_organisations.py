@@ -6,6 +6,8 @@ and Polish lists); the API cases read the demo store built from the shipped file
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from regioatlas.analytics.organisations import (
@@ -228,7 +230,8 @@ def test_api_bad_input_is_a_clear_problem(app_client, url, status, parameter):
 def test_the_organisation_page_is_served(app_client):
     r = app_client.get("/organisation/pic-932760440")
     assert r.status_code == 200
-    assert "/static/app/organisations.js" in r.text
+    bundle = re.search(r'<script src="(/bundles/[^"]+)"', r.text).group(1)
+    assert "/* static/app/organisations.js */" in app_client.get(bundle).text
 
 
 # --- coverage said plainly (issue 10, part 3) ---------------------------------------------

@@ -40,10 +40,55 @@ def test_static_files_are_named_by_their_content_and_cached_for_a_year(app_clien
     for url in ("/static/app/app.js?v=000000000000", "/static/app/app.js"):
         r = app_client.get(url)
         assert r.headers["cache-control"] == "no-cache" and r.headers.get("etag")
-    # Leaflet comes after the page scripts: the view asks for its data first
-    scripts = re.findall(r'<script src="([^"?]+)', html)
-    assert scripts[-1] == "/static/vendor/leaflet/leaflet.js"
-    assert scripts[0] == "/static/app/app.js"
+
+
+def _scripts(app_client, path: str) -> list[tuple[str, bool, str]]:
+    """(URL, read async, body) of each script a page names, in order."""
+    html = app_client.get(path).text
+    tags = re.findall(r'<script( async)? src="([^"]+)"', html)
+    return [(url, bool(is_async), app_client.get(url).text) for is_async, url in tags]
+
+
+def test_a_page_reads_its_own_scripts_as_one_minified_bundle_and_the_others_after(app_client):
+    scorecard = _scripts(app_client, "/scorecard/AT127?lang=de")
+    (first, first_async, body), *later = scorecard
+    assert first.startswith("/bundles/") and not first_async
+    # the bundle is named by its content, kept for a year, the atlas core first
+    assert first == f"/bundles/{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
+    r = app_client.get(first, headers={"accept-encoding": "gzip"})
+    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert r.headers["content-encoding"] == "gzip"
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert body.startswith("/* static/app/app.js */")
+    assert "/* static/app/scorecard.js */" in body and "/* static/app/kpi.js */" not in body
+    # minified: smaller than its sources
+    sources = resources.files("regioatlas.web").joinpath("static", "app")
+    names = re.findall(r"/\* static/app/(\w+)\.js \*/", body)
+    assert len(body) < 0.85 * sum(len(sources.joinpath(f"{n}.js").read_text()) for n in names)
+    # a page without a map reads Leaflet and the other features' scripts without waiting
+    assert all(is_async for _, is_async, _ in later)
+    assert any("leaflet.js" in url for url, _, _ in later)
+    assert any("/* static/app/kpi.js */" in text for _, _, text in later)
+    # the map reads Leaflet before its first draw, and the region page's hooks with it
+    (_, _, atlas), (leaflet, leaflet_async, _), *_ = _scripts(app_client, "/?lang=en")
+    assert "leaflet.js" in leaflet and not leaflet_async
+    assert "/* static/app/similarity.js */" in atlas
+    unknown = app_client.get("/bundles/000000000000.js")
+    assert unknown.status_code == 404 and "bundle" in unknown.json()["detail"]
+
+
+def test_links_to_views_read_after_the_first_draw_lead_to_them(web):
+    page = web.open("/region/FI1C6?lang=en")
+    # the scorecard and the compass are read after the region page is drawn: the links and
+    # the menu follow when they arrive
+    page.wait_for_selector("main a[href^='/scorecard/FI1C6']")
+    page.wait_for_selector("main a[href^='/compass/FI1C6']")
+    page.wait_for_selector("nav.views a[href^='/compass/']")
+    page.click("main a[href^='/scorecard/FI1C6']")
+    page.wait_for_function("() => window.__ra && window.__ra.view === 'scorecard'", timeout=60_000)
+    assert page.url.split("?")[0].endswith("/scorecard/FI1C6")
+    assert web.errors == []
 
 
 def test_the_map_asks_for_its_data_before_the_first_render_and_no_facets_or_datasets(web):

@@ -23,12 +23,12 @@ from regioatlas import __version__, settings
 from regioatlas.api.atlas import Atlas
 from regioatlas.api.parameters import filter_panel
 from regioatlas.api.problems import PROBLEM_TYPE, ApiError, problem_for, problem_headers
-from regioatlas.features import load_features
+from regioatlas.features import Feature, load_features
 from regioatlas.model import RegioAtlasError
 from regioatlas.plugins import load_target
 from regioatlas.store import open_store
 from regioatlas.web import auth
-from regioatlas.web.assets import HashedStaticFiles
+from regioatlas.web.assets import HashedStaticFiles, bundle_response
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
@@ -46,10 +46,19 @@ def _problem(exc: RegioAtlasError, request: Request) -> JSONResponse:
     )
 
 
-def _add_pages(app: FastAPI, pages: list[str], shell: Callable[..., HTMLResponse]) -> None:
-    """Serve the shell at every feature page; the page script draws the view."""
-    for path in pages:
-        app.add_api_route(path, shell, include_in_schema=False, response_class=HTMLResponse)
+def _add_pages(app: FastAPI, features: list[Feature], shell: Callable[..., HTMLResponse]) -> None:
+    """Serve the shell at every feature page; the feature's page script draws the view."""
+
+    def page_of(script: str) -> Callable[[Request], HTMLResponse]:
+        def page(request: Request) -> HTMLResponse:
+            return shell(request, page=script)
+
+        return page
+
+    for feature in features:
+        page = page_of(feature.script or "app")
+        for path in feature.pages:
+            app.add_api_route(path, page, include_in_schema=False, response_class=HTMLResponse)
 
 
 def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
@@ -102,7 +111,15 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
             ApiError(500, "Internal error", "an unexpected error; it has been logged"), request
         )
 
-    def _shell(request: Request, embed: bool = False) -> HTMLResponse:
+    @app.get("/bundles/{digest}.js", include_in_schema=False)
+    def page_bundle(digest: str):
+        """A page's scripts as one minified file, named by its hash (see ``web/assets.py``)."""
+        response = bundle_response(digest)
+        if response is None:
+            raise ApiError(404, "Not found", f"no script bundle {digest!r}; pages name their own")
+        return response
+
+    def _shell(request: Request, embed: bool = False, page: str = "app") -> HTMLResponse:
         """The page shell; every view is drawn by the page scripts from the URL."""
         lang = pick_language(
             request.query_params.get("lang"), request.headers.get("accept-language")
@@ -117,11 +134,9 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
                 scripts=scripts,
                 filters=filter_panel(),
                 boot={"facets": atlas.facets(), "datasets": datasets},
+                page=page,
             )
         )
-
-    def page(request: Request) -> HTMLResponse:
-        return _shell(request)
 
     @app.get("/embed", include_in_schema=False, response_class=HTMLResponse)
     @app.get("/embed/{rest:path}", include_in_schema=False, response_class=HTMLResponse)
@@ -159,7 +174,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     for feature in features:  # a feature whose module fails to import stops the start-up
         if feature.routes:
             load_target(feature.routes)(app, atlas)
-    _add_pages(app, [path for feature in features for path in feature.pages], page)
+    _add_pages(app, [feature for feature in features if feature.pages], _shell)
     scripts = check_scripts([feature.script for feature in features if feature.script])
     app.openapi = exact_openapi(app.openapi)  # type: ignore[method-assign]
     app.router.on_shutdown.append(store.close)

@@ -3,16 +3,24 @@
 A page names each script and stylesheet as ``/static/<path>?v=<hash of its bytes>``: a browser
 may keep such a URL for a year without asking again (``immutable``), and a new release changes
 the URL of every file that changed. A URL without ``v`` is revalidated each time (ETag).
+
+A page reads its scripts as bundles: the page scripts it names joined in order and minified
+(rjsmin) when the server first builds the page, kept in memory and named by their hash
+(``/bundles/<hash>.js``): one request instead of fifteen, and fewer bytes to parse on a slow CPU.
+The sources in ``static/app`` stay as written; nothing is built at install time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from urllib.parse import parse_qs
 
+import rjsmin
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
@@ -61,3 +69,68 @@ class HashedStaticFiles(StaticFiles):
         current = query.get("v") == [content_hash(relative)]
         response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
         return response
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Page scripts joined in order and minified, named by the hash of the result."""
+
+    scripts: tuple[str, ...]
+    body: bytes
+    digest: str
+
+    @property
+    def url(self) -> str:
+        return f"/bundles/{self.digest}.js"
+
+
+#: the bundles built so far, by digest: what ``/bundles/<digest>.js`` serves
+_BUILT: dict[str, Bundle] = {}
+_BUILT_LOCK = threading.Lock()
+
+
+def bundle(scripts: tuple[str, ...]) -> Bundle:
+    """The bundle of ``static/app/<name>.js`` for each name, in order (built once per process).
+
+    Each script is an IIFE ending in ``;``, so joining keeps them apart; a comment names the
+    file each part comes from.
+
+    Example
+    -------
+    >>> b = bundle(("app", "widgets"))
+    >>> b.url.startswith("/bundles/") and b"/* static/app/widgets.js */" in b.body
+    True
+    """
+    return _bundle(tuple(scripts))
+
+
+@cache
+def _bundle(scripts: tuple[str, ...]) -> Bundle:
+    static = resources.files("regioatlas.web").joinpath("static", "app")
+    parts = []
+    for name in scripts:
+        source = static.joinpath(f"{name}.js").read_text(encoding="utf-8")
+        parts.append(f"/* static/app/{name}.js */\n{rjsmin.jsmin(source)};\n")
+    body = "".join(parts).encode("utf-8")
+    built = Bundle(scripts, body, hashlib.sha256(body).hexdigest()[:12])
+    with _BUILT_LOCK:
+        _BUILT[built.digest] = built
+    return built
+
+
+def bundle_response(digest: str) -> Response | None:
+    """The response serving the bundle ``digest`` (cached for a year), or None when unknown.
+
+    Example
+    -------
+    >>> bundle_response(bundle(("app",)).digest).headers["cache-control"]
+    'public, max-age=31536000, immutable'
+    """
+    built = _BUILT.get(digest)
+    if built is None:
+        return None
+    return Response(
+        built.body,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": IMMUTABLE},
+    )

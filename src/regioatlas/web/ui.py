@@ -7,12 +7,17 @@ from html import escape
 from importlib import resources
 
 from regioatlas import __version__
-from regioatlas.web.assets import asset_url
+from regioatlas.web.assets import asset_url, bundle
 from regioatlas.web.i18n import LANGUAGES, catalog, country_names
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 #: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
 ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data", "compare")
+#: feature scripts that add sections to the atlas's region and project pages (``RA.hooks``):
+#: an atlas page reads them before its first draw, so that those sections are drawn with it
+ATLAS_HOOKS = ("similarity",)
+#: the page scripts whose pages draw a Leaflet map: their pages read Leaflet before the first draw
+MAP_PAGES = ("app", "organisations", "practices")
 
 
 def page_scripts(features: list[str]) -> list[str]:
@@ -31,6 +36,23 @@ def page_scripts(features: list[str]) -> list[str]:
     return out
 
 
+def first_scripts(page: str, scripts: list[str]) -> list[str]:
+    """The scripts a page reads before its first draw: the atlas (its core and views, which
+    every page links to), the page's own script, and on atlas pages the scripts hooked into them.
+
+    Example
+    -------
+    >>> first_scripts("kpi", ["app", "scorecard", "kpi", "similarity"])[-2:]
+    ['compare', 'kpi']
+    >>> first_scripts("app", ["app", "scorecard", "kpi", "similarity"])[-1]
+    'similarity'
+    """
+    wanted = [*page_scripts(["app"]), page]
+    if page == "app":
+        wanted += [name for name in ATLAS_HOOKS if name in scripts]
+    return list(dict.fromkeys(name for name in wanted if name in page_scripts(scripts)))
+
+
 def shell_html(
     lang: str,
     *,
@@ -39,11 +61,16 @@ def shell_html(
     scripts: list[str] | None = None,
     filters: list[dict] | None = None,
     boot: dict | None = None,
+    page: str = "app",
 ) -> str:
     """The page shell: styles, the vendored Leaflet, the features' page scripts, the config.
 
     ``scripts`` are the features' page scripts in registry order (``static/app/<name>.js``;
-    the atlas's ``app`` first, it defines the shared ``RA``). The config (language, its
+    the atlas's ``app`` first, it defines the shared ``RA``); ``page`` is the script of the
+    feature whose page this is. The page reads what it needs for its first draw as one bundle
+    (``first_scripts``), and the other features' scripts as a second one, ``async``: their
+    views register when they arrive (the menu and the links to them follow); Leaflet is read
+    before the first draw only by pages that draw a map. The config (language, its
     catalog, attributions, the filter panel's fields, and ``boot``: the data every page needs
     before its first draw, the filters' values ``facets`` and the ``datasets``) is inlined so
     the first draw waits for no round trip; ``</`` is escaped so no data can close the script
@@ -51,8 +78,8 @@ def shell_html(
 
     Example
     -------
-    >>> html = shell_html("fi", scripts=["app", "kpi"])
-    >>> html.index("/static/app/app.js") < html.index("/static/app/kpi.js")
+    >>> html = shell_html("fi", scripts=["app", "kpi"], page="kpi")
+    >>> html.index("/bundles/") < html.index("leaflet.js") and " async " in html
     True
     """
     config = {
@@ -69,12 +96,16 @@ def shell_html(
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
-    # the page scripts first, so that the view this URL opens asks for its data while Leaflet
+    first = first_scripts(page, scripts or [])
+    rest = tuple(name for name in page_scripts(scripts or []) if name not in first)
+    # the page's scripts first, so that the view this URL opens asks for its data while Leaflet
     # (needed only to draw) is still being read: the server works while the browser does
-    tags = "\n".join(
-        f'<script src="{asset_url(f"app/{name}.js")}"></script>'
-        for name in page_scripts(scripts or [])
-    )
+    tags = [f'<script src="{bundle(tuple(first)).url}"></script>']
+    leaflet = asset_url("vendor/leaflet/leaflet.js")
+    tags.append(f'<script {"" if page in MAP_PAGES else "async "}src="{leaflet}"></script>')
+    if rest:
+        tags.append(f'<script async src="{bundle(rest).url}"></script>')
+    tags_html = "\n".join(tags)
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -86,8 +117,7 @@ def shell_html(
 <a class="skip" href="#main">…</a>
 <div id="app" aria-busy="true"></div>
 <script id="ra-config" type="application/json">{data}</script>
-{tags}
-<script src="{asset_url("vendor/leaflet/leaflet.js")}"></script>
+{tags_html}
 </body></html>"""
 
 

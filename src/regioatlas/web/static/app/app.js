@@ -86,6 +86,7 @@
     VIEWS[name] = Object.assign({ menu: true }, view, { name: name, keys: keys, pattern: new RegExp("^" + source.replace(/\/$/, "") + "/?$") });
     // The view this URL opens asks for its data now, while the other scripts are still being
     // read: under a slow CPU the server answers in parallel instead of after the first render.
+    if (started && !relinkQueued) { relinkQueued = true; queueMicrotask(relink); }
     const path = window.location.pathname.replace(/^\/embed/, "");
     if (view.prefetch && VIEWS[name].pattern.test(path)) {
       const st = readState();
@@ -97,6 +98,7 @@
   }
 
   let state = readState();
+  let started = false;  // the first render has begun: a view registered later updates the menu
   let rendered = null;  // the view drawn now
   // A view with update(prev) redraws in place what a change touches (the map keeps its form
   // focus on a filter change) and returns true; otherwise the whole view is drawn again.
@@ -195,9 +197,26 @@
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
     return node;
   }
+  // Links to a view whose script is still being read (the page loads the other features'
+  // scripts after its first draw): their href is set again when the view registers.
+  let pendingLinks = [];
   function link(changes, text, attrs) {
     const target = Object.assign({}, state, changes);
-    return el("a", Object.assign({ href: stateUrl(target), onclick: (e) => { e.preventDefault(); navigate(changes); } }, attrs || {}), text);
+    const a = el("a", Object.assign({ href: stateUrl(target), onclick: (e) => { e.preventDefault(); navigate(changes); } }, attrs || {}), text);
+    if (!VIEWS[target.view]) pendingLinks.push([a, target]);
+    return a;
+  }
+  // A view registered after the first draw: its menu entry and the links waiting for it.
+  let relinkQueued = false;
+  function relink() {
+    relinkQueued = false;
+    pendingLinks = pendingLinks.filter(([a, target]) => {
+      if (!VIEWS[target.view]) return true;
+      a.setAttribute("href", stateUrl(target));
+      return false;
+    });
+    const nav = root.querySelector("nav.views");
+    if (nav) nav.replaceWith(menu());
   }
   // ---- layout -----------------------------------------------------------------------------------
   const root = document.getElementById("app");
@@ -212,10 +231,14 @@
     return el("header", { class: "top" },
       el("a", { class: "brand", href: stateUrl(Object.assign({}, state, { view: "map" })), onclick: (e) => { e.preventDefault(); navigate({ view: "map" }); } }, "RegioAtlas"),
       searchBox(),
-      el("nav", { class: "views", "aria-label": _("Sections") },
-        link({ view: "map" }, _("Map")),
-        Object.entries(VIEWS).filter(([, v]) => v.menu).map(([name, v]) => [" ", link({ view: name, region: v.needsRegion ? (state.region || state.sel || v.defaultRegion) : null }, v.title())])),
+      menu(),
       el("label", { class: "lang" }, el("span", { class: "sr" }, _("Language")), langSel));
+  }
+
+  function menu() {
+    return el("nav", { class: "views", "aria-label": _("Sections") },
+      link({ view: "map" }, _("Map")),
+      Object.entries(VIEWS).filter(([, v]) => v.menu).map(([name, v]) => [" ", link({ view: name, region: v.needsRegion ? (state.region || state.sel || v.defaultRegion) : null }, v.title())]));
   }
 
   function searchBox() {
@@ -312,7 +335,8 @@
   };
 
   async function start() {
-    state = readState();  // now every page script has registered its views
+    state = readState();  // now the page's own scripts have registered their views
+    started = true;
     if (!facets || !datasets) {
       try {
         [facets, datasets] = await Promise.all([api("/api/facets"), api("/api/datasets").then((d) => d.items)]);
@@ -320,6 +344,7 @@
     }
     await render();
   }
-  // the page scripts after this one register their views before the first render
+  // the page's own scripts after this one register their views before the first render;
+  // the other features' scripts (read async) register theirs whenever they arrive
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
