@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from regioatlas.analytics.practices import FACETS, METHODS, PracticeIndex, RegionContext, recommend
+from regioatlas.analytics.practices import (
+    FACETS,
+    METHODS,
+    WEIGHTS,
+    PracticeIndex,
+    RegionContext,
+    recommend,
+)
 from regioatlas.analytics.similarity_index import Encoder, SemanticIndex, text_key
 from regioatlas.api.downloads import SafeWriter
 from regioatlas.api.parameters import LIMIT, METHOD, OFFSET, Param
@@ -305,7 +312,7 @@ class PracticeCatalogue:
                 for c, d in sorted(context.peers.items(), key=lambda p: p[1])
             ],
             "method": "lexical" if published.index.semantic is None else method,
-            "weights": {"text": 0.5, "peer": 0.25, "type": 0.15, "transfers": 0.10},
+            "weights": dict(WEIGHTS),
             "items": items,
         }
 
