@@ -78,3 +78,65 @@ def test_postgresql_refuses_to_change_a_version(pg_url):
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
         assert conn.execute("SELECT owner FROM practice_versions").fetchall() == [("alice",)]
+
+
+def _history() -> list[dict]:
+    """A practice with three versions (the last approved), a plan and a transfer, each with
+    text a copy must keep byte for byte (HTML, accents, a KPI's observed series)."""
+    plan = _version("plan-1", 1, "approved", "Action plan <i>Lahti</i>")
+    plan["kind"] = "plan"
+    plan["document"] = {"title": "Action plan <i>Lahti</i>", "region": "FI1C3",
+                        "practices": ["p1"], "actions": [{"title": "Kierrätys", "kpis": [
+                            {"measure": "tgs00007", "baseline": 1.5, "target": 3.0,
+                             "observed": [{"date": "2026-06-30", "value": 2.25}]}]}]}  # fmt: skip
+    transfer = _version("t-1", 1, "approved")
+    transfer["kind"] = "transfer"
+    transfer["document"] = {"practice": "p1", "region": "AT127", "stages": [
+        {"stage": "started", "date": "2026-03-01"}], "outcome": "adopted in Wiener Neustadt"}  # fmt: skip
+    return [
+        _version("p1", 1),
+        _version("p1", 2, "submitted", "Repair café 2 – Päijät-Häme"),
+        _version("p1", 3, "approved", "Repair café 2 – Päijät-Häme"),
+        plan,
+        transfer,
+    ]
+
+
+def _practice_rows(store) -> dict[str, list[dict]]:
+    return {kind: store.practice_versions(kind) for kind in ("practice", "plan", "transfer")}
+
+
+def test_practices_and_their_versions_survive_migrate_and_backup_restore(pg_url, tmp_path):
+    """DuckDB → `regioatlas migrate` → PostgreSQL → `backup` → `restore` → a new DuckDB file:
+    every version of every item arrives unchanged, and the public one is still the latest
+    approved version."""
+    from click.testing import CliRunner
+
+    from regioatlas.cli import main
+
+    source = tmp_path / "source.duckdb"
+    with open_store(str(source)) as store:
+        store.add_practice_versions(_history())
+        expected = _practice_rows(store)
+    assert [len(v) for v in expected.values()] == [3, 1, 1]
+
+    migrated = CliRunner().invoke(main, ["migrate", "--from", str(source), "--to", pg_url])
+    assert migrated.exit_code == 0, migrated.output
+    with open_store(pg_url, read_only=True) as pg:
+        assert _practice_rows(pg) == expected
+    backup = tmp_path / "practices.zip"
+    made = CliRunner().invoke(main, ["backup", "--store", pg_url, str(backup)])
+    assert made.exit_code == 0, made.output
+    restored_path = tmp_path / "restored.duckdb"
+    restored = CliRunner().invoke(main, ["restore", str(backup), "--store", str(restored_path)])
+    assert restored.exit_code == 0, restored.output
+    with open_store(str(restored_path), read_only=True) as restored_store:
+        assert _practice_rows(restored_store) == expected
+        latest = restored_store.practice_versions("practice", latest=True)
+        assert [(v["id"], v["version"], v["status"]) for v in latest] == [("p1", 3, "approved")]
+    # the copy is a store of its own: a new version appended to it leaves the source as it was
+    with open_store(str(restored_path)) as restored_store:
+        restored_store.add_practice_versions([_version("p1", 4)])
+        assert len(restored_store.practice_versions("practice", "p1")) == 4
+    with open_store(str(source), read_only=True) as store:
+        assert _practice_rows(store) == expected

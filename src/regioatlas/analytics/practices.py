@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from regioatlas.analytics.similarity_index import (
     Encoder,
@@ -27,13 +28,16 @@ from regioatlas.analytics.similarity_index import (
     SemanticIndex,
     top_k,
 )
+from regioatlas.analytics.similarity_text import surface_forms
 from regioatlas.model.practices import practice_text
 
 #: the facets a search filters and counts by (document field → facet name)
 FACETS = ("theme", "country", "region_type", "policy_instrument", "language")
-#: weights of the recommendation score's parts (they sum to 1); the text part dominates so a
-#: practice about something else never wins on likeness of regions alone
-WEIGHTS = {"text": 0.5, "peer": 0.25, "type": 0.15, "transfers": 0.10}
+#: weights of the recommendation score's parts (they sum to 1). On the URBACT Transfer
+#: Networks (docs/evaluation.md) scorecard peers alone rank partner regions worse than random
+#: and the typology class no better, and weights tuned on half of the networks gave them 0:
+#: they are kept small (tie-breakers that give reasons), the text part decides
+WEIGHTS = {"text": 0.8, "peer": 0.05, "type": 0.05, "transfers": 0.10}
 METHODS = ("lexical", "semantic", "hybrid")
 
 
@@ -55,6 +59,11 @@ def facet_values(doc: dict, facet: str) -> list[str]:
 class PracticeIndex:
     """Public practices, their text indexes and facet values.
 
+    Everything a request needs that does not depend on the request (region codes per level,
+    the facet matrix, the title order, each practice's readable words) is computed once per
+    index, that is once per state of the store: a search or a recommendation then costs a few
+    array operations over the practices (docs/benchmarks.md, "Good-practice exchange").
+
     Example
     -------
     >>> ix = PracticeIndex.build([{"id": "a", "title": "Repair café", "region": "FI1C6"},
@@ -67,6 +76,8 @@ class PracticeIndex:
     lexical: LexicalIndex
     semantic: SemanticIndex | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    #: derived arrays, filled when first asked (shared by ``with_semantic`` copies)
+    _derived: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -83,29 +94,74 @@ class PracticeIndex:
         semantic = SemanticIndex.build(texts, encoder, cache) if encoder and docs else None
         return cls(docs, lexical, semantic, {d["id"]: i for i, d in enumerate(docs)})
 
+    def with_semantic(self, semantic: SemanticIndex) -> PracticeIndex:
+        """The same index with a semantic part added (the lexical part and the derived arrays
+        are shared, not rebuilt: adding the embeddings costs no request a rebuild)."""
+        if len(semantic) != len(self.docs):
+            raise ValueError(f"{len(semantic)} vectors for {len(self.docs)} practices")
+        return PracticeIndex(self.docs, self.lexical, semantic, self.rows, self._derived)
+
     def __len__(self) -> int:
         return len(self.docs)
 
+    def _memo(self, key, compute):
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = compute()
+        return value
+
     def codes_at(self, level: int | None) -> np.ndarray:
         """Each practice's region code cut to a NUTS level ("" when it is coarser), or whole
-        (``level`` None); computed once per level."""
-        cache = self.__dict__.setdefault("_codes", {})
-        if level not in cache:
+        (``level`` None)."""
+
+        def compute() -> np.ndarray:
             codes = [d.get("region") or "" for d in self.docs]
-            cut = (
-                codes
-                if level is None
-                else [c[: 2 + level] if len(c) - 2 >= level else "" for c in codes]
-            )
-            cache[level] = np.array(cut, dtype=str)
-        return cache[level]
+            if level is not None:
+                codes = [c[: 2 + level] if len(c) - 2 >= level else "" for c in codes]
+            return np.array(codes, dtype=str)
+
+        return self._memo(("codes", level), compute)
+
+    def code_ids(self, level: int | None) -> tuple[list[str], np.ndarray]:
+        """The distinct region codes at a level and each practice's position among them: a
+        value per region becomes a value per practice with one fancy index."""
+
+        def compute():
+            distinct, inverse = np.unique(self.codes_at(level), return_inverse=True)
+            return distinct.tolist(), inverse
+
+        return self._memo(("code_ids", level), compute)
+
+    def per_practice(self, level: int | None, value_of: dict[str, float]) -> np.ndarray:
+        """A value per region (``value_of``; NaN for others) spread to each practice."""
+        distinct, inverse = self.code_ids(level)
+        by_code = np.array([value_of.get(c, np.nan) for c in distinct], dtype=np.float64)
+        return by_code[inverse] if len(distinct) else np.zeros(0)
 
     def types_at(self, level: int, types: dict[str, str]) -> np.ndarray:
         """Each practice's region's typology class at a level (from ``types``; "" unknown)."""
-        cache = self.__dict__.setdefault("_types", {})
-        if level not in cache:
-            cache[level] = np.array([types.get(c, "") for c in self.codes_at(level)], dtype=object)
-        return cache[level]
+
+        def compute() -> np.ndarray:
+            distinct, inverse = self.code_ids(level)
+            by_code = np.array([types.get(c, "") for c in distinct] or [""], dtype=object)
+            return by_code[inverse] if distinct else np.zeros(0, dtype=object)
+
+        return self._memo(("types", level), compute)
+
+    def forms(self, row: int) -> dict[str, str]:
+        """The readable words of a practice's text by stem (for the reasons), kept once read."""
+        key = ("forms", row)
+        if key not in self._derived:
+            self._derived[key] = surface_forms(practice_text(self.docs[row]), self.lexical.prefix)
+        return self._derived[key]
+
+    def shared_terms(self, stems: set[str], row: int, n: int = 8) -> list[str]:
+        """Words of practice ``row`` whose stems are in ``stems``, rarest first, as written."""
+        vocabulary, idf = self.lexical.vocabulary, self.lexical.idf
+        forms = self.forms(row)
+        shared = sorted((s for s in forms if s in stems and s in vocabulary),
+                        key=lambda s: -idf[vocabulary[s]])  # fmt: skip
+        return [forms[s] for s in shared[:n]]
 
     def engine(self, method: str):
         """The index answering ``method`` (lexical when no model is loaded)."""
@@ -117,17 +173,49 @@ class PracticeIndex:
 
     def facet_rows(self) -> dict[str, dict[str, np.ndarray]]:
         """facet → value → the rows having it (an inverted index, built once)."""
-        if "_facet_rows" not in self.__dict__:
+
+        def compute():
             found: dict[str, dict[str, list[int]]] = {f: {} for f in FACETS}
             for i, doc in enumerate(self.docs):
                 for facet in FACETS:
                     for value in facet_values(doc, facet):
                         found[facet].setdefault(value, []).append(i)
-            self.__dict__["_facet_rows"] = {
+            return {
                 f: {v: np.array(rows, dtype=np.int64) for v, rows in values.items()}
                 for f, values in found.items()
             }
-        return self.__dict__["_facet_rows"]
+
+        return self._memo("facet_rows", compute)
+
+    def facet_matrix(self) -> tuple[list[tuple[str, str]], sparse.csr_matrix]:
+        """(facet, value) pairs and the 0/1 matrix pairs × practices: every facet count of a
+        search is one sparse product with the mask of what matched."""
+
+        def compute():
+            pairs, cols, indptr = [], [], [0]
+            for facet, values in self.facet_rows().items():
+                for value, rows in values.items():
+                    pairs.append((facet, value))
+                    cols.extend(rows.tolist())
+                    indptr.append(len(cols))
+            data = np.ones(len(cols), dtype=np.int32)
+            shape = (len(pairs), len(self.docs))
+            return pairs, sparse.csr_matrix((data, cols, indptr), shape=shape)
+
+        return self._memo("facet_matrix", compute)
+
+    def title_order(self) -> np.ndarray:
+        """The rows sorted by title (case-folded): the order of a search without text."""
+        return self._memo(
+            "title_order",
+            lambda: np.array(
+                sorted(
+                    range(len(self.docs)),
+                    key=lambda i: (self.docs[i].get("title") or "").casefold(),
+                ),
+                dtype=np.int64,
+            ),  # fmt: skip
+        )
 
     def mask(self, filters: dict[str, list[str]]) -> np.ndarray:
         """Rows matching every facet filter (any of the values given for a facet)."""
@@ -170,15 +258,16 @@ class PracticeIndex:
             rows, values = rows[offset:], values[offset:]
             total = int(mask.sum())
         else:
-            matched = np.where(mask)[0]
-            order = sorted(matched, key=lambda i: (self.docs[i].get("title") or "").casefold())
-            rows = np.array(order[offset : offset + limit], dtype=np.int64)
+            order = self.title_order()
+            matched = order[mask[order]]
+            rows = matched[offset : offset + limit]
             values = np.full(len(rows), np.nan)
             total = len(matched)
-        counts = {
-            facet: {v: int(np.count_nonzero(mask[rows])) for v, rows in values.items()}
-            for facet, values in self.facet_rows().items()
-        }
+        pairs, matrix = self.facet_matrix()
+        counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+        for (facet, value), n in zip(pairs, matrix @ mask.astype(np.int32)):
+            if n:
+                counts[facet][value] = int(n)
         items = [
             {**_summary(self.docs[i]), "score": None if math.isnan(s) else round(float(s), 4)}
             for i, s in zip(rows, values)
@@ -188,7 +277,7 @@ class PracticeIndex:
             "method": used,
             "items": items,
             "facets": {
-                f: dict(sorted(((v, n) for v, n in c.items() if n), key=lambda kv: (-kv[1], kv[0])))
+                f: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
                 for f, c in counts.items()
             },
         }
@@ -230,6 +319,7 @@ def recommend(
     transfers: dict[str, list[str]],
     limit: int = 10,
     method: str = "hybrid",
+    weights: dict[str, float] | None = None,
 ) -> list[dict]:
     """Practices for ``region``, best first, each with its score and reasons.
 
@@ -239,7 +329,7 @@ def recommend(
     (1 / (1 + distance) for a scorecard peer, else 0); 1 when the practice's region has the
     region's typology class; and the evidence of transfers (``transfers``: practice id →
     regions it was transferred to; 1 from three transfers on). Practices of the region itself
-    are left out.
+    are left out. ``weights`` replaces :data:`WEIGHTS`.
 
     Example
     -------
@@ -248,26 +338,28 @@ def recommend(
     >>> recommend(ix, ctx, "waste", {})[0]["reasons"]["peer"]["distance"]
     0.8
     """
+    weights = WEIGHTS if weights is None else weights
     level = len(region.code) - 2
     text = challenge or ". ".join(name for _, name in region.weak_measures)
     raw = index.text_scores(text, method) if text else np.zeros(len(index))
     lo, hi = (float(raw.min()), float(raw.max())) if len(raw) else (0.0, 0.0)
     textual = (raw - lo) / (hi - lo) if hi > lo else np.zeros(len(raw))
     homes = index.codes_at(level)  # each practice's region at the asked level ("" when coarser)
-    own = np.char.startswith(index.codes_at(None), region.code)
-    # a practice of a region holding the asked one (its NUTS 1 or 2) is the region's own too
+    # the region's own practices: within it, or of a region holding it (its NUTS 1 or 2)
+    own = homes == region.code
     own |= np.isin(index.codes_at(None), [region.code[:k] for k in range(3, len(region.code))])
-    peer = np.zeros(len(index))
-    distance_of = np.full(len(index), np.nan)
-    for code, d in region.peers.items():
-        rows = homes == code
-        peer[rows], distance_of[rows] = 1 / (1 + d), d
+    distance_of = index.per_practice(level, region.peers)
+    peer = np.where(np.isnan(distance_of), 0.0, 1 / (1 + np.nan_to_num(distance_of)))
     same_type = (
         index.types_at(level, region.types) == region.type
         if region.type
         else np.zeros(len(index), dtype=bool)
     )
-    moved = np.array([min(3, len(transfers.get(d["id"], ()))) / 3 for d in index.docs])
+    moved = np.zeros(len(index))
+    for practice_id, regions in transfers.items():
+        row = index.rows.get(practice_id)
+        if row is not None:
+            moved[row] = min(3, len(regions)) / 3
     parts = {
         "text": textual,
         "peer": peer,
@@ -276,15 +368,15 @@ def recommend(
     }
     total = np.zeros(len(index))
     for name, values in parts.items():
-        total += WEIGHTS[name] * values
+        total += weights.get(name, 0.0) * values
     rows, values = (
         top_k(total, limit, ~own) if len(index) else (np.zeros(0, dtype=np.int64), np.zeros(0))
     )
     stems = index.lexical.stems(text) if text else set()
+    weak_stems = [(m, name, index.lexical.stems(name)) for m, name in region.weak_measures]
     out = []
     for i, score in zip(rows, values):
         doc = index.docs[i]
-        body = practice_text(doc)
         distance = None if np.isnan(distance_of[i]) else float(distance_of[i])
         out.append(
             {
@@ -296,8 +388,8 @@ def recommend(
                     if distance is not None
                     else None,
                     "same_type": region.type if same_type[i] else None,
-                    "shared_terms": index.lexical.shared_terms(stems, body) if stems else [],
-                    "measure": _measure_moved(index, region, body),
+                    "shared_terms": index.shared_terms(stems, i) if stems else [],
+                    "measure": _measure_moved(index, weak_stems, int(i)),
                     "transfers": transfers.get(doc["id"], []),
                 },
             }
@@ -305,11 +397,13 @@ def recommend(
     return out
 
 
-def _measure_moved(index: PracticeIndex, region: RegionContext, body: str) -> dict | None:
-    """The weak measure whose name the practice's text shares most words with, if any."""
+def _measure_moved(
+    index: PracticeIndex, weak: list[tuple[str, str, set[str]]], row: int
+) -> dict | None:
+    """The weak measure (id, name, stems) whose name practice ``row`` shares most words with."""
     best, best_n = None, 0
-    for measure_id, name in region.weak_measures:
-        n = len(index.lexical.shared_terms(index.lexical.stems(name), body))
+    for measure_id, name, stems in weak:
+        n = len(index.shared_terms(stems, row))
         if n > best_n:
             best, best_n = {"id": measure_id, "name": name}, n
     return best

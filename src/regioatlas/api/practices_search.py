@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from regioatlas.analytics.practices import FACETS, METHODS, PracticeIndex, RegionContext, recommend
-from regioatlas.analytics.similarity_index import Encoder, text_key
+from regioatlas.analytics.practices import (
+    FACETS,
+    METHODS,
+    WEIGHTS,
+    PracticeIndex,
+    RegionContext,
+    recommend,
+)
+from regioatlas.analytics.similarity_index import Encoder, SemanticIndex, text_key
 from regioatlas.api.downloads import SafeWriter
 from regioatlas.api.parameters import LIMIT, METHOD, OFFSET, Param
 from regioatlas.api.scorecard_data import ScorecardData
@@ -30,6 +37,8 @@ from regioatlas.store.base import Store
 
 log = logging.getLogger("regioatlas.practices")
 ATLAS_VERSION = 2024
+#: passages per call of the model while embedding in the background
+BACKGROUND_BATCH = 8
 #: the fields of the CSV export, in order
 CSV_FIELDS = ("id", "title", "summary", "region", "region_name", "region_type", "country", "city",
               "themes", "policy_instrument", "language", "organisation", "source", "licence",
@@ -103,6 +112,7 @@ class PracticeCatalogue:
         self.store = store
         self.registry = NutsRegistry.default()
         self._typology: Typology | None = None
+        self._types_at: dict[int, dict[str, str]] = {}
         self.scorecard = ScorecardData(store, self.registry)
         self._published: Published | None = None
         self._lock = threading.RLock()
@@ -133,11 +143,12 @@ class PracticeCatalogue:
             self._load_embeddings()
             index = PracticeIndex.build(docs)
             if self._semantic and docs:
-                missing = [d for d in docs if text_key(practice_text(d)) not in self._embeddings]
-                if not missing:
-                    index = PracticeIndex.build(docs, Encoder.shared(), self._embeddings)
+                texts = [practice_text(d) for d in docs]
+                if all(text_key(t) in self._embeddings for t in texts):
+                    semantic = SemanticIndex.build(texts, Encoder.shared(), self._embeddings)
+                    index = index.with_semantic(semantic)
                 else:
-                    self._embed_in_background(docs)
+                    self._embed_in_background(version, texts)
             transfers = _public(self.store.practice_versions("transfer"))
             moved: dict[str, list[str]] = {}
             for t in transfers:
@@ -174,21 +185,35 @@ class PracticeCatalogue:
         with np.load(self._cache_file, allow_pickle=False) as z:
             self._embeddings = dict(zip(z["keys"].tolist(), z["vectors"]))
 
-    def _embed_in_background(self, docs: list[dict]) -> None:
+    def _embed_in_background(self, data_version: str, texts: list[str]) -> None:
+        """Embed ``texts`` in a thread, then add the semantic part to the index of
+        ``data_version`` in place of it (no rebuild: requests keep their lexical answers
+        meanwhile, and the first request after the swap costs nothing more)."""
         if self._embedding:
             return
         self._embedding = True
 
         def work() -> None:
             try:
-                PracticeIndex.build(docs, Encoder.shared(), self._embeddings)
+                # small batches: a query embedding (another feature's) waits for one batch only
+                encoder = Encoder.shared()
+                todo = sorted(
+                    {text_key(t): t for t in texts if text_key(t) not in self._embeddings}.items()
+                )
+                vectors = encoder.passages([t for _, t in todo], batch=BACKGROUND_BATCH)
+                self._embeddings.update(zip((k for k, _ in todo), vectors))
+                semantic = SemanticIndex.build(texts, encoder, self._embeddings)
                 if self._cache_file is not None:
                     self._cache_file.parent.mkdir(parents=True, exist_ok=True)
                     keys = list(self._embeddings)
                     np.savez(self._cache_file, keys=np.array(keys),
                              vectors=np.stack([self._embeddings[k] for k in keys]))  # fmt: skip
                 with self._lock:
-                    self._published = None  # the next request indexes with the embeddings
+                    current = self._published
+                    if current is not None and current.data_version == data_version:
+                        current.index = current.index.with_semantic(semantic)
+                    else:  # the store changed meanwhile: the next request indexes it anew
+                        self._published = None
             except Exception:  # the lexical method keeps answering; the log says why
                 log.exception("embedding the practices failed")
             finally:
@@ -221,13 +246,25 @@ class PracticeCatalogue:
 
     # ------------------------------------------------------------------ recommendations
     def region_context(self, code: str, k: int = 20) -> RegionContext:
-        """What the recommender uses about a region: its class, peers and weakest measures."""
-        level = len(code) - 2
-        types = (
-            {c: t.type for c, t in self.typology.regions(ATLAS_VERSION, level).items()}
-            if level in (2, 3)
-            else {}
+        """What the recommender uses about a region: its class, peers and weakest measures
+        (computed once per region and state of the scorecard data)."""
+        return self.scorecard.cached(
+            ("practice-context", code, k), lambda: self._region_context(code, k)
         )
+
+    def _types(self, level: int) -> dict[str, str]:
+        """Region code → typology class at a level (the typology is shipped data: read once)."""
+        if level not in self._types_at:
+            self._types_at[level] = (
+                {c: t.type for c, t in self.typology.regions(ATLAS_VERSION, level).items()}
+                if level in (2, 3)
+                else {}
+            )
+        return self._types_at[level]
+
+    def _region_context(self, code: str, k: int) -> RegionContext:
+        level = len(code) - 2
+        types = self._types(level)
         peers: dict[str, float] = {}
         weak: tuple[tuple[str, str], ...] = ()
         if level in (2, 3):
@@ -275,7 +312,7 @@ class PracticeCatalogue:
                 for c, d in sorted(context.peers.items(), key=lambda p: p[1])
             ],
             "method": "lexical" if published.index.semantic is None else method,
-            "weights": {"text": 0.5, "peer": 0.25, "type": 0.15, "transfers": 0.10},
+            "weights": dict(WEIGHTS),
             "items": items,
         }
 
