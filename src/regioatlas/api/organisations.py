@@ -22,7 +22,7 @@ from regioatlas.analytics.organisations import (
     match_organisations,
     vat_in_name,
 )
-from regioatlas.api.parameters import COUNTRY, LIMIT, OFFSET, Param
+from regioatlas.api.parameters import COUNTRY, LIMIT, OFFSET, REGION, Param
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.regions import resolve_region
 from regioatlas.model.query import Page, ProjectFilter
@@ -32,7 +32,7 @@ from regioatlas.store.base import Store
 ORGANISATION_QUERY: tuple[Param, ...] = (
     Param("q", "string", "text in the organisation's names (case and accents ignored)"),
     COUNTRY.with_(help="the organisation's country code, EL for Greece"),
-    Param("region", "string", "NUTS code of any level and version: organisations placed in it"),
+    REGION.with_(help="NUTS code of any level and version: organisations placed in it"),
     LIMIT,
     OFFSET,
 )
