@@ -22,7 +22,7 @@ from regioatlas.analytics.organisations import (
     match_organisations,
     vat_in_name,
 )
-from regioatlas.api.parameters import COUNTRY, LIMIT, OFFSET, Param
+from regioatlas.api.parameters import COUNTRY, LIMIT, OFFSET, REGION, Param
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.regions import resolve_region
 from regioatlas.model.query import Page, ProjectFilter
@@ -32,7 +32,7 @@ from regioatlas.store.base import Store
 ORGANISATION_QUERY: tuple[Param, ...] = (
     Param("q", "string", "text in the organisation's names (case and accents ignored)"),
     COUNTRY.with_(help="the organisation's country code, EL for Greece"),
-    Param("region", "string", "NUTS code of any level and version: organisations placed in it"),
+    REGION.with_(help="NUTS code of any level and version: organisations placed in it"),
     LIMIT,
     OFFSET,
 )
@@ -184,9 +184,10 @@ class Organisations:
         country = str(params.get("country") or "").strip().upper()
         if country and not (len(country) == 2 and country.isalpha()):
             raise bad_request(f"country must be a two-letter code, not {country!r}", "country")
-        region = None
+        region = resolved = None
         if params.get("region"):
-            region = resolve_region(str(params["region"]), None, parameter="region").code
+            resolved = resolve_region(str(params["region"]), None, parameter="region")
+            region = resolved.code
         limit, offset = _page(params)
         found = []
         for org in index.organisations:
@@ -198,13 +199,16 @@ class Organisations:
                 continue
             found.append(org)
         found.sort(key=lambda o: (-len({link.key[0] for link in o.links}), o.name, o.id))
-        return {
+        out = {
             "total": len(found),
             "limit": limit,
             "offset": offset,
             "data_version": index.data_version,
             "items": [_summary(o, index) for o in found[offset : offset + limit]],
         }
+        if resolved is not None:  # the region door's report, as on every region route
+            out["resolved"] = {"region": resolved.as_dict()}
+        return out
 
     def organisation(self, org_id: str) -> dict:
         """``GET /api/organisations/{id}``: projects, funding by year, places, links."""

@@ -316,7 +316,19 @@ VERSION = Param(
 )
 LEVEL = Param("level", "integer", "NUTS level 0-3", minimum=0, maximum=3, default=2)
 ZOOM = Param("zoom", "number", "simplify the geometry for this map zoom", minimum=0, maximum=24)
-COUNTRY = Param("country", "string", "country code, EL for Greece")
+COUNTRY = Param(
+    "country",
+    "string",
+    "country code, EL for Greece",
+    pattern="^[A-Za-z]{2}$",
+    shape="a two-letter country code",
+)
+#: a region named by a code of any NUTS version (resolved by ``geo.regions``)
+REGION = Param("region", "string", "NUTS code of any level and version", pattern=NUTS_CODE,
+               shape=NUTS_SHAPE)  # fmt: skip
+#: the NUTS version a region code is read in
+CODE_VERSION = Param("version", "string", "NUTS version of the code (2006-2024); default: the "
+                     "latest", choices=ALL_VERSIONS)  # fmt: skip
 LANG = Param(
     "lang",
     "string",
@@ -340,8 +352,7 @@ MIN_POPULATION = Param(
 
 # scorecard (issue 4)
 SCORECARD: tuple[Param, ...] = (
-    Param("version", "string", "NUTS version of the code (2006-2024); default: the latest",
-          choices=ALL_VERSIONS),
+    CODE_VERSION,
     Param("peers", "integer", "number of peer regions", minimum=1, maximum=20, default=5),
     Param("as_of", "integer", "use values up to this year", minimum=1900, maximum=2100),
     Param("peer_scope", "string", "peers from", choices=("eu", "type", "country"), default="eu"),

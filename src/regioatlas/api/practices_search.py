@@ -26,7 +26,7 @@ from regioatlas.analytics.practices import (
 )
 from regioatlas.analytics.similarity_index import Encoder, SemanticIndex, text_key
 from regioatlas.api.downloads import SafeWriter
-from regioatlas.api.parameters import LIMIT, METHOD, OFFSET, Param
+from regioatlas.api.parameters import CODE_VERSION, LIMIT, METHOD, OFFSET, Param
 from regioatlas.api.scorecard_data import ScorecardData
 from regioatlas.geo.nuts import NutsRegistry
 from regioatlas.geo.regions import resolve_region
@@ -68,7 +68,7 @@ RECOMMEND_PARAMS: tuple[Param, ...] = (
         "string",
         "the region's challenge as free text (default: its weakest scorecard measures)",
     ),
-    Param("version", "string", "NUTS version of the code (2006-2024); default: the latest"),
+    CODE_VERSION,
     METHOD,
     LIMIT.with_(help="recommendations", maximum=50, default=10),
 )

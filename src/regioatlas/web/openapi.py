@@ -59,6 +59,8 @@ DOWNLOADS: dict[str, list[str]] = {
     "/api/scorecard/{code}/report.": ["image/png", "application/pdf"],
     "/api/composite/csv": [_CSV],
     "/api/overlaps/": ["application/json", _CSV],
+    "/api/practices/export/csv": [_CSV],
+    "/api/practices/export/jsonld": ["application/ld+json"],
     "/api/catalogue": _RDF,
     "/id/": [*_RDF, "text/html"],
     "/ngsi-ld/": ["application/json", "application/ld+json", "application/geo+json"],

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from regioatlas.api.parameters import REGION
 from regioatlas.api.practices import PracticeAuthoring
 from regioatlas.api.practices_search import RECOMMEND_PARAMS, SEARCH_PARAMS, PracticeCatalogue
 from regioatlas.model.errors import BadInput
@@ -70,9 +71,10 @@ def register(app: FastAPI, atlas) -> None:
     def worklist(principal: Editor):
         return authoring.worklist(principal)
 
-    @app.get("/api/plans", tags=tags, summary="Published action plans (of a region)")
-    def plans(region: str | None = None):
-        return catalogue.plans(region)
+    @app.get("/api/plans", tags=tags, summary="Published action plans (of a region)",
+             **declared([REGION.with_(help="NUTS code of any level and version: its plans")]))  # fmt: skip
+    def plans(request: Request):
+        return catalogue.plans(request.query_params.get("region") or None)
 
     @app.get("/api/plans/{item_id}", tags=tags, summary="A published action plan with KPI progress")
     def plan(item_id: str):
