@@ -189,4 +189,6 @@ def app_from_settings() -> FastAPI:
     a lock while it serves (a DuckDB file is written through new versions, see
     ``store/duckdb_file.py``), so a CLI ingest or another worker can write meanwhile.
     """
-    return create_app(settings.get("store"), read_only=False)
+    app = create_app(settings.get("store"), read_only=False)
+    app.state.atlas.organisations.warm()  # not on a user's first page
+    return app

@@ -13,9 +13,10 @@ from regioatlas.web.query import declared, query
 
 
 def register(app: FastAPI, atlas: Atlas) -> None:
-    """Add the organisation routes; the matching is warmed now, not on a user's first page."""
+    """Add the organisation routes (``regioatlas serve`` warms the matching at start, see
+    ``web.app.app_from_settings``; an app built for a test or a script builds it when first
+    asked, not in a thread competing with everything it does)."""
     organisations = atlas.organisations
-    organisations.warm()
 
     @app.get(
         "/api/organisations",
