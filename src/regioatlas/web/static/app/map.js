@@ -177,7 +177,9 @@
   // participations located at the level drawn (the rest are counted only at coarser levels).
   async function legendCoverage(box, level) {
     const chosen = String(S().filters.source || "").split(",").filter(Boolean);
-    const shown = (await api("/api/datasets")).items.filter((d) => d.project_count && (!chosen.length || chosen.includes(d.source)));
+    // the datasets inlined in the page (no request before the map is drawn); asked only if absent
+    const all = RA.datasets().length ? RA.datasets() : (await api("/api/datasets")).items;
+    const shown = all.filter((d) => d.project_count && (!chosen.length || chosen.includes(d.source)));
     box.textContent = _("Sources shown:") + " " + shown.map((d) => d.title + (d.period ? " " + d.period : "") +
       (d.published ? " (" + _("published") + " " + d.published + ")" : "") +
       (d.located_share_by_level[level] !== undefined ? " · " + fmt.num(100 * d.located_share_by_level[level]) + " % " + _("located at this level") : "")).join("; ");
