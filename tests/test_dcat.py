@@ -152,7 +152,7 @@ def test_catalogue_by_accept_header_and_bad_format(app_client):
         app_client.get("/api/catalogue").headers["content-type"].startswith("application/ld+json")
     )
     r = app_client.get("/api/catalogue?format=n3")
-    assert r.status_code == 404 and r.json()["parameter"] == "format"
+    assert r.status_code == 400 and r.json()["parameter"] == "format"  # a declared choice
 
 
 # --- permalinks ---------------------------------------------------------------------------------

@@ -48,6 +48,14 @@ TABLE_TITLES = {
 SELF = "RegioAtlas"
 
 
+#: the rights of the practice downloads: each practice keeps its source's licence
+PRACTICE_RIGHTS = (
+    "Each practice keeps the licence and attribution of its source (its `licence` and "
+    "`source` fields): ECESP and JRC cases under the Commission's re-use policy (CC BY 4.0, "
+    "© European Union); practices written by editors under this deployment's terms."
+)
+
+
 @dataclass(frozen=True)
 class Service:
     """An API the catalogue lists: a feature of the web app with routes."""
@@ -350,22 +358,22 @@ class _Builder:
         g.add((node, DCAT.theme, v.theme(g, "REGI")))
         for word in ("good practice", "policy learning", "NUTS"):
             g.add((node, DCAT.keyword, Literal(word, lang="en")))
-        for path, media, title in (
-            ("/api/practices/export/csv", "text/csv", "CSV"),
-            ("/api/practices/export/jsonld", "application/ld+json", "JSON-LD"),
+        for path, fmt, title in (
+            ("/api/practices/export/csv", "csv", "CSV"),
+            ("/api/practices/export/jsonld", "jsonld", "JSON-LD"),
         ):
             dist = self.uri(f"/id/distribution/regioatlas-practices-{title.lower()}")
             g.add((dist, RDF.type, DCAT.Distribution))
             g.add((dist, DCTERMS.title, Literal(f"Good practices, {title}", lang="en")))
             g.add((dist, DCAT.accessURL, URIRef(self.base + path)))
             g.add((dist, DCAT.downloadURL, URIRef(self.base + path)))
-            g.add(
-                (
-                    dist,
-                    DCAT.mediaType,
-                    URIRef(f"https://www.iana.org/assignments/media-types/{media}"),
-                )
-            )
+            kind, media = v.file_type(g, fmt)  # typed, as the shapes require
+            g.add((dist, DCTERMS.format, kind))
+            g.add((dist, DCAT.mediaType, media))
+            statement = BNode()
+            g.add((statement, RDF.type, DCTERMS.RightsStatement))
+            g.add((statement, RDFS.label, Literal(PRACTICE_RIGHTS, lang="en")))
+            g.add((dist, DCTERMS.rights, statement))
             g.add((node, DCAT.distribution, dist))
         g.add(
             (
