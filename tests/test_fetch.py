@@ -165,8 +165,9 @@ def test_fetch_cordis_h2020_downloads_caches_and_ingests(mirror, config, tmp_pat
     assert result.changed and result.requests == 1
     report = result.ingest
     assert report.dataset.project_count == 26
-    assert report.dataset.participant_count == 1074  # 1,076 rows, 2 with activityType "PRC;PRC"
-    assert [e.value for e in report.rejected] == ["PRC;PRC", "PRC;PRC"]
+    # 1,076 rows, 2 with activityType "PRC;PRC": read as PRC since issue 10, none rejected
+    assert report.dataset.participant_count == 1076
+    assert report.rejected == []
     assert report.dataset.location_report["by_method"]["coordinates"] > 0.9
     manifest = SourceCache(config.cache_dir, "cordis-h2020").manifest()
     entry = manifest.files[0]
@@ -176,7 +177,7 @@ def test_fetch_cordis_h2020_downloads_caches_and_ingests(mirror, config, tmp_pat
     assert entry.last_modified == "Mon, 01 Dec 2025 08:00:00 GMT"
     assert manifest.dataset_id == report.dataset.id
     assert manifest.ingested_sha256 == report.dataset.sha256
-    assert _counts(store) == {report.dataset.id: 1074}
+    assert _counts(store) == {report.dataset.id: 1076}
     # freshness kept with the dataset: the server's Last-Modified, the fetch time, the years
     with open_store(str(store)) as s:
         [kept] = s.datasets()
@@ -207,9 +208,9 @@ def test_a_changed_publication_is_downloaded_and_replaces_the_dataset(mirror, co
     )
     mirror.serve(CORDIS_PATH, smaller, "application/zip")
     second = update_all(config, store_url=str(store))[0]
-    assert second.changed and second.ingest.dataset.participant_count == 1073
+    assert second.changed and second.ingest.dataset.participant_count == 1075
     assert second.ingest.dataset.id == first.ingest.dataset.id
-    assert _counts(store) == {first.ingest.dataset.id: 1073}
+    assert _counts(store) == {first.ingest.dataset.id: 1075}
 
 
 def test_download_only_then_fetch_ingests_without_downloading_again(mirror, config, tmp_path):
@@ -217,7 +218,7 @@ def test_download_only_then_fetch_ingests_without_downloading_again(mirror, conf
     result = fetch_source("cordis-h2020", config, store_url=str(store), download_only=True)
     assert result.ingest is None and not store.exists()
     again = fetch_source("cordis-h2020", config, store_url=str(store))
-    assert not again.changed and again.ingest.dataset.participant_count == 1074
+    assert not again.changed and again.ingest.dataset.participant_count == 1076
     assert mirror.count(CORDIS_PATH) == 2  # the second one answered 304
 
 
@@ -336,7 +337,7 @@ def test_cli_fetch_list_update(mirror, tmp_path, monkeypatch):
     runner = CliRunner()
     done = runner.invoke(main, ["fetch", "cordis-h2020", "--store", store])
     assert done.exit_code == 0, done.output
-    assert "cordis-h2020: downloaded" in done.output and "participations: 1,074" in done.output
+    assert "cordis-h2020: downloaded" in done.output and "participations: 1,076" in done.output
     listed = runner.invoke(main, ["fetch", "--list"])
     assert listed.exit_code == 0
     assert mirror.base_url + CORDIS_PATH in listed.output
