@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from regioatlas.model import Dataset, InputError, RowError
 from regioatlas.sources.base import ReadResult, Source
-from regioatlas.sources.registry import get_source, recognise
+from regioatlas.sources.registry import available, get_source, recognise
 from regioatlas.store.base import DatasetTail, Progress, Store
 
 LOCATE_CHUNK = 20_000
@@ -273,3 +273,30 @@ def period_of(projects, figures) -> tuple[int | None, int | None]:
     if not years:
         years = [f.year for f in figures if f.year is not None]
     return (min(years), max(years)) if years else (None, None)
+
+
+def source_titles() -> dict[str, str]:
+    """Name → title of every source the ingest door knows, built-in profiles included (what
+    the API shows beside a dataset's source name).
+
+    Example
+    -------
+    >>> "cordis" in source_titles()
+    True
+    """
+    return available()
+
+
+def read_practices(source: str, paths: Sequence[Path], locator=None):
+    """(the practice source, what it read from ``paths``): good practices come in through
+    this door too, located by the same cascade.
+
+    Example
+    -------
+    >>> from regioatlas.sources.practices_ecesp import shipped_file
+    >>> reader, read = read_practices("ecesp", [shipped_file("ecesp")])  # doctest: +SKIP
+    """
+    from regioatlas.sources.practices_base import PRACTICE_SOURCES
+
+    reader = PRACTICE_SOURCES.load(source)()
+    return reader, reader.read([Path(p) for p in paths], locator)

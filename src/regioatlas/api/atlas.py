@@ -23,10 +23,10 @@ from regioatlas.api.params import (
 )
 from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.regions import ResolvedRegion, equivalent_codes, resolve_region
+from regioatlas.ingest import source_titles
 from regioatlas.library.figures import aggregate_rows, latest_population
 from regioatlas.model import Region
 from regioatlas.model.regions import ATLAS_VERSION
-from regioatlas.sources.registry import available
 from regioatlas.store.base import Store
 
 
@@ -227,7 +227,7 @@ class Atlas:
     def datasets(self) -> dict:
         """Every dataset with its provenance and freshness: the years it covers (``period``),
         its title, and the share of its participations located at each NUTS level or finer."""
-        titles = available()
+        titles = source_titles()
         items = [
             {
                 **jsonable(asdict(d)),

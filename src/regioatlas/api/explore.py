@@ -15,9 +15,9 @@ from regioatlas.api.params import parse_filter, parse_level, parse_page
 from regioatlas.api.problems import bad_request
 from regioatlas.geo.gazetteer import fold
 from regioatlas.geo.towns import find_towns, major_places
+from regioatlas.ingest import source_titles
 from regioatlas.model.query import ProjectFilter
 from regioatlas.model.regions import ATLAS_VERSION
-from regioatlas.sources.registry import available
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 EXPORT_LIMIT = 100_000
@@ -176,7 +176,7 @@ def region_summary(atlas: Atlas, code: str, params: dict) -> dict:
 def _coverage_of(atlas: Atlas, region, by_source: list[dict], datasets: dict) -> list[dict]:
     """Which sources and years a region's figures cover and how much of each source is located
     to the region's level in its country (``analytics.coverage``)."""
-    titles = available()
+    titles = source_titles()
     country = region.code[:2]
     in_country = []
     for row in by_source:

@@ -25,6 +25,7 @@ from regioatlas.api.audit import record
 from regioatlas.api.auth import Principal
 from regioatlas.geo.locate import Locator
 from regioatlas.geo.regions import resolve_region
+from regioatlas.ingest import read_practices
 from regioatlas.model.errors import BadInput, Conflict, Forbidden, NotFound
 from regioatlas.model.practices import (
     APPROVED,
@@ -39,7 +40,6 @@ from regioatlas.model.practices import (
     check_practice,
     check_transfer,
 )
-from regioatlas.sources.practices_base import PRACTICE_SOURCES
 from regioatlas.store.base import Store
 
 #: URL segment → stored kind
@@ -270,8 +270,7 @@ def ingest_practices(
     >>> ingest_practices(store, "ecesp", [shipped_file("ecesp")], "cli:me")["practices"]  # doctest: +SKIP
     153
     """
-    reader = PRACTICE_SOURCES.load(source)()
-    read = reader.read([Path(p) for p in paths], locator)
+    reader, read = read_practices(source, paths, locator)
     owner, now = f"source:{reader.name}", datetime.now(UTC)
     rows = []
     for kind, docs in (("practice", read.practices), ("transfer", read.transfers)):
