@@ -141,6 +141,9 @@ def test_migration_builds_the_rows_of_an_older_store(tmp_path):
                 created = re.match(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", statement)
                 if created:
                     con.execute(f"DROP TABLE {created.group(1)}")
+                added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
+                if added:
+                    con.execute(f"ALTER TABLE {added.group(1)} DROP COLUMN {added.group(2)}")
         con.execute("DELETE FROM schema_migrations WHERE version >= ?", [version])
     with open_store(f"duckdb://{path}") as store:
         assert store.schema_version() == len(sql.MIGRATIONS)

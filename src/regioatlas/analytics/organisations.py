@@ -130,7 +130,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     # letters that NFKD does not decompose
-    plain = plain.translate(str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae"}))
+    plain = plain.translate(
+        {ord(k): v for k, v in {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae"}.items()}
+    )
     return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
 
 
@@ -183,7 +185,7 @@ def vat_in_name(name: str | None, country: str | None) -> tuple[str | None, str 
     found = _OIB_IN_NAME.search(name or "") if country == "HR" else None
     if not found:
         return name, None
-    return name[: found.start()], f"HR{found.group(1)}"
+    return (name or "")[: found.start()], f"HR{found.group(1)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,8 +198,9 @@ class Atlas:
         # while the matching is being built the project answers at once without the ids
         org_of = self.organisations.of_project(project_id)
         p["organisations"] = "pending" if org_of is None else "ready"
-        for participant in p.get("participants", []) if org_of is not None else []:
-            participant["organisation_id"] = org_of.get(participant.get("seq"))
+        if org_of is not None:
+            for participant in p.get("participants", []):
+                participant["organisation_id"] = org_of.get(participant.get("seq"))
         return jsonable(p)
 
     # --- aggregates --------------------------------------------------------------------

@@ -70,7 +70,8 @@ def param_options(params: tuple[Param, ...] | list[Param]):
 
 def _click_type(param: Param) -> click.ParamType:
     if param.type == "integer" and (param.minimum is not None or param.maximum is not None):
-        return click.IntRange(param.minimum, param.maximum)
+        low, high = (None if b is None else int(b) for b in (param.minimum, param.maximum))
+        return click.IntRange(low, high)
     if param.type == "integer":
         return click.INT
     return click.STRING

@@ -517,8 +517,7 @@ class DuckDBStore(ServerRows, Store):
         # tokens, jobs and audit entries make new files too but change no data. A file store's
         # snapshot read the count when it opened: no query per call
         if not self._file_backed:
-            (writes,) = self._cur().execute("SELECT n FROM store_writes").fetchone()
-            return f"w{writes}"
+            return f"w{scalar(self._cur(), 'SELECT n FROM store_writes')}"
         snapshot = self._snapshots.current()
         if snapshot.writes is None:  # a file older than schema 8, opened read-only
             return hashlib.sha256(repr(snapshot.version).encode()).hexdigest()[:16]

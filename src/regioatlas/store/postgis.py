@@ -312,8 +312,8 @@ class PostGISStore(ReadRouting, Store):
                         tail.station_values, dataset_id
                     ),
                 }
-                for table, columns in rest.items():
-                    _copy(cur, table, _COPY_NAMES[table], columns)
+                for table, table_columns in rest.items():
+                    _copy(cur, table, _COPY_NAMES[table], table_columns)
                 cur.execute(
                     f"INSERT INTO datasets VALUES ({', '.join('%s' for _ in records.DATASET_NAMES)})",
                     records.dataset_row(

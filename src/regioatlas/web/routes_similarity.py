@@ -49,9 +49,10 @@ def register(app: FastAPI, atlas) -> None:
 
     @app.post("/api/similar", tags=tags, summary="The same for a long text sent as JSON")
     def similar_text_post(body: Annotated[SimilarTextBody, Body()]):  # type: ignore[valid-type]
-        filters = body.filters.model_dump() if body.filters else {}
+        filters = body.filters.model_dump() if body.filters else {}  # type: ignore[attr-defined]
         params = {k: v for k, v in filters.items() if v is not None}
-        params |= {k: v for k, v in body.model_dump(exclude={"filters"}).items() if v is not None}
+        given = body.model_dump(exclude={"filters"})  # type: ignore[attr-defined]
+        params |= {k: v for k, v in given.items() if v is not None}
         return sim.similar_to_text(params)
 
     @app.get(

@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 from datetime import UTC, datetime
+from typing import cast
 
 from regioatlas.analytics.measures import MEASURES, measures
 from regioatlas.api.ngsi_ld import errors
@@ -202,7 +203,7 @@ def figure(value: dict, line: int, units: dict | None = None) -> RegionFigure:
         value["code"],
         2024,
         value["value"],
-        unit,
+        cast(str, unit),
         value["year"],
         None,
         line,
