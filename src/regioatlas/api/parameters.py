@@ -11,7 +11,7 @@ declared range, are a :class:`~regioatlas.model.errors.BadInput`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -55,8 +55,9 @@ class Param:
         One line for the OpenAPI description and ``--help``.
     minimum, maximum : int or None
         The range of a number.
-    choices : tuple of str
-        The values allowed (an OpenAPI enum; a select in the web panel).
+    choices : tuple of str, or a function giving them
+        The values allowed (an OpenAPI enum; a select in the web panel). A function is asked
+        each time, for choices a plug-in registry can grow after the app is built (KPI areas).
     default : Any
         The value used when absent (documentation; the handler applies it).
     repeatable : bool
@@ -90,7 +91,7 @@ class Param:
     help: str
     minimum: int | float | None = None
     maximum: int | float | None = None
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
     default: Any = None
     repeatable: bool = False
     label: str | None = None
@@ -100,6 +101,11 @@ class Param:
     max_length: int | None = None
     shape: str | None = None
     empty: bool = True
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The values allowed now (the declared tuple, or what the declared function gives)."""
+        return self.choices() if callable(self.choices) else self.choices
 
     def check(self, value: str) -> None:
         """Raise BadInput naming the parameter when ``value`` is outside its declaration.
@@ -123,9 +129,9 @@ class Param:
             raise BadInput(
                 f"{self.name} is longer than {self.max_length:,} characters", parameter=self.name
             )
-        if self.choices and not self.repeatable and value not in self.choices:
+        if self.options and not self.repeatable and value not in self.options:
             raise BadInput(
-                f"{self.name} {value!r} is not known; use one of {', '.join(self.choices)}",
+                f"{self.name} {value!r} is not known; use one of {', '.join(self.options)}",
                 parameter=self.name,
             )
         pattern = self.text_pattern
@@ -156,8 +162,8 @@ class Param:
     @property
     def text_pattern(self) -> str | None:
         """The declared pattern; for a repeatable choice, a comma-separated list of choices."""
-        if self.repeatable and self.choices and not self.pattern:
-            one = "(?:" + "|".join(re.escape(c) for c in self.choices) + ")"
+        if self.repeatable and self.options and not self.pattern:
+            one = "(?:" + "|".join(re.escape(c) for c in self.options) + ")"
             return f"^{one}(?:,{one})*$"
         return self.pattern
 
@@ -173,8 +179,8 @@ class Param:
         if self.maximum is not None:
             schema["maximum"] = self.maximum
         optional_text = self.type == "string" and not self.required and self.empty
-        if self.choices and not self.repeatable:
-            schema["enum"] = [*([""] if optional_text else []), *self.choices]
+        if self.options and not self.repeatable:
+            schema["enum"] = [*([""] if optional_text else []), *self.options]
         pattern = self.text_pattern
         if pattern:
             schema["pattern"] = f"^$|{pattern}" if optional_text else pattern
@@ -196,7 +202,7 @@ class Param:
 
     def panel_field(self) -> dict[str, Any]:
         """What the web filter panel needs to draw this parameter."""
-        return {"name": self.name, "label": self.label, "kind": self.panel, "choices": self.choices}
+        return {"name": self.name, "label": self.label, "kind": self.panel, "choices": self.options}
 
 
 def check_query(items: Iterable[tuple[str, str]], params: Sequence[Param]) -> None:
@@ -385,10 +391,15 @@ COMPOSITE: tuple[Param, ...] = (
 )  # fmt: skip
 
 # KPIs, units, air quality, figures (issue 5)
-#: the areas of the KPI catalogue (plug-in KPIs registered before the app starts included)
-KPI_AREAS = tuple(sorted({kpi.area for kpi in kpi_registry().values()}))
+
+
+def kpi_areas() -> tuple[str, ...]:
+    """The areas of the KPI catalogue, plug-in KPIs registered after the app started included."""
+    return tuple(sorted({kpi.area for kpi in kpi_registry().values()}))
+
+
 AQ_INDICES = tuple(index_ids())
-AREA = Param("area", "string", "KPI area", choices=KPI_AREAS)
+AREA = Param("area", "string", "KPI area", choices=kpi_areas)
 FROM = Param("from", "string", "from (a unit, or the period start for an entity)")
 TO = Param("to", "string", "to (a unit, or the period end for an entity)")
 VALUE = Param("value", "number", "the value", required=True)

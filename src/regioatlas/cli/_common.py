@@ -51,7 +51,7 @@ def param_options(params: tuple[Param, ...] | list[Param]):
     def decorate(f):
         for param in reversed(params):
             help_ = param.help[0].upper() + param.help[1:]
-            help_ += f": {', '.join(param.choices)}." if param.choices else "."
+            help_ += f": {', '.join(param.options)}." if param.options else "."
             if param.repeatable:
                 help_ += " Repeatable."
             f = click.option(

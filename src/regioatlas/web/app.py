@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regioatlas import __version__, settings
 from regioatlas.api.atlas import Atlas
+from regioatlas.api.ngsi_ld.errors import with_etsi_type
 from regioatlas.api.parameters import filter_panel
 from regioatlas.api.problems import PROBLEM_TYPE, ApiError, problem_for, problem_headers
 from regioatlas.features import Feature, load_features
@@ -33,6 +34,7 @@ from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
 from regioatlas.web.responses import FastJSONResponse
+from regioatlas.web.routes_ngsi_ld import PREFIX as NGSI_LD_PREFIX
 from regioatlas.web.security import secure
 from regioatlas.web.ui import check_scripts, shell_html
 
@@ -41,6 +43,8 @@ log = logging.getLogger("regioatlas.web")
 
 def _problem(exc: RegioAtlasError, request: Request) -> JSONResponse:
     status, body = problem_for(exc, str(request.url.path))
+    if request.url.path.startswith(NGSI_LD_PREFIX):
+        body = with_etsi_type(body)  # a declared parameter's check ran before the handler
     return JSONResponse(
         body, status_code=status, media_type=PROBLEM_TYPE, headers=problem_headers(exc)
     )

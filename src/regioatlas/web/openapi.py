@@ -93,7 +93,7 @@ ROUTE_PATH_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
     **{
         (f"/api/export/{table}.{{fmt}}", "fmt"): {
             "type": "string",
-            "enum": [*EXPORT_FORMAT.choices],
+            "enum": [*EXPORT_FORMAT.options],
         }
         for table in ("projects", "participants", "regions")
     },

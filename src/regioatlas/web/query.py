@@ -74,8 +74,8 @@ def body_model(name: str, params: Iterable[Param], **nested: type[BaseModel]) ->
     for param in params:
         kind: Any = {"string": str, "integer": int, "number": float}[param.type]
         limits: dict[str, Any] = {"description": param.help}
-        if param.choices and not param.repeatable:
-            kind = Literal[param.choices]  # type: ignore[valid-type]
+        if param.options and not param.repeatable:
+            kind = Literal[param.options]  # type: ignore[valid-type]
         elif param.type == "string":
             limits |= {"pattern": param.text_pattern, "max_length": param.max_length}
             limits["min_length"] = 1 if param.required else None

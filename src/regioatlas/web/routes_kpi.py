@@ -11,6 +11,7 @@ from regioatlas.api.kpi import KpiApi
 from regioatlas.api.parameters import (
     AQ_INDEX,
     AREA,
+    CODE_VERSION,
     FIGURES,
     FROM,
     LANG,
@@ -134,7 +135,7 @@ def register(app: FastAPI, atlas) -> None:
         "/api/compass/{region}",
         tags=["compass"],
         summary="A region's distance to the 2030 targets, in people",
-        **declared([VERSION]),
+        **declared([CODE_VERSION]),
     )
     def compass_region(region: str, request: Request):
         return compass.plan(region, query(request).get("version"))

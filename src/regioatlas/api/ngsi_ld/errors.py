@@ -17,6 +17,24 @@ RESOURCE_NOT_FOUND = ETSI_ERRORS + "ResourceNotFound"
 OPERATION_NOT_SUPPORTED = ETSI_ERRORS + "OperationNotSupported"
 
 
+#: the ETSI type of an error raised before an NGSI-LD handler ran (a declared parameter's
+#: check, an unknown route): by status, as GS CIM 009 Table 5.5.3-1 pairs them
+ETSI_TYPE_BY_STATUS = {400: BAD_REQUEST_DATA, 404: RESOURCE_NOT_FOUND, 409: ALREADY_EXISTS}
+
+
+def with_etsi_type(body: dict) -> dict:
+    """A problem body of an NGSI-LD route typed the ETSI way when nothing typed it yet.
+
+    Example
+    -------
+    >>> with_etsi_type({"type": "about:blank", "status": 400})["type"]
+    'https://uri.etsi.org/ngsi-ld/errors/BadRequestData'
+    """
+    if body.get("type", "about:blank") == "about:blank" and body["status"] in ETSI_TYPE_BY_STATUS:
+        return body | {"type": ETSI_TYPE_BY_STATUS[body["status"]]}
+    return body
+
+
 def invalid_request(detail: str, parameter: str | None = None) -> BadInput:
     """A request that is not well-formed (not JSON, not a JSON object): 400 InvalidRequest.
 
