@@ -144,6 +144,7 @@ class Replica:
                 "postgres",
                 "-D",
                 str(self.data),
+                "--checkpoint=fast",  # the default, spread, waits minutes for a checkpoint
                 "-R",  # standby.signal + primary_conninfo: a streaming replica
                 "-X",
                 "stream",

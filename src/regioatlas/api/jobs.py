@@ -8,7 +8,9 @@ the same validation, atomic write and report.
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -30,10 +32,57 @@ from regioatlas.model.errors import (
 )
 from regioatlas.store.base import Store
 
+log = logging.getLogger("regioatlas.jobs")
+
 #: a write lock older than this belongs to a process that died (an ingest takes minutes)
 STALE_AFTER = timedelta(hours=6)
 #: progress is written to the store at most this often (seconds), and at every stage change
 PROGRESS_EVERY = 0.5
+
+
+class LatestProgress:
+    """A job's progress written by a thread of its own, only the latest report.
+
+    The ingest reports progress while it holds the store's write (a DuckDB file store has one
+    writer at a time, and locating the rows happens inside the write): writing the report on
+    the ingest's own thread would wait for that write to end, i.e. forever. Here the report
+    waits on another thread and a newer one replaces it.
+    """
+
+    def __init__(self, store: Store, job_id: str):
+        self._store, self._job_id = store, job_id
+        self._pending: dict | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="job-progress", daemon=True)
+        self._thread.start()
+
+    def report(self, **fields) -> None:
+        with self._lock:
+            self._pending = fields
+        self._wake.set()
+
+    def close(self) -> None:
+        """Write what is pending and stop (before the job's final state is written)."""
+        with self._lock:
+            self._closed = True
+        self._wake.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            with self._lock:
+                fields, self._pending, closed = self._pending, None, self._closed
+                self._wake.clear()
+            if fields:
+                try:
+                    self._store.update_job(self._job_id, **fields)
+                except Exception:  # progress is advisory: the job's end state is what counts
+                    log.warning("job %s: progress not written", self._job_id, exc_info=True)
+            if closed:
+                return
 
 
 def describe_files(paths: list[Path]) -> list[dict]:
@@ -162,18 +211,22 @@ class JobRunner:
 
     def _run_upload(self, job, principal, source_name, files, folder, details, allow_partial):
         last = [0.0, ""]
+        writer = LatestProgress(self.store, job["id"])
 
         def progress(stage: str, done: int, total: int) -> None:
             now = time.monotonic()
             if stage != last[1] or now - last[0] >= PROGRESS_EVERY or done >= total:
                 last[:] = [now, stage]
-                self.store.update_job(job["id"], stage=stage, done=done, total=total)
+                writer.report(stage=stage, done=done, total=total)
 
         self.store.update_job(job["id"], status="running", started_at=datetime.now(UTC))
         try:
-            report = ingest(
-                self.store, source_name, files, allow_partial=allow_partial, progress=progress
-            )
+            try:
+                report = ingest(
+                    self.store, source_name, files, allow_partial=allow_partial, progress=progress
+                )
+            finally:
+                writer.close()
         except Exception as exc:  # the job reports every failure; the store is unchanged
             why = _why(exc)
             # audited before the job shows as ended: whoever sees it ended finds its entry
