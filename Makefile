@@ -7,7 +7,7 @@ demo:  ## set everything up, build the demo store from the shipped real data, se
 
 test:  ## set everything up and run the whole test suite
 	scripts/setup.sh test
-	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q -n 2 --dist loadfile  # two workers: the suite waits on servers and browsers as much as it computes
 
 lint:
 	scripts/setup.sh test

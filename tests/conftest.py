@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,26 @@ def fixtures() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_store_path(tmp_path_factory) -> Path:
-    """The full demo store, built once per test session from the data shipped in the package."""
+    """The full demo store, built once per test run from the data shipped in the package.
+
+    Under pytest-xdist the workers share one store (and so its similarity cache, which
+    takes a minute to embed): the first worker builds it while the others wait on a file
+    lock. Tests only read it; a test that writes works on a copy.
+    """
     from regioatlas.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+        build_demo(path)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent / "demo"  # the run's, not the worker's
+    shared.mkdir(exist_ok=True)
+    path, built = shared / "demo.duckdb", shared / "built"
+    with open(shared / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            build_demo(path)
+            built.touch()
     return path
 
 
