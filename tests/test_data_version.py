@@ -26,13 +26,23 @@ def _figures(value: float) -> list[RegionFigure]:
     return [RegionFigure("ngsi-ld/dd_5g_coverage", "FI1C3", 2024, value, "%")]
 
 
-@pytest.fixture(params=["duckdb-file", "duckdb-memory", "postgis"])
-def store_url(request, tmp_path) -> str:
-    if request.param == "duckdb-file":
+def _url(kind: str, request, tmp_path) -> str:
+    if kind == "duckdb-file":
         return f"duckdb://{tmp_path / 'v.duckdb'}"
-    if request.param == "duckdb-memory":
+    if kind == "duckdb-memory":
         return "duckdb://:memory:"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=["duckdb-file", "duckdb-memory", "postgis"])
+def store_url(request, tmp_path) -> str:
+    return _url(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=["duckdb-file", "postgis"])
+def shared_store_url(request, tmp_path) -> str:
+    """A store other processes can open (a memory store lives in one process)."""
+    return _url(request.param, request, tmp_path)
 
 
 def test_every_kind_of_dataset_write_changes_the_version(store_url):
@@ -67,9 +77,8 @@ def test_a_refused_write_leaves_the_version(store_url):
         assert store.data_version() == before
 
 
-def test_another_process_reads_the_same_version(store_url):
-    if store_url == "duckdb://:memory:":
-        pytest.skip("a memory store lives in one process")
+def test_another_process_reads_the_same_version(shared_store_url):
+    store_url = shared_store_url
     with open_store(store_url) as store:
         store.append_small_dataset(_dataset("ngsi-ld:a", ["urn:a"]), _figures(1.0))
         ours = store.data_version()
