@@ -20,11 +20,11 @@ def practices():
 @click.argument("source")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--shipped", is_flag=True, help="Read the subset shipped in the package (ecesp, jrc-ipso)."
+    "--shipped", is_flag=True, help="Read the file shipped in the package (ecesp, jrc-ipso, eu-mission-adaptation)."
 )
 @store_option
 def ingest(source: str, paths: tuple[Path, ...], shipped: bool, store_url: str):
-    """Read a practice SOURCE (ecesp, jrc-ipso, urbact) from PATHS into the store.
+    """Read a practice SOURCE (ecesp, jrc-ipso, eu-mission-adaptation, urbact) from PATHS.
 
     URBACT has no open licence: give the folder of your copy of its files.
     """

@@ -28,6 +28,7 @@ BUILTIN_PRACTICE_SOURCES: dict[str, str] = {
     "ecesp": "regioatlas.sources.practices_ecesp:EcespGoodPractices",
     "jrc-ipso": "regioatlas.sources.practices_ecesp:JrcPublicServiceCases",
     "urbact": "regioatlas.sources.practices_urbact:UrbactGoodPractices",
+    "eu-mission-adaptation": "regioatlas.sources.practices_mission:MissionAdaptationProjects",
 }
 #: every practice source: built-ins, entry points, ``register()``
 PRACTICE_SOURCES = Registry(

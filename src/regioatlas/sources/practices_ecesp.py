@@ -195,7 +195,11 @@ def shipped_file(source: str) -> Path:
     """
     from importlib import resources
 
-    names = {"ecesp": "ecesp_good_practices_subset.csv", "jrc-ipso": "jrc_ipso_cases_subset.csv"}
+    names = {
+        "ecesp": "ecesp_good_practices_subset.csv",
+        "jrc-ipso": "jrc_ipso_cases_subset.csv",
+        "eu-mission-adaptation": "mission_adaptation_projects.csv",
+    }
     if source not in names:
         raise BadInput(
             f"no subset of {source!r} ships (only {', '.join(names)})", parameter="source"
