@@ -33,7 +33,10 @@ class RowParser:
         return not self.errors
 
     def text(self, column: str) -> str | None:
-        return clean(self.row.get(column))
+        value = self.row.get(column)
+        if value.__class__ is str:  # the common case, inline: called per cell of large files
+            return value.strip() or None
+        return clean(value)
 
     def _parse(self, column: str, fn: Callable[[str], T]) -> T | None:
         raw = self.row.get(column)
