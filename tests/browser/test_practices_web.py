@@ -1,6 +1,7 @@
 """The done-when path of the good-practice exchange in Chromium: an editor publishes a practice
 and an action plan through the web forms, a reviewer approves them, the practice appears in
-search and in another region's recommendations, and the plan page draws its KPI chart."""
+search and in another region's recommendations, the plan page draws its KPI chart, and a
+transfer of the practice recorded through the transfer form shows on the practice page."""
 
 from __future__ import annotations
 
@@ -134,8 +135,33 @@ def test_an_editor_publishes_through_the_forms_and_a_reviewer_approves(browser, 
     assert "40 %" in page.locator(".kpi").first.inner_text()  # (18 - 10) / (30 - 10)
     web.shot("practices-plan")
 
+    # a transfer, from the practice page's link: the editor records it, the reviewer approves
+    page = web.open(f"/practice/{practice}?lang=en", _ready("practice"))
+    page.click(f"a[href^='/practices/edit?practice={practice}']")
+    page.wait_for_function(_ready("practiceEdit"))
+    _use_token(page, tokens["eve"])
+    transfer_form = "#transfer-form "
+    assert page.input_value(transfer_form + "input[name=practice]") == practice
+    page.fill(transfer_form + "input[name=region]", "FI1D8")
+    page.fill(transfer_form + "input[name=city]", "Kajaani")
+    page.select_option(transfer_form + "select[name=stage]", "started")
+    page.fill(transfer_form + "input[name=date]", "2026-05-04")
+    page.fill(transfer_form + "textarea[name=outcome]", "Robots in two villages")
+    page.click(transfer_form + "button[type=submit]")
+    page.wait_for_function(
+        "document.getElementById('edit-status').textContent.includes('transfer-')"
+    )
+    transfer = re.search(r"(transfer-\w+)", page.locator("#edit-status").inner_text()).group(1)
+    _use_token(page, tokens["rita"])
+    page.click(f"#review-list li[data-id='{transfer}'] button.approve")
+    page.wait_for_function(f"!document.querySelector(\"#review-list li[data-id='{transfer}']\")")
+
     page = web.open(f"/practice/{practice}?lang=fi", _ready("practice"))
     assert page.locator("#practice-title").inner_text().startswith("Telepresence home care")
+    row = page.locator("#practice-transfers tbody tr").first.inner_text()
+    assert "FI1D8" in row and "Kajaani" in row and "aloitettu" in row  # the stage in Finnish
+    assert "Robots in two villages" in row
+    web.shot("practices-transferred-fi")
     assert web.errors == []
     assert web.outside_requests() == []
     context.close()

@@ -89,7 +89,8 @@
       (p.transfers || []).length ? el("table", { class: "data", id: "practice-transfers" },
         el("thead", {}, el("tr", {}, [_("Region"), _("City"), _("Stage"), _("Outcome")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, p.transfers.map((t) => el("tr", {}, el("td", {}, (t.region_name || t.region) + " (" + t.region + ")"), el("td", {}, t.city || "–"),
-          el("td", {}, t.stage || "–"), el("td", {}, t.outcome || "–"))))) : el("p", { class: "muted" }, _("No transfer recorded yet.")),
+          el("td", {}, STAGES[t.stage] ? STAGES[t.stage]() : t.stage || "–"), el("td", {}, t.outcome || "–"))))) : el("p", { class: "muted" }, _("No transfer recorded yet.")),
+      el("p", { class: "small" }, link("/practices/edit?practice=" + encodeURIComponent(p.id), _("Record a transfer of this practice"))),
       (p.adopted_by || []).length ? [el("h2", {}, _("Action plans adopting it")), el("ul", {}, p.adopted_by.map((a) => el("li", {}, link("/plan/" + encodeURIComponent(a.id), a.title))))] : null,
       el("p", { class: "muted small" }, [p.attribution || p.source, p.licence].filter(Boolean).join(" · ")));
   }
@@ -156,6 +157,10 @@
           kpiChart(k))))));
   }
 
+  // the stages of a transfer (model/practices.py TRANSFER_STAGES), as people read them
+  const STAGES = { planned: () => _("planned"), started: () => _("started"), adapted: () => _("adapted"),
+    implemented: () => _("implemented"), abandoned: () => _("abandoned") };
+
   // ---- the forms of editors and reviewers ----------------------------------------------------------
   async function renderEdit(main) {
     const status = el("p", { id: "edit-status", role: "status" });
@@ -185,6 +190,17 @@
       input("practices", _("Practices adopted (ids, separated by ;)")), input("action", _("Action")), input("owner", _("Owner")),
       input("measure", _("KPI (measure id)")), input("baseline", _("Baseline"), { size: 8 }), input("target", _("Target"), { size: 8 }),
       input("observed", _("Observed values (date=value; …)")), el("button", { type: "submit" }, _("Save and submit")));
+    const transferForm = el("form", { id: "transfer-form", onsubmit: async (e) => {
+      e.preventDefault(); const f = e.target.elements;
+      const body = { practice: f.practice.value.trim(), region: f.region.value.trim(), city: f.city.value,
+        stages: [{ stage: f.stage.value, date: f.date.value, note: f.note.value }], outcome: f.outcome.value };
+      try { const v = await send("POST", "/api/transfers", body); await send("POST", "/api/transfers/" + encodeURIComponent(v.id) + "/submit"); say(_("Submitted for review:") + " " + v.id); renderWork(); }
+      catch (err) { say(err.message, true); }
+    } }, el("h2", {}, _("New transfer")), input("practice", _("Practice (id)"), { value: new URLSearchParams(location.search).get("practice") || "" }),
+      input("region", _("Region (NUTS code)"), { size: 8 }), input("city", _("City")),
+      el("label", {}, el("span", {}, _("Stage")), el("select", { name: "stage" }, Object.keys(STAGES).map((k) => el("option", { value: k }, STAGES[k]())))),
+      input("date", _("Date of the stage"), { type: "date" }), input("note", _("Note")), input("outcome", _("Outcome"), { rows: 2 }),
+      el("button", { type: "submit" }, _("Save and submit")));
     const work = el("section", { id: "worklist" });
     async function renderWork() {
       if (!token()) { fill(work, el("p", { class: "muted" }, _("Enter a token to see your items and what waits for review."))); return; }
@@ -205,7 +221,7 @@
           el("h2", {}, _("Your items")), el("ul", { id: "my-items" }, w.mine.map((x) => el("li", { "data-id": x.id }, (x.title || x.id) + " · " + x.kind + " · " + x.status))));
       } catch (err) { fill(work, el("p", { class: "error", role: "alert" }, err.message)); }
     }
-    fill(main, el("h1", {}, _("Write and review practices")), tokenForm, status, work, el("div", { class: "two" }, practiceForm, planForm));
+    fill(main, el("h1", {}, _("Write and review practices")), tokenForm, status, work, el("div", { class: "two" }, practiceForm, planForm), el("div", { class: "two" }, transferForm));
     await renderWork();
   }
 
