@@ -170,7 +170,7 @@ def ingest(
             first_year=run.period()[0],
             last_year=run.period()[1],
         )
-        return DatasetTail(dataset, run.figures, run.stations, run.station_values)
+        return DatasetTail(dataset, run.figures, run.stations, run.station_values, run.outputs)
 
     tick("write", 0, 1)
     written: list[Dataset] = []
@@ -199,6 +199,7 @@ class _Run:
         self.figures: list = []
         self.stations: list = []
         self.station_values: list = []
+        self.outputs: list = []
         self.projects = self.participants = 0
         self.tally = LocationTally()
         self._last_checked: ReadResult | None = None
@@ -219,13 +220,15 @@ class _Run:
         self.figures.extend(result.figures)
         self.stations.extend(result.stations)
         self.station_values.extend(result.station_values)
+        self.outputs.extend(result.outputs)
 
     def refuse_bad_input(self) -> None:
         """InputError for rejected rows (unless allow_partial) or for nothing usable."""
         if self.errors and not self.allow_partial:
             raise InputError(self.errors)
         first_projects = self.first.projects if self.first is not None else []
-        if not (self.projects or self.figures or self.station_values or first_projects):
+        usable = self.projects or self.figures or self.station_values or self.outputs
+        if not (usable or first_projects):
             names = ", ".join(map(str, self.files))
             raise InputError(RowError(names, None, None, "no usable rows in the input"))
 

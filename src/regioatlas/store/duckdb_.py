@@ -14,7 +14,15 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import duckdb_append, duckdb_file, feature_sql, records, sql, summary
+from regioatlas.store import (
+    duckdb_append,
+    duckdb_file,
+    feature_sql,
+    outputs,
+    records,
+    sql,
+    summary,
+)
 from regioatlas.store.base import DatasetTail, Store, StoreError, StoreNotFound
 from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
@@ -219,9 +227,17 @@ class DuckDBStore(ServerRows, Store):
             )
 
     def replace_dataset(
-        self, dataset, projects, participants, figures, *, stations=(), station_values=()
+        self,
+        dataset,
+        projects,
+        participants,
+        figures,
+        *,
+        stations=(),
+        station_values=(),
+        outputs=(),
     ) -> None:
-        tail = DatasetTail(dataset, figures, stations, station_values)
+        tail = DatasetTail(dataset, figures, stations, station_values, outputs)
         self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
 
     def write_dataset(self, dataset_id, batches, finish) -> None:
@@ -247,6 +263,7 @@ class DuckDBStore(ServerRows, Store):
                 "station_values",
                 records.station_value_columns(tail.station_values, dataset_id),
             )
+            _append(cur, "outputs", records.output_columns(tail.outputs, dataset_id))
             for table in sql.KEYS:
                 dup = cur.execute(sql.duplicate_keys_query(table), [dataset_id]).fetchall()
                 if dup:
@@ -351,6 +368,7 @@ class DuckDBStore(ServerRows, Store):
                 records.station_value_from_row(r)
                 for r in rows("station_values", records.STATION_VALUE_NAMES)
             ],
+            [records.output_from_row(r) for r in rows("outputs", records.OUTPUT_NAMES)],
         )
 
     def datasets(self) -> list[Dataset]:
@@ -418,6 +436,12 @@ class DuckDBStore(ServerRows, Store):
             )
         )
         return project
+
+    def project_outputs(self, project_id: str, limit: int = 200) -> tuple[int, list[dict]]:
+        cur = self._cur()
+        total = scalar(cur, outputs.PROJECT_OUTPUT_COUNT, [project_id])
+        rows = cur.execute(outputs.PROJECT_OUTPUTS, [project_id, limit]).fetchall()
+        return int(total), [records.output_record(r) for r in rows]
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         query, params = sql.participants_query(flt)
@@ -555,6 +579,7 @@ _TABLE_COLUMNS = {
     "region_figures": sql.FIGURE_COLUMNS,
     "stations": sql.STATION_COLUMNS,
     "station_values": sql.STATION_VALUE_COLUMNS,
+    "outputs": outputs.COLUMNS,
 }
 
 
