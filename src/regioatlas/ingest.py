@@ -25,6 +25,8 @@ class IngestReport:
     dataset: Dataset
     rejected: list[RowError] = field(default_factory=list)
     figures: int = 0
+    #: what projects produced (deliverables, reports) the dataset holds
+    outputs: int = 0
 
     @property
     def rejected_rows(self) -> int:
@@ -182,7 +184,7 @@ def ingest(
 
     store.write_dataset(dataset_id(source.name, files), run.located(batches), finish_and_keep)
     tick("write", 1, 1)
-    return IngestReport(written[0], list(run.errors), len(run.figures))
+    return IngestReport(written[0], list(run.errors), len(run.figures), len(run.outputs))
 
 
 class _Run:
