@@ -21,10 +21,9 @@ COLUMNS = [
 ]
 NAMES = [n for n, _ in COLUMNS]
 
-MIGRATION = [
-    "CREATE TABLE outputs (\n  " + ",\n  ".join(f"{n} {t}" for n, t in COLUMNS) + "\n)",
-    "CREATE INDEX outputs_project ON outputs (project_number, programme)",
-]
+#: the table; its indexes are PostgreSQL's alone (``postgis._POSTGIS_STEPS``): a DuckDB store
+#: keeps no secondary index (see ``DuckDBStore._apply_migrations``)
+MIGRATION = ["CREATE TABLE outputs (\n  " + ",\n  ".join(f"{n} {t}" for n, t in COLUMNS) + "\n)"]
 
 _OF_PROJECT = (
     "FROM outputs o JOIN projects p ON p.native_id = o.project_number "

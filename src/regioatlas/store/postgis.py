@@ -76,8 +76,12 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "CREATE TABLE store_append_writes (bucket INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
         "INSERT INTO store_append_writes SELECT b, 0 FROM generate_series(0, 63) AS b",
     ],
-    # a dataset's outputs are deleted by its id on every re-ingest and removal
-    10: ["CREATE INDEX outputs_dataset ON outputs (dataset_id)"],
+    # a project page reads its outputs by number and programme; a dataset's are deleted by
+    # its id on every re-ingest and removal
+    10: [
+        "CREATE INDEX outputs_project ON outputs (project_number, programme)",
+        "CREATE INDEX outputs_dataset ON outputs (dataset_id)",
+    ],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
 _UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
