@@ -96,3 +96,6 @@ def test_the_project_answer_lists_its_outputs_with_their_attribution(app_client)
     assert credit["dataset_id"] == project["outputs"][0]["dataset_id"]
     without = app_client.get("/api/projects/cordis-he-sample:101083671").json()
     assert (without["outputs"], without["outputs_total"], without["outputs_sources"]) == ([], 0, [])
+    # a project answer starts the organisation matching in the background: let it end here,
+    # not while the session's app closes its store under it
+    app_client.app.state.atlas.organisations.current()
