@@ -72,6 +72,9 @@ def test_bad_rows_are_named_and_refused_unless_partial(fixtures, tmp_path, store
     assert store.datasets() == []  # nothing written
     report = ingest(store, "cordis-he-results", [path], allow_partial=True)
     assert report.rejected_rows == 3
+    assert (report.outputs, report.dataset.project_count) == (19, 0)
+    # the dataset covers the years its outputs were updated in
+    assert (report.dataset.first_year, report.dataset.last_year) == (2024, 2025)
 
 
 def test_a_file_of_another_layout_is_not_recognised(fixtures):

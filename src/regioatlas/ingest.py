@@ -256,10 +256,14 @@ class _Run:
             yield result.projects, parts
 
     def period(self) -> tuple[int | None, int | None]:
-        """The years the dataset covers: its projects' start years, else its figures' years."""
+        """The years the dataset covers: its projects' start years, else its figures' years,
+        else the years its project outputs were published or updated."""
         if self.project_years[0] is not None:
             return self.project_years
-        return period_of([], self.figures)
+        if self.figures or not self.outputs:
+            return period_of([], self.figures)
+        years = [int(o.date[:4]) for o in self.outputs if o.date]
+        return (min(years), max(years)) if years else (None, None)
 
 
 def period_of(projects, figures) -> tuple[int | None, int | None]:
