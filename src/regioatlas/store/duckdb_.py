@@ -14,15 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import (
-    duckdb_append,
-    duckdb_file,
-    feature_sql,
-    outputs,
-    records,
-    sql,
-    summary,
-)
+from regioatlas.store import duckdb_append, duckdb_file, feature_sql, outputs, records, sql, summary
 from regioatlas.store.base import DatasetTail, Store, StoreError, StoreNotFound
 from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
@@ -226,18 +218,8 @@ class DuckDBStore(ServerRows, Store):
                 + "; remove those datasets (`regioatlas datasets remove ID`) and ingest them again"
             )
 
-    def replace_dataset(
-        self,
-        dataset,
-        projects,
-        participants,
-        figures,
-        *,
-        stations=(),
-        station_values=(),
-        outputs=(),
-    ) -> None:
-        tail = DatasetTail(dataset, figures, stations, station_values, outputs)
+    def replace_dataset(self, dataset, projects, participants, figures, **rest) -> None:
+        tail = DatasetTail(dataset, figures, **rest)  # stations, station_values, outputs
         self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
 
     def write_dataset(self, dataset_id, batches, finish) -> None:
@@ -256,14 +238,13 @@ class DuckDBStore(ServerRows, Store):
             tail = finish()
             if tail.dataset.id != dataset_id:
                 raise StoreError(f"dataset {tail.dataset.id} written as {dataset_id}")
-            _append(cur, "region_figures", records.figure_columns(tail.figures, dataset_id))
-            _append(cur, "stations", records.station_columns(tail.stations, dataset_id))
-            _append(
-                cur,
-                "station_values",
-                records.station_value_columns(tail.station_values, dataset_id),
-            )
-            _append(cur, "outputs", records.output_columns(tail.outputs, dataset_id))
+            for table, columns in (
+                ("region_figures", records.figure_columns(tail.figures, dataset_id)),
+                ("stations", records.station_columns(tail.stations, dataset_id)),
+                ("station_values", records.station_value_columns(tail.station_values, dataset_id)),
+                ("outputs", records.output_columns(tail.outputs, dataset_id)),
+            ):
+                _append(cur, table, columns)
             for table in sql.KEYS:
                 dup = cur.execute(sql.duplicate_keys_query(table), [dataset_id]).fetchall()
                 if dup:
@@ -438,10 +419,8 @@ class DuckDBStore(ServerRows, Store):
         return project
 
     def project_outputs(self, project_id: str, limit: int = 200) -> tuple[int, list[dict]]:
-        cur = self._cur()
-        total = scalar(cur, outputs.PROJECT_OUTPUT_COUNT, [project_id])
-        rows = cur.execute(outputs.PROJECT_OUTPUTS, [project_id, limit]).fetchall()
-        return int(total), [records.output_record(r) for r in rows]
+        fetch = self._cur().execute
+        return outputs.read_project_outputs(lambda q, p: fetch(q, p).fetchall(), project_id, limit)
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         query, params = sql.participants_query(flt)

@@ -8,6 +8,8 @@ stored from the full export (source ``cordis``) or the sample (``cordis-he-sampl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 COLUMNS = [
     ("dataset_id", "VARCHAR NOT NULL"),
     ("project_number", "VARCHAR NOT NULL"),  # the publisher's number: ``projects.native_id``
@@ -37,3 +39,32 @@ PROJECT_OUTPUTS = (
     "ORDER BY o.updated_on DESC NULLS LAST, o.kind, o.id LIMIT ?"
 )
 PROJECT_OUTPUT_COUNT = f"SELECT count(*) {_OF_PROJECT}"
+
+
+def read_project_outputs(
+    rows: Callable[[str, list], list[tuple]], project_id: str, limit: int
+) -> tuple[int, list[dict]]:
+    """``Store.project_outputs`` through ``rows`` (a store's query → rows, ``?`` placeholders).
+
+    Example
+    -------
+    >>> from regioatlas.store import open_store
+    >>> store = open_store(":memory:")
+    >>> store.project_outputs("cordis-he-sample:101095433")
+    (0, [])
+    """
+    total = rows(PROJECT_OUTPUT_COUNT, [project_id])[0][0]
+    return int(total), [_record(r) for r in rows(PROJECT_OUTPUTS, [project_id, limit])]
+
+
+def _record(row: tuple) -> dict:
+    dataset_id, _number, _programme, kind, id_, title, output_type, url, updated_on = row
+    return {
+        "dataset_id": dataset_id,
+        "kind": kind,
+        "id": id_,
+        "title": title,
+        "type": output_type,
+        "url": url,
+        "date": updated_on,
+    }

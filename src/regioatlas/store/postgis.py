@@ -278,18 +278,8 @@ class PostGISStore(ReadRouting, Store):
             yield
         self._note_write(conn)
 
-    def replace_dataset(
-        self,
-        dataset,
-        projects,
-        participants,
-        figures,
-        *,
-        stations=(),
-        station_values=(),
-        outputs=(),
-    ) -> None:
-        tail = DatasetTail(dataset, figures, stations, station_values, outputs)
+    def replace_dataset(self, dataset, projects, participants, figures, **rest) -> None:
+        tail = DatasetTail(dataset, figures, **rest)  # stations, station_values, outputs
         self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
 
     def write_dataset(self, dataset_id, batches, finish) -> None:
@@ -465,12 +455,8 @@ class PostGISStore(ReadRouting, Store):
         return project
 
     def project_outputs(self, project_id: str, limit: int = 200) -> tuple[int, list[dict]]:
-        def read() -> tuple[int, list[dict]]:  # the count and the rows from one snapshot
-            total = self._rows(outputs.PROJECT_OUTPUT_COUNT, [project_id])[0][0]
-            rows = self._rows(outputs.PROJECT_OUTPUTS, [project_id, limit])
-            return int(total), [records.output_record(r) for r in rows]
-
-        return self._read(read)
+        # the count and the rows from one snapshot
+        return self._read(lambda: outputs.read_project_outputs(self._rows, project_id, limit))
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         return self._dicts(*sql.participants_query(flt))

@@ -329,23 +329,3 @@ def output_from_row(row) -> ProjectOutput:
     """
     values = dict(zip(OUTPUT_NAMES[1:], row[1:]))
     return ProjectOutput(**{_OUTPUT_ATTRS.get(n, n): v for n, v in values.items()})
-
-
-def output_record(row) -> dict:
-    """An outputs row (``outputs.PROJECT_OUTPUTS`` order) as the API gives it.
-
-    Example
-    -------
-    >>> output_record(("d", "1", "HORIZON", "deliverable", "d1", "DMP", "Other", None, None))["type"]
-    'Other'
-    """
-    out = output_from_row(row)
-    return {
-        "dataset_id": row[0],
-        "kind": out.kind,
-        "id": out.id,
-        "title": out.title,
-        "type": out.type,
-        "url": out.url,
-        "date": out.date,
-    }
