@@ -16,6 +16,7 @@ from regioatlas.model import (
     Project,
     RegionFigure,
 )
+from regioatlas.model.outputs import ProjectOutput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import StoreError, open_store, store_exists
@@ -267,6 +268,7 @@ def test_export_gives_back_what_was_written(contract_store):
         figures,
         [],
         [],
+        [],
     )
     stations, values = _stations()
     eea = _dataset("eea-aq:x.csv", "eea-aq")
@@ -279,6 +281,12 @@ def test_export_gives_back_what_was_written(contract_store):
         [],
         stations,
         [values[2], *values[:2]],
+        [],
+    )
+    results = _dataset("cordis-he-results:d.csv", "cordis-he-results")
+    contract_store.replace_dataset(results, [], [], [], outputs=_outputs())
+    assert contract_store.export_dataset(results.id)[-1] == sorted(
+        _outputs(), key=lambda o: (o.project, o.kind, o.id)
     )
     with pytest.raises(NotFound):
         contract_store.export_dataset("src:nope")
@@ -507,3 +515,56 @@ def test_postgresql_refuses_to_change_the_audit_log(pg_url):
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
         assert conn.execute("SELECT actor FROM audit").fetchall() == [("alice",)]
+
+
+# --- what projects produced (schema 10) -------------------------------------------------------
+def _outputs() -> list[ProjectOutput]:
+    # real CORDIS rows of project 101226563 would do; these are of the shape the reader gives
+    dl = "https://ec.europa.eu/research/participants/documents/downloadPublic?documentIds="
+    return [
+        ProjectOutput("101226563", "HORIZON", "deliverable", "d1", "Data management plan",
+                      "Data Management Plan", dl + "1", "2024-01-31"),
+        ProjectOutput("101226563", "HORIZON", "periodic report", "101226563_PSHORIZON",
+                      "Periodic Reporting for period 1 - M-CARE", None,
+                      "https://cordis.europa.eu/project/id/101226563/reporting", "2025-02-24"),
+        ProjectOutput("101226563", "HORIZON", "deliverable", "d2", "Website", None, None, None),
+        # the same number in another programme is another project
+        ProjectOutput("101226563", "H2020", "deliverable", "x1", "not M-CARE's"),
+    ]  # fmt: skip
+
+
+def test_outputs_are_read_per_project_newest_first(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    results = _dataset("cordis-he-results:d.csv", "cordis-he-results")
+    contract_store.replace_dataset(results, [], [], [], outputs=_outputs())
+    total, items = contract_store.project_outputs("src:101226563")
+    assert total == 3
+    assert [i["id"] for i in items] == ["101226563_PSHORIZON", "d1", "d2"]
+    assert items[1] == {
+        "dataset_id": results.id,
+        "kind": "deliverable",
+        "id": "d1",
+        "title": "Data management plan",
+        "type": "Data Management Plan",
+        "url": _outputs()[0].url,
+        "date": "2024-01-31",
+    }
+    assert contract_store.project_outputs("src:101226563", limit=1)[0] == 3
+    assert len(contract_store.project_outputs("src:101226563", limit=1)[1]) == 1
+    assert contract_store.project_outputs("src:101180091") == (0, [])
+    assert contract_store.project_outputs("src:nope") == (0, [])
+
+
+def test_outputs_are_replaced_and_removed_with_their_dataset(contract_store):
+    contract_store.replace_dataset(_dataset(), *_rows())
+    results = _dataset("cordis-he-results:d.csv", "cordis-he-results")
+    contract_store.replace_dataset(results, [], [], [], outputs=_outputs())
+    contract_store.replace_dataset(results, [], [], [], outputs=_outputs()[:1])
+    assert contract_store.project_outputs("src:101226563")[0] == 1
+    # a failing write (a clashing project) leaves the outputs as they were
+    clash = _dataset("other:b.csv", "other")
+    with pytest.raises(StoreError):
+        contract_store.replace_dataset(clash, _rows()[0], [], [], outputs=_outputs())
+    assert contract_store.project_outputs("src:101226563")[0] == 1
+    contract_store.remove_dataset(results.id)
+    assert contract_store.project_outputs("src:101226563") == (0, [])

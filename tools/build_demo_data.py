@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import shutil
 import sys
 from pathlib import Path
@@ -78,7 +79,35 @@ def main(shared: Path) -> None:
         g.write(lines[0])
         g.writelines(line for line in lines[1:] if line.startswith("A,NR,T,TOTAL,"))
     copy_scorecard_statistics(shared)
+    copy_he_results(shared, ids)
     print("wrote", sorted(p.name for p in OUT.iterdir()))
+
+
+def copy_he_results(shared: Path, ids: set[str]) -> None:
+    """Deliverables and periodic reports of the sample's projects (the rows whose projectID is
+    one of ``ids``), rows unchanged: into the demo and, the same bytes, into the test fixtures
+    (deliverables gzip-compressed, reports plain, as the full files are)."""
+    results = shared / "cordis_horizon_europe_results"
+    fixtures = REPO / "tests/fixtures/cordis"
+    for name, packed in (
+        ("horizon_europe_project_deliverables_2025-03.csv.gz", True),
+        ("horizon_europe_report_summaries_titles_2025-03.csv", False),
+    ):
+        opener = gzip.open if packed else open
+        with opener(results / name, "rt", newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            at = header.index("projectID")
+            rows = [row for row in reader if row[at] in ids]
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows([header, *rows])
+        data = out.getvalue().encode("utf-8")
+        if packed:
+            data = gzip.compress(data, mtime=0)  # mtime 0: identical bytes between builds
+        target = name.replace("_2025-03.csv", "_2025-03_sample.csv")
+        for folder in (OUT, fixtures):
+            (folder / target).write_bytes(data)
 
 
 def copy_scorecard_statistics(shared: Path) -> None:

@@ -20,6 +20,7 @@ from regioatlas.store import Store, open_store, store_exists
 DEMO_PUBLISHED = {
     "h2020_participations_eunets_2020-12.csv.gz": "2020-12",
     "horizon_europe_projects_sample.csv.gz": "2026-03",
+    "horizon_europe_project_deliverables_2025-03_sample.csv.gz": "2025-03",
     "FI_ERDF_ESF_2014-2020_projektilista.csv": "2016",
     "AT_ERDF_2014-2020_Vorhabensliste.csv": "2016",
     "PL_ERDF_2014-2020_projects.csv": "2016",
@@ -43,6 +44,14 @@ DEMO_DATASETS: list[tuple[str, list[str]]] = [
             "horizon_europe_organizations_sample.csv.gz",
             "horizon_europe_project_topics_2026-03_sample.csv.gz",
             "horizon_europe_project_euroscivoc_2026-03_sample.csv.gz",
+        ],
+    ),
+    # what those Horizon Europe projects produced: their deliverables and periodic reports
+    (
+        "cordis-he-results",
+        [
+            "horizon_europe_project_deliverables_2025-03_sample.csv.gz",
+            "horizon_europe_report_summaries_titles_2025-03_sample.csv",
         ],
     ),
     ("fi-rakennerahastot", ["FI_ERDF_ESF_2014-2020_projektilista.csv"]),

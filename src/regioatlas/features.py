@@ -75,6 +75,7 @@ ATLAS = Feature(
         "eurostat-population",
         "cordis-h2020",
         "cordis-he-sample",
+        "cordis-he-results",
         "fi-rakennerahastot",
         "at-efre",
         "pl-mapadotacji",

@@ -25,6 +25,8 @@ class IngestReport:
     dataset: Dataset
     rejected: list[RowError] = field(default_factory=list)
     figures: int = 0
+    #: what projects produced (deliverables, reports) the dataset holds
+    outputs: int = 0
 
     @property
     def rejected_rows(self) -> int:
@@ -170,7 +172,7 @@ def ingest(
             first_year=run.period()[0],
             last_year=run.period()[1],
         )
-        return DatasetTail(dataset, run.figures, run.stations, run.station_values)
+        return DatasetTail(dataset, run.figures, run.stations, run.station_values, run.outputs)
 
     tick("write", 0, 1)
     written: list[Dataset] = []
@@ -182,7 +184,7 @@ def ingest(
 
     store.write_dataset(dataset_id(source.name, files), run.located(batches), finish_and_keep)
     tick("write", 1, 1)
-    return IngestReport(written[0], list(run.errors), len(run.figures))
+    return IngestReport(written[0], list(run.errors), len(run.figures), len(run.outputs))
 
 
 class _Run:
@@ -199,6 +201,7 @@ class _Run:
         self.figures: list = []
         self.stations: list = []
         self.station_values: list = []
+        self.outputs: list = []
         self.projects = self.participants = 0
         self.tally = LocationTally()
         self._last_checked: ReadResult | None = None
@@ -219,13 +222,15 @@ class _Run:
         self.figures.extend(result.figures)
         self.stations.extend(result.stations)
         self.station_values.extend(result.station_values)
+        self.outputs.extend(result.outputs)
 
     def refuse_bad_input(self) -> None:
         """InputError for rejected rows (unless allow_partial) or for nothing usable."""
         if self.errors and not self.allow_partial:
             raise InputError(self.errors)
         first_projects = self.first.projects if self.first is not None else []
-        if not (self.projects or self.figures or self.station_values or first_projects):
+        usable = self.projects or self.figures or self.station_values or self.outputs
+        if not (usable or first_projects):
             names = ", ".join(map(str, self.files))
             raise InputError(RowError(names, None, None, "no usable rows in the input"))
 
@@ -251,10 +256,14 @@ class _Run:
             yield result.projects, parts
 
     def period(self) -> tuple[int | None, int | None]:
-        """The years the dataset covers: its projects' start years, else its figures' years."""
+        """The years the dataset covers: its projects' start years, else its figures' years,
+        else the years its project outputs were published or updated."""
         if self.project_years[0] is not None:
             return self.project_years
-        return period_of([], self.figures)
+        if self.figures or not self.outputs:
+            return period_of([], self.figures)
+        years = [int(o.date[:4]) for o in self.outputs if o.date]
+        return (min(years), max(years)) if years else (None, None)
 
 
 def period_of(projects, figures) -> tuple[int | None, int | None]:

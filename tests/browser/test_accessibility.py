@@ -19,7 +19,8 @@ PAGES = {
     "embed": "/embed?z=5&lat=62&lon=24&country=FI",
     "region": "/region/FI1C6?lang=en",
     "region-at": "/region/AT127?lang=de",
-    "project": "/project/cordis-he-sample:101083671?lang=en",
+    # a project with deliverables: the "What the project produced" section is checked too
+    "project": "/project/cordis-he-sample:101147451?lang=en",
     "data": "/data?lang=en",
     "compare": "/compare?lang=en&regions=FI1C6,AT127",
     "scorecard": "/scorecard/FI1C6?lang=en",

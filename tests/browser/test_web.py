@@ -184,6 +184,24 @@ def test_project_page_shows_participants_and_located_by(web):
     assert web.errors == []
 
 
+def test_project_page_shows_what_the_project_produced(web):
+    pid = "cordis-he-sample:101095433"  # 5 deliverables and a periodic report in the demo
+    page = web.open(f"/project/{pid}?lang=fi", "window.__ra && window.__ra.view === 'project'")
+    section = page.locator("#outputs")
+    assert section.locator("h2").inner_text() == "Mitä hanke tuotti"
+    links = section.locator("a")
+    assert links.count() == 6
+    for i in range(links.count()):
+        assert links.nth(i).get_attribute("target") == "_blank"
+        assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
+        assert links.nth(i).get_attribute("href").startswith("https://")
+    # credited once: the outputs and the project have the same publisher, licence, attribution
+    assert page.locator("main").inner_text().count("© European Union, CORDIS") == 1
+    section.scroll_into_view_if_needed()
+    web.shot("project-outputs")
+    assert web.errors == []
+
+
 @pytest.mark.parametrize("width", [360, 1440])
 def test_usable_at_phone_and_desktop_width(browser, live_server, width):
     context = browser.new_context(viewport={"width": width, "height": 800})

@@ -29,6 +29,9 @@ from regioatlas.model import Region
 from regioatlas.model.regions import ATLAS_VERSION
 from regioatlas.store.base import Store
 
+#: the outputs a project's answer carries (the most of one project in the CORDIS files: 76)
+OUTPUTS_SHOWN = 200
+
 
 class Atlas:
     """The handlers, bound to a store and a NUTS registry."""
@@ -201,7 +204,27 @@ class Atlas:
         if org_of is not None:
             for participant in p.get("participants", []):
                 participant["organisation_id"] = org_of.get(participant.get("seq"))
+        p.update(self.project_outputs(project_id))
         return jsonable(p)
+
+    def project_outputs(self, project_id: str) -> dict:
+        """What a project produced: ``outputs`` (newest first, at most ``OUTPUTS_SHOWN``),
+        ``outputs_total`` and ``outputs_sources`` (the publisher, licence and attribution of
+        each dataset the outputs come from, which a page showing them must credit)."""
+        total, items = self.store.project_outputs(project_id, OUTPUTS_SHOWN)
+        used = {item["dataset_id"] for item in items}
+        sources = [
+            {
+                "dataset_id": d.id,
+                "source": d.source,
+                "publisher": d.publisher,
+                "licence": d.licence,
+                "attribution": d.attribution,
+            }
+            for d in (self.store.datasets() if used else [])
+            if d.id in used
+        ]
+        return {"outputs": items, "outputs_total": total, "outputs_sources": sources}
 
     # --- aggregates --------------------------------------------------------------------
     def aggregates(self, params: dict) -> dict:

@@ -58,6 +58,7 @@ def _print_report(report) -> None:
         f"  projects: {d.project_count:,}  participations: {d.participant_count:,}"
         f"  region figures: {report.figures:,}  rejected rows: {d.rejected_count:,}"
         + (f" ({len(report.rejected):,} errors)" if len(report.rejected) > d.rejected_count else "")
+        + (f"  outputs: {report.outputs:,}" if report.outputs else "")
     )
     rep = d.location_report or {}
     if rep.get("total"):

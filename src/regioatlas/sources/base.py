@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from regioatlas.model import Participant, Project, RegionFigure, RowError
+from regioatlas.model.outputs import ProjectOutput
 from regioatlas.model.stations import Station, StationValue
 
 
@@ -25,6 +26,8 @@ class ReadResult:
     #: measuring stations and their hourly values (EEA air quality)
     stations: list[Station] = field(default_factory=list)
     station_values: list[StationValue] = field(default_factory=list)
+    #: what projects produced (CORDIS deliverables and periodic reports)
+    outputs: list[ProjectOutput] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     #: what the reader recognised, in words, e.g. "CORDIS organization.csv (official layout)"
     recognised_as: str = ""

@@ -22,6 +22,7 @@ BUILTIN_SOURCES: dict[str, str] = {
     "cordis": "regioatlas.sources.cordis:CordisExport",
     "cordis-he-sample": "regioatlas.sources.cordis:CordisHorizonEuropeSample",
     "cordis-h2020": "regioatlas.sources.cordis:CordisH2020Participations",
+    "cordis-he-results": "regioatlas.sources.cordis_results:CordisHorizonEuropeResults",
     "keep-eu": "regioatlas.sources.keep_eu:KeepEuNuts3",
     "eurostat-population": "regioatlas.sources.eurostat:EurostatPopulation",
     "eurostat-tsv": "regioatlas.sources.eurostat_tables:EurostatTsv",

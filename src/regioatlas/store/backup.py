@@ -33,7 +33,15 @@ import pyarrow.parquet as pq
 
 from regioatlas import __version__
 from regioatlas.model.errors import BadInput, Unprocessable
-from regioatlas.store import duckdb_file, open_store, records, sql, store_exists, store_kind
+from regioatlas.store import (
+    duckdb_file,
+    open_store,
+    outputs,
+    records,
+    sql,
+    store_exists,
+    store_kind,
+)
 from regioatlas.store.base import Progress, Store, StoreError
 from regioatlas.store.duckdb_ import MEMORY, duckdb_path
 from regioatlas.store.migrate import (
@@ -59,6 +67,7 @@ _SPECS = {
     "region_figures": sql.FIGURE_COLUMNS,
     "stations": sql.STATION_COLUMNS,
     "station_values": sql.STATION_VALUE_COLUMNS,
+    "outputs": outputs.COLUMNS,
     **sql.SERVER_TABLES,
 }
 _ARROW_TYPES = {
@@ -71,7 +80,7 @@ _ARROW_TYPES = {
     "TIMESTAMP": pa.timestamp("us"),
 }
 #: the schema version that added a table (a backup of an older store has no member for it)
-_TABLE_SINCE = {"stations": 3, "station_values": 3}
+_TABLE_SINCE = {"stations": 3, "station_values": 3, "outputs": 10}
 
 
 class BackupError(Unprocessable):
@@ -181,7 +190,7 @@ def _export_all(store: Store, tick: Progress) -> list[tuple]:
 def _table_columns(exports: list[tuple]) -> dict[str, dict[str, list]]:
     """The backup's tables as columns (name → values), rows in the stores' export order."""
     out: dict[str, dict[str, list]] = {t: {n: [] for n, _ in _SPECS[t]} for t in TABLES}
-    for dataset, projects, participants, figures, stations, values in exports:
+    for dataset, projects, participants, figures, stations, values, made in exports:
         parts = {
             "datasets": {
                 n: [v]
@@ -192,6 +201,7 @@ def _table_columns(exports: list[tuple]) -> dict[str, dict[str, list]]:
             "region_figures": records.figure_columns(figures, dataset.id),
             "stations": records.station_columns(stations, dataset.id),
             "station_values": records.station_value_columns(values, dataset.id),
+            "outputs": records.output_columns(made, dataset.id),
         }
         for table, cols in parts.items():
             for name, vals in cols.items():
@@ -329,6 +339,7 @@ _FROM_ROW = {
     "region_figures": records.figure_from_row,
     "stations": records.station_from_row,
     "station_values": records.station_value_from_row,
+    "outputs": records.output_from_row,
 }
 
 

@@ -19,6 +19,7 @@ from regioatlas import settings
 from regioatlas.model import Dataset, Participant, Project, RegionFigure
 from regioatlas.model.errors import Conflict, NotFound, Unavailable
 from regioatlas.model.expressions import Call
+from regioatlas.model.outputs import ProjectOutput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 
@@ -47,6 +48,8 @@ class DatasetTail:
     figures: list[RegionFigure] = field(default_factory=list)
     stations: Sequence[Station] = ()
     station_values: Sequence[StationValue] = ()
+    #: what projects produced (deliverables, periodic reports), published by this dataset
+    outputs: Sequence[ProjectOutput] = ()
 
 
 class Store(ABC):
@@ -59,8 +62,8 @@ class Store(ABC):
 
     #: the schema version this code writes; ``migrate`` brings older stores up to it
     #: 3: stations; 4: public funding; 5: tokens, jobs, audit; 6: summary rows; 7: practices;
-    #: 8: dataset freshness; 9: the write counter
-    SCHEMA_VERSION: int = 9
+    #: 8: dataset freshness; 9: the write counter; 10: project outputs
+    SCHEMA_VERSION: int = 10
 
     #: the URL the store was opened from (``duckdb:///abs/path.duckdb``, ``postgresql://...``)
     url: str = ""
@@ -116,11 +119,13 @@ class Store(ABC):
         *,
         stations: Sequence[Station] = (),
         station_values: Sequence[StationValue] = (),
+        outputs: Sequence[ProjectOutput] = (),
     ) -> None:
         """Atomically put a dataset in place of any earlier dataset with the same id.
 
-        ``stations`` and ``station_values`` (EEA air quality) belong to the dataset like its
-        projects and figures: replaced and removed with it.
+        ``stations`` and ``station_values`` (EEA air quality) and ``outputs`` (what projects
+        produced) belong to the dataset like its projects and figures: replaced and removed
+        with it.
 
         Raises StoreError, changing nothing, when a project id belongs to another dataset.
         """
@@ -163,6 +168,7 @@ class Store(ABC):
             tail.figures,
             stations=tail.stations,
             station_values=tail.station_values,
+            outputs=tail.outputs,
         )
 
     @abstractmethod
@@ -196,9 +202,11 @@ class Store(ABC):
         list[RegionFigure],
         list[Station],
         list[StationValue],
+        list[ProjectOutput],
     ]:
         """Everything of one dataset, read from one snapshot, as ``replace_dataset`` takes it
-        (to copy a store): dataset, projects, participants, figures, stations, station values.
+        (to copy a store): dataset, projects, participants, figures, stations, station values,
+        outputs.
 
         Raises NotFound when there is no such dataset.
         """
@@ -235,6 +243,13 @@ class Store(ABC):
     @abstractmethod
     def project(self, project_id: str) -> dict | None:
         """One project with its participants and their locations, or None."""
+
+    @abstractmethod
+    def project_outputs(self, project_id: str, limit: int = 200) -> tuple[int, list[dict]]:
+        """(how many outputs the project has, up to ``limit`` of them newest first): each with
+        ``dataset_id``, ``kind``, ``id``, ``title``, ``type``, ``url`` and ``date``. A
+        project's outputs are those of its number and programme, whichever dataset published
+        them; (0, []) for a project with none or no such project."""
 
     @abstractmethod
     def participants(self, flt: ProjectFilter) -> list[dict]:

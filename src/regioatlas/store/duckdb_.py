@@ -14,7 +14,7 @@ from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.errors import BadInput
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import duckdb_append, duckdb_file, feature_sql, records, sql, summary
+from regioatlas.store import duckdb_append, duckdb_file, feature_sql, outputs, records, sql, summary
 from regioatlas.store.base import DatasetTail, Store, StoreError, StoreNotFound
 from regioatlas.store.duckdb_server import ServerRows, dicts, scalar
 from regioatlas.store.records import TOPIC_SEP
@@ -218,10 +218,8 @@ class DuckDBStore(ServerRows, Store):
                 + "; remove those datasets (`regioatlas datasets remove ID`) and ingest them again"
             )
 
-    def replace_dataset(
-        self, dataset, projects, participants, figures, *, stations=(), station_values=()
-    ) -> None:
-        tail = DatasetTail(dataset, figures, stations, station_values)
+    def replace_dataset(self, dataset, projects, participants, figures, **rest) -> None:
+        tail = DatasetTail(dataset, figures, **rest)  # stations, station_values, outputs
         self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
 
     def write_dataset(self, dataset_id, batches, finish) -> None:
@@ -240,13 +238,13 @@ class DuckDBStore(ServerRows, Store):
             tail = finish()
             if tail.dataset.id != dataset_id:
                 raise StoreError(f"dataset {tail.dataset.id} written as {dataset_id}")
-            _append(cur, "region_figures", records.figure_columns(tail.figures, dataset_id))
-            _append(cur, "stations", records.station_columns(tail.stations, dataset_id))
-            _append(
-                cur,
-                "station_values",
-                records.station_value_columns(tail.station_values, dataset_id),
-            )
+            for table, columns in (
+                ("region_figures", records.figure_columns(tail.figures, dataset_id)),
+                ("stations", records.station_columns(tail.stations, dataset_id)),
+                ("station_values", records.station_value_columns(tail.station_values, dataset_id)),
+                ("outputs", records.output_columns(tail.outputs, dataset_id)),
+            ):
+                _append(cur, table, columns)
             for table in sql.KEYS:
                 dup = cur.execute(sql.duplicate_keys_query(table), [dataset_id]).fetchall()
                 if dup:
@@ -351,6 +349,7 @@ class DuckDBStore(ServerRows, Store):
                 records.station_value_from_row(r)
                 for r in rows("station_values", records.STATION_VALUE_NAMES)
             ],
+            [records.output_from_row(r) for r in rows("outputs", records.OUTPUT_NAMES)],
         )
 
     def datasets(self) -> list[Dataset]:
@@ -418,6 +417,10 @@ class DuckDBStore(ServerRows, Store):
             )
         )
         return project
+
+    def project_outputs(self, project_id: str, limit: int = 200) -> tuple[int, list[dict]]:
+        fetch = self._cur().execute
+        return outputs.read_project_outputs(lambda q, p: fetch(q, p).fetchall(), project_id, limit)
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         query, params = sql.participants_query(flt)
@@ -555,6 +558,7 @@ _TABLE_COLUMNS = {
     "region_figures": sql.FIGURE_COLUMNS,
     "stations": sql.STATION_COLUMNS,
     "station_values": sql.STATION_VALUE_COLUMNS,
+    "outputs": outputs.COLUMNS,
 }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from regioatlas.model import Dataset, Participant, Project, RegionFigure
+from regioatlas.model.outputs import ProjectOutput
 from regioatlas.model.query import ProjectFilter
 from regioatlas.model.stations import Station, StationValue
 from regioatlas.store import records, sql
@@ -58,6 +59,7 @@ def digest_dataset(
     figures: list[RegionFigure],
     stations: Sequence[Station] = (),
     station_values: Sequence[StationValue] = (),
+    outputs: Sequence[ProjectOutput] = (),
     *,
     into: dict[str, TableDigest],
 ) -> None:
@@ -79,6 +81,7 @@ def digest_dataset(
         ("region_figures", records.figure_columns(figures, dataset.id)),
         ("stations", records.station_columns(stations, dataset.id)),
         ("station_values", records.station_value_columns(station_values, dataset.id)),
+        ("outputs", records.output_columns(outputs, dataset.id)),
     ):
         for row in zip(*columns.values()):
             into[table].add(row)
@@ -86,7 +89,7 @@ def digest_dataset(
 
 def write_dataset(store: Store, rows: tuple) -> None:
     """Write one dataset as ``export_dataset`` gives it (dataset, projects, participants,
-    figures, stations, station values) into ``store``.
+    figures, stations, station values, outputs) into ``store``.
 
     Example
     -------
@@ -95,9 +98,15 @@ def write_dataset(store: Store, rows: tuple) -> None:
     >>> [write_dataset(target, source.export_dataset(d.id)) for d in source.datasets()]
     []
     """
-    dataset, projects, participants, figures, stations, station_values = rows
+    dataset, projects, participants, figures, stations, station_values, outputs = rows
     store.replace_dataset(
-        dataset, projects, participants, figures, stations=stations, station_values=station_values
+        dataset,
+        projects,
+        participants,
+        figures,
+        stations=stations,
+        station_values=station_values,
+        outputs=outputs,
     )
 
 

@@ -22,7 +22,7 @@ from regioatlas import settings
 from regioatlas.model import Dataset, NotFound, RegionFigure
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import feature_sql, records, sql, summary
+from regioatlas.store import feature_sql, outputs, records, sql, summary
 from regioatlas.store.base import DatasetTail, Store, StoreError, StoreUnavailable
 from regioatlas.store.replicas import ReadRouting, Replicas
 
@@ -76,6 +76,12 @@ _POSTGIS_STEPS: dict[int, list[str]] = {
         "CREATE TABLE store_append_writes (bucket INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
         "INSERT INTO store_append_writes SELECT b, 0 FROM generate_series(0, 63) AS b",
     ],
+    # a project page reads its outputs by number and programme; a dataset's are deleted by
+    # its id on every re-ingest and removal
+    10: [
+        "CREATE INDEX outputs_project ON outputs (project_number, programme)",
+        "CREATE INDEX outputs_dataset ON outputs (dataset_id)",
+    ],
 }
 # DuckDB upper-cases ß to ẞ, glibc leaves it: the organisation keys must agree between stores
 _UPPER_NAME = "upper(replace(name, 'ß', 'ẞ'))"
@@ -85,6 +91,7 @@ _COPY_TABLES = (
     ("region_figures", records.FIGURE_NAMES),
     ("stations", records.STATION_NAMES),
     ("station_values", records.STATION_VALUE_NAMES),
+    ("outputs", records.OUTPUT_NAMES),
 )
 _COPY_NAMES = dict(_COPY_TABLES)
 
@@ -271,10 +278,8 @@ class PostGISStore(ReadRouting, Store):
             yield
         self._note_write(conn)
 
-    def replace_dataset(
-        self, dataset, projects, participants, figures, *, stations=(), station_values=()
-    ) -> None:
-        tail = DatasetTail(dataset, figures, stations, station_values)
+    def replace_dataset(self, dataset, projects, participants, figures, **rest) -> None:
+        tail = DatasetTail(dataset, figures, **rest)  # stations, station_values, outputs
         self.write_dataset(dataset.id, [(projects, participants)], lambda: tail)
 
     def write_dataset(self, dataset_id, batches, finish) -> None:
@@ -311,6 +316,7 @@ class PostGISStore(ReadRouting, Store):
                     "station_values": records.station_value_columns(
                         tail.station_values, dataset_id
                     ),
+                    "outputs": records.output_columns(tail.outputs, dataset_id),
                 }
                 for table, table_columns in rest.items():
                     _copy(cur, table, _COPY_NAMES[table], table_columns)
@@ -372,7 +378,7 @@ class PostGISStore(ReadRouting, Store):
             found = rows(f"SELECT {', '.join(records.DATASET_NAMES)} FROM datasets WHERE id = ?")
             if not found:
                 raise NotFound(f"no dataset {dataset_id!r}")
-            projects, participants, figures, stations, values = (
+            projects, participants, figures, stations, values, produced = (
                 rows(sql.dataset_rows_query(table, names)) for table, names in _COPY_TABLES
             )
         return (
@@ -382,6 +388,7 @@ class PostGISStore(ReadRouting, Store):
             [records.figure_from_row(r) for r in figures],
             [records.station_from_row(r) for r in stations],
             [records.station_value_from_row(r) for r in values],
+            [records.output_from_row(r) for r in produced],
         )
 
     def datasets(self) -> list[Dataset]:
@@ -446,6 +453,10 @@ class PostGISStore(ReadRouting, Store):
         topics = project["topics"]
         project["topics"] = topics.split(records.TOPIC_SEP) if topics else []
         return project
+
+    def project_outputs(self, project_id: str, limit: int = 200) -> tuple[int, list[dict]]:
+        # the count and the rows from one snapshot
+        return self._read(lambda: outputs.read_project_outputs(self._rows, project_id, limit))
 
     def participants(self, flt: ProjectFilter) -> list[dict]:
         return self._dicts(*sql.participants_query(flt))

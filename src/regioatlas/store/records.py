@@ -10,8 +10,9 @@ from datetime import UTC
 from operator import attrgetter
 
 from regioatlas.model import Dataset, Location, Participant, PlaceHint, Project, RegionFigure
+from regioatlas.model.outputs import ProjectOutput
 from regioatlas.model.stations import Station, StationValue
-from regioatlas.store import sql
+from regioatlas.store import outputs, sql
 
 #: how a project's topics are kept in one text column
 TOPIC_SEP = " | "
@@ -22,6 +23,9 @@ FIGURE_NAMES = [n for n, _ in sql.FIGURE_COLUMNS]
 DATASET_NAMES = [n for n, _ in sql.DATASET_COLUMNS]
 STATION_NAMES = [n for n, _ in sql.STATION_COLUMNS]
 STATION_VALUE_NAMES = [n for n, _ in sql.STATION_VALUE_COLUMNS]
+OUTPUT_NAMES = outputs.NAMES
+#: outputs column → ProjectOutput attribute, where they differ
+_OUTPUT_ATTRS = {"project_number": "project", "output_type": "type", "updated_on": "date"}
 
 _OWN = (
     "project_id",
@@ -300,3 +304,28 @@ def station_value_from_row(row) -> StationValue:
     True
     """
     return StationValue(*row[1:])
+
+
+def output_columns(rows, dataset_id: str) -> dict[str, list]:
+    """The outputs table's columns (name → values) for ``rows`` of one dataset.
+
+    Example
+    -------
+    >>> o = ProjectOutput("101226563", "HORIZON", "deliverable", "d1", "Data management plan")
+    >>> output_columns([o], "cordis-he-results:x")["project_number"]
+    ['101226563']
+    """
+    return _plain_columns(rows, dataset_id, OUTPUT_NAMES, _OUTPUT_ATTRS)
+
+
+def output_from_row(row) -> ProjectOutput:
+    """The ProjectOutput of an outputs table row (columns in schema order, ``dataset_id`` first).
+
+    Example
+    -------
+    >>> o = ProjectOutput("101226563", "HORIZON", "deliverable", "d1", date="2024-01-31")
+    >>> output_from_row([c[0] for c in output_columns([o], "x").values()]) == o
+    True
+    """
+    values = dict(zip(OUTPUT_NAMES[1:], row[1:]))
+    return ProjectOutput(**{_OUTPUT_ATTRS.get(n, n): v for n, v in values.items()})

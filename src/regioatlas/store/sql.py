@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from regioatlas.model.query import PROJECT_SORTS, Page, ProjectFilter
-from regioatlas.store import summary
+from regioatlas.store import outputs, summary
 
 NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 
@@ -405,6 +405,9 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO store_writes SELECT CAST(floor(random() * 1e12) AS BIGINT) "
         "WHERE NOT EXISTS (SELECT 1 FROM store_writes)",
     ],
+    # 10: what projects produced (issue 10, part 7): CORDIS deliverables and periodic reports,
+    # rows of the dataset that published them (store/outputs.py)
+    outputs.MIGRATION,
 ]
 
 #: counts a dataset write in the store's write counter (migration 9), in the write's
@@ -414,7 +417,14 @@ MIGRATIONS: list[list[str]] = [
 COUNT_WRITE = "UPDATE store_writes SET n = n + 1 + CAST(floor(random() * 1e6) AS BIGINT)"
 
 #: every table whose rows belong to a dataset, children first (the order rows are deleted in)
-DATASET_TABLES = ("participants", "projects", "region_figures", "stations", "station_values")
+DATASET_TABLES = (
+    "participants",
+    "projects",
+    "region_figures",
+    "stations",
+    "station_values",
+    "outputs",
+)
 
 #: the columns that identify a row, checked before a dataset is written
 KEYS = {"projects": ("id",), "participants": ("project_id", "seq")}
@@ -692,5 +702,6 @@ def dataset_rows_query(table: str, columns: list[str]) -> str:
         "participants": "project_id, seq",
         "stations": "id",
         "station_values": "station, pollutant, begin_time",
+        "outputs": "project_number, kind, id",
     }.get(table, "indicator, nuts_code, nuts_version, year")
     return f"SELECT {', '.join(columns)} FROM {table} WHERE dataset_id = ? ORDER BY {order}"

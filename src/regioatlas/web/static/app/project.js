@@ -43,6 +43,7 @@
           el("td", {}, x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0 ? el("a", { href: "/region/" + (x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0), onclick: (e) => { e.preventDefault(); navigate({ view: "region", region: x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0, page: 0 }); } }, x.nuts3 || x.nuts2 || x.nuts1 || x.nuts0) : "–"),
           el("td", { title: x.loc_detail || "" }, methodLabel(x.loc_method)), el("td", { class: "num" }, fmt.num(x.loc_confidence, 2)),
           el("td", { class: "num" }, fmt.eur(x.eu_contribution_eur)))))),
+      outputsSection(p, fmt, ds),
       el("section", { id: "similar" }),
       el("p", { class: "muted" }, _("Source:") + " " + (ds.publisher || p.source) + " · " + _("Licence:") + " " + (ds.licence || "–") + " · " + (ds.attribution || "")),
       RA.safeUrl(p.url) ? el("p", {}, el("a", { href: RA.safeUrl(p.url), rel: "noopener noreferrer" }, _("Original record"))) : null);
@@ -50,6 +51,25 @@
     RA.hooks.project.forEach((hook) => hook(document.getElementById("similar"), p));
     RA.root.setAttribute("aria-busy", "false");
     window.__ra = { ready: true, view: "project" };
+  }
+  // What the project produced (CORDIS deliverables by type, periodic reports), newest first.
+  // A document opens in a new tab that gets no handle on this page (rel noopener). Their
+  // publisher is credited here unless the project's own credit below already says the same.
+  function outputsSection(p, fmt, ds) {
+    const same = (s) => s.publisher === ds.publisher && s.licence === ds.licence && s.attribution === ds.attribution;
+    const items = p.outputs || [];
+    if (!items.length) return null;
+    const link = (o) => RA.safeUrl(o.url) ? el("a", { href: RA.safeUrl(o.url), target: "_blank", rel: "noopener noreferrer" }, o.title || o.id) : (o.title || o.id);
+    const line = (o) => el("li", {}, link(o), o.date ? el("span", { class: "note" }, " · " + fmt.date(o.date)) : null);
+    const deliverables = items.filter((o) => o.kind === "deliverable");
+    const reports = items.filter((o) => o.kind === "periodic report");
+    const types = Array.from(new Set(deliverables.map((o) => o.type || ""))).sort();
+    return el("section", { id: "outputs" },
+      el("h2", {}, _("What the project produced")),
+      deliverables.length ? [el("h3", {}, _("Deliverables")), types.map((t) => [el("h4", {}, t || _("Type not given")), el("ul", {}, deliverables.filter((o) => (o.type || "") === t).map(line))])] : null,
+      reports.length ? [el("h3", {}, _("Periodic reports")), el("ul", {}, reports.map(line))] : null,
+      p.outputs_total > items.length ? el("p", { class: "muted" }, _("Shown:") + " " + fmt.num(items.length) + " / " + fmt.num(p.outputs_total)) : null,
+      (p.outputs_sources || []).filter((s) => !same(s)).map((s) => el("p", { class: "muted" }, _("Source:") + " " + s.publisher + " · " + _("Licence:") + " " + s.licence + " · " + s.attribution)));
   }
   function methodLabel(m) {
     const labels = {
