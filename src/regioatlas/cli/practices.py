@@ -20,7 +20,9 @@ def practices():
 @click.argument("source")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--shipped", is_flag=True, help="Read the file shipped in the package (ecesp, jrc-ipso, eu-mission-adaptation)."
+    "--shipped",
+    is_flag=True,
+    help="Read the file shipped in the package (ecesp, jrc-ipso, eu-mission-adaptation).",
 )
 @store_option
 def ingest(source: str, paths: tuple[Path, ...], shipped: bool, store_url: str):

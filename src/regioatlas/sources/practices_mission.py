@@ -126,7 +126,8 @@ class MissionAdaptationProjects:
         if not (acronym and title and grant.isdigit()):
             return [], ["no acronym, title or CORDIS project id"]
         placed: dict[str, dict] = {}
-        reasons = []
+        reasons: list[str] = []
+        where: dict | None
         for name, cc in split_regions(row.get("regions")):
             if cc is None and country_code(name):  # a whole country ("Finland")
                 where = locate_practice(locator, country_code(name))
@@ -147,11 +148,11 @@ class MissionAdaptationProjects:
             base | {
                 "id": f"{self.name}:{grant}:{code}",
                 "region": code,
-                "nuts_version": where["nuts_version"],
+                "nuts_version": found["nuts_version"],
                 "country": code[:2],
-                "location": where,
+                "location": found,
             }
-            for code, where in placed.items()
+            for code, found in placed.items()
         ], reasons  # fmt: skip
 
     def _place(self, name: str, cc: str, locator: Locator) -> dict | None:
