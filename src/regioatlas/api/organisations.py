@@ -11,6 +11,7 @@ the same answers with no schema and no write-path cost.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from regioatlas.api.problems import bad_request, not_found
 from regioatlas.geo.regions import resolve_region
 from regioatlas.model.query import Page, ProjectFilter
 from regioatlas.store.base import Store
+
+log = logging.getLogger("regioatlas.organisations")
 
 #: the query parameters of ``GET /api/organisations``
 ORGANISATION_QUERY: tuple[Param, ...] = (
@@ -157,8 +160,18 @@ class Organisations:
         with self._starting:
             if self._builder is not None and self._builder.is_alive():
                 return  # current() builds for the newest version, whichever started it
-            self._builder = threading.Thread(target=self.current, daemon=True, name="organisations")
+            self._builder = threading.Thread(
+                target=self._build_quietly, daemon=True, name="organisations"
+            )
             self._builder.start()
+
+    def _build_quietly(self) -> None:
+        """The background build: a failure (the store closed under it as the app stops, a
+        store error) is logged, and the next request that needs the index builds it again."""
+        try:
+            self.current()
+        except Exception:
+            log.warning("building the organisation index failed", exc_info=True)
 
     def _build(self, version: str) -> OrganisationIndex:
         rows = self.store.participants(ProjectFilter())
