@@ -18,7 +18,7 @@ OPERATION_NOT_SUPPORTED = ETSI_ERRORS + "OperationNotSupported"
 
 
 #: the ETSI type of an error raised before an NGSI-LD handler ran (a declared parameter's
-#: check, an unknown route): by status, as GS CIM 009 Table 5.5.3-1 pairs them
+#: check, an unknown route): by status, as the error types of GS CIM 009 §5.5.2 pair them
 ETSI_TYPE_BY_STATUS = {400: BAD_REQUEST_DATA, 404: RESOURCE_NOT_FOUND, 409: ALREADY_EXISTS}
 
 
