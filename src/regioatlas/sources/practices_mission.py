@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from pathlib import Path
 
+from regioatlas.geo.gazetteer import fold
 from regioatlas.geo.locate import Locator
 from regioatlas.geo.nuts import NutsRegistry
 from regioatlas.model.errors import BadInput
@@ -30,10 +30,8 @@ _KIND_WORDS = re.compile(
 
 
 def _fold(text: str) -> str:
-    """Lower case, accents and kind words removed: 'Murcia Region' → 'murcia'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    plain = _KIND_WORDS.sub(" ", re.sub(r"[^a-z0-9 ]", " ", plain))
-    return " ".join(plain.split())
+    """The gazetteer's folded key without kind words: 'Murcia Region' → 'murcia'."""
+    return " ".join(_KIND_WORDS.sub(" ", fold(text)).split())
 
 
 def split_regions(text: str | None) -> list[tuple[str, str | None]]:
@@ -134,9 +132,9 @@ class MissionAdaptationProjects:
             else:
                 where = self._place(name, cc, locator) if cc else None
             if where is None:
-                reasons.append(f"{acronym}: region {name!r} not placed (no country, or no match)")
+                reasons.append(f"{acronym}: region '{name}' not placed (no country, or no match)")
             elif where["region"] not in placed:
-                placed[where["region"]] = where | {"detail": f"named region {name!r}"}
+                placed[where["region"]] = where | {"detail": f"named region '{name}'"}
         if not placed:  # none placed: the project is still real, in its coordinator's country
             cc = country_code((row.get("coordinator") or "").rsplit(",", 1)[-1])
             where = locate_practice(locator, cc) if cc else None
