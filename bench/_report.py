@@ -47,3 +47,23 @@ def write_section(title: str, body: str) -> None:
 def p95(values: list[float]) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+
+
+def load_note(start: float) -> str:
+    """What the load average says about a run's timings, from its value at the start and now.
+
+    The run's own servers, clients and databases load the machine too; more than one busy
+    process per core before the run began means other work shared it.
+    """
+    end = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if start < cores:
+        return (
+            f"Load average {start:.1f} at the start and {end:.1f} at the end on {cores} cores: "
+            "the machine had no other work (the load is the run's own servers and clients)."
+        )
+    return (
+        f"Load average {start:.1f} at the start and {end:.1f} at the end on {cores} cores: the "
+        "machine was shared with other work, so the latencies include its load; compare the "
+        "ratios of one run."
+    )

@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import write_section  # noqa: E402
+from _report import load_note, write_section  # noqa: E402
 
 from regioatlas.demo import demo_file  # noqa: E402
 from regioatlas.ingest import ingest  # noqa: E402
@@ -248,9 +248,9 @@ RegioAtlas / Datasette requests per second: **{ours["rps"] / theirs["rps"]:.1f}x
 Errors count connection, read, write and timeout errors and answers other than 2xx/3xx.
 
 RegioAtlas answers a question from the summary rows once per data version and worker, then
-from its answer cache; Datasette runs the SQL for every request (SQLite's page cache only).
-The load generator runs on the same 2 cores as the servers. Load average at the start:
-{load:.2f} on {os.cpu_count()} cores: the machine was shared with other work while measuring.
+replays the whole answer kept for that data version (`web/response_cache.py`: no routing,
+checks or JSON encoding); Datasette runs the SQL for every request (SQLite's page cache only).
+The load generator runs on the same 2 cores as the servers. {load_note(load)}
 """
     write_section("Load (50 clients)", body)
     print(body)

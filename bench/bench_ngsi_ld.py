@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _report import p95, write_section  # noqa: E402
+from _report import load_note, p95, write_section  # noqa: E402
 from bench_ogc import _free_port, _wait  # noqa: E402
 
 from regioatlas.analytics.measures import measures  # noqa: E402
@@ -327,7 +327,7 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--no-postgis", action="store_true")
     args = ap.parse_args()
-    load = f"Load average at the start {os.getloadavg()[0]:.1f}"
+    load_start = os.getloadavg()[0]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(run_store(str(Path(tmp) / "bench.duckdb"), "DuckDB"))
@@ -339,7 +339,7 @@ def main() -> None:
                     results.append(run_store(url, "PostGIS"))
                 finally:
                     cluster.stop()  # type: ignore[attr-defined]
-    load += f", at the end {os.getloadavg()[0]:.1f} (2 cores shared with other work)."
+    load = load_note(load_start)
     body = report(results, load)
     print(body)
     if not args.no_write:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import p95, write_section  # noqa: E402
+from _report import load_note, p95, write_section  # noqa: E402
 
 HERE = Path(__file__).parent
 VENV = HERE / ".venv-pygeoapi"
@@ -401,9 +401,7 @@ def main() -> None:
                 )
     lines += [
         "",
-        f"Load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
-        "(2 cores shared with other engineers' work): absolute times are pessimistic, the "
-        "ratios come from the same run.",
+        load_note(load_before),
         "",
         f"`numberMatched` of `participants` filtered on `country = 'DE' AND role = 'coordinator'` "
         f"over {count['rows']:,} rows (the demo's participations repeated; DuckDB store): "

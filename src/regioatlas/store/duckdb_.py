@@ -515,6 +515,10 @@ class DuckDBStore(ServerRows, Store):
                 r[key] = sorted(r[key] or [])
         return rows
 
+    @property
+    def local_data_version(self) -> bool:  # a file's snapshot read its count when it opened
+        return self._file_backed
+
     def data_version(self) -> str:
         # the count of dataset writes (sql.COUNT_WRITE), not the file's identity: writes of
         # tokens, jobs and audit entries make new files too but change no data. A file store's

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from importlib import resources
 
@@ -33,6 +34,7 @@ from regioatlas.web.assets import HashedStaticFiles, bundle_response
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
+from regioatlas.web.response_cache import ResponseCache
 from regioatlas.web.responses import FastJSONResponse
 from regioatlas.web.routes_ngsi_ld import PREFIX as NGSI_LD_PREFIX
 from regioatlas.web.security import secure
@@ -65,6 +67,18 @@ def _add_pages(app: FastAPI, features: list[Feature], shell: Callable[..., HTMLR
             app.add_api_route(path, page, include_in_schema=False, response_class=HTMLResponse)
 
 
+_OGC_ITEMS = re.compile(r"^/ogc/collections/(?P<id>[^/]+)/items(/.+)?$")
+
+
+def _kept(app: FastAPI, path: str) -> bool:
+    """Reads whose answers depend on the store's data alone, kept by ``ResponseCache``."""
+    if path == "/api/aggregates":
+        return True
+    found = _OGC_ITEMS.match(path)
+    collection = found and app.state.ogc.collections.get(found["id"])
+    return bool(collection and collection.follows_data_version)
+
+
 def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     """Build the app over a store (opened read-only by default: API workers are stateless)."""
     store = open_store(store_url, read_only=read_only)
@@ -82,6 +96,8 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
     auth.install(app)  # before the routes: a token in the query is refused everywhere
     # geometry and aggregates are JSON text: gzip cuts the home page's bytes several times
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # outermost: a kept answer skips routing, the checks and gzip (see its module)
+    app.add_middleware(ResponseCache, store=store, cacheable=lambda path: _kept(app, path))
     static = resources.files("regioatlas.web").joinpath("static")
     app.mount("/static", HashedStaticFiles(directory=str(static)), name="static")
     app.state.atlas = atlas

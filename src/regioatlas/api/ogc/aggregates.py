@@ -71,6 +71,8 @@ def _text(value) -> str:
 class AggregateCollection(Collection):
     """Projects, participations and EU contribution per NUTS 2024 region of one level."""
 
+    follows_data_version = True
+
     parameters = ATLAS_FILTERS
 
     def __init__(self, atlas, level: int):

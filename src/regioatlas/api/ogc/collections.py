@@ -82,6 +82,9 @@ class Collection:
     needs_regions: bool = False
     #: True when the features are held in memory: a query is quick and never waits for I/O
     in_memory: bool = False
+    #: True when every answer depends on the store's data alone (``Store.data_version()``),
+    #: so whole answers may be kept per data version (``web/response_cache.py``)
+    follows_data_version: bool = False
 
     def extent(self) -> dict:
         raise NotImplementedError
@@ -116,6 +119,7 @@ class NutsCollection(Collection):
     """The NUTS regions of one version and level, from the shipped polygons."""
 
     in_memory = True
+    follows_data_version = True  # shipped polygons: the same for every data version
 
     queryables = {
         "code": "string",
@@ -206,6 +210,8 @@ COUNTS_KEPT = 256
 
 class StoreCollection(Collection):
     """Projects, operations or participants of the store, located on points or regions."""
+
+    follows_data_version = True
 
     needs_regions = True
 
