@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from regioatlas.geo.kept_index import kept_index
 from regioatlas.geo.nuts import read_table
 
 #: Letters NFKD does not decompose into a base letter and a mark.
@@ -219,29 +220,55 @@ class LauRecord:
 
 
 class _LauIndex:
-    """LAU records by country, code and name keys (built per country on first use)."""
+    """LAU rows by country; code and name keys per country (names keyed for every country at
+    once, to be kept on disk: see ``geo/kept_index.py``).
+
+    Rows are plain tuples and the name keys point at row positions: loading 100,000 frozen
+    dataclasses from a pickle took longer than folding the names again, so records are made
+    for the rows a lookup returns.
+    """
 
     def __init__(self) -> None:
         t = read_table("lau.parquet").to_pydict()
-        self.records: dict[str, list[LauRecord]] = defaultdict(list)
+        self.rows: dict[str, list[tuple]] = defaultdict(list)
         for i, cc in enumerate(t["country"]):
-            self.records[cc].append(
-                LauRecord(
-                    cc,
-                    t["lau_code"][i],
-                    t["name_national"][i],
-                    t["name_latin"][i] or t["name_national"][i],
-                    t["population"][i],
-                    t["nuts3_2016"][i],
-                )  # fmt: skip
-            )
+            name = t["name_national"][i]
+            self.rows[cc].append(
+                (cc, t["lau_code"][i], name, t["name_latin"][i] or name,
+                 t["population"][i], t["nuts3_2016"][i])
+            )  # fmt: skip
+        self.by_name: dict[str, tuple[dict[str, list[int]], ...]] = {
+            cc: self._name_keys(cc, rows) for cc, rows in self.rows.items()
+        }
+        self.__setstate__(self.__getstate__())
+
+    @staticmethod
+    def _name_keys(cc: str, rows: list[tuple]) -> tuple[dict[str, list[int]], ...]:
+        tiers: tuple[dict[str, list[int]], ...] = ({}, {}, {})
+        for position, row in enumerate(rows):
+            keys_by_tier = name_keys(row[2], row[3], bilingual=cc not in _QUALIFIED)
+            for tier, keys in enumerate(keys_by_tier):
+                for key in keys:
+                    bucket = tiers[tier].setdefault(key, [])
+                    if position not in bucket:
+                        bucket.append(position)
+        return tiers
+
+    def __getstate__(self):
+        return dict(self.rows), self.by_name
+
+    def __setstate__(self, state) -> None:
+        rows, self.by_name = state
+        self.rows = defaultdict(list, rows)
         self._lock = threading.Lock()
         self._by_code: dict[str, tuple[dict[str, LauRecord], int | None]] = {}
-        self._by_name: dict[str, tuple[dict[str, list[LauRecord]], ...]] = {}
+
+    def record(self, cc: str, position: int) -> LauRecord:
+        return LauRecord(*self.rows[cc][position])
 
     def codes(self, cc: str) -> tuple[dict[str, LauRecord], int | None]:
         if cc not in self._by_code:
-            recs = self.records.get(cc, [])
+            recs = [LauRecord(*row) for row in self.rows.get(cc, [])]
             lengths = {len(r.lau_code) for r in recs}
             numeric = all(r.lau_code.isdigit() for r in recs)
             fixed = lengths.pop() if len(lengths) == 1 and numeric else None
@@ -249,21 +276,8 @@ class _LauIndex:
                 self._by_code[cc] = ({r.lau_code.upper(): r for r in recs}, fixed)
         return self._by_code[cc]
 
-    def names(self, cc: str) -> tuple[dict[str, list[LauRecord]], ...]:
-        if cc not in self._by_name:
-            tiers: tuple[dict[str, list[LauRecord]], ...] = ({}, {}, {})
-            for r in self.records.get(cc, []):
-                keys_by_tier = name_keys(
-                    r.name_national, r.name_latin, bilingual=cc not in _QUALIFIED
-                )
-                for tier, keys in enumerate(keys_by_tier):
-                    for key in keys:
-                        bucket = tiers[tier].setdefault(key, [])
-                        if r not in bucket:
-                            bucket.append(r)
-            with self._lock:
-                self._by_name[cc] = tiers
-        return self._by_name[cc]
+    def names(self, cc: str) -> tuple[dict[str, list[int]], ...]:
+        return self.by_name.get(cc, ({}, {}, {}))
 
 
 @lru_cache(maxsize=262_144)
@@ -299,7 +313,7 @@ def name_keys(*names: str, bilingual: bool = True) -> tuple[set[str], set[str], 
 
 @cache
 def _lau() -> _LauIndex:
-    return _LauIndex()
+    return kept_index("lau", ("lau.parquet",), (__file__,), _LauIndex)
 
 
 def lau_by_code(country: str, lau_code: str) -> LauRecord | None:
@@ -342,12 +356,13 @@ def lau_by_name(country: str, name: str) -> list[LauRecord]:
     cc = normalise_country(country)
     if cc is None or not name or not fold(name):
         return []
-    tiers = _lau().names(cc)
+    index = _lau()
     query = (fold(name), core_name(name), core_name(name))
-    for tier, key in zip(tiers, query, strict=True):
+    for tier, key in zip(index.names(cc), query, strict=True):
         found = tier.get(key)
         if found:
-            return sorted(found, key=lambda r: -(r.population or 0))
+            records = [index.record(cc, position) for position in found]
+            return sorted(records, key=lambda r: -(r.population or 0))
     return []
 
 
@@ -383,6 +398,10 @@ def city_variants(city: str) -> list[tuple[str, bool]]:
 
 @cache
 def _geonames() -> dict[str, dict[str, tuple[float, float, int]]]:
+    return kept_index("geonames", ("geonames.parquet",), (__file__,), _geonames_by_key)
+
+
+def _geonames_by_key() -> dict[str, dict[str, tuple[float, float, int]]]:
     t = read_table(
         "geonames.parquet", ["country", "name", "name_local", "lat", "lon", "population"]
     )
