@@ -31,7 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from _report import write_section  # noqa: E402
+from _report import load_note, write_section  # noqa: E402
 
 OFFICIAL = HERE.parent / "tests/fixtures/cordis/official"
 
@@ -179,7 +179,6 @@ def main(scale: int, postgis: bool, quick: bool = False) -> None:
         h = None if quick else measure(str(folder / "h2020.duckdb"), "cordis-h2020", h2020)
         h_pandas = pandas_seconds(lambda: [pd.read_csv(p) for p in h2020])
     total, rows = (0.0, []) if quick else bundled_sources()
-    load_after = os.getloadavg()
 
     gb = 1024**3
 
@@ -214,11 +213,9 @@ The demo's {len(rows)} datasets into a fresh DuckDB file, one process: **{total:
         else ""
     )
     body = f"""
-**The machine was shared**: 2 cores for several engineers working at once; load average
-{load[0]:.1f} when the run started and {load_after[0]:.1f} when it ended (1.0 = one busy core).
-Wall times are therefore far above what the code needs; CPU seconds (user + system of the
-ingesting process, which includes its start, imports and loading the gazetteers) say what it
-costs, and the ratios to pandas compare CPU seconds from the same run.
+{load_note(load[0])} CPU seconds (user + system of the ingesting process, which include its
+start, imports and loading the gazetteers) say what an ingest costs whatever else runs; the
+ratios to pandas compare CPU seconds from the same run.
 
 ### Kohesio scale (issue 14)
 

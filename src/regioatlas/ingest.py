@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -197,6 +197,7 @@ class _Run:
             files, locator, allow_partial, tick,
         )  # fmt: skip
         self.first: ReadResult | None = None
+        self.first_had_projects = False
         self.errors: list[RowError] = []
         self.figures: list = []
         self.stations: list = []
@@ -216,7 +217,13 @@ class _Run:
             return
         self._last_checked = result
         if self.first is None:
-            self.first = result
+            # what the dataset row needs (who published it, what was read), not the rows: a
+            # streamed batch must be freed once written
+            self.first = replace(
+                result, projects=[], participants=[], figures=[], stations=[],
+                station_values=[], outputs=[], errors=[],
+            )  # fmt: skip
+            self.first_had_projects = bool(result.projects)
         _check_figures(result, self.locator.registry, self.files)
         self.errors.extend(result.errors)
         self.figures.extend(result.figures)
@@ -228,9 +235,8 @@ class _Run:
         """InputError for rejected rows (unless allow_partial) or for nothing usable."""
         if self.errors and not self.allow_partial:
             raise InputError(self.errors)
-        first_projects = self.first.projects if self.first is not None else []
         usable = self.projects or self.figures or self.station_values or self.outputs
-        if not (usable or first_projects):
+        if not (usable or self.first_had_projects):
             names = ", ".join(map(str, self.files))
             raise InputError(RowError(names, None, None, "no usable rows in the input"))
 
