@@ -152,12 +152,10 @@ def authenticate(store: Store, header_value: str | None) -> Principal:
     >>> authenticate(store, f"Bearer {token}")  # doctest: +SKIP
     Principal(name='bob', role='viewer')
     """
-    token = bearer_token(header_value)
-    digest = hash_token(token)
-    key = (store.url, digest)
-    known = _recent_lookups.get(key)
-    if known is not None and time.monotonic() - known[0] < TOKEN_REUSE_S:
-        return known[1]
+    known = recently_authenticated(store, header_value)
+    if known is not None:
+        return known
+    digest = hash_token(bearer_token(header_value))
     row = store.token_by_hash(digest)
     # the lookup is by hash, so its timing says nothing about the token; compare anyway in
     # constant time so that no future lookup can leak a prefix
@@ -166,8 +164,21 @@ def authenticate(store: Store, header_value: str | None) -> Principal:
     principal = Principal(row["name"], row["role"])
     if len(_recent_lookups) > 10_000:  # bounded memory
         _recent_lookups.clear()
-    _recent_lookups[key] = (time.monotonic(), principal)
+    _recent_lookups[(store.url, digest)] = (time.monotonic(), principal)
     return principal
+
+
+def recently_authenticated(store: Store, header_value: str | None) -> Principal | None:
+    """The principal of a token found in the store less than ``TOKEN_REUSE_S`` ago, else None
+    (answered from memory: a caller on an event loop may ask without a thread)."""
+    try:
+        digest = hash_token(bearer_token(header_value))
+    except Unauthorized:
+        return None
+    known = _recent_lookups.get((store.url, digest))
+    if known is not None and time.monotonic() - known[0] < TOKEN_REUSE_S:
+        return known[1]
+    return None
 
 
 #: how long, in seconds, a successful token lookup answers again without asking the store: a

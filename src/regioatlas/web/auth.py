@@ -31,6 +31,7 @@ from regioatlas.api.auth import (
     Principal,
     authenticate,
     check_role,
+    recently_authenticated,
     require,
 )
 from regioatlas.model.errors import BadInput, Unauthorized
@@ -103,9 +104,24 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def known_principal(request: Request) -> Principal | None:
+    """The request's principal when memory answers (this request's, or its token looked up in
+    the last ``TOKEN_REUSE_S``), else None; 429 as in :func:`principal_of`."""
+    found = getattr(request.state, "principal", None)
+    if found is not None:
+        return found
+    known = recently_authenticated(
+        request.app.state.atlas.store, request.headers.get("authorization")
+    )
+    if known is not None:
+        request.app.state.failed_attempts.check(client_address(request))
+        request.state.principal = known
+    return known
+
+
 def principal_of(request: Request) -> Principal:
     """The request's principal, authenticated once per request (401/429 as domain errors)."""
-    found = getattr(request.state, "principal", None)
+    found = known_principal(request)
     if found is not None:
         return found
     header = request.headers.get("authorization")
@@ -135,11 +151,14 @@ def requires(role: str):
     """
     check_role(role)
 
-    def dependency(
+    async def dependency(
         request: Request,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
     ) -> Principal:
-        return require(principal_of(request), role)
+        # a token looked up within the last second is answered here; otherwise the store is
+        # asked in the thread pool (a sync dependency paid that thread hop on every write)
+        known = known_principal(request)
+        return require(known or await run_in_threadpool(principal_of, request), role)
 
     dependency.__name__ = f"requires_{role}"
     return dependency
