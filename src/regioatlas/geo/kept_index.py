@@ -40,8 +40,8 @@ def kept_index(
     for data in data_files:
         with open_data(data) as f:
             digest.update(f.read())
-    for path in code:
-        digest.update(Path(path).read_bytes())
+    for module in code:
+        digest.update(Path(module).read_bytes())
     folder = Path(settings.get("cache")) / "indexes"
     path = folder / f"{name}-{digest.hexdigest()[:16]}.pickle"
     try:

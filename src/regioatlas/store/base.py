@@ -301,9 +301,11 @@ class Store(ABC):
     def data_version(self) -> str:
         """A token that changes whenever any dataset is written or removed (cache key)."""
 
-    #: True when ``data_version()`` reads memory only (no query): callers on an event loop
-    #: may then call it there instead of in a thread
-    local_data_version: bool = False
+    @property
+    def local_data_version(self) -> bool:
+        """True when ``data_version()`` reads memory only (no query): callers on an event loop
+        may then call it there instead of in a thread."""
+        return False
 
     @abstractmethod
     def facets(self) -> dict[str, list]:

@@ -158,7 +158,9 @@ def requires(role: str):
         # a token looked up within the last second is answered here; otherwise the store is
         # asked in the thread pool (a sync dependency paid that thread hop on every write)
         known = known_principal(request)
-        return require(known or await run_in_threadpool(principal_of, request), role)
+        if known is None:
+            known = await run_in_threadpool(principal_of, request)
+        return require(known, role)
 
     dependency.__name__ = f"requires_{role}"
     return dependency
