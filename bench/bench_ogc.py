@@ -371,7 +371,9 @@ def main() -> None:
     lines = [
         f"Items of NUTS 2024 level 3 ({matched} polygons), `limit=100`, pages spread over the "
         f"collection, {CLIENTS} keep-alive clients, {REQUESTS} requests each run, one uvicorn "
-        "worker per server, client and servers on the same machine.",
+        "worker per server, client and servers on the same machine. The pages repeat, so after "
+        "the warm-up RegioAtlas replays the answers it keeps per data version "
+        "(`web/response_cache.py`); pygeoapi builds every answer.",
         "",
         "| server | requests/s | p50 ms | p95 ms | errors | RegioAtlas ÷ it |",
         "|---|---:|---:|---:|---:|---:|",
