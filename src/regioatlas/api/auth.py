@@ -152,10 +152,10 @@ def authenticate(store: Store, header_value: str | None) -> Principal:
     >>> authenticate(store, f"Bearer {token}")  # doctest: +SKIP
     Principal(name='bob', role='viewer')
     """
-    known = recently_authenticated(store, header_value)
+    digest = hash_token(bearer_token(header_value))
+    known = _recent(store, digest)
     if known is not None:
         return known
-    digest = hash_token(bearer_token(header_value))
     row = store.token_by_hash(digest)
     # the lookup is by hash, so its timing says nothing about the token; compare anyway in
     # constant time so that no future lookup can leak a prefix
@@ -175,6 +175,10 @@ def recently_authenticated(store: Store, header_value: str | None) -> Principal 
         digest = hash_token(bearer_token(header_value))
     except Unauthorized:
         return None
+    return _recent(store, digest)
+
+
+def _recent(store: Store, digest: str) -> Principal | None:
     known = _recent_lookups.get((store.url, digest))
     if known is not None and time.monotonic() - known[0] < TOKEN_REUSE_S:
         return known[1]

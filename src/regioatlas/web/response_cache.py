@@ -59,8 +59,10 @@ class ResponseCache:
         self._lock = threading.Lock()
 
     async def __call__(self, scope, receive, send):
-        key = _key(scope) if scope["type"] == "http" else None
-        if key is None or not self.cacheable(scope["path"]):
+        # the path first: most requests are not kept, and need no key built from their headers
+        kept_path = scope["type"] == "http" and self.cacheable(scope["path"])
+        key = _key(scope) if kept_path else None
+        if key is None:
             await self.app(scope, receive, send)
             return
         version = await self._data_version()
