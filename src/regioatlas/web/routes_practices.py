@@ -20,6 +20,7 @@ from regioatlas.api.practices_search import RECOMMEND_PARAMS, SEARCH_PARAMS, Pra
 from regioatlas.model.errors import BadInput
 from regioatlas.web.auth import AUTH_RESPONSES, Editor, Reviewer, principal_of
 from regioatlas.web.query import declared, query
+from regioatlas.web.responses import FastJSONResponse
 from regioatlas.web.routes_dcat import public_url
 
 #: URL segment → stored kind, for the write routes
@@ -44,7 +45,9 @@ def register(app: FastAPI, atlas) -> None:
     @app.get("/api/practices", tags=tags, **declared(SEARCH_PARAMS),
              summary="Published good practices: search in any language, facets")  # fmt: skip
     def search(request: Request):
-        return catalogue.search(query(request))
+        # a response, not a dict: FastAPI would walk every value of the answer first
+        # (jsonable_encoder: 6 ms of a 10 ms search over 10,000 practices, measured)
+        return FastJSONResponse(catalogue.search(query(request)))
 
     @app.get("/api/practices/export/csv", tags=tags, **declared(SEARCH_PARAMS),
              summary="The search's practices as CSV", response_class=Response)  # fmt: skip
@@ -64,7 +67,7 @@ def register(app: FastAPI, atlas) -> None:
     @app.get("/api/practice-recommendations/{code}", tags=tags, **declared(RECOMMEND_PARAMS),
              summary="Practices for a region from regions like it, with the reasons")  # fmt: skip
     def recommendations(code: str, request: Request):
-        return catalogue.recommendations(code, query(request))
+        return FastJSONResponse(catalogue.recommendations(code, query(request)))
 
     @app.get("/api/practice-worklist", tags=tags, responses=AUTH_RESPONSES,
              summary="Your items and, for reviewers, what waits for review (editor)")  # fmt: skip
