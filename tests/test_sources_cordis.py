@@ -223,3 +223,48 @@ def test_h2020_programme_parts_file_with_a_short_row_is_a_row_error(fixtures, tm
     assert "row has 1 cells, the header has 2" in result.errors[0].reason
     topics = {p.native_id: p.topics for p in result.projects}
     assert topics[rcns[0]] == ["H2020-EU.1.1."] and topics[rcns[1]] == []
+
+
+def test_organisations_read_by_column_equal_those_read_by_row(fixtures):
+    """A large export is read column by column (``Table.columns``, from Arrow): the same
+    participations and the same errors, in the same order, as the row-by-row reader, on the
+    real official-layout organisations with bad cells put in (constructed, as named below)."""
+    from regioatlas.sources.cordis import _read_projects_and_orgs
+    from regioatlas.sources.tables import Table, read_table
+
+    src = fixtures / "cordis" / "official"
+    projects = read_table(src / "project.csv", delimiter=";")
+    orgs = read_table(src / "organization.csv", delimiter=";")
+    assert orgs.columns is None  # a small file is read row by row
+    bad = {  # (row, column) → constructed cell
+        (0, "ecContribution"): "12a",
+        (1, "ecContribution"): "-5",
+        (2, "SME"): "maybe",
+        (3, "nutsCode"): "XX999",
+        (4, "geolocation"): "somewhere",
+        (5, "activityType"): "XYZ",
+        (6, "projectID"): " ",
+        (7, "projectID"): "999999999",  # not in the project file
+        (8, "activityType"): "HES;XYZ",
+        (9, "ecContribution"): "oops",
+        (10, "nutsCode"): "fi1c3",
+        (11, "geolocation"): "POINT(25.66 60.98)",
+        (12, "contactForm"): "https://x/contact-form/project/999878911/1",
+    }
+    rows = [dict(row) for _, row in orgs.rows]
+    for (i, column), cell in bad.items():
+        rows[i][column] = cell
+    rows[9]["SME"] = "perhaps"  # two errors in one row, in column order
+    rows[12]["organisationID"] = ""
+    by_row = Table(orgs.path, orgs.header, [(i + 2, r) for i, r in enumerate(rows)])
+    columns = {h: [r[h] or "" for r in rows] for h in orgs.header}
+    by_column = Table(orgs.path, orgs.header, columns=columns)
+    a = _read_projects_and_orgs(projects, by_row, "cordis", None)
+    b = _read_projects_and_orgs(projects, by_column, "cordis", None)
+    assert len(a.errors) == 11
+    assert [(e.line, e.column, e.reason, e.value) for e in b.errors] == [
+        (e.line, e.column, e.reason, e.value) for e in a.errors
+    ]
+    assert b.participants == a.participants and len(a.participants) == len(rows) - 10
+    assert {p.place.nuts_code for p in b.participants} >= {"FI1C3"}
+    assert "999878911" in {p.org_id for p in b.participants}

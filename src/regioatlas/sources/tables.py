@@ -56,11 +56,25 @@ def duplicate_column(file: str, line: int, header: list[str]) -> InputError | No
 
 @dataclass
 class Table:
-    """A file's header and its data rows as dicts keyed by header name, with line numbers."""
+    """A file's header and its data rows as dicts keyed by header name, with line numbers.
+
+    A large regular file read by Arrow also has ``columns`` (header name → every row's cell,
+    row ``i`` on line ``i + 2``, every row as wide as the header): a reader may take them
+    column by column, and the row dicts are then built only if someone asks for ``rows``.
+    """
 
     path: Path
     header: list[str]
-    rows: list[tuple[int, dict[str, str | None]]]
+    _rows: list[tuple[int, dict[str, str | None]]] | None = None
+    columns: dict[str, list[str]] | None = None
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, str | None]]]:
+        if self._rows is None:
+            cells = [self.columns[h] for h in self.header] if self.columns else []
+            self._rows = [(i + 2, dict(zip(self.header, values)))
+                          for i, values in enumerate(zip(*cells))]  # fmt: skip
+        return self._rows
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -115,15 +129,15 @@ def read_table(
                     "unterminated quoted field: the file looks truncated",
                 )
             )
-        fast = _arrow_rows(text, delimiter)
+        fast = _arrow_columns(text, delimiter)
         if fast is not None:
-            header, rows = fast
+            header, columns = fast
             _check_header(name, 1, header, required, delimiter)
-            if not rows:
+            if not columns or not columns[header[0]]:
                 raise InputError(
                     RowError(name, None, None, "the file has a header but no data rows")
                 )
-            return Table(path, header, rows)
+            return Table(path, header, columns=columns)
         try:
             lines = list(iter_csv_rows(text, delimiter))
         except CsvProblem as exc:
@@ -168,8 +182,8 @@ def _check_header(name: str, line: int, header: list[str], required, delimiter: 
 ARROW_MIN_CHARS = 2_000_000
 
 
-def _arrow_rows(text: str, delimiter: str):
-    """Parse a large, regular CSV with pyarrow (10x faster than the csv module).
+def _arrow_columns(text: str, delimiter: str) -> tuple[list[str], dict[str, list[str]]] | None:
+    """Parse a large, regular CSV with pyarrow (10x faster than the csv module), by column.
 
     Used only when every record is one physical line (no quoted newlines, no blank lines),
     so that line numbers stay exact; any irregularity returns None and the caller falls
@@ -200,9 +214,7 @@ def _arrow_rows(text: str, delimiter: str):
     if table.num_rows != physical - 1 or table.column_names != header:
         return None
     names = [h.strip() for h in header]
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    rows = [(i + 2, dict(zip(names, values))) for i, values in enumerate(zip(*columns))]
-    return names, rows
+    return names, {n: table.column(i).to_pylist() for i, n in enumerate(names)}
 
 
 def _as_dict(header: list[str], cells: list[str]) -> dict[str, str | None]:
