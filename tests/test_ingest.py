@@ -90,3 +90,37 @@ def test_missing_file(store, tmp_path):
     with pytest.raises(InputError) as exc:
         ingest(store, "auto", [tmp_path / "nope.csv"])
     assert "not found" in str(exc.value)
+
+
+def test_the_garbage_collector_is_paused_during_an_ingest_and_back_after(store, fixtures):
+    """Ingests pause Python's cyclic collector (speed) and must leave it as they found it,
+    also after a failed ingest and when two run at once."""
+    import gc
+    import threading
+
+    from regioatlas.ingest import collector_paused
+
+    seen = []
+    official = fixtures / "cordis" / "official"
+    ingest(store, "auto", [official / "project.csv", official / "organization.csv"],
+           progress=lambda *a: seen.append(gc.isenabled()))  # fmt: skip
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(InputError):
+        ingest(store, "auto", [official / "project.csv"])
+    assert gc.isenabled()
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(10)
+    with collector_paused():
+        pass
+    assert not gc.isenabled()  # the other one still runs
+    release.set()
+    thread.join()
+    assert gc.isenabled()

