@@ -91,6 +91,10 @@ def discard_staging(path: str) -> None:
         leftover.unlink(missing_ok=True)
 
 
+#: DuckDB's memory while it builds the next version of a store (its buffers, not Python's)
+WRITE_MEMORY_LIMIT = "768MB"
+
+
 def rewrite(path: str, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     """Apply ``change`` to a copy of the store at ``path`` and rename the copy over it.
 
@@ -113,6 +117,10 @@ def rewrite(path: str, change: Callable[[duckdb.DuckDBPyConnection], None]) -> N
     con = connect(str(staging))
     try:
         con.execute("SET enable_progress_bar = false")  # a server's log is no terminal
+        # DuckDB's default (80 % of the machine) let a 1.5-million-row ingest grow to 4 GB; the
+        # writer's data is committed per batch (DuckDBStore.write_dataset), so DuckDB can write
+        # it out and spill its sorts and hashes to a temporary folder beside the file instead
+        con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
         con.execute("BEGIN TRANSACTION")
         change(con)
         con.execute("COMMIT")

@@ -102,15 +102,23 @@ def refresh_statements(dataset_id: str) -> list[tuple[str, list]]:
     """The statements (``?`` placeholders) that rebuild one dataset's summary rows; run them in
     the transaction that writes or removes the dataset, after its rows are in place.
 
+    One INSERT per level and split, not one for all: each holds its own join and groups in
+    memory, and together they did not fit the writer's memory limit at 1.5 million
+    participations (``duckdb_file.WRITE_MEMORY_LIMIT``).
+
     Example
     -------
-    >>> [sql.split(" ")[0] for sql, _ in refresh_statements("cordis-h2020:x.csv")]
-    ['DELETE', 'INSERT']
+    >>> [sql.split(" ")[0] for sql, _ in refresh_statements("cordis-h2020:x.csv")][:3]
+    ['DELETE', 'INSERT', 'INSERT']
     """
-    inserts = build_statement("pa.dataset_id = ?")
-    return [
-        (f"DELETE FROM {TABLE} WHERE dataset_id = ?", [dataset_id]),
-        (inserts, [dataset_id] * inserts.count("?")),
+    where = "pa.dataset_id = ?"
+    inserts = [
+        f"INSERT INTO {TABLE} {_rows_select(level, by_org, where)}"
+        for level in range(4)
+        for by_org in (False, True)
+    ]
+    return [(f"DELETE FROM {TABLE} WHERE dataset_id = ?", [dataset_id])] + [
+        (insert, [dataset_id] * insert.count("?")) for insert in inserts
     ]
 
 
