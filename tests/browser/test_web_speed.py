@@ -91,6 +91,24 @@ def test_links_to_views_read_after_the_first_draw_lead_to_them(web):
     assert web.errors == []
 
 
+def test_a_map_view_opened_from_a_page_without_leaflet_waits_for_it(web):
+    """The scorecard page reads Leaflet async; the map, opened from it without a new page, is
+    drawn once Leaflet is there (not with "L is not defined")."""
+    held = []  # Leaflet's answer, held back until the map view has been asked for
+    web.page.route("**/vendor/leaflet/leaflet.js*", lambda route: held.append(route))
+    page = web.page
+    page.goto(web.base + "/scorecard/AT127?lang=en", wait_until="domcontentloaded")  # not "load"
+    page.wait_for_function("() => window.__ra && window.__ra.ready", timeout=20_000)
+    assert page.evaluate("typeof L") == "undefined" and len(held) == 1
+    page.click("header a.brand")
+    page.wait_for_timeout(500)
+    assert page.locator(".leaflet-container").count() == 0  # waiting, not failing
+    held[0].continue_()
+    page.wait_for_function("() => window.__ra && window.__ra.regions > 0", timeout=60_000)
+    assert page.locator(".leaflet-container").count() == 1
+    assert web.errors == []
+
+
 def test_the_map_asks_for_its_data_before_the_first_render_and_no_facets_or_datasets(web):
     page = web.open("/?lang=en", MAP_READY)
     asked = page.evaluate(

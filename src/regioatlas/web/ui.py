@@ -102,7 +102,9 @@ def shell_html(
     # (needed only to draw) is still being read: the server works while the browser does
     tags = [f'<script src="{bundle(tuple(first)).url}"></script>']
     leaflet = asset_url("vendor/leaflet/leaflet.js")
-    tags.append(f'<script {"" if page in MAP_PAGES else "async "}src="{leaflet}"></script>')
+    # the id: a map view opened on a page that reads Leaflet async waits for it (app.js)
+    is_async = "" if page in MAP_PAGES else "async "
+    tags.append(f'<script {is_async}src="{leaflet}" id="ra-leaflet"></script>')
     if rest:
         tags.append(f'<script async src="{bundle(rest).url}"></script>')
     tags_html = "\n".join(tags)

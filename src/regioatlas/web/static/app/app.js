@@ -76,7 +76,8 @@
   //   title(), render(main, state), query(state, params) adding its own URL parameters and
   //   read(state, params) reading them back, update(prev) redrawing in place (true when done),
   //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
-  //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn) }
+  //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn),
+  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet()) }
   function registerView(name, view) {
     const keys = [];
     const source = view.path.replace(/\/:(\w+)([*?]?)/g, (_m, key, mod) => {
@@ -304,6 +305,16 @@
     document.documentElement.lang = lang;
     navigate({ lang: lang }, false);
   }
+  // Pages and views that draw no map read Leaflet async (ui.py): a view that draws one, opened
+  // from them, waits for the script (on its load or error event; the error is the view's to show)
+  function leaflet() {
+    const tag = document.getElementById("ra-leaflet");
+    if (window.L || !tag) return Promise.resolve();
+    return new Promise((resolve) => {
+      tag.addEventListener("load", resolve, { once: true });
+      tag.addEventListener("error", resolve, { once: true });
+    });
+  }
   // ---- render -----------------------------------------------------------------------------------
   async function render() {
     document.documentElement.lang = state.lang;
@@ -315,7 +326,7 @@
     rendered = null;
     const view = VIEWS[state.view] || VIEWS.map;
     let failed = false;
-    try { await view.render(main, state); }
+    try { if (view.map) await leaflet(); await view.render(main, state); }
     catch (e) { failed = true; fill(main, el("h1", {}, view.title()), el("p", { class: "error", role: "alert" }, e.message)); }
     rendered = view;
     if (!view.signalsReady || failed) {

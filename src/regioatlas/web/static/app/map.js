@@ -345,7 +345,7 @@
   }
 
   RA.registerView("map", {
-    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true,
+    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true, map: true,
     update: (prev) => { if (prev.table !== S().table) return false; updateMap(prev); return true; },
     prefetch: () => {
       choroplethRequests().forEach((r) => r && r.catch(() => null));

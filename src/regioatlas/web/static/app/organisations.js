@@ -70,7 +70,7 @@
   }
 
   RA.registerView("organisation", {
-    path: "/organisation/:organisation*", title: () => _("Organisation"), render: renderOrganisation, menu: false, signalsReady: true,
+    path: "/organisation/:organisation*", title: () => _("Organisation"), render: renderOrganisation, menu: false, signalsReady: true, map: true,
     pageTitle: (st) => st.organisation,
   });
 })();

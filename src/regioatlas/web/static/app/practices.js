@@ -225,7 +225,7 @@
     await renderWork();
   }
 
-  RA.registerView("practices", { path: "/practices", title: () => _("Good practices"), render: renderCatalogue });
+  RA.registerView("practices", { path: "/practices", title: () => _("Good practices"), render: renderCatalogue, map: true });
   RA.registerView("practice", { path: "/practice/:region*", menu: false, title: () => _("Good practice"), render: renderPractice });
   RA.registerView("learn", { path: "/learn/:region?", title: () => _("Learn from similar regions"), render: renderLearn });
   RA.registerView("plan", { path: "/plan/:region*", menu: false, title: () => _("Action plan"), render: renderPlan });

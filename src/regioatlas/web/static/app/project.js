@@ -92,7 +92,7 @@
   }
 
   RA.registerView("project", {
-    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true,
+    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true, map: true,
     pageTitle: (st) => st.project,
     prefetch: (st) => { api("/api/projects/" + encodeURIComponent(st.project)).catch(() => null); },
   });

@@ -183,7 +183,7 @@
   }
 
   RA.registerView("region", {
-    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true,
+    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true, map: true,
     pageTitle: (st) => st.region,
     prefetch: (st) => { regionRequests(st).concat([api("/api/indicators")]).forEach((r) => r.catch(() => null)); },
     query: (st, p) => { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); },
