@@ -237,3 +237,20 @@ def test_a_store_broken_by_old_code_is_named_and_repaired_by_removing(tmp_path, 
     run = CliRunner().invoke(main, ["ingest", "at-efre", str(austria), "--store", str(store_path)])
     assert run.exit_code == 0, run.output
     assert _state(store_path) == {"at-efre:AT_ERDF_2014-2020_Vorhabensliste.csv": (49, 49)}
+
+
+def test_a_killed_write_leaves_nothing_once_the_store_is_opened_again(tmp_path, fixtures):
+    """What a killed writer leaves beside the store (the half-built copy, its log and the
+    folder DuckDB spills to) is removed when the store is next opened for writing."""
+    path = tmp_path / "atlas.duckdb"
+    with DuckDBStore(path) as store:
+        ingest(store, "cordis-h2020", [fixtures / "cordis" / H2020])
+    leftovers = [Path(f"{path}.next"), Path(f"{path}.next.wal")]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half written")
+    spill = Path(f"{path}.next.tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_block-1.block").write_bytes(b"\0" * 4096)
+    with DuckDBStore(path) as store:
+        assert len(store.datasets()) == 1
+    assert not any(p.exists() for p in [*leftovers, spill])

@@ -85,10 +85,12 @@ def finish_log(path: str) -> None:
 
 
 def discard_staging(path: str) -> None:
-    """Remove a half-built next state left by a killed write (it never became the store)."""
+    """Remove a half-built next state left by a killed write (it never became the store),
+    with the folder DuckDB spills to while it builds one (``<next>.tmp``, its default)."""
     staging = staging_path(path)
     for leftover in (staging, Path(f"{staging}.wal")):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(f"{staging}.tmp", ignore_errors=True)
 
 
 #: DuckDB's memory while it builds the next version of a store (its buffers, not Python's)
