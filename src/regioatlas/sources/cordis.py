@@ -351,7 +351,7 @@ def _org_columns(
     smes = parsed("SME", parse_bool)
     nuts_codes = [(c or "").upper() or None for c in text("nutsCode")]
     for i, code in enumerate(nuts_codes):
-        if code and (problem := _nuts_problem(code)):
+        if code and (problem := nuts_code_problem(code)):
             fail(i, "nutsCode", problem, code)
     points = parsed("geolocation", parse_geolocation) if "geolocation" in columns else [None] * n
     org_ids, forms = text("organisationID"), text("contactForm")
@@ -391,11 +391,6 @@ def _org_columns(
             ),
             [],
         )
-
-
-@lru_cache(maxsize=4096)  # a few thousand distinct codes among 180,000 organisations
-def _nuts_problem(code: str) -> str | None:
-    return nuts_code_problem(code)
 
 
 def _pick(paths: list[Path], delimiter: str, columns) -> Path | None:

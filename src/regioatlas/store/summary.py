@@ -87,11 +87,15 @@ def _rows_select(level: int, by_org_type: bool, where: str) -> str:
     )
 
 
+def _selects(where: str) -> list[str]:
+    """The rows of every level, with and without the split by organisation type."""
+    return [_rows_select(level, by_org, where) for level in range(4) for by_org in (False, True)]
+
+
 def build_statement(where: str = "TRUE") -> str:
     """``INSERT INTO region_summary`` of every level's rows for the participations ``where``
     keeps (SQL on ``pa``, the participants)."""
-    selects = [_rows_select(level, by_org, where) for level in range(4) for by_org in (False, True)]
-    return f"INSERT INTO {TABLE} " + " UNION ALL ".join(selects)
+    return f"INSERT INTO {TABLE} " + " UNION ALL ".join(_selects(where))
 
 
 #: the schema migration: the table, filled from whatever the store already holds
@@ -111,12 +115,7 @@ def refresh_statements(dataset_id: str) -> list[tuple[str, list]]:
     >>> [sql.split(" ")[0] for sql, _ in refresh_statements("cordis-h2020:x.csv")][:3]
     ['DELETE', 'INSERT', 'INSERT']
     """
-    where = "pa.dataset_id = ?"
-    inserts = [
-        f"INSERT INTO {TABLE} {_rows_select(level, by_org, where)}"
-        for level in range(4)
-        for by_org in (False, True)
-    ]
+    inserts = [f"INSERT INTO {TABLE} {select}" for select in _selects("pa.dataset_id = ?")]
     return [(f"DELETE FROM {TABLE} WHERE dataset_id = ?", [dataset_id])] + [
         (insert, [dataset_id] * insert.count("?")) for insert in inserts
     ]
