@@ -297,6 +297,7 @@ class _Run:
             years = [y for y in (*self.project_years, *period_of(result.projects, [])) if y]
             self.project_years = (min(years), max(years)) if years else (None, None)
             yield result.projects, parts
+            self._last_checked = None  # written: let the batch go (the last one, too)
 
     def period(self) -> tuple[int | None, int | None]:
         """The years the dataset covers: its projects' start years, else its figures' years,

@@ -229,19 +229,7 @@ class DuckDBStore(ServerRows, Store):
         def change(cur: duckdb.DuckDBPyConnection) -> None:
             self._refuse_inconsistent(cur, dataset_id)
             _delete_dataset_rows(cur, dataset_id)
-            written = {"projects": 0, "participants": 0}
-            for projects, participants in batches:
-                _append(cur, "projects", records.project_columns(projects, dataset_id))
-                _append(cur, "participants", records.participant_columns(participants, dataset_id))
-                written["projects"] += len(projects)
-                written["participants"] += len(participants)
-                if self._file_backed:
-                    # the change is built in a copy of the file that nobody reads and that is
-                    # thrown away on failure (duckdb_file.rewrite): a commit per batch is safe,
-                    # and it lets DuckDB write the batch out and free its memory. One
-                    # transaction for 1.5 million rows peaked at 8.4 GB (docs/benchmarks.md)
-                    cur.execute("COMMIT")
-                    cur.execute("BEGIN TRANSACTION")
+            written = self._append_batches(cur, dataset_id, batches)
             tail = finish()
             if tail.dataset.id != dataset_id:
                 raise StoreError(f"dataset {tail.dataset.id} written as {dataset_id}")
@@ -273,6 +261,11 @@ class DuckDBStore(ServerRows, Store):
                     tail.dataset, len(tail.figures), written["projects"], written["participants"]
                 ),
             )
+            if self._file_backed:
+                # the batches' memory is not all given back (Python's and DuckDB's allocators
+                # keep some): the summary's hash tables get less, so that the whole ingest stays
+                # under 2 GB (docs/benchmarks.md, Kohesio scale)
+                cur.execute(f"SET memory_limit = '{duckdb_file.SUMMARY_MEMORY_LIMIT}'")
             _refresh_summary(cur, dataset_id)
             cur.execute(sql.COUNT_WRITE)
 
@@ -280,6 +273,24 @@ class DuckDBStore(ServerRows, Store):
             self._write(change)
         except duckdb.ConstraintException as exc:
             raise StoreError(f"dataset {dataset_id} breaks a store constraint: {exc}") from exc
+
+    def _append_batches(self, cur, dataset_id: str, batches) -> dict[str, int]:
+        """Append every batch; the rows written per table. A function of its own so that the
+        last batch (100,000 projects as objects) is freed before the checks and the summary."""
+        written = {"projects": 0, "participants": 0}
+        for projects, participants in batches:
+            _append(cur, "projects", records.project_columns(projects, dataset_id))
+            _append(cur, "participants", records.participant_columns(participants, dataset_id))
+            written["projects"] += len(projects)
+            written["participants"] += len(participants)
+            if self._file_backed:
+                # the change is built in a copy of the file that nobody reads and that is
+                # thrown away on failure (duckdb_file.rewrite): a commit per batch is safe,
+                # and it lets DuckDB write the batch out and free its memory. One
+                # transaction for 1.5 million rows peaked at 8.4 GB (docs/benchmarks.md)
+                cur.execute("COMMIT")
+                cur.execute("BEGIN TRANSACTION")
+        return written
 
     def remove_dataset(self, dataset_id: str) -> None:
         # a dataset id found only on rows (a store broken before writes were crash-safe)

@@ -95,6 +95,8 @@ def discard_staging(path: str) -> None:
 
 #: DuckDB's memory while it builds the next version of a store (its buffers, not Python's)
 WRITE_MEMORY_LIMIT = "768MB"
+#: ... and while it refreshes the summary rows of a large dataset (DuckDBStore.write_dataset)
+SUMMARY_MEMORY_LIMIT = "512MB"
 
 
 def rewrite(path: str, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
