@@ -16,6 +16,9 @@ ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data", "compar
 #: feature scripts that add sections to the atlas's region and project pages (``RA.hooks``):
 #: an atlas page reads them before its first draw, so that those sections are drawn with it
 ATLAS_HOOKS = ("similarity",)
+#: the page scripts whose views mostly draw a map: their pages fetch Leaflet from the start
+#: (a preload, not run: the view that draws runs it, app.js ``leaflet()``)
+MAP_PAGES = ("app", "organisations", "practices")
 
 
 def page_scripts(features: list[str]) -> list[str]:
@@ -67,9 +70,10 @@ def shell_html(
     the atlas's ``app`` first, it defines the shared ``RA``); ``page`` is the script of the
     feature whose page this is. The page reads what it needs for its first draw as one bundle
     (``first_scripts``), and the other features' scripts as a second one, ``async``: their
-    views register when they arrive (the menu and the links to them follow). No page names
-    Leaflet's script: the config gives its URL, and a view that draws a map reads it (app.js
-    ``leaflet()``), so a page without a map never runs it. The config (language, its
+    views register when they arrive (the menu and the links to them follow). No page runs
+    Leaflet's script before its first draw: the config gives its URL, and a view that draws a
+    map runs it (app.js ``leaflet()``), so a page without a map never does; the pages of
+    ``MAP_PAGES`` fetch it from the start. The config (language, its
     catalog, attributions, the filter panel's fields, and ``boot``: the data every page needs
     before its first draw, the filters' values ``facets`` and the ``datasets``) is inlined so
     the first draw waits for no round trip; ``</`` is escaped so no data can close the script
@@ -91,7 +95,7 @@ def shell_html(
         "version": __version__,
         "features": [name for name in scripts or [] if name != "app"],
         "filters": filters or [],
-        "leaflet": asset_url("vendor/leaflet/leaflet.js"),
+        "leaflet": asset_url("vendor/leaflet/leaflet.js"),  # read by a view that draws a map
         **(boot or {}),
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
@@ -102,6 +106,8 @@ def shell_html(
     if rest:
         tags.append(f'<script async src="{bundle(rest).url}"></script>')
     tags_html = "\n".join(tags)
+    leaflet = asset_url("vendor/leaflet/leaflet.js")
+    preload = f'<link rel="preload" as="script" href="{leaflet}">\n' if page in MAP_PAGES else ""
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -109,7 +115,7 @@ def shell_html(
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{asset_url("vendor/leaflet/leaflet.css")}">
 <link rel="stylesheet" href="{asset_url("app/app.css")}">
-</head><body class="{body_class}">
+{preload}</head><body class="{body_class}">
 <a class="skip" href="#main">…</a>
 <div id="app" aria-busy="true"></div>
 <script id="ra-config" type="application/json">{data}</script>

@@ -77,8 +77,8 @@
   //   read(state, params) reading them back, update(prev) redrawing in place (true when done),
   //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
   //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn),
-  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet()),
-  //   minimap (it draws a small Leaflet map after its figures, with RA.leaflet()) }
+  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet(); a view
+  //   that draws a small map after its figures asks for Leaflet itself, RA.leaflet()) }
   function registerView(name, view) {
     const keys = [];
     const source = view.path.replace(/\/:(\w+)([*?]?)/g, (_m, key, mod) => {
@@ -90,14 +90,12 @@
     // read: under a slow CPU the server answers in parallel instead of after the first render.
     if (started && !relinkQueued) { relinkQueued = true; queueMicrotask(relink); }
     const path = window.location.pathname.replace(/^\/embed/, "");
-    if ((view.prefetch || view.map || view.minimap) && VIEWS[name].pattern.test(path)) {
+    if ((view.prefetch || view.map) && VIEWS[name].pattern.test(path)) {
       const st = readState();
       if (st.view === name) {
         state = st;
         try { if (view.prefetch) view.prefetch(st); } catch (e) { /* render asks again and shows the error */ }
-        // Leaflet is run now only by a view that cannot be drawn without it; a minimap's
-        // page has it fetched now and runs it after its figures are drawn
-        if (view.map) leaflet(); else if (view.minimap) preloadLeaflet();
+        if (view.map) leaflet();  // run while the view's data is on its way
       }
     }
   }
@@ -309,10 +307,11 @@
     document.documentElement.lang = lang;
     navigate({ lang: lang }, false);
   }
-  // Leaflet (150 KB of script, 70-170 ms to run on a slow CPU) is read by no page: a view
-  // that draws a map asks for it (registerView, render, RA.leaflet()), so a page without a
-  // map never runs it. Resolves once it ran, or failed to load (the error is the view's to
-  // show; the next view asks again).
+  // Leaflet (150 KB of script, 70-170 ms to run on a slow CPU) is run by no page before its
+  // first draw: a view that draws a map asks for it (registerView, render, RA.leaflet()), so
+  // a page without a map never runs it (the shell has map pages fetch it early, ui.py).
+  // Resolves once it ran, or failed to load (the error is the view's to show; the next view
+  // asks again).
   let leafletRead = null;
   function leaflet() {
     if (window.L) return Promise.resolve();
@@ -325,11 +324,6 @@
       });
     }
     return leafletRead;
-  }
-  // fetched now, run later by leaflet(): the download overlaps the page's first draw
-  function preloadLeaflet() {
-    if (window.L || document.getElementById("ra-leaflet-preload")) return;
-    document.head.appendChild(el("link", { rel: "preload", as: "script", href: CONFIG.leaflet, id: "ra-leaflet-preload" }));
   }
   // Resolves after the browser has painted what is in the page now (a frame, then a task):
   // work that can wait (a minimap) does not hold back the first view of the figures.

@@ -71,7 +71,7 @@
   }
 
   RA.registerView("organisation", {
-    path: "/organisation/:organisation*", title: () => _("Organisation"), render: renderOrganisation, menu: false, signalsReady: true, minimap: true,
+    path: "/organisation/:organisation*", title: () => _("Organisation"), render: renderOrganisation, menu: false, signalsReady: true,
     pageTitle: (st) => st.organisation,
   });
 })();

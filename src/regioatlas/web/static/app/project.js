@@ -93,7 +93,7 @@
   }
 
   RA.registerView("project", {
-    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true, minimap: true,
+    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true,
     pageTitle: (st) => st.project,
     prefetch: (st) => { api("/api/projects/" + encodeURIComponent(st.project)).catch(() => null); },
   });

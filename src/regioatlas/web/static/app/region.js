@@ -184,7 +184,7 @@
   }
 
   RA.registerView("region", {
-    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true, minimap: true,
+    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true,
     pageTitle: (st) => st.region,
     prefetch: (st) => { regionRequests(st).concat([api("/api/indicators")]).forEach((r) => r.catch(() => null)); },
     query: (st, p) => { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); },
