@@ -125,6 +125,7 @@ def test_the_map_asks_for_its_data_before_the_first_render_and_no_facets_or_data
     # at NUTS 0 the regions are the countries: one geometry, not a second one as the base
     assert sum(u.startswith("/api/geometries") for u, _ in asked) == 1
     # the country filter still names the countries, in the page's language
+    page.wait_for_selector("select[name=country]")
     options = page.locator("select[name=country] option").all_inner_texts()
     assert "Finland" in options and "Austria" in options
     assert web.errors == []
@@ -144,4 +145,23 @@ def test_pages_with_a_minimap_draw_their_figures_before_leaflet_runs(web):
         page.wait_for_selector(
             f"{host} .leaflet-overlay-pane canvas, {host} .leaflet-overlay-pane svg"
         )
+    assert web.errors == []
+
+
+def test_the_map_is_drawn_before_its_filter_form_which_follows(web):
+    """The filter form is built once the choropleth is painted (not before the map), from the
+    URL's state, and works."""
+    web.page.add_init_script(
+        "Object.defineProperty(window, '__ra', { configurable: true, set(v) {"
+        " if (v && v.ready && window.__formAtReady === undefined)"
+        " window.__formAtReady = !!document.querySelector('form.filters');"
+        " Object.defineProperty(window, '__ra', { value: v, writable: true, configurable: true }); } })"
+    )
+    page = web.open("/?lang=en&level=2&country=AT", MAP_READY)
+    assert page.evaluate("window.__formAtReady") is False
+    page.wait_for_selector("form.filters select[name=country]")
+    assert page.locator("select[name=country]").input_value() == "AT"
+    assert page.locator("#level").input_value() == "2"
+    page.select_option("select[name=country]", "FI")
+    page.wait_for_function("location.search.includes('country=FI')")
     assert web.errors == []
