@@ -100,3 +100,20 @@ def test_a_reload_asks_the_app_again(served):
     assert _kept(client) == 0
     client.get(AGGREGATES, headers={"cache-control": "max-age=60"})
     assert _kept(client) == 1
+
+
+def test_the_reads_a_page_waits_for_are_kept_and_follow_a_write(served):
+    """The regions' shapes and a region's figures, which the map and region pages ask first."""
+    client, store, dataset = served
+    reads = [
+        "/api/geometries?level=0&zoom=4",
+        "/api/regions/FI/geometry?zoom=4",
+        "/api/regions/FI/summary",
+    ]
+    first = [client.get(path) for path in reads]
+    assert all(r.status_code == 200 for r in first)
+    assert _kept(client) == len(reads)
+    assert [client.get(path).content for path in reads] == [r.content for r in first]
+    before = first[2].json()["projects"]
+    store.remove_dataset(dataset)
+    assert client.get(reads[2]).json()["projects"] != before

@@ -97,7 +97,7 @@ def test_language_switch_changes_strings_and_number_formats(web):
     page.select_option("#lang", "fi")
     page.wait_for_function("location.search.includes('lang=fi')")
     page.wait_for_function(
-        "document.querySelector('label:has(#metric) span').innerText === 'Näytä'"
+        "document.querySelector('label:has(#metric) span')?.innerText === 'Näytä'"
     )
     assert (
         page.locator("#search").get_attribute("placeholder")
@@ -109,7 +109,7 @@ def test_language_switch_changes_strings_and_number_formats(web):
     assert "\u00a0" in first or len(first) < 4  # Finnish groups thousands with a (no-break) space
     page.select_option("#lang", "de")
     page.wait_for_function(
-        "document.querySelector('label:has(#metric) span').innerText === 'Anzeigen'"
+        "document.querySelector('label:has(#metric) span')?.innerText === 'Anzeigen'"
     )
     page.wait_for_function(MAP_READY)
     assert "." in page.locator("#region-list tbody td.num").first.inner_text()  # 8.837

@@ -26,7 +26,7 @@ def test_the_page_carries_the_filters_values_datasets_and_country_names(app_clie
 
 def test_static_files_are_named_by_their_content_and_cached_for_a_year(app_client):
     html = app_client.get("/region/FI1C6?lang=en").text
-    urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', html) + [_config(html)["leaflet"]]
     assert any(u.startswith("/static/vendor/leaflet/leaflet.js?v=") for u in urls)
     static = resources.files("regioatlas.web").joinpath("static")
     for url in urls:
@@ -66,13 +66,12 @@ def test_a_page_reads_its_own_scripts_as_one_minified_bundle_and_the_others_afte
     sources = resources.files("regioatlas.web").joinpath("static", "app")
     names = re.findall(r"/\* static/app/(\w+)\.js \*/", body)
     assert len(body) < 0.85 * sum(len(sources.joinpath(f"{n}.js").read_text()) for n in names)
-    # a page without a map reads Leaflet and the other features' scripts without waiting
+    # the other features' scripts without waiting; no page names Leaflet (a map view asks)
     assert all(is_async for _, is_async, _ in later)
-    assert any("leaflet.js" in url for url, _, _ in later)
     assert any("/* static/app/kpi.js */" in text for _, _, text in later)
-    # the map reads Leaflet before its first draw, and the region page's hooks with it
-    (_, _, atlas), (leaflet, leaflet_async, _), *_ = _scripts(app_client, "/?lang=en")
-    assert "leaflet.js" in leaflet and not leaflet_async
+    (_, _, atlas), *_ = _scripts(app_client, "/?lang=en")
+    assert not any("leaflet" in url for url, _, _ in scorecard + _scripts(app_client, "/?lang=en"))
+    # the region page's hooks are read before its first draw
     assert "/* static/app/similarity.js */" in atlas
     unknown = app_client.get("/bundles/000000000000.js")
     assert unknown.status_code == 404 and "bundle" in unknown.json()["detail"]
@@ -92,16 +91,17 @@ def test_links_to_views_read_after_the_first_draw_lead_to_them(web):
 
 
 def test_a_map_view_opened_from_a_page_without_leaflet_waits_for_it(web):
-    """The scorecard page reads Leaflet async; the map, opened from it without a new page, is
-    drawn once Leaflet is there (not with "L is not defined")."""
+    """The scorecard page draws no map and never reads Leaflet; the map, opened from it
+    without a new page, asks for it and is drawn once it ran (not with "L is not defined")."""
     held = []  # Leaflet's answer, held back until the map view has been asked for
     web.page.route("**/vendor/leaflet/leaflet.js*", lambda route: held.append(route))
     page = web.page
-    page.goto(web.base + "/scorecard/AT127?lang=en", wait_until="domcontentloaded")  # not "load"
+    page.goto(web.base + "/scorecard/AT127?lang=en")
     page.wait_for_function("() => window.__ra && window.__ra.ready", timeout=20_000)
-    assert page.evaluate("typeof L") == "undefined" and len(held) == 1
+    assert page.evaluate("typeof L") == "undefined" and held == []
     page.click("header a.brand")
     page.wait_for_timeout(500)
+    assert len(held) == 1
     assert page.locator(".leaflet-container").count() == 0  # waiting, not failing
     held[0].continue_()
     page.wait_for_function("() => window.__ra && window.__ra.regions > 0", timeout=60_000)
@@ -125,6 +125,43 @@ def test_the_map_asks_for_its_data_before_the_first_render_and_no_facets_or_data
     # at NUTS 0 the regions are the countries: one geometry, not a second one as the base
     assert sum(u.startswith("/api/geometries") for u, _ in asked) == 1
     # the country filter still names the countries, in the page's language
+    page.wait_for_selector("select[name=country]")
     options = page.locator("select[name=country] option").all_inner_texts()
     assert "Finland" in options and "Austria" in options
+    assert web.errors == []
+
+
+def test_pages_with_a_minimap_draw_their_figures_before_leaflet_runs(web):
+    """The data page never runs Leaflet; the region and project pages run it after their
+    figures are drawn, then draw their small maps."""
+    page = web.open("/data?lang=en", "window.__ra && window.__ra.ready")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof L") == "undefined"
+    for path, host in (
+        ("/region/FI1C6?lang=en", "#locator"),
+        ("/project/cordis-he-sample:101083671?lang=en", "#project-map"),
+    ):
+        page = web.open(path, "window.__ra && window.__ra.ready")
+        page.wait_for_selector(
+            f"{host} .leaflet-overlay-pane canvas, {host} .leaflet-overlay-pane svg"
+        )
+    assert web.errors == []
+
+
+def test_the_map_is_drawn_before_its_filter_form_which_follows(web):
+    """The filter form is built once the choropleth is painted (not before the map), from the
+    URL's state, and works."""
+    web.page.add_init_script(
+        "Object.defineProperty(window, '__ra', { configurable: true, set(v) {"
+        " if (v && v.ready && window.__formAtReady === undefined)"
+        " window.__formAtReady = !!document.querySelector('form.filters');"
+        " Object.defineProperty(window, '__ra', { value: v, writable: true, configurable: true }); } })"
+    )
+    page = web.open("/?lang=en&level=2&country=AT", MAP_READY)
+    assert page.evaluate("window.__formAtReady") is False
+    page.wait_for_selector("form.filters select[name=country]")
+    assert page.locator("select[name=country]").input_value() == "AT"
+    assert page.locator("#level").input_value() == "2"
+    page.select_option("select[name=country]", "FI")
+    page.wait_for_function("location.search.includes('country=FI')")
     assert web.errors == []

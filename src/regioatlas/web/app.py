@@ -68,11 +68,14 @@ def _add_pages(app: FastAPI, features: list[Feature], shell: Callable[..., HTMLR
 
 
 _OGC_ITEMS = re.compile(r"^/ogc/collections/(?P<id>[^/]+)/items(/.+)?$")
+#: what every map and region page asks for first: the regions' shapes and a region's figures
+#: (the summary costs 80-150 ms to build, several times that while a browser shares the CPU)
+_PAGE_READS = re.compile(r"^/api/(aggregates|geometries|regions/[^/]+/(geometry|summary))$")
 
 
 def _kept(app: FastAPI, path: str) -> bool:
     """Reads whose answers depend on the store's data alone, kept by ``ResponseCache``."""
-    if path == "/api/aggregates":
+    if _PAGE_READS.match(path):
         return True
     found = _OGC_ITEMS.match(path)
     collection = found and app.state.ogc.collections.get(found["id"])

@@ -10,8 +10,9 @@ included) and replays it while ``Store.data_version()`` stays the same.
 
 What it keeps, and why that is safe:
 
-* only ``GET`` and ``HEAD`` of the paths the app names (``cacheable(path)``: the aggregates
-  and the items of OGC collections whose answers follow the data version), answered ``200``;
+* only ``GET`` and ``HEAD`` of the paths the app names (``cacheable(path)``: the aggregates,
+  the regions' geometries and summaries, and the items of OGC collections whose answers follow
+  the data version), answered ``200``;
 * never a request with credentials (``Authorization``, ``Cookie``): an answer kept was
   given to anybody, and with the ``auth`` setting ``viewer`` the anonymous ``/api/`` reads
   are refused (401), so nothing of those is kept;

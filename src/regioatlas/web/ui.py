@@ -16,7 +16,8 @@ ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data", "compar
 #: feature scripts that add sections to the atlas's region and project pages (``RA.hooks``):
 #: an atlas page reads them before its first draw, so that those sections are drawn with it
 ATLAS_HOOKS = ("similarity",)
-#: the page scripts whose pages draw a Leaflet map: their pages read Leaflet before the first draw
+#: the page scripts whose views mostly draw a map: their pages fetch Leaflet from the start
+#: (a preload, not run: the view that draws runs it, app.js ``leaflet()``)
 MAP_PAGES = ("app", "organisations", "practices")
 
 
@@ -63,14 +64,16 @@ def shell_html(
     boot: dict | None = None,
     page: str = "app",
 ) -> str:
-    """The page shell: styles, the vendored Leaflet, the features' page scripts, the config.
+    """The page shell: styles, the features' page scripts, the config.
 
     ``scripts`` are the features' page scripts in registry order (``static/app/<name>.js``;
     the atlas's ``app`` first, it defines the shared ``RA``); ``page`` is the script of the
     feature whose page this is. The page reads what it needs for its first draw as one bundle
     (``first_scripts``), and the other features' scripts as a second one, ``async``: their
-    views register when they arrive (the menu and the links to them follow); Leaflet is read
-    before the first draw only by pages that draw a map. The config (language, its
+    views register when they arrive (the menu and the links to them follow). No page runs
+    Leaflet's script before its first draw: the config gives its URL, and a view that draws a
+    map runs it (app.js ``leaflet()``), so a page without a map never does; the pages of
+    ``MAP_PAGES`` fetch it from the start. The config (language, its
     catalog, attributions, the filter panel's fields, and ``boot``: the data every page needs
     before its first draw, the filters' values ``facets`` and the ``datasets``) is inlined so
     the first draw waits for no round trip; ``</`` is escaped so no data can close the script
@@ -79,8 +82,8 @@ def shell_html(
     Example
     -------
     >>> html = shell_html("fi", scripts=["app", "kpi"], page="kpi")
-    >>> html.index("/bundles/") < html.index("leaflet.js") and " async " in html
-    True
+    >>> html.count("<script src="), "leaflet.js" in html.split('id="ra-config"')[1]
+    (1, True)
     """
     config = {
         "lang": lang,
@@ -92,22 +95,19 @@ def shell_html(
         "version": __version__,
         "features": [name for name in scripts or [] if name != "app"],
         "filters": filters or [],
+        "leaflet": asset_url("vendor/leaflet/leaflet.js"),  # read by a view that draws a map
         **(boot or {}),
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
     first = first_scripts(page, scripts or [])
     rest = tuple(name for name in page_scripts(scripts or []) if name not in first)
-    # the page's scripts first, so that the view this URL opens asks for its data while Leaflet
-    # (needed only to draw) is still being read: the server works while the browser does
     tags = [f'<script src="{bundle(tuple(first)).url}"></script>']
-    leaflet = asset_url("vendor/leaflet/leaflet.js")
-    # the id: a map view opened on a page that reads Leaflet async waits for it (app.js)
-    is_async = "" if page in MAP_PAGES else "async "
-    tags.append(f'<script {is_async}src="{leaflet}" id="ra-leaflet"></script>')
     if rest:
         tags.append(f'<script async src="{bundle(rest).url}"></script>')
     tags_html = "\n".join(tags)
+    leaflet = asset_url("vendor/leaflet/leaflet.js")
+    preload = f'<link rel="preload" as="script" href="{leaflet}">\n' if page in MAP_PAGES else ""
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -115,7 +115,7 @@ def shell_html(
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{asset_url("vendor/leaflet/leaflet.css")}">
 <link rel="stylesheet" href="{asset_url("app/app.css")}">
-</head><body class="{body_class}">
+{preload}</head><body class="{body_class}">
 <a class="skip" href="#main">…</a>
 <div id="app" aria-busy="true"></div>
 <script id="ra-config" type="application/json">{data}</script>

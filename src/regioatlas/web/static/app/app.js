@@ -77,7 +77,8 @@
   //   read(state, params) reading them back, update(prev) redrawing in place (true when done),
   //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
   //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn),
-  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet()) }
+  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet(); a view
+  //   that draws a small map after its figures asks for Leaflet itself, RA.leaflet()) }
   function registerView(name, view) {
     const keys = [];
     const source = view.path.replace(/\/:(\w+)([*?]?)/g, (_m, key, mod) => {
@@ -89,11 +90,12 @@
     // read: under a slow CPU the server answers in parallel instead of after the first render.
     if (started && !relinkQueued) { relinkQueued = true; queueMicrotask(relink); }
     const path = window.location.pathname.replace(/^\/embed/, "");
-    if (view.prefetch && VIEWS[name].pattern.test(path)) {
+    if ((view.prefetch || view.map) && VIEWS[name].pattern.test(path)) {
       const st = readState();
       if (st.view === name) {
         state = st;
-        try { view.prefetch(st); } catch (e) { /* render asks again and shows the error */ }
+        try { if (view.prefetch) view.prefetch(st); } catch (e) { /* render asks again and shows the error */ }
+        if (view.map) leaflet();  // run while the view's data is on its way
       }
     }
   }
@@ -305,15 +307,28 @@
     document.documentElement.lang = lang;
     navigate({ lang: lang }, false);
   }
-  // Pages and views that draw no map read Leaflet async (ui.py): a view that draws one, opened
-  // from them, waits for the script (on its load or error event; the error is the view's to show)
+  // Leaflet (150 KB of script, 70-170 ms to run on a slow CPU) is run by no page before its
+  // first draw: a view that draws a map asks for it (registerView, render, RA.leaflet()), so
+  // a page without a map never runs it (the shell has map pages fetch it early, ui.py).
+  // Resolves once it ran, or failed to load (the error is the view's to show; the next view
+  // asks again).
+  let leafletRead = null;
   function leaflet() {
-    const tag = document.getElementById("ra-leaflet");
-    if (window.L || !tag) return Promise.resolve();
-    return new Promise((resolve) => {
-      tag.addEventListener("load", resolve, { once: true });
-      tag.addEventListener("error", resolve, { once: true });
-    });
+    if (window.L) return Promise.resolve();
+    if (!leafletRead) {
+      leafletRead = new Promise((resolve) => {
+        const tag = el("script", { src: CONFIG.leaflet, id: "ra-leaflet" });  // async: runs when it arrives
+        tag.addEventListener("load", resolve, { once: true });
+        tag.addEventListener("error", () => { leafletRead = null; tag.remove(); resolve(); }, { once: true });
+        document.head.appendChild(tag);
+      });
+    }
+    return leafletRead;
+  }
+  // Resolves after the browser has painted what is in the page now (a frame, then a task):
+  // work that can wait (a minimap) does not hold back the first view of the figures.
+  function afterPaint() {
+    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   }
   // ---- render -----------------------------------------------------------------------------------
   async function render() {
@@ -343,6 +358,7 @@
     navigate: (changes, replace) => navigate(changes, replace), state: () => state, link: link, stateUrl: stateUrl,
     filterParams: filterParams, countryName: countryName, metrics: METRICS, formatMetric: formatMetric, round: round, announce: announce,
     root: root, facets: () => facets || {}, datasets: () => datasets || [], render: () => render(),
+    leaflet: leaflet, afterPaint: afterPaint,
   };
 
   async function start() {

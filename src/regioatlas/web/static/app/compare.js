@@ -36,18 +36,23 @@
     // the picker's choices and the regions' figures are asked for together, not one after the other
     const pending = regionRows(codes);
     pending.catch(() => null);
-    const list = await regionChoices();
+    // The picker's 1,500 choices follow the regions' figures, drawn first
+    const choices = el("datalist", { id: "compare-choices" });
+    Promise.all([regionChoices(), pending.catch(() => null)]).then(async ([list]) => {
+      await RA.afterPaint();
+      fill(choices, list.map((c) => el("option", { value: c.label })));
+    }).catch(() => null);
     const input = el("input", { id: "compare-add", type: "search", list: "compare-choices", autocomplete: "off", placeholder: _("e.g. Lower Austria or FI1C6") });
     const message = el("p", { class: "error", role: "alert", hidden: true });
-    const form = el("form", { class: "inline picker", onsubmit: (e) => {
+    const form = el("form", { class: "inline picker", onsubmit: async (e) => {
       e.preventDefault();
-      const code = picked(input.value, list);
+      const code = picked(input.value, await regionChoices().catch(() => []));
       if (!code) { message.hidden = false; message.textContent = _("Choose a region from the list."); return; }
       if (!codes.includes(code)) navigate({ regions: codes.concat([code]).slice(-MAX) });
     } },
     el("label", { for: "compare-add" }, _("Add a region")), " ", input, " ",
     el("button", { type: "submit", disabled: codes.length >= MAX }, _("Add")),
-    el("datalist", { id: "compare-choices" }, list.map((c) => el("option", { value: c.label }))));
+    choices);
     const head = [el("h1", {}, _("Compare regions")), el("p", { class: "muted" }, _("Two to four regions side by side; copy the address to share the comparison.")), form, message];
     if (!codes.length) { fill(main, head); return; }
     const rows = await pending;

@@ -32,8 +32,12 @@
         }));
       }
       const values = (d.choices && d.choices.length ? d.choices : (RA.facets()[FACETS[d.name]]) || []).slice();
-      // countries by their name in the page's language, not by code
-      if (d.name === "country") values.sort((a, b) => RA.countryName(a).localeCompare(RA.countryName(b), RA.state().lang));
+      // countries by their name in the page's language, not by code; one collator for the
+      // sort (localeCompare with a locale builds one per comparison: 70 ms on a slow CPU)
+      if (d.name === "country") {
+        const collator = RA.intl("Collator", {});
+        values.sort((a, b) => collator.compare(RA.countryName(a), RA.countryName(b)));
+      }
       return select(d.name, _(d.label), values, LABELLERS[d.name]);
     };
     const level = el("select", { id: "level", name: "level", onchange: (e) => navigate({ level: e.target.value }) },

@@ -327,9 +327,10 @@
   function renderMap(main) {
     const table = S().table;
     main.classList.toggle("as-table", table);
+    const filterBox = el("details", { class: "filter-box", open: table || window.matchMedia("(min-width: 761px)").matches },
+      el("summary", {}, _("Filters")));
     const side = el("aside", { class: "side", "aria-label": _("Filters and regions") },
-      el("details", { class: "filter-box", open: table || window.matchMedia("(min-width: 761px)").matches },
-        el("summary", {}, _("Filters")), RA.filterForm()),
+      filterBox,
       el("div", { class: "actions" },
         el("button", { type: "button", id: "toggle-table", "aria-pressed": table ? "true" : "false", onclick: () => navigate({ table: !table }) }, table ? _("Show the map") : _("Show as table")),
         el("a", { class: "button", "data-export": "geojson", href: "/api/export/regions.geojson?" + filterParams({ level: currentLevel(), zoom: 6 }), download: "regioatlas-regions.geojson" }, _("Download GeoJSON")),
@@ -340,8 +341,12 @@
     // map first in the document: on a phone it comes first, the filters and list below it
     fill(main, el("h1", { class: "sr" }, _("EU-funded projects by region")), mapWrap, panel, CONFIG.embed ? null : side);
     ensureMap(mapWrap);
-    drawChoropleth().catch((e) => RA.announce(e.message));
+    const drawn = drawChoropleth().catch((e) => RA.announce(e.message));
     drawPanel();
+    // The form once the choropleth is painted: its fields (the countries sorted by a collator,
+    // a few hundred nodes to lay out) are not what the reader waits for, and on a slow CPU
+    // they cost 100-200 ms before the map could be drawn.
+    drawn.then(RA.afterPaint).then(() => { if (filterBox.isConnected) filterBox.append(RA.filterForm()); });
   }
 
   RA.registerView("map", {

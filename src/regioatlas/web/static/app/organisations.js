@@ -54,7 +54,8 @@
           el("td", {}, x.role || "–"), el("td", {}, x.name || "–"), el("td", {}, x.nuts3 ? regionLink(x.nuts3) : x.nuts0 || "–"),
           el("td", { class: "num" }, fmt.eur(x.eu_contribution_eur)),
           el("td", { title: x.evidence, "data-method": x.method }, methodLabel(x.method)), el("td", { class: "num" }, fmt.num(x.confidence, 2)))))));
-    drawPlaces(miniMap, o);
+    // the map after the figures are painted: Leaflet runs then, not before them
+    RA.afterPaint().then(RA.leaflet).then(() => drawPlaces(miniMap, o)).catch(() => null);
     RA.root.setAttribute("aria-busy", "false");
     window.__ra = { ready: true, view: "organisation" };
   }
@@ -70,7 +71,7 @@
   }
 
   RA.registerView("organisation", {
-    path: "/organisation/:organisation*", title: () => _("Organisation"), render: renderOrganisation, menu: false, signalsReady: true, map: true,
+    path: "/organisation/:organisation*", title: () => _("Organisation"), render: renderOrganisation, menu: false, signalsReady: true,
     pageTitle: (st) => st.organisation,
   });
 })();

@@ -47,7 +47,8 @@
       el("section", { id: "similar" }),
       el("p", { class: "muted" }, _("Source:") + " " + (ds.publisher || p.source) + " · " + _("Licence:") + " " + (ds.licence || "–") + " · " + (ds.attribution || "")),
       RA.safeUrl(p.url) ? el("p", {}, el("a", { href: RA.safeUrl(p.url), rel: "noopener noreferrer" }, _("Original record"))) : null);
-    drawProjectMap(miniMap, p);
+    // the map after the figures are painted: Leaflet runs then, not before them
+    RA.afterPaint().then(RA.leaflet).then(() => drawProjectMap(miniMap, p)).catch(() => null);
     RA.hooks.project.forEach((hook) => hook(document.getElementById("similar"), p));
     RA.root.setAttribute("aria-busy", "false");
     window.__ra = { ready: true, view: "project" };
@@ -92,7 +93,7 @@
   }
 
   RA.registerView("project", {
-    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true, map: true,
+    path: "/project/:project*", title: () => _("Project"), render: renderProject, menu: false, signalsReady: true,
     pageTitle: (st) => st.project,
     prefetch: (st) => { api("/api/projects/" + encodeURIComponent(st.project)).catch(() => null); },
   });

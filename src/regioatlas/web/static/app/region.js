@@ -175,7 +175,8 @@
         (c.published ? " · " + _("published") + " " + c.published : "") +
         (c.ingested_at ? " · " + _("Ingested") + " " + fmt.date(c.ingested_at.slice(0, 10)) : "") +
         (c.located_share !== null ? " · " + fmt.num(100 * c.located_share) + " % " + _("of the source's participations in the country located to NUTS") + " " + c.level : "")).join(" | ")));
-    drawLocator(locator, s.region).catch(() => null);
+    // the locator after the figures are painted: Leaflet runs then, not before them
+    RA.afterPaint().then(RA.leaflet).then(() => drawLocator(locator, s.region)).catch(() => null);
     // the page is read once its own figures are drawn; the features' sections follow
     RA.root.setAttribute("aria-busy", "false");
     window.__ra = { ready: true, view: "region" };
@@ -183,7 +184,7 @@
   }
 
   RA.registerView("region", {
-    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true, map: true,
+    path: "/region/:region", title: () => _("Region"), render: renderRegion, menu: false, signalsReady: true,
     pageTitle: (st) => st.region,
     prefetch: (st) => { regionRequests(st).concat([api("/api/indicators")]).forEach((r) => r.catch(() => null)); },
     query: (st, p) => { if (st.sort !== "-eu_contribution_eur") p.set("sort", st.sort); if (st.page) p.set("page", String(st.page)); },
