@@ -235,14 +235,10 @@ def _place(c: _Cells) -> PlaceHint:
     place = PlaceHint(
         country=c.text("country") or p.country, nuts_code=nuts, nuts_version=p.nuts_version if nuts else None,
         lat=lat, lon=lon, crs=p.crs if lat is not None else None, postcode=c.text("postcode"),
-        city=_city(c), lau_code=c.text("lau_code"),
+        city=c.text("municipality") or city_by_rules(p, c.raw, c.memo), lau_code=c.text("lau_code"),
     )  # fmt: skip
-    place.body_region, place.body_region_version = _body_region(c)
+    place.body_region, place.body_region_version = body_region_of(p, c.raw, c.memo)
     return place
-
-
-def _body_region(c: _Cells) -> tuple[str | None, int | None]:
-    return body_region_of(c.profile, c.raw, c.memo)
 
 
 def body_region_of(profile: Profile, raw, memo: dict) -> tuple[str | None, int | None]:
@@ -360,10 +356,6 @@ def assemble(
         place=place, source_line=line,
     )  # fmt: skip
     return project, participant
-
-
-def _city(c: _Cells) -> str | None:
-    return c.text("municipality") or city_by_rules(c.profile, c.raw, c.memo)
 
 
 def city_by_rules(profile: Profile, raw, memo: dict) -> str | None:
