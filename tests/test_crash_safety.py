@@ -42,7 +42,11 @@ ROWS = (1200, 300)
 #: its exit status when it ends
 ZYGOTE = """
 import os, sys
+import tqdm
 from regioatlas.cli import main
+# no progress-bar monitor thread: a fork while it held tqdm's lock left the child waiting on
+# that lock for ever (seen once in a full run)
+tqdm.tqdm.monitor_interval = 0
 main(["ingest", "cordis-h2020", sys.argv[1], "--store", sys.argv[2]], standalone_mode=False)
 print("ready", flush=True)
 for line in sys.stdin:
