@@ -42,11 +42,13 @@ ROWS = (1200, 300)
 #: its exit status when it ends
 ZYGOTE = """
 import os, sys
-import tqdm
+import tqdm.std
 from regioatlas.cli import main
-# no progress-bar monitor thread: a fork while it held tqdm's lock left the child waiting on
-# that lock for ever (seen once in a full run)
-tqdm.tqdm.monitor_interval = 0
+# tqdm's write lock includes a multiprocessing lock, a semaphore that forked children share:
+# a child killed while it held it left every later child waiting for ever (seen in full runs);
+# each child keeps tqdm's thread lock, its own after the fork. No monitor thread either.
+tqdm.std.TqdmDefaultWriteLock.mp_lock = None
+tqdm.std.tqdm.monitor_interval = 0
 main(["ingest", "cordis-h2020", sys.argv[1], "--store", sys.argv[2]], standalone_mode=False)
 print("ready", flush=True)
 for line in sys.stdin:
