@@ -26,6 +26,8 @@ from regioatlas.sources.profile_reader import (
     checked_coordinate,
     checked_rate,
     city_by_rules,
+    empty_result,
+    extracted,
     hashed_id,
     id_problem,
     mapped_value,
@@ -38,7 +40,7 @@ Column = list
 
 
 def read_columns(
-    profile: Profile, file: str, table, seen: dict, memo: dict, batch_rows: int, empty_result
+    profile: Profile, file: str, table, seen: dict, memo: dict, batch_rows: int
 ) -> Iterator[ReadResult]:
     """The rows of ``table`` (a ``tables.regular_arrow_table``, header on line 1), one
     ReadResult per ``batch_rows`` rows of the file."""
@@ -83,16 +85,12 @@ class _Batch:
             rx = self.p.extract.get(fld)
             if rx is not None:
                 for i, value in enumerate(values):
-                    if value is None:
-                        continue
-                    m = rx.search(value)
-                    if not m:
-                        reason = f"does not match the profile's extract pattern {rx.pattern!r}"
-                        self.fail(i, fld, reason, value)
-                        values[i] = None
-                        continue
-                    kept = next((g for g in m.groups() if g is not None), "")
-                    values[i] = kept.strip() or None
+                    if value is not None:
+                        try:
+                            values[i] = extracted(value, rx)
+                        except ValueError as exc:
+                            self.fail(i, fld, str(exc), value)
+                            values[i] = None
             self._text[fld] = values
         return self._text[fld]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,12 +117,11 @@ class _Cells:
         return value
 
     def _extract(self, fld: str, rx, value: str) -> str | None:
-        m = rx.search(value)
-        if not m:
-            self.fail(fld, f"does not match the profile's extract pattern {rx.pattern!r}", value)
+        try:
+            return extracted(value, rx)
+        except ValueError as exc:
+            self.fail(fld, str(exc), value)
             return None
-        kept = next((g for g in m.groups() if g is not None), "")
-        return kept.strip() or None
 
     def fail(self, fld: str, reason: str, value: str | None) -> None:
         column = self.profile.columns.get(fld, fld)
@@ -168,6 +168,15 @@ class _Cells:
 # ------------------------------------------------------------- one cell's value, pure
 # The row reader and the column reader (profile_columns.py) both parse through these, so a
 # cell gives the same value and the same reason whichever reads it.
+
+
+def extracted(value: str, rx: re.Pattern[str]) -> str | None:
+    """What the profile's extract pattern keeps of a cell: its first group that matched."""
+    m = rx.search(value)
+    if not m:
+        raise ValueError(f"does not match the profile's extract pattern {rx.pattern!r}")
+    kept = next((g for g in m.groups() if g is not None), "")
+    return kept.strip() or None
 
 
 def checked_amount(value: str, profile: Profile) -> float | None:
@@ -407,7 +416,7 @@ def _read_file(
         raise _header_problem(profile, file, header_line, header, missing)
     width = len(header)
     plan: dict = {}
-    result = _empty_result(profile)
+    result = empty_result(profile)
     nxt = next(records, None)
     if nxt is None:
         raise InputError(
@@ -418,7 +427,7 @@ def _read_file(
         from regioatlas.sources.profile_columns import read_columns
 
         del text, records  # the table holds the cells: 290 MB less for a 1.5-million-row list
-        yield from read_columns(profile, file, table, seen, memo, batch_rows, _empty_result)
+        yield from read_columns(profile, file, table, seen, memo, batch_rows)
         return
     while nxt is not None:
         (line, cells), nxt = nxt, next(records, None)  # one ahead: is this the last row?
@@ -439,7 +448,7 @@ def _read_file(
             result.participants.append(built[1])
         if len(result.projects) >= batch_rows:
             yield result
-            result = _empty_result(profile)
+            result = empty_result(profile)
     yield result
 
 
@@ -451,7 +460,8 @@ def _regular_table(profile: Profile, text: str):
     return regular_arrow_table(text, profile.delimiter, profile.quotechar)
 
 
-def _empty_result(profile: Profile) -> ReadResult:
+def empty_result(profile: Profile) -> ReadResult:
+    """A batch with the profile's credits and no rows yet."""
     return ReadResult(
         recognised_as=profile.description, profile=profile.name, publisher=profile.publisher,
         licence=profile.licence, attribution=profile.attribution,
@@ -473,7 +483,7 @@ def read_with_profile(profile: Profile, paths: Iterable[str | Path]) -> ReadResu
     >>> len(res.projects), res.participants[1].place.lau_code
     (49, '40101')
     """
-    result = _empty_result(profile)
+    result = empty_result(profile)
     for batch in read_batches_with_profile(profile, paths, batch_rows=1 << 62):
         result.projects.extend(batch.projects)
         result.participants.extend(batch.participants)
