@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # for the PostGIS store's tests (they start a throwaway cluster of their own, tests/pg.py);
 # GDAL's ogrinfo opens the GeoPackage downloads in tests/test_exports.py.
 APT_PACKAGES=()
-if [ "${1:-}" = "test" ]; then APT_PACKAGES+=(chromium postgresql postgresql-15-postgis-3 gdal-bin); fi
+# The benchmarks drive the same browser and PostgreSQL, and reuse the tests' servers
+# (tests/browser/conftest.py, tests/pg.py): `bench` installs what `test` does, and more.
+if [ "${1:-}" = "test" ] || [ "${1:-}" = "bench" ]; then APT_PACKAGES+=(chromium postgresql postgresql-15-postgis-3 gdal-bin); fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -21,7 +23,8 @@ PYTHON="${PYTHON:-python3}"
 "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RegioAtlas needs Python 3.11 or newer")'
 if [ ! -x .venv/bin/python ]; then "$PYTHON" -m venv .venv; fi
 extras="${1:-}"
-stamp=".venv/.installed${extras:+-$extras}"
+if [ "$extras" = "bench" ]; then extras="test,bench"; fi
+stamp=".venv/.installed${extras:+-${extras/,/-}}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
