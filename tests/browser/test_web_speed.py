@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html import unescape as html_unescape
 from importlib import resources
 
 MAP_READY = "window.__ra && window.__ra.ready && window.__ra.regions > 0"
@@ -164,4 +165,68 @@ def test_the_map_is_drawn_before_its_filter_form_which_follows(web):
     assert page.locator("#level").input_value() == "2"
     page.select_option("select[name=country]", "FI")
     page.wait_for_function("location.search.includes('country=FI')")
+    assert web.errors == []
+
+
+#: pages whose views ask the API for something before they can draw, with their states
+FIRST_READ_PAGES = (
+    "/?lang=en",
+    "/?lang=fi&level=3&z=6.5&lat=61.5&lon=25&sel=FI1C6",
+    "/embed?z=5&lat=62&lon=24&country=FI",
+    "/region/FI1C6?lang=en",
+    "/region/fi1c6?lang=de&country=FI",
+    "/project/cordis-he-sample:101083671?lang=en",
+    "/compare?lang=en&regions=FI1C6,at127,nonsense",
+    "/scorecard/AT127?lang=de",
+    "/compass?lang=fi",
+    "/air-quality?lang=en",
+)
+PRELOADS = "[...document.querySelectorAll('link[rel=preload][as=fetch]')].map((l) => l.getAttribute('href'))"
+
+
+def _api_asked(page) -> list[str]:
+    return page.evaluate(
+        "() => performance.getEntriesByType('resource').map((e) => e.name.replace(location.origin, ''))"
+        ".filter((u) => u.startsWith('/api/'))"
+    )
+
+
+def test_the_page_names_the_reads_its_view_makes_and_the_view_takes_their_answers(web):
+    """The shell names the API reads of the page's view (web/first_reads.py) so the browser
+    asks for them while it reads the scripts. Each must be a URL the view itself asks for:
+    with the names taken out of the page, the view's own requests include every one; with
+    them, each is asked once (the view's fetch takes the preloaded answer)."""
+    page = web.page
+    stripped: list[str] = []
+
+    def without_preloads(route):
+        if route.request.resource_type != "document":
+            route.continue_()
+            return
+        answer = route.fetch()
+        html = answer.text()
+        stripped.extend(
+            re.findall(r'<link rel="preload" as="fetch" crossorigin href="([^"]+)">', html)
+        )
+        html = re.sub(r'<link rel="preload" as="fetch"[^>]*>\n', "", html)
+        route.fulfill(response=answer, body=html)
+
+    for path in FIRST_READ_PAGES:
+        named = web.open(path).evaluate(PRELOADS)
+        assert named, path
+        asked = _api_asked(page)
+        for url in set(asked):
+            assert asked.count(url) == 1, (path, url, asked)
+        stripped.clear()
+        page.route("**/*", without_preloads)
+        web.open(path)
+        page.unroute("**/*")
+        assert [html_unescape(u) for u in stripped] == named, path
+        assert page.evaluate(PRELOADS) == []
+        own = _api_asked(page)
+        missing = [url for url in named if url not in own]
+        assert missing == [], (path, missing, own)
+    # a page no rule follows names nothing; a state the rules do not follow neither
+    assert web.open("/data?lang=en").evaluate(PRELOADS) == []
+    assert web.open("/region/FI1C6?lang=en&page=1").evaluate(PRELOADS) == []
     assert web.errors == []

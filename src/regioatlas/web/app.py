@@ -31,6 +31,7 @@ from regioatlas.plugins import load_target
 from regioatlas.store import open_store
 from regioatlas.web import auth
 from regioatlas.web.assets import HashedStaticFiles, bundle_response
+from regioatlas.web.first_reads import first_reads
 from regioatlas.web.i18n import LANGUAGES, catalog, pick_language
 from regioatlas.web.openapi import exact_openapi
 from regioatlas.web.query import reject_repeated
@@ -149,15 +150,19 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
         )
         datasets = atlas.datasets()["items"]
         attributions = sorted({d["attribution"] for d in datasets if d.get("attribution")})
+        panel = filter_panel()
+        path = request.url.path.removeprefix(request.scope.get("root_path", ""))
+        reads = first_reads(path, request.query_params, [field["name"] for field in panel])
         return HTMLResponse(
             shell_html(
                 lang,
                 embed=embed,
                 attributions=attributions,
                 scripts=scripts,
-                filters=filter_panel(),
+                filters=panel,
                 boot={"facets": atlas.facets(), "datasets": datasets},
                 page=page,
+                reads=reads,
             )
         )
 

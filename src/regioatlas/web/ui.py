@@ -63,6 +63,7 @@ def shell_html(
     filters: list[dict] | None = None,
     boot: dict | None = None,
     page: str = "app",
+    reads: list[str] | None = None,
 ) -> str:
     """The page shell: styles, the features' page scripts, the config.
 
@@ -73,7 +74,8 @@ def shell_html(
     views register when they arrive (the menu and the links to them follow). No page runs
     Leaflet's script before its first draw: the config gives its URL, and a view that draws a
     map runs it (app.js ``leaflet()``), so a page without a map never does; the pages of
-    ``MAP_PAGES`` fetch it from the start. The config (language, its
+    ``MAP_PAGES`` fetch it from the start. ``reads`` are the API URLs the page's view asks for
+    before its first draw (``first_reads.py``): the browser asks for them at once. The config (language, its
     catalog, attributions, the filter panel's fields, and ``boot``: the data every page needs
     before its first draw, the filters' values ``facets`` and the ``datasets``) is inlined so
     the first draw waits for no round trip; ``</`` is escaped so no data can close the script
@@ -96,6 +98,7 @@ def shell_html(
         "features": [name for name in scripts or [] if name != "app"],
         "filters": filters or [],
         "leaflet": asset_url("vendor/leaflet/leaflet.js"),  # read by a view that draws a map
+        "intlWarm": asset_url("app/intl-warm.js"),  # a worker app.js starts at once
         **(boot or {}),
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
@@ -108,6 +111,9 @@ def shell_html(
     tags_html = "\n".join(tags)
     leaflet = asset_url("vendor/leaflet/leaflet.js")
     preload = f'<link rel="preload" as="script" href="{leaflet}">\n' if page in MAP_PAGES else ""
+    preload += "".join(
+        f'<link rel="preload" as="fetch" crossorigin href="{escape(url)}">\n' for url in reads or []
+    )
     return f"""<!doctype html>
 <html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

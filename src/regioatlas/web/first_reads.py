@@ -1,0 +1,149 @@
+"""The API reads a page's view makes before it can draw, named in the page's shell.
+
+The shell lists them as ``<link rel="preload" as="fetch" crossorigin>``: the browser asks for
+them as soon as it reads the page's head, while it still reads and runs the page's scripts,
+and the view's own ``fetch`` of the same URL takes the answer on its way instead of asking
+again. Under a slow CPU the scripts take 300-600 ms before a view can ask for anything; the
+answers are then there, or nearly.
+
+Each rule mirrors the ``prefetch`` of a view in ``static/app`` and must build the same URLs to
+the byte (the same parameters in the same order, encoded as ``URLSearchParams`` does): a URL
+that differs is only a request too many, which tests/browser/test_first_reads.py catches.
+Pages with a state these rules do not follow (a text search, a sort or page given in the URL)
+name nothing and the view asks as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import quote
+
+#: the order the project lists of the region and compare pages start in
+_LARGEST_FIRST = "-eu_contribution_eur"
+#: the regions a compare page shows at most (compare.js ``MAX``)
+_COMPARED = 4
+
+
+def _form(value: str) -> str:
+    """A query value encoded as ``URLSearchParams.toString()`` does.
+
+    Example
+    -------
+    >>> _form("Lahti ~ 5*2")
+    'Lahti+%7E+5*2'
+    """
+    # quote() never escapes "~"; URLSearchParams does
+    return quote(value, safe="*-._").replace("%20", "+").replace("~", "%7E")
+
+
+def _component(value: str) -> str:
+    """A path part encoded as ``encodeURIComponent`` does.
+
+    Example
+    -------
+    >>> _component("cordis-he:101083671")
+    'cordis-he%3A101083671'
+    """
+    return quote(value, safe="-_.!~*'()")
+
+
+def _filters(query: Mapping[str, str], names: list[str], **extra: object) -> str:
+    """``RA.filterParams(extra)``: the filters set in the URL in the panel's order, then ``extra``."""
+    pairs = [(name, query[name]) for name in names if query.get(name)]
+    pairs += [(key, str(value)) for key, value in extra.items()]
+    return "&".join(f"{key}={_form(value)}" for key, value in pairs)
+
+
+def _number(text: str | None) -> float | None:
+    """``parseFloat`` of a query value, None where it gives NaN (or nothing)."""
+    found = re.match(r"^\s*[-+]?(\d+\.?\d*|\.\d+)", text or "")
+    return float(found.group(0)) if found else None
+
+
+def _map(query: Mapping[str, str], names: list[str]) -> list[str]:
+    """The choropleth's reads (map.js ``choroplethRequests``) and the selected region's summary."""
+    z = _number(query.get("z")) or 4
+    level_text = query.get("level") or "auto"
+    if level_text == "auto":
+        level = 0 if z < 4.5 else 1 if z < 5.5 else 2 if z < 6.5 else 3
+    elif level_text in ("0", "1", "2", "3"):
+        level = int(level_text)
+    else:
+        return []
+    band = 4 if z < 5 else 6 if z < 7 else 8
+    reads = [
+        f"/api/geometries?level={level}&zoom={band}",
+        "/api/aggregates?" + _filters(query, names, level=level),
+    ]
+    if level:
+        reads.append(f"/api/geometries?level=0&zoom={band}")
+    if query.get("sel"):
+        reads.append(f"/api/regions/{_component(query['sel'])}/summary?" + _filters(query, names))
+    return reads
+
+
+def _region(code: str, query: Mapping[str, str], names: list[str]) -> list[str]:
+    if query.get("sort") or query.get("page"):
+        return []
+    code = code.upper()
+    return [
+        f"/api/regions/{code}/summary?" + _filters(query, names),
+        "/api/projects?"
+        + _filters(query, names, region=code, limit=20, offset=0, sort=_LARGEST_FIRST),
+        "/api/indicators",
+    ]
+
+
+def _compare(query: Mapping[str, str], names: list[str]) -> list[str]:
+    codes = [c.strip().upper() for c in (query.get("regions") or "").split(",")]
+    reads = []
+    for code in [c for c in codes if re.match(r"^[A-Z]{2}[A-Z0-9]{0,3}$", c)][:_COMPARED]:
+        reads.append(f"/api/regions/{code}/summary?" + _filters(query, names))
+        reads.append(
+            "/api/projects?" + _filters(query, names, region=code, limit=5, sort=_LARGEST_FIRST)
+        )
+    return reads
+
+
+#: path pattern → the reads of the view it opens (path match, query, the filters' names)
+_RULES: list[
+    tuple[re.Pattern[str], Callable[[re.Match[str], Mapping[str, str], list[str]], list[str]]]
+] = [
+    (re.compile(r"^(/embed)?/?$"), lambda m, q, n: _map(q, n)),
+    (re.compile(r"^/region/([A-Za-z0-9]+)/?$"), lambda m, q, n: _region(m[1], q, n)),
+    (re.compile(r"^/project/(.+)$"), lambda m, q, n: [f"/api/projects/{_component(m[1])}"]),
+    (re.compile(r"^/compare/?$"), lambda m, q, n: _compare(q, n)),
+    (
+        re.compile(r"^/scorecard(?:/([A-Za-z0-9]+))?/?$"),
+        lambda m, q, n: [f"/api/scorecard/{(m[1] or 'FI1C6').upper()}", "/api/indicators"],
+    ),
+    (
+        re.compile(r"^/compass(?:/([A-Za-z0-9]+))?/?$"),
+        lambda m, q, n: [f"/api/compass/{(m[1] or 'FI1C6').upper()}"],
+    ),
+    (
+        re.compile(r"^/air-quality(?:/[A-Za-z0-9]+)?/?$"),
+        lambda m, q, n: ["/api/air-quality/datasets", "/api/air-quality/definitions"],
+    ),
+]
+
+
+def first_reads(path: str, query: Mapping[str, str], filters: list[str]) -> list[str]:
+    """The API URLs the view at ``path`` asks for before its first draw; ``filters`` are the
+    filter panel's parameter names in order. Nothing for a page no rule follows.
+
+    Example
+    -------
+    >>> first_reads("/region/fi1c6", {}, ["source"])[:2]
+    ['/api/regions/FI1C6/summary?', '/api/projects?region=FI1C6&limit=20&offset=0&sort=-eu_contribution_eur']
+    >>> first_reads("/", {"z": "6", "country": "FI"}, ["source", "country"])[1]
+    '/api/aggregates?country=FI&level=2'
+    >>> first_reads("/data", {}, [])
+    []
+    """
+    for pattern, reads in _RULES:
+        found = pattern.match(path)
+        if found:
+            return reads(found, query, filters)
+    return []
