@@ -161,10 +161,12 @@ def pages_section(timings: dict[str, list[float]], phases: dict[str, list[dict]]
     load = os.getloadavg()[0]
     return f"""
 Headless Chromium (Debian build, Playwright) with **4x CPU throttling** (CDP
-`Emulation.setCPUThrottlingRate`, as on a slow laptop), 1440×900, the full demo store on
-127.0.0.1; {PAGE_RUNS} cold loads per page (new browser context each, after one warm-up load for
-the server's caches). Ready = navigation start → the page's data drawn (`window.__ra.ready`:
-the choropleth for the map, the figures for the other pages). Target: < 1,000 ms p95.
+`Emulation.setCPUThrottlingRate`, as on a slow laptop), 1440×900, the full demo store served
+on 127.0.0.1 by a uvicorn process of its own; {PAGE_RUNS} cold loads per page (new browser context
+each, after one warm-up load for the server's caches). Ready = navigation start → the first
+animation frame with the page's data drawn (`window.__ra.ready`: the choropleth for the map,
+the figures for the other pages), asked in the page over the DevTools protocol. Target:
+< 1,000 ms p95.
 Scripts read = DOMContentLoaded; last API answer = the latest `responseEnd` of an `/api/`
 request (median of the loads). The machine's load average when the run ended: {load:.1f} on
 {os.cpu_count()} cores (the run's own browser and server count in it; above 2, other work

@@ -74,12 +74,12 @@ def shell_html(
     views register when they arrive (the menu and the links to them follow). No page runs
     Leaflet's script before its first draw: the config gives its URL, and a view that draws a
     map runs it (app.js ``leaflet()``), so a page without a map never does; the pages of
-    ``MAP_PAGES`` fetch it from the start. ``reads`` are the API URLs the page's view asks for
-    before its first draw (``first_reads.py``): the browser asks for them at once. The config (language, its
-    catalog, attributions, the filter panel's fields, and ``boot``: the data every page needs
-    before its first draw, the filters' values ``facets`` and the ``datasets``) is inlined so
-    the first draw waits for no round trip; ``</`` is escaped so no data can close the script
-    element.
+    ``MAP_PAGES`` fetch it from the start. ``reads`` are the API URLs the page's view asks
+    for before its first draw (``first_reads.py``): the browser asks for them at once. The
+    config (language, its catalog, attributions, the filter panel's fields, and ``boot``: the
+    data every page needs before its first draw, the filters' values ``facets`` and the
+    ``datasets``) is inlined so the first draw waits for no round trip; ``</`` is escaped so
+    no data can close the script element.
 
     Example
     -------
