@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _cdp import Chromium, Page  # noqa: E402
 from _report import DOC, p95, write_section  # noqa: E402
 from bench_ogc import _free_port, _wait  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, LiveServer  # noqa: E402
@@ -70,6 +71,7 @@ PHASES = """() => ({
 
 
 #: resolves, in the page, at the first animation frame with the data drawn: the time then
+#: (asked over the DevTools protocol in the page's own world, no script of a harness in it)
 READY_AT = """new Promise((resolve, reject) => {
   setTimeout(() => reject(new Error("the page was not ready after 60 s")), 60000);
   (function check() {
@@ -79,53 +81,61 @@ READY_AT = """new Promise((resolve, reject) => {
 })"""
 
 
-def ready_at(cdp) -> float:
-    """Milliseconds from navigation start to the page's data drawn.
-
-    Asked through the DevTools protocol in the page's own world: Playwright's
-    ``wait_for_function`` would first run its injected script (about 300 KB) on the page's
-    main thread, 45-120 ms under 4x throttling that no reader's browser spends.
-    """
-    for _ in range(50):  # the new document's context may not be there yet just after commit
-        try:
-            answer = cdp.send(
-                "Runtime.evaluate",
-                {"expression": READY_AT, "awaitPromise": True, "returnByValue": True},
-            )
-        except Exception as e:  # noqa: BLE001 - the context was replaced: ask the new one
-            if "context" not in str(e).lower():
-                raise
-            continue
-        if "exceptionDetails" in answer:
-            raise RuntimeError(answer["exceptionDetails"].get("exception", {}).get("description"))
-        return answer["result"]["value"]
-    raise RuntimeError("no page context to ask whether it was ready")
+#: resolves once no resource was added for a second (or after 20 s)
+SETTLED = """new Promise((resolve) => {
+  const start = performance.now();
+  let seen = -1, since = start;
+  (function check() {
+    const now = performance.now(), count = performance.getEntriesByType('resource').length;
+    if (count !== seen) { seen = count; since = now; }
+    if (now - since > 1000 || now - start > 20000) resolve(count);
+    else setTimeout(check, 100);
+  })();
+})"""
+#: what Playwright's launch gives a headless browser besides the tests' arguments: no first-run
+#: work, no timers or renderers slowed as if in the background
+DRIVEN = [
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
+]
 
 
 def page_timings(
-    browser, base: str, pages: dict[str, str] = PAGES
+    base: str, pages: dict[str, str] = PAGES
 ) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
     """Milliseconds from navigation start to the page's data drawn, per page, throttled 4x;
-    and per load when its scripts were read and its last API answer arrived."""
+    and per load when its scripts were read and its last API answer arrived.
+
+    The browser is driven over the DevTools protocol alone (``_cdp.py``): Playwright would
+    run its injected script in the measured page (``wait_for_function``: about 300 KB, 45-120
+    ms under 4x throttling), create a utility world in it, and handle every event of the page
+    in its driver, on the same 2 cores as the page and the server.
+    """
     out: dict[str, list[float]] = {name: [] for name in pages}
     phases: dict[str, list[dict]] = {name: [] for name in pages}
-    for name, path in pages.items():
-        for run in range(PAGE_RUNS + 1):  # the first run warms the server's caches
-            ctx = browser.new_context(viewport={"width": 1440, "height": 900})
-            page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE})
-            page.goto(base + path, wait_until="commit")
-            ms = ready_at(cdp)
-            if run:
-                out[name].append(ms)
-                phases[name].append(page.evaluate(PHASES))
-            # what the page asks for after it is ready (similar projects, minimaps) is answered
-            # before the next load: the warm-up fills the server's caches (the similarity
-            # index: 2 s the first time), and no load is measured while the server still
-            # works for the one before
-            page.wait_for_load_state("networkidle")
-            ctx.close()
+    with tempfile.TemporaryDirectory() as profile:
+        browser = Chromium(CHROMIUM, [*ARGS, *DRIVEN, f"--user-data-dir={profile}"])
+        try:
+            for name, path in pages.items():
+                for run in range(PAGE_RUNS + 1):  # the first run warms the server's caches
+                    page = Page(browser, 1440, 900, THROTTLE)
+                    page.goto(base + path)
+                    ms = page.evaluate(READY_AT)
+                    if run:
+                        out[name].append(ms)
+                        phases[name].append(page.evaluate(f"({PHASES})()"))
+                    # what the page asks for after it is ready (similar projects, minimaps) is
+                    # answered before the next load: the warm-up fills the server's caches (the
+                    # similarity index: 2 s the first time), and no load is measured while the
+                    # server still works for the one before
+                    page.evaluate(SETTLED)
+                    page.close()
+        finally:
+            browser.close()
     return out, phases
 
 
@@ -201,7 +211,6 @@ def served_apart(store: Path):
 
 
 def pages_only(only: list[str] | None = None, store: Path | None = None) -> None:
-    from playwright.sync_api import sync_playwright
 
     unknown = sorted(set(only or []) - set(PAGES))
     if unknown:
@@ -212,10 +221,8 @@ def pages_only(only: list[str] | None = None, store: Path | None = None) -> None
         path = store or Path(tmp) / "demo.duckdb"
         if store is None:
             build_demo(path)
-        with served_apart(path) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            timings, phases = page_timings(browser, url, pages)
-            browser.close()
+        with served_apart(path) as url:
+            timings, phases = page_timings(url, pages)
     body = pages_section(timings, phases)
     if not only:
         write_section(PAGES_TITLE, body)

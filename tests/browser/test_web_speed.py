@@ -44,16 +44,19 @@ def test_static_files_are_named_by_their_content_and_cached_for_a_year(app_clien
 
 
 def _scripts(app_client, path: str) -> list[tuple[str, bool, str]]:
-    """(URL, read async, body) of each script a page names, in order."""
+    """(URL, read after the first draw, body) of each script a page names, in order: its
+    script elements, then the bundle its config names for after the first draw."""
     html = app_client.get(path).text
-    tags = re.findall(r'<script( async)? src="([^"]+)"', html)
-    return [(url, bool(is_async), app_client.get(url).text) for is_async, url in tags]
+    tags = [(url, False) for url in re.findall(r'<script src="([^"]+)"', html)]
+    later = _config(html).get("later")
+    tags += [(later, True)] if later else []
+    return [(url, is_later, app_client.get(url).text) for url, is_later in tags]
 
 
 def test_a_page_reads_its_own_scripts_as_one_minified_bundle_and_the_others_after(app_client):
     scorecard = _scripts(app_client, "/scorecard/AT127?lang=de")
-    (first, first_async, body), *later = scorecard
-    assert first.startswith("/bundles/") and not first_async
+    (first, first_later, body), *later = scorecard
+    assert first.startswith("/bundles/") and not first_later
     # the bundle is named by its content, kept for a year, the atlas core first
     assert first == f"/bundles/{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
     r = app_client.get(first, headers={"accept-encoding": "gzip"})
@@ -67,8 +70,8 @@ def test_a_page_reads_its_own_scripts_as_one_minified_bundle_and_the_others_afte
     sources = resources.files("regioatlas.web").joinpath("static", "app")
     names = re.findall(r"/\* static/app/(\w+)\.js \*/", body)
     assert len(body) < 0.85 * sum(len(sources.joinpath(f"{n}.js").read_text()) for n in names)
-    # the other features' scripts without waiting; no page names Leaflet (a map view asks)
-    assert all(is_async for _, is_async, _ in later)
+    # the other features' scripts after the first draw; no page runs Leaflet (a map view asks)
+    assert later and all(is_later for _, is_later, _ in later)
     assert any("/* static/app/kpi.js */" in text for _, _, text in later)
     (_, _, atlas), *_ = _scripts(app_client, "/?lang=en")
     assert not any("leaflet" in url for url, _, _ in scorecard + _scripts(app_client, "/?lang=en"))
@@ -184,11 +187,11 @@ FIRST_READ_PAGES = (
 PRELOADS = "[...document.querySelectorAll('link[rel=preload][as=fetch]')].map((l) => l.getAttribute('href'))"
 
 
-def _api_asked(page) -> list[str]:
-    return page.evaluate(
-        "() => performance.getEntriesByType('resource').map((e) => e.name.replace(location.origin, ''))"
-        ".filter((u) => u.startsWith('/api/'))"
-    )
+def _api_asked(web, since: int) -> list[str]:
+    """The API URLs the page asked for (when asked, not when answered) since request ``since``."""
+    return [
+        u.removeprefix(web.base) for u in web.requests[since:] if u.startswith(web.base + "/api/")
+    ]
 
 
 def test_the_page_names_the_reads_its_view_makes_and_the_view_takes_their_answers(web):
@@ -212,21 +215,52 @@ def test_the_page_names_the_reads_its_view_makes_and_the_view_takes_their_answer
         route.fulfill(response=answer, body=html)
 
     for path in FIRST_READ_PAGES:
+        since = len(web.requests)
         named = web.open(path).evaluate(PRELOADS)
         assert named, path
-        asked = _api_asked(page)
-        for url in set(asked):
+        asked = _api_asked(web, since)
+        for url in named:
             assert asked.count(url) == 1, (path, url, asked)
         stripped.clear()
         page.route("**/*", without_preloads)
+        since = len(web.requests)
         web.open(path)
         page.unroute("**/*")
         assert [html_unescape(u) for u in stripped] == named, path
         assert page.evaluate(PRELOADS) == []
-        own = _api_asked(page)
+        own = _api_asked(web, since)
         missing = [url for url in named if url not in own]
         assert missing == [], (path, missing, own)
     # a page no rule follows names nothing; a state the rules do not follow neither
     assert web.open("/data?lang=en").evaluate(PRELOADS) == []
     assert web.open("/region/FI1C6?lang=en&page=1").evaluate(PRELOADS) == []
+    assert web.errors == []
+
+
+def test_a_page_without_a_map_first_reads_leaflet_and_the_other_features_after_its_draw(
+    web, app_client
+):
+    """Only a page whose first view is a map names Leaflet's stylesheet and fetches its script
+    from the start; the region page asks for both when it draws its small map. The other
+    features' scripts are asked for once the page's view is drawn, not while it is read."""
+    head = lambda path: app_client.get(path).text.split('id="ra-config"')[0]  # noqa: E731
+    assert "leaflet.css" in head("/?lang=en") and "leaflet.js" in head("/?lang=en")
+    assert "leaflet" not in head("/region/FI1C6?lang=en")
+    later = _config(app_client.get("/region/FI1C6?lang=en").text)["later"]
+    page = web.open("/region/FI1C6?lang=en")
+    page.wait_for_selector(
+        "#locator .leaflet-overlay-pane canvas, #locator .leaflet-overlay-pane svg"
+    )
+    assert page.evaluate(
+        "[...document.styleSheets].some((s) => (s.href || '').includes('/leaflet.css'))"
+    )
+    page.wait_for_function(
+        "(u) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(u))", arg=later
+    )
+    asked, read = page.evaluate(
+        """(u) => [performance.getEntriesByType('resource').find((e) => e.name.endsWith(u)).startTime,
+                   performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]""",
+        later,
+    )
+    assert asked > read
     assert web.errors == []

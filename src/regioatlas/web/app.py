@@ -163,6 +163,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
                 boot={"facets": atlas.facets(), "datasets": datasets},
                 page=page,
                 reads=reads,
+                path=path,
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from importlib import resources
 
@@ -19,6 +20,8 @@ ATLAS_HOOKS = ("similarity",)
 #: the page scripts whose views mostly draw a map: their pages fetch Leaflet from the start
 #: (a preload, not run: the view that draws runs it, app.js ``leaflet()``)
 MAP_PAGES = ("app", "organisations", "practices")
+#: the atlas's map (and its embed): the one view of the atlas's page script that is a map
+_MAP_VIEW = re.compile(r"^(/embed)?/?$")
 
 
 def page_scripts(features: list[str]) -> list[str]:
@@ -64,17 +67,20 @@ def shell_html(
     boot: dict | None = None,
     page: str = "app",
     reads: list[str] | None = None,
+    path: str = "/",
 ) -> str:
     """The page shell: styles, the features' page scripts, the config.
 
     ``scripts`` are the features' page scripts in registry order (``static/app/<name>.js``;
     the atlas's ``app`` first, it defines the shared ``RA``); ``page`` is the script of the
     feature whose page this is. The page reads what it needs for its first draw as one bundle
-    (``first_scripts``), and the other features' scripts as a second one, ``async``: their
-    views register when they arrive (the menu and the links to them follow). No page runs
-    Leaflet's script before its first draw: the config gives its URL, and a view that draws a
-    map runs it (app.js ``leaflet()``), so a page without a map never does; the pages of
-    ``MAP_PAGES`` fetch it from the start. ``reads`` are the API URLs the page's view asks
+    (``first_scripts``), and the other features' scripts as a second one, which the config
+    names and ``app.js`` reads once the first view is drawn: their views register when they
+    arrive (the menu and the links to them follow). No page runs Leaflet's script before its
+    first draw: the config gives its URL and its stylesheet's, and a view that draws a map
+    reads and runs them (app.js ``leaflet()``), so a page without a map never does; a page
+    whose first view is a map (``path``: the atlas's map, the pages of ``MAP_PAGES``) names
+    the stylesheet and fetches the script from the start. ``reads`` are the API URLs the page's view asks
     for before its first draw (``first_reads.py``): the browser asks for them at once. The
     config (language, its catalog, attributions, the filter panel's fields, and ``boot``: the
     data every page needs before its first draw, the filters' values ``facets`` and the
@@ -97,20 +103,25 @@ def shell_html(
         "version": __version__,
         "features": [name for name in scripts or [] if name != "app"],
         "filters": filters or [],
-        "leaflet": asset_url("vendor/leaflet/leaflet.js"),  # read by a view that draws a map
+        # read by a view that draws a map
+        "leaflet": asset_url("vendor/leaflet/leaflet.js"),
+        "leafletCss": asset_url("vendor/leaflet/leaflet.css"),
         "intlWarm": asset_url("app/intl-warm.js"),  # a worker app.js starts at once
         **(boot or {}),
     }
-    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-    body_class = "embed" if embed else ""
     first = first_scripts(page, scripts or [])
     rest = tuple(name for name in page_scripts(scripts or []) if name not in first)
-    tags = [f'<script src="{bundle(tuple(first)).url}"></script>']
     if rest:
-        tags.append(f'<script async src="{bundle(rest).url}"></script>')
-    tags_html = "\n".join(tags)
-    leaflet = asset_url("vendor/leaflet/leaflet.js")
-    preload = f'<link rel="preload" as="script" href="{leaflet}">\n' if page in MAP_PAGES else ""
+        config["later"] = bundle(rest).url  # read after the first draw
+    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    body_class = "embed" if embed else ""
+    map_first = page in MAP_PAGES and (page != "app" or bool(_MAP_VIEW.match(path)))
+    preload = (
+        f'<link rel="stylesheet" href="{config["leafletCss"]}">\n'
+        f'<link rel="preload" as="script" href="{config["leaflet"]}">\n'
+        if map_first
+        else ""
+    )
     preload += "".join(
         f'<link rel="preload" as="fetch" crossorigin href="{escape(url)}">\n' for url in reads or []
     )
@@ -119,13 +130,12 @@ def shell_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>RegioAtlas</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="{asset_url("vendor/leaflet/leaflet.css")}">
 <link rel="stylesheet" href="{asset_url("app/app.css")}">
 {preload}</head><body class="{body_class}">
 <a class="skip" href="#main">…</a>
 <div id="app" aria-busy="true"></div>
 <script id="ra-config" type="application/json">{data}</script>
-{tags_html}
+<script src="{bundle(tuple(first)).url}"></script>
 </body></html>"""
 
 

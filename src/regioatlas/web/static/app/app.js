@@ -81,7 +81,7 @@
   //   title(), render(main, state), query(state, params) adding its own URL parameters and
   //   read(state, params) reading them back, update(prev) redrawing in place (true when done),
   //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
-  //   pageTitle(state), signalsReady (it sets window.__ra itself when drawn),
+  //   pageTitle(state), signalsReady (it calls RA.drawn(info) itself when drawn),
   //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet(); a view
   //   that draws a small map after its figures asks for Leaflet itself, RA.leaflet()) }
   function registerView(name, view) {
@@ -317,18 +317,43 @@
   // a page without a map never runs it (the shell has map pages fetch it early, ui.py).
   // Resolves once it ran, or failed to load (the error is the view's to show; the next view
   // asks again).
+  // Its stylesheet comes with it (a page whose first view is a map names it in its head).
   let leafletRead = null;
   function leaflet() {
     if (window.L) return Promise.resolve();
     if (!leafletRead) {
-      leafletRead = new Promise((resolve) => {
-        const tag = el("script", { src: CONFIG.leaflet, id: "ra-leaflet" });  // async: runs when it arrives
+      const loaded = (tag) => new Promise((resolve, reject) => {
         tag.addEventListener("load", resolve, { once: true });
-        tag.addEventListener("error", () => { leafletRead = null; tag.remove(); resolve(); }, { once: true });
+        tag.addEventListener("error", () => { tag.remove(); reject(); }, { once: true });
+        document.head.appendChild(tag);
+      });
+      const css = Array.from(document.querySelectorAll("link[rel=stylesheet]")).some((l) => l.getAttribute("href") === CONFIG.leafletCss)
+        ? null : loaded(el("link", { rel: "stylesheet", href: CONFIG.leafletCss }));
+      const script = loaded(el("script", { src: CONFIG.leaflet, id: "ra-leaflet" }));  // async: runs when it arrives
+      leafletRead = Promise.all([script, css]).catch(() => { leafletRead = null; });
+    }
+    return leafletRead;
+  }
+  // The other features' scripts (their views, the menu entries and links to them) are read
+  // once the page's own view is drawn: read before, they ran between the page's data and its
+  // first draw. A view opened from a link before they arrived waits for them (render).
+  let laterRead = null;
+  function readLater() {
+    if (!laterRead && CONFIG.later) {
+      laterRead = new Promise((resolve) => {
+        const tag = el("script", { src: CONFIG.later, async: true });
+        tag.addEventListener("load", resolve, { once: true });
+        tag.addEventListener("error", resolve, { once: true });
         document.head.appendChild(tag);
       });
     }
-    return leafletRead;
+    return laterRead || Promise.resolve();
+  }
+  // A view says it is drawn (window.__ra, read by the tests and the benchmarks: info says what
+  // was drawn); the first time, the other features' scripts follow.
+  function drawn(info) {
+    window.__ra = Object.assign({ ready: true }, info);
+    readLater();
   }
   // Resolves after the browser has painted what is in the page now (a frame, then a task):
   // work that can wait (a minimap) does not hold back the first view of the figures.
@@ -344,6 +369,7 @@
     fill(root, ...(CONFIG.embed ? [main] : [header(), main, footer()]),
       el("div", { id: "live", class: "sr", "aria-live": "polite" }));
     rendered = null;
+    if (!VIEWS[state.view]) await readLater();  // a feature's view whose script is still on its way
     const view = VIEWS[state.view] || VIEWS.map;
     let failed = false;
     try { if (view.map) await leaflet(); await view.render(main, state); }
@@ -351,7 +377,7 @@
     rendered = view;
     if (!view.signalsReady || failed) {
       root.setAttribute("aria-busy", "false");
-      window.__ra = { ready: true, view: state.view };
+      drawn({ view: state.view });
     }
     document.title = "RegioAtlas" + (view.pageTitle ? " – " + view.pageTitle(state) : "");
   }
@@ -363,7 +389,7 @@
     navigate: (changes, replace) => navigate(changes, replace), state: () => state, link: link, stateUrl: stateUrl,
     filterParams: filterParams, countryName: countryName, metrics: METRICS, formatMetric: formatMetric, round: round, announce: announce,
     root: root, facets: () => facets || {}, datasets: () => datasets || [], render: () => render(),
-    leaflet: leaflet, afterPaint: afterPaint,
+    leaflet: leaflet, afterPaint: afterPaint, drawn: drawn,
   };
 
   async function start() {

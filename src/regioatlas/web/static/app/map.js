@@ -155,7 +155,7 @@
     drawPlaces().catch(() => null);
     if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
     // read by the browser tests and the benchmark: what is drawn, how fast, and the map itself
-    window.__ra = { ready: true, level: level, drawMs: performance.now() - t0, regions: agg.items.length, map: map, classes: classes };
+    RA.drawn({ level: level, drawMs: performance.now() - t0, regions: agg.items.length, map: map, classes: classes });
     RA.root.setAttribute("aria-busy", "false");
     RA.announce(METRICS[S().metric]() + " · NUTS " + level + " · " + agg.items.length + " " + _("regions"));
   }

@@ -57,7 +57,7 @@
     // the map after the figures are painted: Leaflet runs then, not before them
     RA.afterPaint().then(RA.leaflet).then(() => drawPlaces(miniMap, o)).catch(() => null);
     RA.root.setAttribute("aria-busy", "false");
-    window.__ra = { ready: true, view: "organisation" };
+    RA.drawn({ view: "organisation" });
   }
   async function drawPlaces(host, o) {
     const codes = o.regions.length ? o.regions.slice(0, 30) : (o.country ? [o.country] : []);

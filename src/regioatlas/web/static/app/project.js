@@ -51,7 +51,7 @@
     RA.afterPaint().then(RA.leaflet).then(() => drawProjectMap(miniMap, p)).catch(() => null);
     RA.hooks.project.forEach((hook) => hook(document.getElementById("similar"), p));
     RA.root.setAttribute("aria-busy", "false");
-    window.__ra = { ready: true, view: "project" };
+    RA.drawn({ view: "project" });
   }
   // What the project produced (CORDIS deliverables by type, periodic reports), newest first.
   // A document opens in a new tab that gets no handle on this page (rel noopener). Their

@@ -179,7 +179,7 @@
     RA.afterPaint().then(RA.leaflet).then(() => drawLocator(locator, s.region)).catch(() => null);
     // the page is read once its own figures are drawn; the features' sections follow
     RA.root.setAttribute("aria-busy", "false");
-    window.__ra = { ready: true, view: "region" };
+    RA.drawn({ view: "region" });
     await Promise.all(RA.hooks.region.map((hook) => hook(document.getElementById("region-extra"), s).catch(() => null)));
   }
 
