@@ -57,10 +57,11 @@ def test_every_feature_page_serves_the_shell_with_every_page_script(app_client):
             r = app_client.get(page.replace("{code}", "FI1C6").replace("{project_id:path}", "x"))
             assert r.status_code == 200, (page, r.status_code)
             assert 'id="ra-config"' in r.text
-            # the page's bundles (web/assets.py) hold every page script, each named in a comment
-            bundles = "".join(
-                app_client.get(url).text for url in re.findall(r'src="(/bundles/[^"]+)"', r.text)
-            )
+            # the page's bundles (web/assets.py: the one it reads first, the one its config
+            # names for after its first draw) hold every page script, each named in a comment
+            urls = re.findall(r'src="(/bundles/[^"]+)"', r.text)
+            urls += re.findall(r'"later": "(/bundles/[^"]+)"', r.text)
+            bundles = "".join(app_client.get(url).text for url in urls)
             for other in features:
                 if other.script:
                     assert f"/* static/app/{other.script}.js */" in bundles
