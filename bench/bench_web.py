@@ -7,7 +7,8 @@ Reference in the same run: the bytes a naive map would load for the same view (t
 unsimplified NUTS 0 GeoJSON the package ships), as a ratio.
 
 * every page ready (its data drawn: ``window.__ra.ready``) under 4x CPU throttling (CDP
-  ``Emulation.setCPUThrottlingRate``, a slow laptop), cold context each run, < 1 s p95.
+  ``Emulation.setCPUThrottlingRate``, a slow laptop), cold context each run, < 1 s p95;
+  Chromium driven over its DevTools pipe alone (``_cdp.py``), the app in a process of its own.
   Where the time goes: when the scripts were read (DOMContentLoaded) and when the last API
   answer arrived (``performance.getEntries()``); the previous run's figures stay beside the
   new ones. Each load's later requests are answered before the next load starts.
@@ -170,7 +171,7 @@ def pages_section(timings: dict[str, list[float]], phases: dict[str, list[dict]]
     worst = max(p95(t) for t in timings.values())
     load = os.getloadavg()[0]
     return f"""
-Headless Chromium (Debian build, Playwright) with **4x CPU throttling** (CDP
+Headless Chromium (Debian build, driven over its DevTools pipe) with **4x CPU throttling** (CDP
 `Emulation.setCPUThrottlingRate`, as on a slow laptop), 1440×900, the full demo store served
 on 127.0.0.1 by a uvicorn process of its own; {PAGE_RUNS} cold loads per page (new browser context
 each, after one warm-up load for the server's caches). Ready = navigation start → the first

@@ -24,7 +24,8 @@
   function zoomBand(z) { return z < 5 ? 4 : z < 7 ? 6 : 8; }
 
   function ensureMap(host) {
-    if (!map) {
+    const created = !map;
+    if (created) {
       // attached before Leaflet sees it, so Leaflet keeps the stylesheet's absolute position
       mapHost = el("div", { id: "map", role: "region", "aria-label": _("Map of regions") });
       host.appendChild(mapHost);
@@ -40,15 +41,20 @@
         navigate({ z: z, lat: c.lat, lon: c.lng }, true);
       });
     }
-    host.appendChild(mapHost);
-    // a new size is no move of the reader's: the view is set back to the URL's just below,
-    // instead of the URL following the resize and the map being drawn twice before it is ready
-    resizing = true;
-    map.invalidateSize();
-    resizing = false;
-    const c = map.getCenter();
-    if (Math.abs(c.lat - S().lat) > 1e-3 || Math.abs(c.lng - S().lon) > 1e-3 || map.getZoom() !== S().z) {
-      map.setView([S().lat, S().lon], S().z, { animate: false });
+    // A map drawn again in a new view: its host and size may have changed. (A map just made
+    // was measured by its setView; measuring again would force the page's layout once more,
+    // 60-70 ms on a slow CPU.)
+    if (!created) {
+      host.appendChild(mapHost);
+      // a new size is no move of the reader's: the view is set back to the URL's just below,
+      // instead of the URL following the resize and the map being drawn twice before it is ready
+      resizing = true;
+      map.invalidateSize();
+      resizing = false;
+      const c = map.getCenter();
+      if (Math.abs(c.lat - S().lat) > 1e-3 || Math.abs(c.lng - S().lon) > 1e-3 || map.getZoom() !== S().z) {
+        map.setView([S().lat, S().lon], S().z, { animate: false });
+      }
     }
     // One short line over the map; every dataset's attribution is in the footer and the data page.
     map.attributionControl._attributions = {};
