@@ -26,7 +26,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _cdp import Chromium, Page  # noqa: E402
 from _report import DOC, p95, write_section  # noqa: E402
-from bench_ogc import _free_port, _wait  # noqa: E402
+from bench_ogc import serve_regioatlas  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM, LiveServer  # noqa: E402
 
 from regioatlas.demo import build_demo  # noqa: E402
@@ -193,18 +192,11 @@ Worst page p95: {worst:.0f} ms.
 
 @contextmanager
 def served_apart(store: Path):
-    """The app over ``store`` in a uvicorn process of its own, as a reader's browser meets it:
-    a server in a thread of this process would share its interpreter lock with Playwright's
-    client, which handles every DevTools event of the page being measured. Yields the URL."""
-    port = _free_port()
-    code = (
-        "import uvicorn; from regioatlas.web.app import create_app; "
-        f"uvicorn.run(create_app({str(store)!r}), host='127.0.0.1', port={port}, "
-        "log_level='warning', access_log=False)"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
+    """The app over ``store`` in a uvicorn process of its own, as a reader's browser meets it
+    (a server in a thread of this process would share its interpreter lock with the harness).
+    Yields the URL."""
+    proc, port = serve_regioatlas(store)
     try:
-        _wait(port, "/healthz")
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
