@@ -80,12 +80,12 @@ def shell_html(
     first draw: the config gives its URL and its stylesheet's, and a view that draws a map
     reads and runs them (app.js ``leaflet()``), so a page without a map never does; a page
     whose first view is a map (``path``: the atlas's map, the pages of ``MAP_PAGES``) names
-    the stylesheet and fetches the script from the start. ``reads`` are the API URLs the page's view asks
-    for before its first draw (``first_reads.py``): the browser asks for them at once. The
-    config (language, its catalog, attributions, the filter panel's fields, and ``boot``: the
-    data every page needs before its first draw, the filters' values ``facets`` and the
-    ``datasets``) is inlined so the first draw waits for no round trip; ``</`` is escaped so
-    no data can close the script element.
+    the stylesheet and fetches the script from the start. ``reads`` are the API URLs the
+    page's view asks for before its first draw (``first_reads.py``): the browser asks for them
+    at once. The config (language, its catalog, attributions, the filter panel's fields, and
+    ``boot``: the data every page needs before its first draw, the filters' values ``facets``
+    and the ``datasets``) is inlined so the first draw waits for no round trip; ``</`` is
+    escaped so no data can close the script element.
 
     Example
     -------
