@@ -23,6 +23,10 @@ from urllib.parse import quote
 _LARGEST_FIRST = "-eu_contribution_eur"
 #: the regions a compare page shows at most (compare.js ``MAX``)
 _COMPARED = 4
+#: the region the scorecard and Compass pages open without one (their views' ``defaultRegion``)
+_DEFAULT_REGION = "FI1C6"
+#: the atlas's map and its embed (the shell reads Leaflet from the start there, ui.py)
+MAP_VIEW = re.compile(r"^(/embed)?/?$")
 
 
 def _form(value: str) -> str:
@@ -110,17 +114,17 @@ def _compare(query: Mapping[str, str], names: list[str]) -> list[str]:
 _RULES: list[
     tuple[re.Pattern[str], Callable[[re.Match[str], Mapping[str, str], list[str]], list[str]]]
 ] = [
-    (re.compile(r"^(/embed)?/?$"), lambda m, q, n: _map(q, n)),
+    (MAP_VIEW, lambda m, q, n: _map(q, n)),
     (re.compile(r"^/region/([A-Za-z0-9]+)/?$"), lambda m, q, n: _region(m[1], q, n)),
     (re.compile(r"^/project/(.+)$"), lambda m, q, n: [f"/api/projects/{_component(m[1])}"]),
     (re.compile(r"^/compare/?$"), lambda m, q, n: _compare(q, n)),
     (
         re.compile(r"^/scorecard(?:/([A-Za-z0-9]+))?/?$"),
-        lambda m, q, n: [f"/api/scorecard/{(m[1] or 'FI1C6').upper()}", "/api/indicators"],
+        lambda m, q, n: [f"/api/scorecard/{(m[1] or _DEFAULT_REGION).upper()}", "/api/indicators"],
     ),
     (
         re.compile(r"^/compass(?:/([A-Za-z0-9]+))?/?$"),
-        lambda m, q, n: [f"/api/compass/{(m[1] or 'FI1C6').upper()}"],
+        lambda m, q, n: [f"/api/compass/{(m[1] or _DEFAULT_REGION).upper()}"],
     ),
     (
         re.compile(r"^/air-quality(?:/[A-Za-z0-9]+)?/?$"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from importlib import resources
 
 from regioatlas import __version__
 from regioatlas.web.assets import asset_url, bundle
+from regioatlas.web.first_reads import MAP_VIEW
 from regioatlas.web.i18n import LANGUAGES, catalog, country_names
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
@@ -20,8 +20,6 @@ ATLAS_HOOKS = ("similarity",)
 #: the page scripts whose views mostly draw a map: their pages fetch Leaflet from the start
 #: (a preload, not run: the view that draws runs it, app.js ``leaflet()``)
 MAP_PAGES = ("app", "organisations", "practices")
-#: the atlas's map (and its embed): the one view of the atlas's page script that is a map
-_MAP_VIEW = re.compile(r"^(/embed)?/?$")
 
 
 def page_scripts(features: list[str]) -> list[str]:
@@ -115,7 +113,7 @@ def shell_html(
         config["later"] = bundle(rest).url  # read after the first draw
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
-    map_first = page in MAP_PAGES and (page != "app" or bool(_MAP_VIEW.match(path)))
+    map_first = page in MAP_PAGES and (page != "app" or bool(MAP_VIEW.match(path)))
     preload = (
         f'<link rel="stylesheet" href="{config["leafletCss"]}">\n'
         f'<link rel="preload" as="script" href="{config["leaflet"]}">\n'

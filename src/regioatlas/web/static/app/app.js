@@ -322,17 +322,20 @@
   function leaflet() {
     if (window.L) return Promise.resolve();
     if (!leafletRead) {
-      const loaded = (tag) => new Promise((resolve, reject) => {
-        tag.addEventListener("load", resolve, { once: true });
-        tag.addEventListener("error", () => { tag.remove(); reject(); }, { once: true });
-        document.head.appendChild(tag);
-      });
-      const css = Array.from(document.querySelectorAll("link[rel=stylesheet]")).some((l) => l.getAttribute("href") === CONFIG.leafletCss)
-        ? null : loaded(el("link", { rel: "stylesheet", href: CONFIG.leafletCss }));
-      const script = loaded(el("script", { src: CONFIG.leaflet, id: "ra-leaflet" }));  // async: runs when it arrives
+      const css = document.querySelector('link[rel=stylesheet][href="' + CONFIG.leafletCss + '"]')
+        ? null : appended(el("link", { rel: "stylesheet", href: CONFIG.leafletCss }));
+      const script = appended(el("script", { src: CONFIG.leaflet, id: "ra-leaflet" }));  // async: runs when it arrives
       leafletRead = Promise.all([script, css]).catch(() => { leafletRead = null; });
     }
     return leafletRead;
+  }
+  // A script or stylesheet added to the head: resolves once it loaded, rejects (and goes) if not.
+  function appended(tag) {
+    return new Promise((resolve, reject) => {
+      tag.addEventListener("load", resolve, { once: true });
+      tag.addEventListener("error", () => { tag.remove(); reject(); }, { once: true });
+      document.head.appendChild(tag);
+    });
   }
   // The other features' scripts (their views, the menu entries and links to them) are read
   // once the page's own view is drawn: read before, they ran between the page's data and its
@@ -340,12 +343,7 @@
   let laterRead = null;
   function readLater() {
     if (!laterRead && CONFIG.later) {
-      laterRead = new Promise((resolve) => {
-        const tag = el("script", { src: CONFIG.later, async: true });
-        tag.addEventListener("load", resolve, { once: true });
-        tag.addEventListener("error", resolve, { once: true });
-        document.head.appendChild(tag);
-      });
+      laterRead = appended(el("script", { src: CONFIG.later, async: true })).catch(() => null);
     }
     return laterRead || Promise.resolve();
   }
