@@ -9,7 +9,7 @@ from importlib import resources
 from regioatlas import __version__
 from regioatlas.web.assets import asset_url, bundle
 from regioatlas.web.first_reads import MAP_VIEW
-from regioatlas.web.i18n import LANGUAGES, catalog, country_names
+from regioatlas.web.i18n import LANGUAGES, catalog, country_names, number_formats
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 #: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
@@ -96,6 +96,7 @@ def shell_html(
         "languages": LANGUAGES,
         "catalog": catalog(lang),
         "countries": country_names(lang),
+        "formats": number_formats(lang),
         "embed": embed,
         "attributions": [BOUNDARIES, *(attributions or [])],
         "version": __version__,
@@ -104,7 +105,6 @@ def shell_html(
         # read by a view that draws a map
         "leaflet": asset_url("vendor/leaflet/leaflet.js"),
         "leafletCss": asset_url("vendor/leaflet/leaflet.css"),
-        "intlWarm": asset_url("app/intl-warm.js"),  # a worker app.js starts at once
         **(boot or {}),
     }
     first = first_scripts(page, scripts or [])

@@ -11,11 +11,6 @@
   "use strict";
 
   const CONFIG = JSON.parse(document.getElementById("ra-config").textContent);
-  // ICU's data for the page's language is set up by a worker on another thread while this
-  // script runs (static/app/intl-warm.js): the first formatter would cost the page 80-200 ms.
-  if (CONFIG.intlWarm && window.Worker) {
-    try { new Worker(CONFIG.intlWarm + "#" + encodeURIComponent(CONFIG.lang)); } catch (e) { /* the page builds its own */ }
-  }
   // Every view registers here through registerView(): the atlas's views and the feature pages
   // (compass, air quality, scorecard, ...) from their own scripts.
   const VIEWS = {};
@@ -161,11 +156,72 @@
     if (!formatters.has(key)) formatters.set(key, new Intl[kind](state.lang, options));
     return formatters.get(key);
   }
+  // Numbers, euro amounts and dates in the page's language are written by the rules CLDR gives
+  // for it, which the server sends (CONFIG.formats, i18n.py number_formats): Intl writes the
+  // same text, but its first formatter sets up ICU's data for the language, 80-200 ms of a slow
+  // CPU's main thread before the first figure. A language switched to in the page, another
+  // currency, and what toFixed cannot write (NaN, 1e21 and more) go through Intl.
+  const OWN = CONFIG.formats;
+  const own = (v) => OWN && state.lang === CONFIG.lang && typeof v === "number" && Math.abs(v) < 1e21;
+  // Intl rounds the shortest decimal that JS writes for a number (99999.995, not the binary
+  // value just below it, which toFixed rounds), half away from zero
+  function rounded(x, max) {
+    const text = String(x);
+    if (text.includes("e")) return x.toFixed(max);  // below 1e-6: 0 at the few decimals shown
+    const [int, frac = ""] = text.split(".");
+    if (frac.length <= max) return int + (max ? "." + frac.padEnd(max, "0") : "");
+    let digits = int + frac.slice(0, max);
+    if (frac[max] >= "5") digits = (BigInt(digits) + 1n).toString().padStart(digits.length, "0");
+    const cut = digits.length - max;
+    return digits.slice(0, cut) + (max ? "." + digits.slice(cut) : "");
+  }
+  function ownNumber(v, max, min, affixes, minGrouping = OWN.minGrouping) {
+    const [int, frac = ""] = rounded(Math.abs(v), max).split(".");
+    const shown = frac.slice(0, Math.max(min, frac.replace(/0+$/, "").length));
+    const grouped = int.length >= 3 + minGrouping ? int.replace(/\B(?=(\d{3})+$)/g, OWN.group) : int;
+    const [prefix, suffix] = affixes[v < 0 || Object.is(v, -0) ? 1 : 0];
+    return prefix + grouped + (shown ? OWN.decimal + shown : "") + suffix;
+  }
+  // a short euro amount ("€1.6M", "1,6 Mio. €"): CLDR's pattern for the amount's power of ten
+  // keeps as many digits as it has 0s; "0" alone, or no pattern, is the whole amount
+  function ownCompact(v, max) {
+    const patterns = OWN.eurCompact;
+    let power = Math.abs(v) >= 1 ? Math.floor(Math.abs(v)).toString().length - 1 : 0;
+    for (;;) {
+      const pattern = patterns[power];
+      const shortened = pattern && pattern !== "0";
+      const digits = shortened ? pattern.match(/0+/)[0].length : power + 1;
+      const scaled = Math.abs(v) / 10 ** (power - digits + 1);
+      // 999.96 thousand rounds to 1000 thousand, which is written 1 million
+      if (Number(rounded(scaled, max)) >= 10 ** digits && patterns[power + 1]) { power += 1; continue; }
+      // short amounts group their digits from five on (1234 €, 12.345 €), as CLDR's compact
+      if (!shortened) return ownNumber(v, max, 0, OWN.eur, Math.max(2, OWN.minGrouping));
+      return (v < 0 ? OWN.minus : "") + pattern.replace(/0+/, ownNumber(scaled, max, 0, [["", ""], ["", ""]]));
+    }
+  }
+  function ownDate(iso) {
+    const m = OWN && OWN.date && state.lang === CONFIG.lang && /^(\d{4})-(\d\d)-(\d\d)$/.exec(iso);
+    if (!m) return null;
+    const field = { y: String(+m[1]), MMM: OWN.months[m[2] - 1], M: String(+m[2]), d: String(+m[3]) };
+    return OWN.date.replace(/%\((\w+)\)s/g, (_m, name) => field[name]);
+  }
   const fmt = {
-    num: (v, d) => (v === null || v === undefined) ? "–" : intl("NumberFormat", { maximumFractionDigits: d === undefined ? 0 : d }).format(v),
-    eur: (v, d) => (v === null || v === undefined) ? "–" : intl("NumberFormat", { style: "currency", currency: "EUR", maximumFractionDigits: d === undefined ? 0 : d }).format(v),
-    money: (v, cur) => (v === null || v === undefined) ? "–" : intl("NumberFormat", { style: "currency", currency: cur || "EUR", maximumFractionDigits: 0 }).format(v),
-    date: (iso) => iso ? intl("DateTimeFormat", { year: "numeric", month: "short", day: "numeric" }).format(new Date(iso + "T00:00:00")) : "–",
+    num: (v, d) => {
+      if (v === null || v === undefined) return "–";
+      const max = d === undefined ? 0 : d;
+      return own(v) ? ownNumber(v, max, 0, OWN.number) : intl("NumberFormat", { maximumFractionDigits: max }).format(v);
+    },
+    eur: (v, d) => {
+      if (v === null || v === undefined) return "–";
+      const max = d === undefined ? 0 : d;  // a euro has two decimals: fewer when fewer are asked
+      return own(v) ? ownNumber(v, max, Math.min(2, max), OWN.eur) : intl("NumberFormat", { style: "currency", currency: "EUR", maximumFractionDigits: max }).format(v);
+    },
+    eurShort: (v, max) => {
+      if (v === null || v === undefined) return "–";
+      return own(v) && OWN.eurCompact ? ownCompact(v, max) : intl("NumberFormat", { style: "currency", currency: "EUR", notation: "compact", maximumFractionDigits: max }).format(v);
+    },
+    money: (v, cur) => (v === null || v === undefined) ? "–" : (cur || "EUR") === "EUR" ? fmt.eur(v) : intl("NumberFormat", { style: "currency", currency: cur, maximumFractionDigits: 0 }).format(v),
+    date: (iso) => iso ? ownDate(iso) || intl("DateTimeFormat", { year: "numeric", month: "short", day: "numeric" }).format(new Date(iso + "T00:00:00")) : "–",
   };
   function formatMetric(v, metric) {
     if (metric === "eu_contribution_eur") return fmt.eur(v);

@@ -85,7 +85,7 @@
   }
   // compact money for chart labels: €1.6M, 950k €, in the page's language
   function eurShort(v, compact) {
-    return RA.intl("NumberFormat", { style: "currency", currency: "EUR", notation: compact || v >= 1e5 ? "compact" : "standard", maximumFractionDigits: v >= 1e5 ? 1 : 0 }).format(v);
+    return compact || v >= 1e5 ? RA.fmt.eurShort(v, v >= 1e5 ? 1 : 0) : RA.fmt.eur(v);
   }
 
   // A region picker instead of a typed NUTS code: the input suggests "name (code)" of every
