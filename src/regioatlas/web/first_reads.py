@@ -110,6 +110,16 @@ def _compare(query: Mapping[str, str], names: list[str]) -> list[str]:
     return reads
 
 
+def _scorecard(code: str) -> list[str]:
+    """The scorecard, the indicators' names, and the ranking of the regions of the code's
+    country and NUTS level (scorecard.js ``reads``)."""
+    return [
+        f"/api/scorecard/{code}",
+        "/api/indicators",
+        f"/api/composite?level={len(code) - 2}&country={code[:2]}",
+    ]
+
+
 #: path pattern → the reads of the view it opens (path match, query, the filters' names)
 _RULES: list[
     tuple[re.Pattern[str], Callable[[re.Match[str], Mapping[str, str], list[str]], list[str]]]
@@ -120,7 +130,7 @@ _RULES: list[
     (re.compile(r"^/compare/?$"), lambda m, q, n: _compare(q, n)),
     (
         re.compile(r"^/scorecard(?:/([A-Za-z0-9]+))?/?$"),
-        lambda m, q, n: [f"/api/scorecard/{(m[1] or _DEFAULT_REGION).upper()}", "/api/indicators"],
+        lambda m, q, n: _scorecard((m[1] or _DEFAULT_REGION).upper()),
     ),
     (
         re.compile(r"^/compass(?:/([A-Za-z0-9]+))?/?$"),

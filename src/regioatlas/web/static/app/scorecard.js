@@ -94,12 +94,18 @@
     return _("Peers are the regions of the EU whose figures are closest to this region's on the indicators both publish") + (n ? " (" + n + ")" : "") + "; " + _("they can lie in any country.");
   }
 
+  // the regions of the scorecard's country and level, ranked; a NUTS code says both, so the
+  // ranking is asked for with the scorecard, not after it (the answer's region decides)
+  const rankingUrl = (level, country) => "/api/composite?level=" + level + "&country=" + country;
+  const reads = (code) => [api("/api/scorecard/" + encodeURIComponent(code)), api("/api/indicators"), api(rankingUrl(code.length - 2, code.slice(0, 2)))];
+
   async function renderScorecard(main, state) {
     const code = state.region || "FI1C6";
     fill(main, el("p", {}, _("Loading…")));
-    const [r, catalogue] = await Promise.all([api("/api/scorecard/" + encodeURIComponent(code)), api("/api/indicators").catch(() => ({ items: [] }))]);
+    const [scorecard, indicators] = reads(code);
+    const [r, catalogue] = await Promise.all([scorecard, indicators.catch(() => ({ items: [] }))]);
     NAMES = Object.fromEntries(catalogue.items.map((i) => [i.id, (i.names && i.names[state.lang]) || i.title]));
-    const ranking = await api("/api/composite?level=" + r.region.level + "&country=" + r.region.country).catch(() => null);
+    const ranking = await api(rankingUrl(r.region.level, r.region.country)).catch(() => null);
     const metro = r.metropolis || {};
     const comp = r.composite || {};
     const byPillar = {};
@@ -171,5 +177,5 @@
   }
 
   RA.registerView("scorecard", { path: "/scorecard/:region?", title: () => _("Scorecard"), render: renderScorecard, needsRegion: true, defaultRegion: "FI1C6",
-    prefetch: (st) => { [api("/api/scorecard/" + encodeURIComponent(st.region || "FI1C6")), api("/api/indicators")].forEach((r) => r.catch(() => null)); } });
+    prefetch: (st) => { reads(st.region || "FI1C6").forEach((r) => r.catch(() => null)); } });
 })();
