@@ -183,6 +183,8 @@ FIRST_READ_PAGES = (
     "/scorecard/AT127?lang=de",
     "/compass?lang=fi",
     "/air-quality?lang=en",
+    "/partners/fi1c6?lang=en&text=biorefinery+from+straw",
+    "/partners?lang=fi&text=vety%C3%A4&home=AT127",
 )
 PRELOADS = "[...document.querySelectorAll('link[rel=preload][as=fetch]')].map((l) => l.getAttribute('href'))"
 

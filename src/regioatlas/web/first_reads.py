@@ -120,6 +120,15 @@ def _scorecard(code: str) -> list[str]:
     ]
 
 
+def _partners(region: str | None, query: Mapping[str, str]) -> list[str]:
+    """The partner search for the text in the URL (similarity.js ``renderPartners``)."""
+    text = query.get("text") or ""
+    home = (region or query.get("home") or "").upper()
+    if not text or not re.fullmatch(r"[A-Z0-9]*", home):
+        return []
+    return [f"/api/partners?limit=20&text={_component(text)}" + (f"&home={home}" if home else "")]
+
+
 #: path pattern → the reads of the view it opens (path match, query, the filters' names)
 _RULES: list[
     tuple[re.Pattern[str], Callable[[re.Match[str], Mapping[str, str], list[str]], list[str]]]
@@ -136,6 +145,7 @@ _RULES: list[
         re.compile(r"^/compass(?:/([A-Za-z0-9]+))?/?$"),
         lambda m, q, n: [f"/api/compass/{(m[1] or _DEFAULT_REGION).upper()}"],
     ),
+    (re.compile(r"^/partners(?:/([A-Za-z0-9]+))?/?$"), lambda m, q, n: _partners(m[1], q)),
     (
         re.compile(r"^/air-quality(?:/[A-Za-z0-9]+)?/?$"),
         lambda m, q, n: ["/api/air-quality/datasets", "/api/air-quality/definitions"],
