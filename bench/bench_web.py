@@ -22,6 +22,7 @@ unsimplified NUTS 0 GeoJSON the package ships), as a ratio.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -282,14 +283,35 @@ bytes the home page transfers (gzip and per-zoom simplification).
     print(json.dumps({"loads": loads, "bytes": byte_counts, "updates": updates}))
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Web atlas speed in headless Chromium (see the module's docstring)."
+    )
+    parser.add_argument(
+        "--pages", action="store_true", help="measure every page under 4x throttling only"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="NAMES",
+        help='these pages only, ";"-separated (e.g. "scorecard;region page"); prints, '
+        "writes nothing",
+    )
+    parser.add_argument(
+        "--loads", type=int, default=PAGE_RUNS, help="cold loads per page (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--store", type=Path, help="serve this demo store (regioatlas demo) instead of building one"
+    )
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    store = Path(sys.argv[sys.argv.index("--store") + 1]) if "--store" in sys.argv else None
-    if "--loads" in sys.argv:  # more loads per page, for comparing two versions of the code
-        PAGE_RUNS = int(sys.argv[sys.argv.index("--loads") + 1])
-    if "--only" in sys.argv:
-        pages_only(sys.argv[sys.argv.index("--only") + 1].split(";"), store)
-    elif "--pages" in sys.argv:
-        pages_only(store=store)
+    args = parse_args()
+    PAGE_RUNS = args.loads
+    if args.only:
+        pages_only(args.only.split(";"), args.store)
+    elif args.pages:
+        pages_only(store=args.store)
     else:
         main()
         pages_only()

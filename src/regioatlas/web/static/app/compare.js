@@ -33,13 +33,11 @@
 
   async function renderCompare(main, st) {
     const codes = st.regions || [];
-    // the picker's choices and the regions' figures are asked for together, not one after the other
     const pending = regionRows(codes);
-    pending.catch(() => null);
-    // The picker's 1,500 choices follow the regions' figures, drawn first
+    // The picker's 1,500 choices are asked for once the regions' figures are drawn: asked
+    // with them, they held them back
     const choices = el("datalist", { id: "compare-choices" });
-    Promise.all([regionChoices(), pending.catch(() => null)]).then(async ([list]) => {
-      await RA.afterPaint();
+    pending.catch(() => null).then(RA.afterPaint).then(regionChoices).then((list) => {
       fill(choices, list.map((c) => el("option", { value: c.label })));
     }).catch(() => null);
     const input = el("input", { id: "compare-add", type: "search", list: "compare-choices", autocomplete: "off", placeholder: _("e.g. Lower Austria or FI1C6") });

@@ -93,7 +93,8 @@
   function regionPicker(name, region) {
     const id = "picker-" + name;
     const list = el("datalist", { id: id });
-    Promise.all([1, 2, 3].map((l) => RA.api("/api/regions?level=" + l))).then((levels) => {
+    // the 1,500 choices are asked for once the page is drawn: they would hold back its figures
+    RA.afterPaint().then(() => Promise.all([1, 2, 3].map((l) => RA.api("/api/regions?level=" + l)))).then((levels) => {
       levels.flatMap((r) => r.items).forEach((x) => list.appendChild(el("option", { value: x.name_latin + " (" + x.code + ")" })));
     }).catch(() => null);
     return [el("input", { name: name, list: id, autocomplete: "off", value: region ? region.name + " (" + region.code + ")" : "", size: 28 }), list];
