@@ -316,3 +316,18 @@ def test_figures_and_dates_are_written_as_intl_would_without_building_a_formatte
     for path in ("/region/FI1C6?lang=fi", "/compare?lang=de&regions=FI1C6,AT127"):
         assert web.open(path).evaluate("window.__intlBuilt") == [], path
     assert web.errors == []
+
+
+def test_the_map_as_a_table_builds_no_hidden_map_and_the_map_comes_when_asked_for(web):
+    """The table of every region draws the choropleth's figures without a map under it (no
+    Leaflet, no geometries: a hidden map cost the table page 500-900 ms on a slow CPU);
+    "Show the map" reads Leaflet and draws the map."""
+    page = web.open("/?lang=en&level=2&table=1", MAP_READY)
+    assert page.locator("#region-table tbody tr").count() == page.evaluate("window.__ra.regions")
+    assert page.evaluate("typeof window.L") == "undefined"
+    assert [u for u in web.requests if "/api/geometries" in u or "leaflet" in u] == []
+    page.click("#toggle-table")
+    page.wait_for_function("() => window.__ra && window.__ra.ready && window.__ra.map")
+    page.wait_for_selector("#map .leaflet-overlay-pane canvas")
+    assert "table=1" not in page.url
+    assert web.errors == []

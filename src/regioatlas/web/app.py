@@ -164,6 +164,7 @@ def create_app(store_url: str, *, read_only: bool = True) -> FastAPI:
                 page=page,
                 reads=reads,
                 path=path,
+                query=request.query_params,
             )
         )
 

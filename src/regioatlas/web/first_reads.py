@@ -65,8 +65,20 @@ def _number(text: str | None) -> float | None:
     return float(found.group(0)) if found else None
 
 
+def draws_map(path: str, query: Mapping[str, str]) -> bool:
+    """Whether the atlas page at ``path`` draws its map (not the map's table, ``table=1``).
+
+    Example
+    -------
+    >>> draws_map("/embed", {}), draws_map("/", {"table": "1"}), draws_map("/data", {})
+    (True, False, False)
+    """
+    return bool(MAP_VIEW.match(path)) and query.get("table") != "1"
+
+
 def _map(query: Mapping[str, str], names: list[str]) -> list[str]:
-    """The choropleth's reads (map.js ``choroplethRequests``) and the selected region's summary."""
+    """The choropleth's reads (map.js ``choroplethRequests``: the figures alone for the table)
+    and the selected region's summary."""
     z = _number(query.get("z")) or 4
     level_text = query.get("level") or "auto"
     if level_text == "auto":
@@ -76,12 +88,13 @@ def _map(query: Mapping[str, str], names: list[str]) -> list[str]:
     else:
         return []
     band = 4 if z < 5 else 6 if z < 7 else 8
-    reads = [
-        f"/api/geometries?level={level}&zoom={band}",
-        "/api/aggregates?" + _filters(query, names, level=level),
-    ]
-    if level:
-        reads.append(f"/api/geometries?level=0&zoom={band}")
+    figures = "/api/aggregates?" + _filters(query, names, level=level)
+    if query.get("table") == "1":
+        reads = [figures]
+    else:
+        reads = [f"/api/geometries?level={level}&zoom={band}", figures]
+        if level:
+            reads.append(f"/api/geometries?level=0&zoom={band}")
     if query.get("sel"):
         reads.append(f"/api/regions/{_component(query['sel'])}/summary?" + _filters(query, names))
     return reads

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from html import escape
 from importlib import resources
 
 from regioatlas import __version__
 from regioatlas.web.assets import asset_url, bundle
-from regioatlas.web.first_reads import MAP_VIEW
+from regioatlas.web.first_reads import draws_map
 from regioatlas.web.i18n import LANGUAGES, catalog, country_names, number_formats
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
@@ -66,6 +67,7 @@ def shell_html(
     page: str = "app",
     reads: list[str] | None = None,
     path: str = "/",
+    query: Mapping[str, str] | None = None,
 ) -> str:
     """The page shell: styles, the features' page scripts, the config.
 
@@ -77,7 +79,8 @@ def shell_html(
     arrive (the menu and the links to them follow). No page runs Leaflet's script before its
     first draw: the config gives its URL and its stylesheet's, and a view that draws a map
     reads and runs them (app.js ``leaflet()``), so a page without a map never does; a page
-    whose first view is a map (``path``: the atlas's map, the pages of ``MAP_PAGES``) names
+    whose first view is a map (``path`` and ``query``: the atlas's map, not its table; the
+    pages of ``MAP_PAGES``) names
     the stylesheet and fetches the script from the start. ``reads`` are the API URLs the
     page's view asks for before its first draw (``first_reads.py``): the browser asks for them
     at once. The config (language, its catalog, attributions, the filter panel's fields, and
@@ -113,7 +116,7 @@ def shell_html(
         config["later"] = bundle(rest).url  # read after the first draw
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body_class = "embed" if embed else ""
-    map_first = page in MAP_PAGES and (page != "app" or bool(MAP_VIEW.match(path)))
+    map_first = page in MAP_PAGES and (page != "app" or draws_map(path, query or {}))
     preload = (
         f'<link rel="stylesheet" href="{config["leafletCss"]}">\n'
         f'<link rel="preload" as="script" href="{config["leaflet"]}">\n'

@@ -77,8 +77,10 @@
   //   read(state, params) reading them back, update(prev) redrawing in place (true when done),
   //   menu (a link in the header), needsRegion/defaultRegion (the link opens a region),
   //   pageTitle(state), signalsReady (it calls RA.drawn(info) itself when drawn),
-  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet(); a view
-  //   that draws a small map after its figures asks for Leaflet itself, RA.leaflet()) }
+  //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet(); a function
+  //   of the state when only some of its states do; a view that draws a small map after its
+  //   figures asks for Leaflet itself, RA.leaflet()) }
+  const drawsMap = (view, st) => (typeof view.map === "function" ? view.map(st) : !!view.map);
   function registerView(name, view) {
     const keys = [];
     const source = view.path.replace(/\/:(\w+)([*?]?)/g, (_m, key, mod) => {
@@ -95,7 +97,7 @@
       if (st.view === name) {
         state = st;
         try { if (view.prefetch) view.prefetch(st); } catch (e) { /* render asks again and shows the error */ }
-        if (view.map) leaflet();  // run while the view's data is on its way
+        if (drawsMap(view, st)) leaflet();  // run while the view's data is on its way
       }
     }
   }
@@ -426,7 +428,7 @@
     if (!VIEWS[state.view]) await readLater();  // a feature's view whose script is still on its way
     const view = VIEWS[state.view] || VIEWS.map;
     let failed = false;
-    try { if (view.map) await leaflet(); await view.render(main, state); }
+    try { if (drawsMap(view, state)) await leaflet(); await view.render(main, state); }
     catch (e) { failed = true; fill(main, el("h1", {}, view.title()), el("p", { class: "error", role: "alert" }, e.message)); }
     rendered = view;
     if (!view.signalsReady || failed) {

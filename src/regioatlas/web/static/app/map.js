@@ -106,15 +106,35 @@
 
   // ---- drawing ------------------------------------------------------------------------------
   // What the choropleth of a view asks the API for; asked once at start (prefetch) and on each draw.
+  // The table asks for the figures alone: no map is drawn under it.
   function choroplethRequests() {
     const level = currentLevel();
     const band = zoomBand(S().z);
+    const figures = api("/api/aggregates?" + filterParams({ level: level }));
+    if (S().table) return [null, figures, null];
     return [
       api("/api/geometries?level=" + level + "&zoom=" + band),
-      api("/api/aggregates?" + filterParams({ level: level })),
+      figures,
       // the countries under the regions; at NUTS 0 the regions are the countries
       level === 0 ? null : api("/api/geometries?level=0&zoom=" + band),
     ];
+  }
+
+  // The table of every region: the choropleth's figures without a hidden map to build
+  // (Leaflet is read and the map drawn when the reader asks for the map).
+  async function drawTable() {
+    const t0 = performance.now();
+    aggregate = await choroplethRequests()[1];
+    drawList();
+    drawn(t0, { regions: aggregate.items.length });
+  }
+  const drawFigures = () => (S().table ? drawTable() : drawChoropleth());
+  // read by the browser tests and the benchmark: what is drawn, how fast (and the map itself)
+  function drawn(t0, info) {
+    const level = currentLevel();
+    RA.drawn(Object.assign({ level: level, drawMs: performance.now() - t0 }, info));
+    RA.root.setAttribute("aria-busy", "false");
+    RA.announce(METRICS[S().metric]() + " · NUTS " + level + " · " + aggregate.items.length + " " + _("regions"));
   }
 
   async function drawChoropleth() {
@@ -160,10 +180,7 @@
     drawList();
     drawPlaces().catch(() => null);
     if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
-    // read by the browser tests and the benchmark: what is drawn, how fast, and the map itself
-    RA.drawn({ level: level, drawMs: performance.now() - t0, regions: agg.items.length, map: map, classes: classes });
-    RA.root.setAttribute("aria-busy", "false");
-    RA.announce(METRICS[S().metric]() + " · NUTS " + level + " · " + agg.items.length + " " + _("regions"));
+    drawn(t0, { regions: agg.items.length, map: map, classes: classes });
   }
 
   function legendRows(c) {
@@ -320,8 +337,8 @@
 
   function updateMap(prev) {
     const country = S().filters.country;
-    if (prev && country && country !== (prev.filters || {}).country) zoomToCountry(country).catch(() => null);
-    drawChoropleth().catch((e) => RA.announce(e.message));
+    if (prev && country && country !== (prev.filters || {}).country && !S().table) zoomToCountry(country).catch(() => null);
+    drawFigures().catch((e) => RA.announce(e.message));
     drawPanel();
     for (const a of document.querySelectorAll("a[data-export]")) {
       a.href = a.dataset.export === "geojson" ? "/api/export/regions.geojson?" + filterParams({ level: currentLevel(), zoom: 6 }) : "/api/export/projects.csv?" + filterParams();
@@ -346,17 +363,17 @@
     const panel = el("section", { id: "panel", class: "panel", hidden: true, "aria-live": "polite" });
     // map first in the document: on a phone it comes first, the filters and list below it
     fill(main, el("h1", { class: "sr" }, _("EU-funded projects by region")), mapWrap, panel, CONFIG.embed ? null : side);
-    ensureMap(mapWrap);
-    const drawn = drawChoropleth().catch((e) => RA.announce(e.message));
+    if (!table) ensureMap(mapWrap);
+    const figures = drawFigures().catch((e) => RA.announce(e.message));
     drawPanel();
     // The form once the choropleth is painted: its fields (the countries sorted by a collator,
     // a few hundred nodes to lay out) are not what the reader waits for, and on a slow CPU
     // they cost 100-200 ms before the map could be drawn.
-    drawn.then(RA.afterPaint).then(() => { if (filterBox.isConnected) filterBox.append(RA.filterForm()); });
+    figures.then(RA.afterPaint).then(() => { if (filterBox.isConnected) filterBox.append(RA.filterForm()); });
   }
 
   RA.registerView("map", {
-    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true, map: true,
+    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true, map: (st) => !st.table,
     update: (prev) => { if (prev.table !== S().table) return false; updateMap(prev); return true; },
     prefetch: () => {
       choroplethRequests().forEach((r) => r && r.catch(() => null));
