@@ -7,7 +7,7 @@ Every region code goes through ``regioatlas.geo.regions.resolve_region``.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, astuple
 from datetime import date, datetime
 
 from regioatlas.analytics.coverage import located_shares, period
@@ -180,14 +180,24 @@ class Atlas:
     def projects(self, params: dict) -> dict:
         flt = parse_filter(params, self.registry)
         page = parse_page(params)
-        total, rows = self.store.query_projects(flt, page)
+        # kept per data version: the region and compare pages open on the same pages of the
+        # same regions (a count and a page over the participations, 40-100 ms on the demo store)
+        total, items = self.aggregate_answers.get(
+            self.store.data_version(),
+            ("projects", filter_key(flt), astuple(page)),
+            lambda: self._projects_page(flt, page),
+        )
         return {
             **self.resolved(params),
             "total": total,
             "limit": page.limit,
             "offset": page.offset,
-            "items": [jsonable(r) for r in rows],
+            "items": items,
         }
+
+    def _projects_page(self, flt, page) -> tuple[int, list[dict]]:
+        total, rows = self.store.query_projects(flt, page)
+        return total, [jsonable(r) for r in rows]
 
     def project(self, project_id: str) -> dict:
         p = self.store.project(project_id)
