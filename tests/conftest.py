@@ -52,6 +52,25 @@ def app_client(demo_store_path):
         yield client
 
 
+@pytest.fixture(scope="session")
+def contract_schema(demo_store_path):
+    """The OpenAPI schema of the real app over the demo store, as schemathesis loads it.
+
+    One app per worker for the contract's parts (tests/test_contract_part*.py): what an app
+    builds on first use (the NGSI-LD catalogue, the organisation and similarity indexes) is
+    built once, not once per part.
+    """
+    import schemathesis
+
+    from regioatlas.geo import towns
+    from regioatlas.web.app import create_app
+
+    # the app builds the town index in a thread; a search before it is ready waits for it,
+    # and hypothesis reads a first call much slower than its replay as a flaky test
+    towns.warm()
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(str(demo_store_path)))
+
+
 @pytest.fixture()
 def store(tmp_path):
     from regioatlas.store import open_store

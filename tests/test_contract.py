@@ -2,10 +2,11 @@
 
 Every operation of ``/openapi.json`` (104 when this was written) is called with generated valid
 and invalid requests against the real ASGI app over the demo store: up to 10 valid and 6
-invalid cases per operation, 1,424 in all (the test asserts at least 1,000; measured on
-2026-12-01 over 104 operations: 0 failures, 3 min 13 s of CPU, 22 min wall on 2 shared cores at
-load average 15-22), and every
-response is checked by all of schemathesis' checks (status code, content type, headers and
+invalid cases per operation, 1,424 in all (the tests assert at least 1,000, 250 in each of
+the four parts; measured on 2026-12-01 over 104 operations: 0 failures, 3 min 13 s of CPU,
+22 min wall on 2 shared cores at load average 15-22; on 2026-12-02 the parts generated 374,
+365, 362 and 323 cases, 3 to 6 min of CPU in all at load average 3-6), and every response
+is checked by all of schemathesis' checks (status code, content type, headers and
 body documented; no 5xx; invalid input refused, valid input accepted). The write operations
 (uploads, deletions, NGSI-LD writes) are called without a token, so they must answer the
 documented 401 and leave the store as it was. The seed is fixed and generation derandomized:
@@ -17,23 +18,30 @@ parameter schema can state, a rule over several parameters or over what the data
 listed in :data:`RULES`; only a 400 stating such a rule is let through for a valid request,
 and every other check still runs on it.
 
-The operations are looped over in one test (schemathesis' pytest plugin does not run under
-pytest 9), and every operation's first failure is collected so that one run names them all.
+The operations are looped over in four tests, every fourth operation each, one a file
+(``test_contract_part1.py`` to ``part4.py``), so that ``--dist loadfile`` gives the two
+workers a share each instead of one 3-minute file (schemathesis' pytest plugin does not run
+under pytest 9); every operation's first failure is collected so that one run names them all.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-#: generated cases per operation and mode: over the 104 operations, more than 1,000 in all
 #: seconds a response may take
 REQUEST_TIMEOUT = 300
+#: generated cases per operation and mode: over the 104 operations, more than 1,000 in all
 EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
+MIN_CASES = 1000
+#: the operations are fuzzed in this many tests, one a file (test_contract_part<n>.py), so
+#: that the two workers of ``-n 2 --dist loadfile`` share them
+PARTS = 4
 
 
 #: 400s that a request valid by the schema may get, by operation: rules over several
@@ -102,18 +110,6 @@ RULES: dict[str, tuple[str, ...]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def contract_schema(demo_store_path):
-    """The OpenAPI schema of the real app over the demo store, as schemathesis loads it."""
-    from regioatlas.geo import towns
-    from regioatlas.web.app import create_app
-
-    # the app builds the town index in a thread; a search before it is ready waits for it,
-    # and hypothesis reads a first call much slower than its replay as a flaky test
-    towns.warm()
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(str(demo_store_path)))
-
-
 def _follows_a_rule(label: str, response) -> bool:
     """True when a 400 states one of the operation's rules that no parameter schema can state."""
     if response.status_code not in (400, 422):  # 422: a posted file that cannot be read
@@ -147,10 +143,13 @@ def _fuzz(operation, mode: GenerationMode, cases: list[str]) -> None:
     run()
 
 
-def test_every_operation_keeps_the_contract(contract_schema):
+def fuzz_part(schema, part: int) -> None:
+    """Fuzz every PARTS-th operation from the part-th on (one test file per part) and check
+    that each one was called and that the part generated its share of the cases."""
     cases: list[str] = []
     failures: dict[str, str] = {}
-    operations = [result.ok() for result in contract_schema.get_all_operations()]
+    every = [result.ok() for result in schema.get_all_operations()]
+    operations = every[part - 1 :: PARTS]  # interleaved: the slow downloads fall apart
     for operation in operations:
         for mode in EXAMPLES:
             try:
@@ -160,9 +159,18 @@ def test_every_operation_keeps_the_contract(contract_schema):
             except (Exception, BaseExceptionGroup) as exc:  # reported all at once below
                 failures[f"{operation.label} ({mode.value})"] = str(exc)[:1500]
     assert not failures, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
-    assert len(operations) >= 104  # organisations and good practices included
+    assert len(every) >= 104  # organisations and good practices included
     assert {label for label in cases} == {op.label for op in operations}
-    assert len(cases) >= 1000, len(cases)
+    assert len(cases) >= MIN_CASES // PARTS, len(cases)
+
+
+def test_every_part_of_the_operations_has_its_test_file():
+    """The parts together fuzz every operation only if each part's file is there."""
+    files = {p.name for p in Path(__file__).parent.glob("test_contract_part*.py")}
+    assert files == {f"test_contract_part{part}.py" for part in range(1, PARTS + 1)}
+    for part in range(1, PARTS + 1):
+        text = (Path(__file__).parent / f"test_contract_part{part}.py").read_text()
+        assert f"fuzz_part(contract_schema, {part})" in text, part
 
 
 def test_an_unknown_method_is_405_with_allow(app_client):

@@ -87,6 +87,23 @@ class Similarity:
         }
 
     # ----------------------------------------------------------------------- queries
+    def refuse_early(
+        self, params: dict, *, project_id: str | None = None, region: str | None = None
+    ) -> None:
+        """Refuse, before the index is built (seconds on a large store), what a query would
+        refuse after: a text without words, an unknown home or region, an unknown project.
+
+        The same checks and errors as the queries' own (which still run), so a command that
+        calls this first fails alike, only sooner.
+        """
+        if "text" in params:
+            self._text(params["text"])
+        self._home(params)
+        if region is not None:
+            self.atlas.resolve(region, params.get("version"), "region")
+        if project_id is not None and self.store.project(project_id) is None:
+            raise _unknown_project(project_id)
+
     def similar_to_project(self, project_id: str, params: dict) -> dict:
         index = self.cache.current()
         row = self._project_row(index, project_id)
@@ -393,9 +410,7 @@ class Similarity:
         if row is not None:
             return row
         if self.store.project(project_id) is None:
-            raise not_found(
-                f"no project {project_id!r} (ids look like 'fi-rakennerahastot:A70001')"
-            )
+            raise _unknown_project(project_id)
         raise Unprocessable(
             f"project {project_id!r} has neither a title nor an objective to compare",
             parameter="project",
@@ -482,6 +497,10 @@ class Similarity:
 
 
 # --------------------------------------------------------------------------- helpers
+def _unknown_project(project_id: str) -> NotFound:
+    return not_found(f"no project {project_id!r} (ids look like 'fi-rakennerahastot:A70001')")
+
+
 def _with_path_region(out: dict, path_region: dict) -> dict:
     """The answer with the path's region under ``resolved.region`` (a filter region given as
     well moves to ``resolved.filter_region``)."""

@@ -22,22 +22,28 @@ METHOD = click.Choice(["lexical", "semantic", "hybrid"])
 _METHOD_HELP = "Retrieval method (default: hybrid when the embedding model is installed)."
 
 
-def _similarity(store):
-    """The handlers over an open store; embeddings are computed now, with a progress bar."""
+def _similarity(store, check=None):
+    """The handlers over an open store; embeddings are computed now, with a progress bar.
+
+    ``check`` (a ``Similarity.refuse_early``) runs first: a bad request fails before the
+    index is built, which takes seconds.
+    """
     from regioatlas.api.atlas import Atlas
     from regioatlas.api.similarity import Similarity
 
     sim = Similarity(Atlas(store), wait=True)
+    if check is not None:
+        check(sim)
     index = sim.cache.current(progress=progress_bar())
     return sim, index
 
 
-def _run(store_url: str, call, method: str | None):
-    """Open the store read-only, make sure the index (and embeddings) are ready, call."""
+def _run(store_url: str, call, method: str | None, check=None):
+    """Open the store read-only, check, make sure the index (and embeddings) are ready, call."""
     from regioatlas.store import open_store
 
     with open_store(store_url, read_only=True) as store:
-        sim, index = _similarity(store)
+        sim, index = _similarity(store, check)
         if (method or sim.status()["default_method"]) != "lexical":
             sim.cache.semantic(index, progress=progress_bar())
         return call(sim)
@@ -96,9 +102,15 @@ def similar(project_id, text, home, method, limit, per_source, store_url, fmt, *
         params["method"] = method
     if text is not None:
         params |= {"text": text, "home": home}
-        out = _run(store_url, lambda s: s.similar_to_text(params), method)
+        out = _run(
+            store_url, lambda s: s.similar_to_text(params), method,
+            check=lambda s: s.refuse_early(params),
+        )  # fmt: skip
     else:
-        out = _run(store_url, lambda s: s.similar_to_project(project_id, params), method)
+        out = _run(
+            store_url, lambda s: s.similar_to_project(project_id, params), method,
+            check=lambda s: s.refuse_early(params, project_id=project_id),
+        )  # fmt: skip
     _print_similar(out, fmt)
 
 
@@ -112,7 +124,10 @@ def similar(project_id, text, home, method, limit, per_source, store_url, fmt, *
 def synergies(region, nuts_version, method, limit, store_url, fmt):
     """Projects elsewhere most like REGION's whole portfolio of projects (synergy candidates)."""
     params = {"limit": limit, "version": nuts_version, "method": method, "per_source": 0}
-    out = _run(store_url, lambda s: s.synergies(region, params), method)
+    out = _run(
+        store_url, lambda s: s.synergies(region, params), method,
+        check=lambda s: s.refuse_early(params, region=region),
+    )  # fmt: skip
     _print_similar(out, fmt)
 
 
@@ -130,7 +145,10 @@ def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, out
     duplication or conflict), most similar first. `--format csv -o FILE` for a spreadsheet."""
     params = {"limit": limit, "version": nuts_version, "method": method, "min_score": min_score}
     if fmt == "csv" or output:
-        body = _run(store_url, lambda s: s.overlaps_csv(region, params), method)
+        body = _run(
+            store_url, lambda s: s.overlaps_csv(region, params), method,
+            check=lambda s: s.refuse_early(params, region=region),
+        )  # fmt: skip
         if output:
             with open(output, "w", encoding="utf-8", newline="") as f:
                 f.write(body)
@@ -138,7 +156,10 @@ def overlaps(region, nuts_version, method, limit, min_score, store_url, fmt, out
         else:
             sys.stdout.write(body)
         return
-    out = _run(store_url, lambda s: s.overlaps(region, params), method)
+    out = _run(
+        store_url, lambda s: s.overlaps(region, params), method,
+        check=lambda s: s.refuse_early(params, region=region),
+    )  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
