@@ -105,6 +105,20 @@ RULES: dict[str, tuple[str, ...]] = {
         f"GET /api/export/{table}.{{fmt}}": ("download holds at most",)
         for table in ("projects", "participants", "regions")
     },
+    # a metropolis given must be a region of the region's own level, and not the region
+    **{
+        f"GET {path}": (
+            "compares NUTS 2 and NUTS 3 regions",
+            "region; give",
+            "cannot be its own metropolis",
+        )
+        for path in (
+            "/api/scorecard/{code}",
+            "/api/scorecard/{code}/csv",
+            "/api/scorecard/{code}/report.{fmt}",
+            "/api/typology/{code}",
+        )
+    },
     # the body is a file: its content is checked as the file it claims to be
     "POST /api/air-quality/side-by-side": ("the body is not UTF-8", "posted.csv"),
 }

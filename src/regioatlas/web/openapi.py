@@ -85,10 +85,15 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
 #: path parameters whose values depend on the route: (path, name) → schema
 ROUTE_PATH_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/scorecard/{code}/report.{fmt}", "fmt"): {"type": "string", "enum": ["png", "pdf"]},
-    # the scorecard compares NUTS 2 and 3 regions: codes of 4 or 5 characters
+    # the scorecard and the typology take NUTS 2 and 3 regions: codes of 4 or 5 characters
     **{
-        (f"/api/scorecard/{{code}}{tail}", "code"): {"type": "string", "pattern": NUTS_2_OR_3}
-        for tail in ("", "/csv", "/report.{fmt}")
+        (path, "code"): {"type": "string", "pattern": NUTS_2_OR_3}
+        for path in (
+            "/api/scorecard/{code}",
+            "/api/scorecard/{code}/csv",
+            "/api/scorecard/{code}/report.{fmt}",
+            "/api/typology/{code}",
+        )
     },
     **{
         (f"/api/export/{table}.{{fmt}}", "fmt"): {
