@@ -79,7 +79,7 @@
   //   pageTitle(state), signalsReady (it calls RA.drawn(info) itself when drawn),
   //   map (it draws a Leaflet map: it is drawn once Leaflet is read, see leaflet(); a function
   //   of the state when only some of its states do; a view that draws a small map after its
-  //   figures asks for Leaflet itself, RA.leaflet()) }
+  //   figures asks for Leaflet itself: RA.mapAfterPaint(draw)) }
   const drawsMap = (view, st) => (typeof view.map === "function" ? view.map(st) : !!view.map);
   function registerView(name, view) {
     const keys = [];
@@ -371,7 +371,7 @@
     navigate({ lang: lang }, false);
   }
   // Leaflet (150 KB of script, 70-170 ms to run on a slow CPU) is run by no page before its
-  // first draw: a view that draws a map asks for it (registerView, render, RA.leaflet()), so
+  // first draw: a view that draws a map asks for it (registerView, render, RA.mapAfterPaint()), so
   // a page without a map never runs it (the shell has map pages fetch it early, ui.py).
   // Resolves once it ran, or failed to load (the error is the view's to show; the next view
   // asks again).
@@ -416,6 +416,10 @@
   function afterPaint() {
     return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   }
+  // A small map drawn once the page's figures are painted: Leaflet runs then, not before them.
+  function mapAfterPaint(draw) {
+    return afterPaint().then(leaflet).then(draw).catch(() => null);
+  }
   // ---- render -----------------------------------------------------------------------------------
   async function render() {
     document.documentElement.lang = state.lang;
@@ -445,7 +449,7 @@
     navigate: (changes, replace) => navigate(changes, replace), state: () => state, link: link, stateUrl: stateUrl,
     filterParams: filterParams, countryName: countryName, metrics: METRICS, formatMetric: formatMetric, round: round, announce: announce,
     root: root, facets: () => facets || {}, datasets: () => datasets || [], render: () => render(),
-    leaflet: leaflet, afterPaint: afterPaint, drawn: drawn,
+    leaflet: leaflet, afterPaint: afterPaint, mapAfterPaint: mapAfterPaint, drawn: drawn,
   };
 
   async function start() {

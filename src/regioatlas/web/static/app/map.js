@@ -126,13 +126,13 @@
     const t0 = performance.now();
     aggregate = await choroplethRequests()[1];
     drawList();
-    drawn(t0, { regions: aggregate.items.length });
+    drawn(t0);
   }
   const drawFigures = () => (S().table ? drawTable() : drawChoropleth());
   // read by the browser tests and the benchmark: what is drawn, how fast (and the map itself)
   function drawn(t0, info) {
     const level = currentLevel();
-    RA.drawn(Object.assign({ level: level, drawMs: performance.now() - t0 }, info));
+    RA.drawn(Object.assign({ level: level, drawMs: performance.now() - t0, regions: aggregate.items.length }, info));
     RA.root.setAttribute("aria-busy", "false");
     RA.announce(METRICS[S().metric]() + " · NUTS " + level + " · " + aggregate.items.length + " " + _("regions"));
   }
@@ -180,7 +180,7 @@
     drawList();
     drawPlaces().catch(() => null);
     if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
-    drawn(t0, { regions: agg.items.length, map: map, classes: classes });
+    drawn(t0, { map: map, classes: classes });
   }
 
   function legendRows(c) {

@@ -54,8 +54,7 @@
           el("td", {}, x.role || "–"), el("td", {}, x.name || "–"), el("td", {}, x.nuts3 ? regionLink(x.nuts3) : x.nuts0 || "–"),
           el("td", { class: "num" }, fmt.eur(x.eu_contribution_eur)),
           el("td", { title: x.evidence, "data-method": x.method }, methodLabel(x.method)), el("td", { class: "num" }, fmt.num(x.confidence, 2)))))));
-    // the map after the figures are painted: Leaflet runs then, not before them
-    RA.afterPaint().then(RA.leaflet).then(() => drawPlaces(miniMap, o)).catch(() => null);
+    RA.mapAfterPaint(() => drawPlaces(miniMap, o));
     RA.root.setAttribute("aria-busy", "false");
     RA.drawn({ view: "organisation" });
   }

@@ -47,8 +47,7 @@
       el("section", { id: "similar" }),
       el("p", { class: "muted" }, _("Source:") + " " + (ds.publisher || p.source) + " · " + _("Licence:") + " " + (ds.licence || "–") + " · " + (ds.attribution || "")),
       RA.safeUrl(p.url) ? el("p", {}, el("a", { href: RA.safeUrl(p.url), rel: "noopener noreferrer" }, _("Original record"))) : null);
-    // the map after the figures are painted: Leaflet runs then, not before them
-    RA.afterPaint().then(RA.leaflet).then(() => drawProjectMap(miniMap, p)).catch(() => null);
+    RA.mapAfterPaint(() => drawProjectMap(miniMap, p));
     RA.hooks.project.forEach((hook) => hook(document.getElementById("similar"), p));
     RA.root.setAttribute("aria-busy", "false");
     RA.drawn({ view: "project" });

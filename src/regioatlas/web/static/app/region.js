@@ -175,8 +175,7 @@
         (c.published ? " · " + _("published") + " " + c.published : "") +
         (c.ingested_at ? " · " + _("Ingested") + " " + fmt.date(c.ingested_at.slice(0, 10)) : "") +
         (c.located_share !== null ? " · " + fmt.num(100 * c.located_share) + " % " + _("of the source's participations in the country located to NUTS") + " " + c.level : "")).join(" | ")));
-    // the locator after the figures are painted: Leaflet runs then, not before them
-    RA.afterPaint().then(RA.leaflet).then(() => drawLocator(locator, s.region)).catch(() => null);
+    RA.mapAfterPaint(() => drawLocator(locator, s.region));
     // the page is read once its own figures are drawn; the features' sections follow
     RA.root.setAttribute("aria-busy", "false");
     RA.drawn({ view: "region" });
