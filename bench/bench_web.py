@@ -29,6 +29,7 @@ import re
 import statistics
 import sys
 import tempfile
+import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,8 +106,26 @@ DRIVEN = [
 ]
 
 
+def server_quiet(pid: int, quiet: float = 0.5, limit: float = 60) -> None:
+    """Returns once the server process ``pid`` has used no CPU for ``quiet`` seconds (or after
+    ``limit``): the work a closed page left it (a similarity index the page asked for after
+    its first draw) is done before the next load is measured."""
+
+    def cpu() -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+    start = time.monotonic()
+    last, since = cpu(), time.monotonic()
+    while time.monotonic() - since < quiet and time.monotonic() - start < limit:
+        time.sleep(0.1)
+        now = cpu()
+        if now != last:
+            last, since = now, time.monotonic()
+
+
 def page_timings(
-    base: str, pages: dict[str, str] = PAGES
+    base: str, pages: dict[str, str] = PAGES, server: int | None = None
 ) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
     """Milliseconds from navigation start to the page's data drawn, per page, throttled 4x;
     and per load when its scripts were read and its last API answer arrived.
@@ -135,6 +154,8 @@ def page_timings(
                     # server still works for the one before
                     page.evaluate(SETTLED)
                     page.close()
+                    if server:  # a request the page left still being answered (closing
+                        server_quiet(server)  # a page does not stop the server's work)
         finally:
             browser.close()
     return out, phases
@@ -195,10 +216,10 @@ Worst page p95: {worst:.0f} ms.
 def served_apart(store: Path):
     """The app over ``store`` in a uvicorn process of its own, as a reader's browser meets it
     (a server in a thread of this process would share its interpreter lock with the harness).
-    Yields the URL."""
+    Yields the URL and the server's process id."""
     proc, port = serve_regioatlas(store)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -215,8 +236,8 @@ def pages_only(only: list[str] | None = None, store: Path | None = None) -> None
         path = store or Path(tmp) / "demo.duckdb"
         if store is None:
             build_demo(path)
-        with served_apart(path) as url:
-            timings, phases = page_timings(url, pages)
+        with served_apart(path) as (url, pid):
+            timings, phases = page_timings(url, pages, pid)
     body = pages_section(timings, phases)
     if not only:
         write_section(PAGES_TITLE, body)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import urllib.request
 
-MAP_READY = "window.__ra && window.__ra.ready && window.__ra.regions > 0"
+#: the figures drawn (the table, or the map's first picture)
+FIGURES_READY = "window.__ra && window.__ra.ready && window.__ra.regions > 0"
+#: the map to pan, zoom and click, built once its first picture is painted
+MAP_READY = FIGURES_READY + " && window.__ra.map"
 FINLAND_NUTS3 = "/?lang=en&level=3&z=6.5&lat=61.5&lon=25"
 
 
@@ -99,7 +102,7 @@ def test_item2_the_embed_shows_the_map_alone_without_null_or_a_blank_band(browse
 
 
 def test_item4_the_table_fills_the_page_with_every_region(web):
-    page = web.open("/?lang=en&level=3&country=FI&table=1", MAP_READY)
+    page = web.open("/?lang=en&level=3&country=FI&table=1", FIGURES_READY)
     table = page.locator("#region-table")
     assert table.bounding_box()["width"] > 0.8 * 1440
     rows = table.locator("tbody tr")

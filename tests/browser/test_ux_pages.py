@@ -141,7 +141,7 @@ def test_item11_compare_puts_regions_side_by_side_with_a_shareable_url(web):
 def test_item11_a_time_slider_shows_the_projects_running_in_one_year(web):
     page = web.open(
         "/?lang=en&level=0&classes=fixed",
-        "window.__ra && window.__ra.ready && window.__ra.regions > 0",
+        "window.__ra && window.__ra.ready && window.__ra.regions > 0 && window.__ra.map",
     )
     page.locator("#year").fill("2016")
     page.locator("#year").dispatch_event("change")

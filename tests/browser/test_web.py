@@ -9,7 +9,8 @@ import urllib.request
 
 import pytest
 
-MAP_READY = "window.__ra && window.__ra.ready && window.__ra.regions > 0"
+#: the map built (its first picture, drawn before Leaflet ran, is tested in test_web_speed)
+MAP_READY = "window.__ra && window.__ra.ready && window.__ra.regions > 0 && window.__ra.map"
 
 
 def _api(base: str, path: str) -> dict:

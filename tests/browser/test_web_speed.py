@@ -94,9 +94,10 @@ def test_links_to_views_read_after_the_first_draw_lead_to_them(web):
     assert web.errors == []
 
 
-def test_a_map_view_opened_from_a_page_without_leaflet_waits_for_it(web):
+def test_a_map_view_opened_from_a_page_without_leaflet_draws_its_picture_then_the_map(web):
     """The scorecard page draws no map and never reads Leaflet; the map, opened from it
-    without a new page, asks for it and is drawn once it ran (not with "L is not defined")."""
+    without a new page, draws its first picture, asks for Leaflet, and becomes the map once
+    Leaflet ran (not "L is not defined")."""
     held = []  # Leaflet's answer, held back until the map view has been asked for
     web.page.route("**/vendor/leaflet/leaflet.js*", lambda route: held.append(route))
     page = web.page
@@ -104,13 +105,75 @@ def test_a_map_view_opened_from_a_page_without_leaflet_waits_for_it(web):
     page.wait_for_function("() => window.__ra && window.__ra.ready", timeout=20_000)
     assert page.evaluate("typeof L") == "undefined" and held == []
     page.click("header a.brand")
+    page.wait_for_function("() => window.__ra && window.__ra.regions > 0", timeout=60_000)
     page.wait_for_timeout(500)
     assert len(held) == 1
-    assert page.locator(".leaflet-container").count() == 0  # waiting, not failing
+    assert page.locator(".sketch canvas").count() == 1 and page.locator("#legend").count() == 1
+    assert page.locator(".leaflet-container:not(.sketch)").count() == 0  # waiting, not failing
     held[0].continue_()
-    page.wait_for_function("() => window.__ra && window.__ra.regions > 0", timeout=60_000)
+    page.wait_for_function("() => window.__ra && window.__ra.map", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('.sketch')")
     assert page.locator(".leaflet-container").count() == 1
     assert web.errors == []
+
+
+#: colour of the pixel at a point of the page, read from the canvas under it (the picture's or
+#: Leaflet's, which is larger than the map and moved by a transform)
+PIXEL = """([canvas, x, y]) => {
+  const c = document.querySelector(canvas), r = c.getBoundingClientRect();
+  const px = c.getContext('2d').getImageData(Math.round((x - r.left) * c.width / r.width),
+    Math.round((y - r.top) * c.height / r.height), 1, 1).data;
+  return [px[0], px[1], px[2]];
+}"""
+#: inside Päijät-Häme, Pirkanmaa, Uusimaa, Etelä-Savo and Kanta-Häme
+FINNISH_POINTS = [(61.0, 25.66), (61.7, 23.8), (60.35, 24.9), (61.8, 27.4), (60.9, 24.3)]
+
+
+def test_the_map_is_drawn_before_leaflet_runs_and_leaflet_takes_over_the_same_picture(web):
+    """On a slow laptop, running Leaflet, building the map and converting each region into a
+    layer took 600-700 ms between the data and the first colours: the choropleth is first
+    drawn from the GeoJSON on a canvas (sketch.js), with its legend and list, and the map
+    replaces it with the same colours in the same places."""
+    held = []
+    web.page.route("**/vendor/leaflet/leaflet.js*", lambda route: held.append(route))
+    page = web.page
+    page.goto(web.base + "/?lang=en&level=3&z=6.5&lat=61.5&lon=25&sel=FI1C6", wait_until="commit")
+    page.wait_for_function(MAP_READY)
+    assert (
+        page.evaluate("typeof window.L") == "undefined" and page.evaluate("window.__ra.map") is None
+    )
+    assert "Quantiles of the regions in view" in page.locator(".sketch #legend").inner_text()
+    assert page.locator("#region-list tbody tr").count() == 25
+    sketch_classes = page.evaluate("window.__ra.classes")
+    box = page.locator(".mapwrap").bounding_box()
+    points = page.evaluate(
+        """(pts) => { const m = document.querySelector('.mapwrap').getBoundingClientRect();
+        const w = RA.sketch.view(m.width, m.height, RA.state());
+        return pts.map(([lat, lon]) => [m.left + w.x(lon), m.top + w.y(lat)]); }""",
+        FINNISH_POINTS,
+    )
+    assert all(box["x"] < x < box["x"] + box["width"] for x, _ in points)
+    before = [page.evaluate(PIXEL, [".sketch canvas", x, y]) for x, y in points]
+    for route in held:
+        route.continue_()
+    page.wait_for_function("window.__ra.map && !document.querySelector('.sketch')")
+    page.wait_for_timeout(300)  # Leaflet draws its canvas in an animation frame
+    after_points = page.evaluate(
+        """(pts) => { const m = document.querySelector('#map').getBoundingClientRect();
+        return pts.map(([lat, lon]) => { const p = window.__ra.map.latLngToContainerPoint([lat, lon]);
+        return [m.left + p.x, m.top + p.y]; }); }""",
+        FINNISH_POINTS,
+    )
+    # the same view: each place where the picture put it, to a pixel
+    assert all(abs(a - b) <= 1 for p, q in zip(points, after_points) for a, b in zip(p, q))
+    after = [
+        page.evaluate(PIXEL, ["#map .leaflet-overlay-pane canvas", x, y]) for x, y in after_points
+    ]
+    same = all(abs(a - b) <= 6 for p, q in zip(before, after) for a, b in zip(p, q))
+    assert same, (before, after)
+    assert len({tuple(c) for c in before}) >= 3  # regions told apart, not one colour everywhere
+    assert page.evaluate("window.__ra.classes") == sketch_classes
+    assert page.locator("#legend").count() == 1 and web.errors == []
 
 
 def test_the_map_asks_for_its_data_before_the_first_render_and_no_facets_or_datasets(web):

@@ -148,6 +148,9 @@ class Atlas:
             {
                 "type": "Feature",
                 "id": r.code,
+                # RFC 7946 section 5: a map knows which regions a view shows without reading
+                # every point (the web app's first picture of the map, sketch.js)
+                "bbox": _bbox(self.registry.extent(r.code, v)),
                 "properties": region_json(r),
                 "geometry": geoms.get(r.code),
             }
@@ -301,6 +304,18 @@ def region_json(r: Region) -> dict:
         "name_national": r.name_national,
         "parent": r.parent,
     }
+
+
+def _bbox(extent) -> list[float] | None:
+    """A region's lon/lat box ``[west, south, east, north]``, to 5 decimals (about a metre).
+
+    Example
+    -------
+    >>> from regioatlas.geo.nuts import RegionExtent
+    >>> _bbox(RegionExtent((25.6, 61.0), (25.1234567, 60.9, 26.2, 61.4))), _bbox(None)
+    ([25.12346, 60.9, 26.2, 61.4], None)
+    """
+    return [round(float(x), 5) for x in extent.bbox] if extent else None
 
 
 def parse_zoom(zoom) -> float | None:

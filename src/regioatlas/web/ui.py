@@ -14,7 +14,7 @@ from regioatlas.web.i18n import LANGUAGES, catalog, country_names, number_format
 
 BOUNDARIES = "© EuroGeographics for the administrative boundaries"
 #: the atlas's own views, loaded right after its core script ``app.js`` (which defines ``RA``)
-ATLAS_VIEWS = ("widgets", "filters", "map", "region", "project", "data", "compare")
+ATLAS_VIEWS = ("widgets", "filters", "sketch", "map", "region", "project", "data", "compare")
 #: feature scripts that add sections to the atlas's region and project pages (``RA.hooks``):
 #: an atlas page reads them before its first draw, so that those sections are drawn with it
 ATLAS_HOOKS = ("similarity",)

@@ -1,5 +1,6 @@
 /* The map view: the choropleth with colour classes over the regions shown, its legend, place
  * names to orient by, the ranked list (or the full table) and the panel of a selected region.
+ * Its first picture is drawn without Leaflet (sketch.js); the map replaces it once Leaflet ran.
  */
 (function () {
   "use strict";
@@ -15,9 +16,12 @@
   const metricValue = (item, metric) => (item ? item[metric] : null);
   const finite = (v) => v !== null && v !== undefined && isFinite(v);
 
-  let map = null, baseLayer = null, regionLayer = null, legend = null, mapHost = null, placeLayer = null, timebar = null;
+  const BASE_STYLE = { color: "#ffffff", weight: 0.8, fillColor: "#eeeeee", fillOpacity: 1 };
+  let map = null, baseLayer = null, regionLayer = null, mapHost = null, placeLayer = null;
   let drawnKey = null, aggregate = { items: [] }, firstDrawn = false, resizing = false;
-  const bounds = new Map();  // region code → its bounds, to know which regions are in view
+  // the host of the map; until Leaflet ran, the picture drawn in it (canvas and controls)
+  let wrap = null, sketch = null, upgrading = null;
+  let controls = [];  // the legend and time slider drawn: how to take each away
 
   function levelForZoom(z) { return z < 4.5 ? 0 : z < 5.5 ? 1 : z < 6.5 ? 2 : 3; }
   function currentLevel() { return S().level === "auto" ? levelForZoom(S().z) : parseInt(S().level, 10); }
@@ -56,10 +60,13 @@
         map.setView([S().lat, S().lon], S().z, { animate: false });
       }
     }
-    // One short line over the map; every dataset's attribution is in the footer and the data page.
     map.attributionControl._attributions = {};
+    map.attributionControl.addAttribution(attribution().innerHTML);
+  }
+  // One short line over the map; every dataset's attribution is in the footer and the data page.
+  function attribution() {
     const sources = el("a", { href: "/data?lang=" + S().lang, target: CONFIG.embed ? "_blank" : null }, _("Data sources"));
-    map.attributionControl.addAttribution(CONFIG.attributions[0].replace(/</g, "&lt;") + " · " + sources.outerHTML);
+    return el("div", { class: "leaflet-control-attribution leaflet-control" }, CONFIG.attributions[0] + " · ", sources);
   }
 
   // ---- colour classes -----------------------------------------------------------------------
@@ -83,13 +90,9 @@
     let i = 0; while (i < br.length && value > br[i]) i++;
     return PALETTE[Math.min(i, PALETTE.length - 1)];
   }
-  function inView(code) {
-    const b = bounds.get(code);
-    return !!b && map.getBounds().intersects(b);
-  }
   // The classes: over the regions in view (quantiles or equal intervals), or fixed over every
   // region of Europe and every year, so maps of two periods can be compared.
-  async function classesFor(level, items) {
+  async function classesFor(level, items, geo, view) {
     const metric = S().metric;
     const kind = S().classes || "quantile";
     let values, note;
@@ -97,7 +100,8 @@
       values = (await api("/api/aggregates?level=" + level)).items.map((i) => metricValue(i, metric)).filter(finite);
       note = _("Fixed classes: quantiles of every region of Europe, all years") + " (" + fmt.num(values.length) + ")";
     } else {
-      values = items.filter((i) => inView(i.code)).map((i) => metricValue(i, metric)).filter(finite);
+      const boxes = RA.sketch.boxes(geo);
+      values = items.filter((i) => RA.sketch.inBox(boxes.get(i.code), view.box)).map((i) => metricValue(i, metric)).filter(finite);
       note = (kind === "equal" ? _("Equal intervals over the regions in view") : _("Quantiles of the regions in view")) + " (" + fmt.num(values.length) + ")";
     }
     const br = kind === "equal" ? equalBreaks(values) : quantileBreaks(values);
@@ -134,7 +138,10 @@
     const level = currentLevel();
     RA.drawn(Object.assign({ level: level, drawMs: performance.now() - t0, regions: aggregate.items.length }, info));
     RA.root.setAttribute("aria-busy", "false");
-    RA.announce(METRICS[S().metric]() + " · NUTS " + level + " · " + aggregate.items.length + " " + _("regions"));
+    // said once: the map taking over from its first picture changes nothing to say
+    const said = METRICS[S().metric]() + " · NUTS " + level + " · " + aggregate.items.length + " " + _("regions");
+    const live = document.getElementById("live");
+    if (!live || live.textContent !== said) RA.announce(said);
   }
 
   async function drawChoropleth() {
@@ -144,21 +151,61 @@
     const [geo, agg, base] = await Promise.all(choroplethRequests());
     aggregate = agg;
     const byCode = new Map(agg.items.map((i) => [i.code, i]));
+    const view = RA.sketch.view(wrap.clientWidth, wrap.clientHeight, S());
+    const classes = await classesFor(level, agg.items, geo, view);
+    const style = (id) => {
+      const selected = S().sel === id;
+      return { fillColor: colour(metricValue(byCode.get(id), S().metric), classes.breaks), fillOpacity: 0.9, color: selected ? "#000000" : "#ffffff", weight: selected ? 2.5 : 0.6 };
+    };
+    if (map) drawLayers(geo, base, level, band, style); else drawSketch(geo, base, view, style);
+    drawLegend(classes, level);
+    drawList();
+    if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
+    drawn(t0, { map: map, classes: classes });
+    if (map) drawPlaces().catch(() => null); else interactive();
+  }
+
+  // The picture of the choropleth, until Leaflet ran: the same colours, view and controls.
+  function drawSketch(geo, base, view, style) {
+    if (sketch) sketch.remove();
+    const selected = (f) => f.id === S().sel;
+    // Leaflet's classes: its stylesheet places and dresses the controls as on the map
+    sketch = el("div", { class: "sketch leaflet-container" },
+      el("div", { class: "leaflet-bottom leaflet-left" }),
+      el("div", { class: "leaflet-bottom leaflet-right" }, attribution()));
+    RA.sketch.draw(sketch, view, [
+      base ? { geo: base, style: () => BASE_STYLE } : null,
+      { geo: geo, style: (f) => style(f.id), only: (f) => !selected(f) },
+      { geo: geo, style: (f) => style(f.id), only: selected },  // on top, as Leaflet's bringToFront
+    ].filter(Boolean));
+    wrap.appendChild(sketch);
+  }
+  // The map to pan, zoom, hover and click: built once the picture is painted, then it replaces it.
+  function interactive() {
+    if (!upgrading) {
+      upgrading = RA.mapAfterPaint(() => {
+        if (map || !wrap.isConnected || S().table) return null;
+        ensureMap(wrap);
+        return drawFigures();
+      }).finally(() => { upgrading = null; });
+    }
+    return upgrading;
+  }
+
+  function drawLayers(geo, base, level, band, style) {
     if (!base && baseLayer) { baseLayer.remove(); baseLayer = null; }
     if (base && (!baseLayer || baseLayer._band !== band)) {
       if (baseLayer) baseLayer.remove();
-      baseLayer = L.geoJSON(base, { interactive: false, style: { color: "#ffffff", weight: 0.8, fillColor: "#eeeeee", fillOpacity: 1 } }).addTo(map);
+      baseLayer = L.geoJSON(base, { interactive: false, style: BASE_STYLE }).addTo(map);
       baseLayer._band = band;
       baseLayer.bringToBack();
     }
     const key = level + ":" + band;
     if (drawnKey !== key) {
       if (regionLayer) regionLayer.remove();
-      bounds.clear();
       regionLayer = L.geoJSON(geo, {
         style: () => ({ color: "#ffffff", weight: 0.6, fillOpacity: 0.9 }),
         onEachFeature: (feat, layer) => {
-          bounds.set(feat.id, layer.getBounds());
           layer.on("click", () => navigate({ sel: feat.id }));
           layer.bindTooltip(() => {
             const item = new Map(aggregate.items.map((i) => [i.code, i])).get(feat.id);
@@ -169,18 +216,12 @@
       }).addTo(map);
       drawnKey = key;
     }
-    const classes = await classesFor(level, agg.items);
     regionLayer.eachLayer((layer) => {
-      const item = byCode.get(layer.feature.id);
-      const selected = S().sel === layer.feature.id;
-      layer.setStyle({ fillColor: colour(metricValue(item, S().metric), classes.breaks), color: selected ? "#000000" : "#ffffff", weight: selected ? 2.5 : 0.6 });
-      if (selected) layer.bringToFront();
+      layer.setStyle(style(layer.feature.id));
+      if (S().sel === layer.feature.id) layer.bringToFront();
     });
-    drawLegend(classes, level);
-    drawList();
-    drawPlaces().catch(() => null);
-    if (!firstDrawn) { firstDrawn = true; performance.mark("choropleth-drawn"); }
-    drawn(t0, { map: map, classes: classes });
+    // the picture goes once the map's first frame is drawn (Leaflet draws in the frame too)
+    if (sketch) { const old = sketch; sketch = null; requestAnimationFrame(() => old.remove()); }
   }
 
   function legendRows(c) {
@@ -207,25 +248,33 @@
       (d.published ? " (" + _("published") + " " + d.published + ")" : "") +
       (d.located_share_by_level[level] !== undefined ? " · " + fmt.num(100 * d.located_share_by_level[level]) + " % " + _("located at this level") : "")).join("; ");
   }
+  // A control in a corner of the map, or of its picture while Leaflet is on its way.
+  function place(box, position) {
+    if (map) {
+      const ctl = L.control({ position: position });
+      ctl.onAdd = () => { L.DomEvent.disableClickPropagation(box); return box; };
+      ctl.addTo(map);
+      controls.push(() => ctl.remove());
+      return;
+    }
+    box.classList.add("leaflet-control");
+    const corner = sketch.querySelector(position === "bottomright" ? ".leaflet-right" : ".leaflet-left");
+    corner.insertBefore(box, corner.firstChild);  // above the attribution, as Leaflet places it
+    controls.push(() => box.remove());
+  }
   function drawLegend(classes, level) {
-    if (legend) legend.remove();
-    legend = L.control({ position: "bottomright" });
-    legend.onAdd = () => {
-      const rows = classes.count ? legendRows(classes) : [el("li", {}, _("No data for this selection"))];
-      rows.push(el("li", {}, el("span", { class: "swatch", style: "background:" + NO_DATA }), _("No data")));
-      const box = el("details", { class: "legend", id: "legend", open: window.matchMedia("(min-width: 761px)").matches },
-        el("summary", {}, el("strong", {}, METRICS[S().metric]() + " · NUTS " + level)),
-        el("ul", {}, rows),
-        el("p", { class: "small", id: "legend-classes" }, classes.note),
-        el("p", { class: "small", id: "legend-coverage" }));
-      legendCoverage(box.querySelector("#legend-coverage"), level).catch(() => null);
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    legend.addTo(map);
-    if (timebar) timebar.remove();
-    timebar = yearSlider();
-    timebar.addTo(map);
+    controls.forEach((remove) => remove());
+    controls = [];
+    const rows = classes.count ? legendRows(classes) : [el("li", {}, _("No data for this selection"))];
+    rows.push(el("li", {}, el("span", { class: "swatch", style: "background:" + NO_DATA }), _("No data")));
+    const box = el("details", { class: "legend", id: "legend", open: window.matchMedia("(min-width: 761px)").matches },
+      el("summary", {}, el("strong", {}, METRICS[S().metric]() + " · NUTS " + level)),
+      el("ul", {}, rows),
+      el("p", { class: "small", id: "legend-classes" }, classes.note),
+      el("p", { class: "small", id: "legend-coverage" }));
+    legendCoverage(box.querySelector("#legend-coverage"), level).catch(() => null);
+    place(box, "bottomright");
+    place(yearSlider(), "bottomleft");
   }
 
   // A time slider: the projects running in one year (with fixed classes, years compare).
@@ -235,20 +284,14 @@
     navigate({ filters: filters, page: 0 });
   }
   function yearSlider() {
-    const ctl = L.control({ position: "bottomleft" });
-    ctl.onAdd = () => {
-      const f = S().filters;
-      const year = f.from && f.from === f.to ? parseInt(f.from, 10) : null;
-      const out = el("output", { id: "year-out", for: "year" }, year ? String(year) : _("all years"));
-      const input = el("input", { type: "range", id: "year", min: "2014", max: "2029", step: "1", value: String(year || 2014),
-        oninput: (e) => { out.textContent = e.target.value; }, onchange: (e) => setYear(e.target.value) });
-      const box = el("div", { class: "legend timebar" },
-        el("label", { for: "year" }, _("Projects running in"), " ", el("strong", {}, out)), input,
-        year ? el("button", { type: "button", class: "link", onclick: () => setYear(null) }, _("All years")) : null);
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    return ctl;
+    const f = S().filters;
+    const year = f.from && f.from === f.to ? parseInt(f.from, 10) : null;
+    const out = el("output", { id: "year-out", for: "year" }, year ? String(year) : _("all years"));
+    const input = el("input", { type: "range", id: "year", min: "2014", max: "2029", step: "1", value: String(year || 2014),
+      oninput: (e) => { out.textContent = e.target.value; }, onchange: (e) => setYear(e.target.value) });
+    return el("div", { class: "legend timebar" },
+      el("label", { for: "year" }, _("Projects running in"), " ", el("strong", {}, out)), input,
+      year ? el("button", { type: "button", class: "link", onclick: () => setYear(null) }, _("All years")) : null);
   }
 
   // Place names to orient by: more and smaller places as one zooms in, at most 30 in view.
@@ -337,7 +380,9 @@
 
   function updateMap(prev) {
     const country = S().filters.country;
-    if (prev && country && country !== (prev.filters || {}).country && !S().table) zoomToCountry(country).catch(() => null);
+    if (prev && country && country !== (prev.filters || {}).country && !S().table) {
+      (map ? Promise.resolve() : interactive()).then(() => zoomToCountry(country)).catch(() => null);
+    }
     drawFigures().catch((e) => RA.announce(e.message));
     drawPanel();
     for (const a of document.querySelectorAll("a[data-export]")) {
@@ -363,7 +408,8 @@
     const panel = el("section", { id: "panel", class: "panel", hidden: true, "aria-live": "polite" });
     // map first in the document: on a phone it comes first, the filters and list below it
     fill(main, el("h1", { class: "sr" }, _("EU-funded projects by region")), mapWrap, panel, CONFIG.embed ? null : side);
-    if (!table) ensureMap(mapWrap);
+    wrap = mapWrap;
+    if (!table && window.L) ensureMap(mapWrap);  // else its picture first: drawChoropleth
     const figures = drawFigures().catch((e) => RA.announce(e.message));
     drawPanel();
     // The form once the choropleth is painted: its fields (the countries sorted by a collator,
@@ -373,7 +419,7 @@
   }
 
   RA.registerView("map", {
-    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true, map: (st) => !st.table,
+    path: "/", title: () => _("Map"), render: renderMap, menu: false, signalsReady: true,
     update: (prev) => { if (prev.table !== S().table) return false; updateMap(prev); return true; },
     prefetch: () => {
       choroplethRequests().forEach((r) => r && r.catch(() => null));
