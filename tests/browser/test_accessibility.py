@@ -12,6 +12,13 @@ from tests.browser.conftest import ARTIFACTS
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 READY = "window.__ra && window.__ra.ready"
+#: what a page draws after its first picture, waited for before the audit
+LATER = {
+    "map": "window.__ra.map",  # the map replacing its first picture
+    "map-finland-nuts3": "window.__ra.map",
+    "embed": "window.__ra.map",
+    "scorecard": "document.querySelector('#ranking')",  # the charts and ranking below
+}
 PAGES = {
     "map": "/?lang=en",
     "map-finland-nuts3": "/?lang=fi&level=3&z=6.5&lat=61.5&lon=25&sel=FI1C6",
@@ -43,6 +50,7 @@ def test_every_page_has_no_wcag_aa_violation(browser, live_server, name, size):
     page = context.new_page()
     page.goto(live_server.url + PAGES[name])
     page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(LATER.get(name, "true"), timeout=60_000)
     page.wait_for_timeout(300)  # the map's tiles of geometry and the page's late sections
     (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "pages" / f"{name}-{size}.png"))

@@ -43,6 +43,7 @@ def test_item8_compass_and_air_quality_in_finnish_and_german(web):
 
 def test_item9_scorecard_charts_draw_no_one_point_lines_or_stretched_axes(web):
     page = web.open("/scorecard/FI1C6?lang=en", _ready("scorecard"))
+    page.wait_for_selector("figure.small-chart")  # drawn below the first screen, after it
     lines = page.eval_on_selector_all(
         "figure.small-chart polyline",
         "els => els.map(e => e.getAttribute('points').trim().split(/\\s+/).length)",

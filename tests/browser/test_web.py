@@ -332,6 +332,7 @@ def test_scorecard_page_compares_with_the_metropolis_and_peers(web):
         str(gdp["region"]["year"])
         in page.locator("#profile tr[data-indicator=gdp_per_head_pps]").inner_text()
     )
+    # the charts over time and the ranking come once the figures above them are painted
     assert page.locator("#ranking tr.current").inner_text().startswith("Päijät-Häme (FI1C6)")
     assert page.locator("figure.small-chart").count() >= 5
     web.shot("scorecard")

@@ -173,7 +173,9 @@
     const [int, frac = ""] = text.split(".");
     if (frac.length <= max) return int + (max ? "." + frac.padEnd(max, "0") : "");
     let digits = int + frac.slice(0, max);
-    if (frac[max] >= "5") digits = (BigInt(digits) + 1n).toString().padStart(digits.length, "0");
+    // one up in the last digit kept: exact as a Number below 2^53 (BigInt is slower, and only
+    // needed for longer digit strings)
+    if (frac[max] >= "5") digits = (digits.length < 16 ? String(Number(digits) + 1) : (BigInt(digits) + 1n).toString()).padStart(digits.length, "0");
     const cut = digits.length - max;
     return digits.slice(0, cut) + (max ? "." + digits.slice(cut) : "");
   }

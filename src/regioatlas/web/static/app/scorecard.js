@@ -134,11 +134,11 @@
             el("td", { class: "num" }, value(mt.value, i.unit)),
             el("td", { class: "num" }, value(pe.median, i.unit)));
         }))));
-    const charts = Object.entries(r.series || {}).map(([id, s]) => {
+    const charts = () => Object.entries(r.series || {}).map(([id, s]) => {
       const ind = r.indicators.find((x) => x.id === id) || { title: id, unit: "" };
       return lineChart(indicatorName(ind), s, ind.unit);
     });
-    const rankingTable = ranking ? el("section", {},
+    const rankingTable = () => ranking ? el("section", {},
       el("h2", {}, _("Composite ranking") + " · " + r.region.country + " · NUTS " + r.region.level),
       el("p", { class: "muted" }, _("Score 0–100, rank among all EU regions of the level; the bar is the 5–95 % rank interval over 1,000 perturbed runs.")),
       el("table", { class: "data", id: "ranking" },
@@ -151,6 +151,10 @@
             el("span", { style: `left:${(x.rank_p05 / ranking.regions) * 100}%;width:${Math.max(1, ((x.rank_p95 - x.rank_p05) / ranking.regions) * 100)}%` })),
             " " + x.rank_p05 + "–" + x.rank_p95))))),
       ranking.not_scored && ranking.not_scored.length ? el("p", { class: "muted" }, _("Not scored:") + " " + ranking.not_scored.map((x) => x.code + " (" + x.reason + ")").join("; ")) : null) : null;
+    // The charts over time and the country's ranking lie two screens down: drawn once the
+    // figures above them are painted (on a slow laptop they were half of the page's drawing).
+    const below = el("div", { id: "over-time" });
+    RA.afterPaint().then(() => fill(below, el("h2", {}, _("Over time")), el("div", { class: "charts" }, charts()), rankingTable()));
     fill(main,
       el("h1", {}, _("Scorecard") + ": " + r.region.name + " (" + r.region.code + ")"),
       el("p", { class: "muted" }, "NUTS " + r.region.version + (r.region.asked && r.region.asked.code !== r.region.code ? " · " + _("asked as") + " " + r.region.asked.code + " (NUTS " + r.region.asked.version + ")" : "")),
@@ -170,9 +174,7 @@
         el("span", { class: "key", style: "border-color:" + COLOURS.metropolis }), metro.name || _("Metropolis"),
         el("span", { class: "key", style: "border-color:" + COLOURS.peers_median }), _("Peer median")),
       el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": _("Table, scrolls sideways") }, profile),
-      el("h2", {}, _("Over time")),
-      el("div", { class: "charts" }, charts),
-      rankingTable,
+      below,
       el("p", { class: "muted" }, _("Data:") + " " + (r.sources || []).map((x) => String(x).replace(/^Source:\s*/, "").replace(/\s*\(see \/api\/[^)]*\)/, "")).join(" · ")));
   }
 
