@@ -18,6 +18,7 @@ LATER = {
     "map-finland-nuts3": "window.__ra.map",
     "embed": "window.__ra.map",
     "scorecard": "document.querySelector('#ranking')",  # the charts and ranking below
+    "map-table": "document.querySelectorAll('#region-table tbody tr').length === window.__ra.regions",
 }
 PAGES = {
     "map": "/?lang=en",

@@ -386,7 +386,12 @@ def test_the_map_as_a_table_builds_no_hidden_map_and_the_map_comes_when_asked_fo
     Leaflet, no geometries: a hidden map cost the table page 500-900 ms on a slow CPU);
     "Show the map" reads Leaflet and draws the map."""
     page = web.open("/?lang=en&level=2&table=1", MAP_READY)
-    assert page.locator("#region-table tbody tr").count() == page.evaluate("window.__ra.regions")
+    # a screenful of rows first, every region's once it is painted
+    page.wait_for_function(
+        "document.querySelectorAll('#region-table tbody tr').length === window.__ra.regions"
+    )
+    numbers = page.locator("#region-table tbody tr td:first-child").all_inner_texts()
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
     assert page.evaluate("typeof window.L") == "undefined"
     assert [u for u in web.requests if "/api/geometries" in u or "leaflet" in u] == []
     page.click("#toggle-table")
