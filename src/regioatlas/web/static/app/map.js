@@ -223,6 +223,7 @@
     });
     // the picture goes once the map's first frame is drawn (Leaflet draws in the frame too)
     if (sketch) { const old = sketch; sketch = null; requestAnimationFrame(() => old.remove()); }
+    if (!performance.getEntriesByName("map-interactive").length) performance.mark("map-interactive");
   }
 
   function legendRows(c) {
