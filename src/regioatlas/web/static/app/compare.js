@@ -86,6 +86,7 @@
     path: "/compare", title: () => _("Compare regions"), render: renderCompare,
     read: (st, p) => { st.regions = (p.get("regions") || "").split(",").map((c) => c.trim().toUpperCase()).filter((c) => /^[A-Z]{2}[A-Z0-9]{0,3}$/.test(c)).slice(0, MAX); },
     query: (st, p) => { if (st.regions && st.regions.length) p.set("regions", st.regions.join(",")); },
-    prefetch: (st) => { regionChoices().catch(() => null); regionRows(st.regions || []).catch(() => null); },
+    // the picker's 1,500 choices (250 KB) are asked once the regions are drawn, not with them
+    prefetch: (st) => { regionRows(st.regions || []).catch(() => null); },
   });
 })();
