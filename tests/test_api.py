@@ -46,6 +46,39 @@ def test_geometry_simplified_by_zoom(app_client):
     assert len(fc["features"]) == 9
 
 
+def test_geometries_carry_their_box_and_a_bbox_keeps_the_regions_meeting_it(app_client):
+    """Each feature's bbox (RFC 7946 section 5) holds its points; ``bbox=`` keeps the regions
+    whose box meets it (a map's first picture asks for those around its view)."""
+    everything = app_client.get("/api/geometries?level=3&zoom=6").json()["features"]
+    for feature in everything[:50]:
+        west, south, east, north = feature["bbox"]
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        points = [pt for poly in polygons for ring in poly for pt in ring]
+        assert all(
+            west - 1e-4 <= x <= east + 1e-4 and south - 1e-4 <= y <= north + 1e-4 for x, y in points
+        )
+    box = (10, 56, 40, 66)
+    near = app_client.get("/api/geometries?level=3&zoom=6&bbox=10,56,40,66").json()["features"]
+    meets = [
+        f["id"] for f in everything
+        if f["bbox"][0] <= box[2] and f["bbox"][2] >= box[0] and f["bbox"][1] <= box[3] and f["bbox"][3] >= box[1]
+    ]  # fmt: skip
+    assert [f["id"] for f in near] == meets
+    assert (
+        "FI1C6" in meets and "SE110" in meets and not any(c.startswith(("DE", "ES")) for c in meets)
+    )
+    assert len(near) < len(everything) / 10
+    for bad, says in (("40,56,10,66", "west must not exceed east"), ("10,56,40", "four numbers")):
+        r = app_client.get(f"/api/geometries?level=3&bbox={bad}")
+        assert r.status_code == 400 and says in r.json()["detail"]
+        assert r.json()["parameter"] == "bbox"
+
+
 def test_projects_filters_and_paging(app_client):
     # the Finnish list gives EU + national public funding, not EU money: sort by total cost
     r = app_client.get("/api/projects?region=FI1D9&limit=5&sort=-total_cost_eur").json()

@@ -87,6 +87,8 @@ RULES: dict[str, tuple[str, ...]] = {
         "unknown pollutant",
     ),
     "GET /api/air-quality/classify": ("unknown pollutant",),
+    # a box whose west lies east of its east, or whose south lies north of its north
+    "GET /api/geometries": ("west must not exceed east",),
     "GET /api/kpis/{kpi_id}": ("unknown unit", "cannot convert", "converting "),
     # NGSI-LD lists no entity without a type, id, attrs, q or geo-query (ETSI GS CIM 009 5.7.2)
     "GET /ngsi-ld/v1/entities": NGSI_QUERY_RULES,

@@ -140,10 +140,14 @@ class Atlas:
             "geometry": self.registry.geometry(r.code, v, z),
         }
 
-    def regions_geojson(self, version=None, level=None, zoom=None, country=None) -> dict:
+    def regions_geojson(self, version=None, level=None, zoom=None, country=None, bbox=None) -> dict:
         v, lvl, z = parse_version(version), parse_level(level), parse_zoom(zoom)
+        box = parse_bbox(bbox)
         geoms = self.registry.geometries(v, lvl, z)
         cc = (country or "").upper() or None
+        regions = self.registry.regions(v, lvl, cc)
+        if box:
+            regions = [r for r in regions if _meets(self.registry.extent(r.code, v), box)]
         feats = [
             {
                 "type": "Feature",
@@ -154,7 +158,7 @@ class Atlas:
                 "properties": region_json(r),
                 "geometry": geoms.get(r.code),
             }
-            for r in self.registry.regions(v, lvl, cc)
+            for r in regions
             if geoms.get(r.code)
         ]
         return {"type": "FeatureCollection", "features": feats}
@@ -304,6 +308,39 @@ def region_json(r: Region) -> dict:
         "name_national": r.name_national,
         "parent": r.parent,
     }
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """A lon/lat box ``west,south,east,north`` from a parameter value, None when absent, or
+    BadInput naming what is wrong (a box across the antimeridian is not one of Europe's).
+
+    Example
+    -------
+    >>> parse_bbox("10,57,40.5,66"), parse_bbox(None)
+    ((10.0, 57.0, 40.5, 66.0), None)
+    """
+    if text in (None, ""):
+        return None
+    try:
+        west, south, east, north = (float(x) for x in str(text).split(","))
+    except ValueError:
+        raise bad_request(
+            f"bbox must be four numbers: west,south,east,north, not {text!r}", "bbox"
+        ) from None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise bad_request(
+            f"bbox {text!r}: west must not exceed east (-180 to 180) nor south north (-90 to 90)",
+            "bbox",
+        )
+    return west, south, east, north
+
+
+def _meets(extent, box: tuple[float, float, float, float]) -> bool:
+    """Whether a region's box meets ``box`` (edges touching count)."""
+    if extent is None:
+        return False
+    west, south, east, north = extent.bbox
+    return west <= box[2] and east >= box[0] and south <= box[3] and north >= box[1]
 
 
 def _bbox(extent) -> list[float] | None:

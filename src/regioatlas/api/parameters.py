@@ -322,6 +322,15 @@ VERSION = Param(
 )
 LEVEL = Param("level", "integer", "NUTS level 0-3", minimum=0, maximum=3, default=2)
 ZOOM = Param("zoom", "number", "simplify the geometry for this map zoom", minimum=0, maximum=24)
+#: a lon/lat box: only the regions that meet it (a map asks for what its view shows)
+NUMBER = r"-?\d+(?:\.\d+)?"
+GEOMETRY_BBOX = Param(
+    "bbox",
+    "string",
+    "only the regions whose box meets west,south,east,north (degrees, CRS84)",
+    pattern=f"^{NUMBER}(?:,{NUMBER}){{3}}$",
+    shape="four numbers: west,south,east,north",
+)
 COUNTRY = Param(
     "country",
     "string",

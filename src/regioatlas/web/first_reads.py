@@ -15,6 +15,7 @@ name nothing and the view asks as before.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from urllib.parse import quote
@@ -76,6 +77,49 @@ def draws_map(path: str, query: Mapping[str, str]) -> bool:
     return bool(MAP_VIEW.match(path)) and query.get("table") != "1"
 
 
+#: the largest window whose map's first picture asks for the regions around its view alone
+AROUND = (1920, 1200)
+_MAX_LAT = 85.0511287798
+_RAD = math.pi / 180
+
+
+def around(lat: float, lon: float, z: float) -> str:
+    """The whole degrees around the view of a 1920 × 1200 map at ``lat, lon`` and zoom ``z``
+    (Web Mercator, 256 px tiles, the zoom snapped to halves within 3-10 as Leaflet does), as
+    ``west,south,east,north``: the same box, by the same operations, as sketch.js ``around``.
+
+    Example
+    -------
+    >>> around(61.5, 25, 6.5)
+    '10,56,40,66'
+    """
+    zoom = min(10.0, max(3.0, math.floor(z * 2 + 0.5) / 2))
+    scale = 256 * math.pow(2, zoom)
+
+    def x_of(lon: float) -> float:
+        return scale * (0.5 + lon / 360)
+
+    def y_of(lat: float) -> float:
+        y = max(-_MAX_LAT, min(_MAX_LAT, lat)) * _RAD
+        return scale * (0.5 - math.log(math.tan(math.pi / 4 + y / 2)) / (2 * math.pi))
+
+    def lat_of(y: float) -> float:
+        return (2 * math.atan(math.exp(math.pi * (1 - 2 * y / scale))) - math.pi / 2) / _RAD
+
+    width, height = AROUND
+    x0 = math.floor(x_of(lon) - width / 2 + 0.5)
+    y0 = math.floor(y_of(lat) - height / 2 + 0.5)
+    west, east = (x0 / scale - 0.5) * 360, ((x0 + width) / scale - 0.5) * 360
+    south, north = lat_of(y0 + height), lat_of(y0)
+    box = (
+        max(-180, math.floor(west)),
+        max(-90, math.floor(south)),
+        min(180, math.ceil(east)),
+        min(90, math.ceil(north)),
+    )
+    return ",".join(str(v) for v in box)
+
+
 def _map(query: Mapping[str, str], names: list[str]) -> list[str]:
     """The choropleth's reads (map.js ``choroplethRequests``: the figures alone for the table)
     and the selected region's summary."""
@@ -92,7 +136,9 @@ def _map(query: Mapping[str, str], names: list[str]) -> list[str]:
     if query.get("table") == "1":
         reads = [figures]
     else:
-        reads = [f"/api/geometries?level={level}&zoom={band}", figures]
+        lat, lon = _number(query.get("lat")) or 54.5, _number(query.get("lon")) or 15
+        box = f"&bbox={around(lat, lon, z)}" if level else ""
+        reads = [f"/api/geometries?level={level}&zoom={band}{box}", figures]
         if level:
             reads.append(f"/api/geometries?level=0&zoom={band}")
     if query.get("sel"):

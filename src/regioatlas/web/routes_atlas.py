@@ -15,6 +15,7 @@ from regioatlas.api.atlas import Atlas
 from regioatlas.api.parameters import (
     COUNTRY,
     FILTERS,
+    GEOMETRY_BBOX,
     LEVEL,
     LIMIT,
     MIN_POPULATION,
@@ -74,12 +75,12 @@ def register(app: FastAPI, atlas: Atlas) -> None:
         "/api/geometries",
         tags=["regions"],
         summary="GeoJSON FeatureCollection of a level",
-        **declared([VERSION, LEVEL, ZOOM, COUNTRY]),
+        **declared([VERSION, LEVEL, ZOOM, COUNTRY, GEOMETRY_BBOX]),
     )
     def geometries(request: Request):
         q = query(request)
         return atlas.regions_geojson(
-            q.get("version"), q.get("level"), q.get("zoom"), q.get("country")
+            q.get("version"), q.get("level"), q.get("zoom"), q.get("country"), q.get("bbox")
         )
 
     @app.get(

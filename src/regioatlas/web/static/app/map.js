@@ -111,14 +111,16 @@
 
   // ---- drawing ------------------------------------------------------------------------------
   // What the choropleth of a view asks the API for; asked once at start (prefetch) and on each draw.
-  // The table asks for the figures alone: no map is drawn under it.
+  // The table asks for the figures alone: no map is drawn under it. The first picture asks for
+  // the regions around the view alone (sketch.js around()), the map for all of the level's.
   function choroplethRequests() {
     const level = currentLevel();
     const band = zoomBand(S().z);
     const figures = api("/api/aggregates?" + filterParams({ level: level }));
     if (S().table) return [null, figures, null];
+    const box = !map && level > 0 ? RA.sketch.around(S()) : null;
     return [
-      api("/api/geometries?level=" + level + "&zoom=" + band),
+      api("/api/geometries?level=" + level + "&zoom=" + band + (box ? "&bbox=" + box : "")),
       figures,
       // the countries under the regions; at NUTS 0 the regions are the countries
       level === 0 ? null : api("/api/geometries?level=0&zoom=" + band),

@@ -39,6 +39,17 @@
       y: (lat) => scale / 2 - k * Math.log(Math.tan(Math.PI / 4 + Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD / 2)) - y0 };
   }
 
+  // The whole degrees around the view of a window up to 1920 × 1200 at the state's centre and
+  // zoom ("west,south,east,north"), or null for a larger window: the map's first picture asks
+  // only for the regions there (56 of 1,345 NUTS 3 regions around Finland at zoom 6.5). The
+  // page shell names the same box (first_reads.py around()).
+  const AROUND = [1920, 1200];
+  function around(st) {
+    if (window.innerWidth > AROUND[0] || window.innerHeight > AROUND[1]) return null;
+    const b = view(AROUND[0], AROUND[1], st).box;
+    return [Math.max(-180, Math.floor(b[0])), Math.max(-90, Math.floor(b[1])), Math.min(180, Math.ceil(b[2])), Math.min(90, Math.ceil(b[3]))].join(",");
+  }
+
   const polygons = (g) => (g.type === "MultiPolygon" ? g.coordinates : g.type === "Polygon" ? [g.coordinates] : []);
   // Each feature's lon/lat box ([west, south, east, north]) by its id: the feature's bbox
   // (the API sends it), else worked out from its points; once per answer.
@@ -93,5 +104,5 @@
     return canvas;
   }
 
-  RA.sketch = { view: view, boxes: boxes, inBox: inBox, draw: draw };
+  RA.sketch = { view: view, around: around, boxes: boxes, inBox: inBox, draw: draw };
 })();
