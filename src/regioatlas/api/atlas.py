@@ -146,20 +146,19 @@ class Atlas:
         geoms = self.registry.geometries(v, lvl, z)
         cc = (country or "").upper() or None
         regions = self.registry.regions(v, lvl, cc)
-        if box:
-            regions = [r for r in regions if _meets(self.registry.extent(r.code, v), box)]
+        extents = [self.registry.extent(r.code, v) for r in regions]
         feats = [
             {
                 "type": "Feature",
                 "id": r.code,
                 # RFC 7946 section 5: a map knows which regions a view shows without reading
                 # every point (the web app's first picture of the map, sketch.js)
-                "bbox": _bbox(self.registry.extent(r.code, v)),
+                "bbox": _bbox(extent),
                 "properties": region_json(r),
                 "geometry": geoms.get(r.code),
             }
-            for r in regions
-            if geoms.get(r.code)
+            for r, extent in zip(regions, extents, strict=True)
+            if geoms.get(r.code) and (box is None or _meets(extent, box))
         ]
         return {"type": "FeatureCollection", "features": feats}
 

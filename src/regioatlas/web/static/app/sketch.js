@@ -16,27 +16,23 @@
 
   // Leaflet's zoom for a URL's z: snapped to halves (zoomSnap) within the map's limits
   function zoomOf(z) { return Math.min(10, Math.max(3, Math.round(z * 2) / 2)); }
-  // a point in the projection, in pixels at zoom z
-  function project(lon, lat, scale) {
+  // a longitude or latitude in the projection, in pixels at the zoom's scale, and back
+  const xOf = (lon, scale) => scale * (0.5 + lon / 360);
+  function yOf(lat, scale) {
     const y = Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD;
-    return [scale * (0.5 + lon / 360), scale * (0.5 - Math.log(Math.tan(Math.PI / 4 + y / 2)) / (2 * Math.PI))];
+    return scale * (0.5 - Math.log(Math.tan(Math.PI / 4 + y / 2)) / (2 * Math.PI));
   }
-  function unproject(x, y, scale) {
-    return [(x / scale - 0.5) * 360, (2 * Math.atan(Math.exp(Math.PI * (1 - 2 * y / scale))) - Math.PI / 2) / RAD];
-  }
+  const lonOf = (x, scale) => (x / scale - 0.5) * 360;
+  const latOf = (y, scale) => (2 * Math.atan(Math.exp(Math.PI * (1 - 2 * y / scale))) - Math.PI / 2) / RAD;
 
   // The view of a map of width × height pixels centred on the state's lat/lon: the lon/lat box
   // it shows ([west, south, east, north]), and where a point goes (x, y: from its lon, lat).
   function view(width, height, st) {
     const scale = TILE * Math.pow(2, zoomOf(st.z));
-    const [cx, cy] = project(st.lon, st.lat, scale);
-    const x0 = Math.round(cx - width / 2), y0 = Math.round(cy - height / 2);
-    const [west, north] = unproject(x0, y0, scale);
-    const [east, south] = unproject(x0 + width, y0 + height, scale);
-    const k = scale / (2 * Math.PI);
-    return { width: width, height: height, box: [west, south, east, north],
-      x: (lon) => scale * (0.5 + lon / 360) - x0,
-      y: (lat) => scale / 2 - k * Math.log(Math.tan(Math.PI / 4 + Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD / 2)) - y0 };
+    const x0 = Math.round(xOf(st.lon, scale) - width / 2), y0 = Math.round(yOf(st.lat, scale) - height / 2);
+    return { width: width, height: height,
+      box: [lonOf(x0, scale), latOf(y0 + height, scale), lonOf(x0 + width, scale), latOf(y0, scale)],
+      x: (lon) => xOf(lon, scale) - x0, y: (lat) => yOf(lat, scale) - y0 };
   }
 
   // The whole degrees around the view of a window up to 1920 × 1200 at the state's centre and
